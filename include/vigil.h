@@ -1,0 +1,19 @@
+/**
+ * @file vigil.h
+ * @brief vigil: streaming vibration features and early-warning models for predictive maintenance.
+ *
+ * Umbrella header: include this one. Each module has its own header under vigil/ with its thread
+ * rules; every function returns 0 (VIGIL_OK) or a non-negative count on success and a negative
+ * VIGIL_E* code on failure (see vigil/status.h). vigil never prints, exits or aborts.
+ */
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include "vigil/common.h"
+#include "vigil/status.h"
+#include "vigil/version.h"
+#include "vigil/extractor.h"
+#include "vigil/reader.h"
+#include "vigil/parse.h"
+
+#endif /* VIGIL_H */

@@ -1,0 +1,28 @@
+/**
+ * @file vigil/common.h
+ * @brief Export macro and C++ guards shared by every vigil header.
+ *
+ * Included by each public header; users include `<vigil.h>` instead.
+ */
+#ifndef VIGIL_COMMON_H
+#define VIGIL_COMMON_H
+
+#include <stddef.h>
+
+#if defined(_WIN32) && defined(VIGIL_BUILDING)
+#  define VIGIL_API __declspec(dllexport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define VIGIL_API __attribute__((visibility("default")))
+#else
+#  define VIGIL_API
+#endif
+
+#ifdef __cplusplus
+#  define VIGIL_BEGIN_DECLS extern "C" {
+#  define VIGIL_END_DECLS }
+#else
+#  define VIGIL_BEGIN_DECLS
+#  define VIGIL_END_DECLS
+#endif
+
+#endif /* VIGIL_COMMON_H */

@@ -1,0 +1,44 @@
+/* Internal: optional groups of columns appended to an extractor's row (envelope, shaft orders,
+ * severity, ...). A new group is one implementation of this small interface plus one public
+ * setter that calls vigil__extractor_add_group(); the extractor does the framing, the FFT and the
+ * bookkeeping of names, memory and the row queue. */
+#ifndef VIGIL_LIB_FEATURE_GROUP_H
+#define VIGIL_LIB_FEATURE_GROUP_H
+
+#include "vigil/extractor.h"
+
+#include <stddef.h>
+
+/* Everything a group may read about the current frame. All arrays are owned by the extractor
+ * and valid only during compute(). */
+typedef struct vigil__frame {
+    const double *x;      /* the N raw samples of the frame */
+    size_t n;             /* N */
+    double rate;          /* Hz */
+    double mean;          /* mean of x */
+    const double *spec;   /* r2c FFT of (x - mean) * hann, interleaved (re, im), n/2+1 bins */
+    const double *psd;    /* one-sided PSD (FEATURES.md), n/2+1 bins, units^2/Hz */
+    size_t nbins;         /* n/2 + 1 */
+    double df;            /* rate / n */
+    double s1, s2;        /* sum of the Hann window, sum of its squares */
+} vigil__frame;
+
+typedef struct vigil__group_ops {
+    /* Write the group's columns for one frame into out[0..width). Must not allocate. */
+    void (*compute)(void *self, const vigil__frame *f, double *out);
+    /* Optional: clear stream state (called by vigil_extractor_reset). */
+    void (*reset)(void *self);
+    /* Free self (called by vigil_extractor_destroy, or on a failed add). */
+    void (*destroy)(void *self);
+    /* Optional: heap bytes owned by self. */
+    size_t (*memory)(const void *self);
+} vigil__group_ops;
+
+/* Append a group of `width` columns named names[0..width). The extractor takes ownership of
+ * self (destroying it through ops->destroy on failure too). Only before the first push:
+ * VIGIL_ESTATE otherwise. At most VIGIL__GROUPS_MAX groups. */
+#define VIGIL__GROUPS_MAX 8
+int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
+                               size_t width, const char *const *names);
+
+#endif

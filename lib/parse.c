@@ -1,0 +1,167 @@
+/* Text parsers for option values and CSV fields. Strict on purpose: a sensor file with a stray
+ * character must fail loudly, not turn into a zero. */
+#include "vigil/parse.h"
+
+#include "status.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse a number at s; on success *end points just past it. strtod alone would accept "nan",
+ * "inf" and hex floats; sensor data never legitimately holds those. */
+static int number_prefix(const char *s, double *v, const char **end)
+{
+    const char *p = s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *q = p;
+    if (*q == '+' || *q == '-')
+        q++;
+    if (!(isdigit((unsigned char)*q) || (*q == '.' && isdigit((unsigned char)q[1]))))
+        return VIGIL_EFORMAT;
+    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
+        return VIGIL_EFORMAT;
+    char *e;
+    errno = 0;
+    double d = strtod(p, &e);
+    if (e == p || !isfinite(d))
+        return VIGIL_EFORMAT;
+    *v = d;
+    *end = e;
+    return VIGIL_OK;
+}
+
+int vigil_parse_number(const char *s, double *value)
+{
+    if (!s || !value)
+        return vigil__status(VIGIL_EINVAL);
+    const char *end;
+    double v;
+    if (number_prefix(s, &v, &end) == VIGIL_OK) {
+        while (*end == ' ' || *end == '\t')
+            end++;
+        if (*end == '\0') {
+            *value = v;
+            return VIGIL_OK;
+        }
+    }
+    return vigil__fail(VIGIL_EFORMAT, "not a finite number: '%.60s'", s);
+}
+
+int vigil_parse_bands(const char *s, double *lo, double *hi, size_t cap, size_t *n)
+{
+    if (!s || !lo || !hi || !n)
+        return vigil__status(VIGIL_EINVAL);
+    *n = 0;
+    const char *p = s;
+    size_t count = 0;
+    for (;;) {
+        double a, b;
+        const char *e;
+        if (number_prefix(p, &a, &e) != VIGIL_OK)
+            return vigil__fail(VIGIL_EFORMAT, "band list '%.60s': expected LO-HI at '%.20s'", s, p);
+        while (*e == ' ' || *e == '\t')
+            e++;
+        if (*e != '-')
+            return vigil__fail(VIGIL_EFORMAT, "band list '%.60s': expected '-' after %g", s, a);
+        p = e + 1;
+        if (number_prefix(p, &b, &e) != VIGIL_OK)
+            return vigil__fail(VIGIL_EFORMAT, "band list '%.60s': expected HI at '%.20s'", s, p);
+        if (a < 0.0 || a >= b)
+            return vigil__fail(VIGIL_EFORMAT, "band %g-%g: need 0 <= LO < HI", a, b);
+        if (count == cap)
+            return vigil__fail(VIGIL_ESPACE, "band list '%.60s': more than %zu bands", s, cap);
+        lo[count] = a;
+        hi[count] = b;
+        count++;
+        while (*e == ' ' || *e == '\t')
+            e++;
+        if (*e == '\0')
+            break;
+        if (*e != ',')
+            return vigil__fail(VIGIL_EFORMAT, "band list '%.60s': unexpected '%c'", s, *e);
+        p = e + 1;
+    }
+    *n = count;
+    return VIGIL_OK;
+}
+
+/* Read exactly `digits` decimal digits. */
+static int fixed_int(const char **p, int digits, int *v)
+{
+    int x = 0;
+    for (int i = 0; i < digits; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return 0;
+        x = x * 10 + ((*p)[i] - '0');
+    }
+    *p += digits;
+    *v = x;
+    return 1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+int vigil_parse_time(const char *s, double *seconds)
+{
+    if (!s || !seconds)
+        return vigil__status(VIGIL_EINVAL);
+    const char *p = s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    double frac = 0.0;
+    if (!(fixed_int(&p, 4, &y) && *p == '-')) {
+        /* not a date: maybe plain seconds */
+        if (vigil_parse_number(s, seconds) == VIGIL_OK)
+            return VIGIL_OK;
+        return vigil__fail(VIGIL_EFORMAT, "not a timestamp: '%.60s'", s);
+    }
+    p++;
+    if (!(fixed_int(&p, 2, &mo) && *p++ == '-' && fixed_int(&p, 2, &d)))
+        return vigil__fail(VIGIL_EFORMAT, "not a timestamp: '%.60s'", s);
+    if (*p == ' ' || *p == 'T') {
+        p++;
+        if (!(fixed_int(&p, 2, &h) && *p++ == ':' && fixed_int(&p, 2, &mi)))
+            return vigil__fail(VIGIL_EFORMAT, "not a timestamp: '%.60s'", s);
+        if (*p == ':') {
+            p++;
+            if (!fixed_int(&p, 2, &sec))
+                return vigil__fail(VIGIL_EFORMAT, "not a timestamp: '%.60s'", s);
+            if (*p == '.') {
+                double scale = 0.1;
+                p++;
+                if (!isdigit((unsigned char)*p))
+                    return vigil__fail(VIGIL_EFORMAT, "not a timestamp: '%.60s'", s);
+                while (isdigit((unsigned char)*p)) {
+                    frac += (*p++ - '0') * scale;
+                    scale *= 0.1;
+                }
+            }
+        }
+    }
+    if (*p == 'Z')
+        p++;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+        (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 60)
+        return vigil__fail(VIGIL_EFORMAT, "not a valid timestamp: '%.60s'", s);
+    const long long days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+    *seconds = (double)(days * 86400LL + h * 3600LL + mi * 60LL + sec) + frac;
+    return VIGIL_OK;
+}

@@ -1,0 +1,339 @@
+/* CSV / gzip-CSV reader for recorded data. zlib's gz* functions read plain files transparently,
+ * so one code path serves both; compression is detected from the bytes, not the file name. */
+#include "vigil/reader.h"
+
+#include "vigil/parse.h"
+#include "status.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define LINE_MAX_BYTES (16u << 20) /* a longer line is a corrupt file, not data */
+
+struct vigil_reader {
+    gzFile gz;
+    char *path;          /* for messages */
+    char *line;
+    size_t linecap;
+    size_t lineno;       /* 1-based number of the last line read */
+    size_t ncols;
+    char **names;
+    double *row;         /* the last parsed row */
+    long time_col;       /* -1: none */
+    size_t rows_read;
+    int status;          /* sticky failure: once a file is bad, it stays bad */
+    int eof;
+    size_t ipos, ilen;   /* unread part of ibuf */
+    unsigned char ibuf[65536];
+};
+
+/* Refill the input block. Returns 1 with data, 0 at the end, or a negative status. */
+static int refill(vigil_reader *r)
+{
+    int got = gzread(r->gz, r->ibuf, sizeof r->ibuf);
+    if (got < 0) {
+        int zerr;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr == Z_ERRNO)
+            return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1, strerror(errno));
+        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: corrupt or truncated gzip data (%s)", r->path,
+                           r->lineno + 1, msg);
+    }
+    r->ipos = 0;
+    r->ilen = (size_t)got;
+    return got > 0;
+}
+
+/* Read one line into r->line without its line ending. Returns 1 on a line, 0 at the end, or a
+ * negative status. Reads blocks itself (rather than gzgets) so that a NUL byte, a sign of a
+ * binary or corrupt file, is seen and reported instead of silently cutting the line. */
+static int read_line(vigil_reader *r)
+{
+    size_t len = 0;
+    int any = 0;
+    for (;;) {
+        if (r->ipos == r->ilen) {
+            int rc = refill(r);
+            if (rc < 0)
+                return rc;
+            if (rc == 0)
+                break;
+        }
+        const unsigned char *start = r->ibuf + r->ipos;
+        const unsigned char *nl = memchr(start, '\n', r->ilen - r->ipos);
+        size_t chunk = nl ? (size_t)(nl - start) : r->ilen - r->ipos;
+        if (memchr(start, '\0', chunk))
+            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: NUL byte: not a text file", r->path,
+                               r->lineno + 1);
+        if (len + chunk + 1 > r->linecap) {
+            if (len + chunk + 1 > LINE_MAX_BYTES)
+                return vigil__fail(VIGIL_EFORMAT, "%s:%zu: line longer than %u bytes", r->path,
+                                   r->lineno + 1, LINE_MAX_BYTES);
+            size_t cap = r->linecap ? r->linecap : 4096;
+            while (cap < len + chunk + 1)
+                cap *= 2;
+            char *p = realloc(r->line, cap);
+            if (!p)
+                return vigil__status(VIGIL_ENOMEM);
+            r->line = p;
+            r->linecap = cap;
+        }
+        memcpy(r->line + len, start, chunk);
+        len += chunk;
+        any = 1;
+        r->ipos += chunk + (nl != NULL);
+        if (nl)
+            break;
+    }
+    if (!any)
+        return 0;
+    r->lineno++;
+    while (len > 0 && r->line[len - 1] == '\r')
+        len--;
+    r->line[len] = '\0';
+    return 1;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+static int read_header(vigil_reader *r)
+{
+    int rc = read_line(r);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 || r->line[0] == '\0')
+        return vigil__fail(VIGIL_EFORMAT, "%s: empty file (expected a header row of column names)",
+                           r->path);
+    size_t n = 1;
+    for (const char *p = r->line; *p; p++)
+        n += *p == ',';
+    r->names = calloc(n, sizeof *r->names);
+    r->row = malloc(n * sizeof *r->row);
+    if (!r->names || !r->row)
+        return vigil__status(VIGIL_ENOMEM);
+    r->ncols = n;
+    char *p = r->line;
+    for (size_t i = 0; i < n; i++) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        const char *name = trim(p);
+        if (*name == '\0')
+            return vigil__fail(VIGIL_EFORMAT, "%s:1: column %zu has an empty name", r->path, i);
+        r->names[i] = malloc(strlen(name) + 1);
+        if (!r->names[i])
+            return vigil__status(VIGIL_ENOMEM);
+        strcpy(r->names[i], name);
+        p = comma ? comma + 1 : p;
+    }
+    return VIGIL_OK;
+}
+
+int vigil_reader_open(const char *path, vigil_reader **out)
+{
+    if (!path || !out)
+        return vigil__status(VIGIL_EINVAL);
+    *out = NULL;
+    vigil_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return vigil__status(VIGIL_ENOMEM);
+    r->time_col = -1;
+    r->path = malloc(strlen(path) + 1);
+    if (!r->path) {
+        free(r);
+        return vigil__status(VIGIL_ENOMEM);
+    }
+    strcpy(r->path, path);
+    if (strcmp(path, "-") == 0) {
+        int fd = dup(0); /* gzclose closes the descriptor; stdin stays open for the caller */
+        r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+        if (!r->gz && fd >= 0)
+            close(fd);
+    } else {
+        r->gz = gzopen(path, "rb");
+    }
+    int rc;
+    if (!r->gz)
+        rc = vigil__fail(errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO, "%s: cannot open: %s", path,
+                         errno ? strerror(errno) : "unknown error");
+    else
+        rc = read_header(r);
+    if (rc != VIGIL_OK) {
+        vigil_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return VIGIL_OK;
+}
+
+void vigil_reader_close(vigil_reader *r)
+{
+    if (!r)
+        return;
+    if (r->gz)
+        gzclose(r->gz);
+    if (r->names)
+        for (size_t i = 0; i < r->ncols; i++)
+            free(r->names[i]);
+    free(r->names);
+    free(r->row);
+    free(r->line);
+    free(r->path);
+    free(r);
+}
+
+size_t vigil_reader_column_count(const vigil_reader *r)
+{
+    return r ? r->ncols : 0;
+}
+
+const char *vigil_reader_column_name(const vigil_reader *r, size_t i)
+{
+    return r && i < r->ncols ? r->names[i] : NULL;
+}
+
+int vigil_reader_find_column(const vigil_reader *r, const char *spec)
+{
+    if (!r || !spec)
+        return vigil__status(VIGIL_EINVAL);
+    for (size_t i = 0; i < r->ncols; i++)
+        if (strcmp(r->names[i], spec) == 0)
+            return (int)i;
+    if (*spec && strspn(spec, "0123456789") == strlen(spec) && strlen(spec) < 10) {
+        size_t i = (size_t)strtoul(spec, NULL, 10);
+        if (i < r->ncols)
+            return (int)i;
+    }
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < r->ncols && used < sizeof list - 8; i++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", r->names[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    return vigil__fail(VIGIL_ENOTFOUND, "%s: no column '%s' (columns: %s)", r->path, spec, list);
+}
+
+int vigil_reader_set_time_column(vigil_reader *r, size_t col)
+{
+    if (!r || col >= r->ncols)
+        return vigil__status(VIGIL_EINVAL);
+    if (r->rows_read > 0)
+        return vigil__fail(VIGIL_ESTATE, "%s: set the time column before reading", r->path);
+    r->time_col = (long)col;
+    return VIGIL_OK;
+}
+
+/* Read and parse the next data row into r->row. Returns 1, 0 at the end, or a status. */
+static int next_row(vigil_reader *r)
+{
+    if (r->status)
+        return r->status;
+    if (r->eof)
+        return 0;
+    int rc;
+    do {
+        rc = read_line(r);
+    } while (rc == 1 && r->line[strspn(r->line, " \t")] == '\0'); /* blank lines carry nothing */
+    if (rc == 0) {
+        r->eof = 1;
+        if (r->rows_read == 0)
+            return r->status = vigil__fail(VIGIL_ENODATA, "%s: no data rows after the header",
+                                           r->path);
+        return 0;
+    }
+    if (rc < 0)
+        return r->status = rc;
+    char *p = r->line;
+    for (size_t i = 0; i < r->ncols; i++) {
+        char *comma = strchr(p, ',');
+        if (!comma && i + 1 < r->ncols)
+            return r->status = vigil__fail(VIGIL_EFORMAT,
+                                           "%s:%zu: %zu fields, the header has %zu", r->path,
+                                           r->lineno, i + 1, r->ncols);
+        if (comma && i + 1 == r->ncols) {
+            size_t n = r->ncols + 1;
+            for (const char *q = comma + 1; *q; q++)
+                n += *q == ',';
+            return r->status = vigil__fail(VIGIL_EFORMAT,
+                                           "%s:%zu: %zu fields, the header has %zu", r->path,
+                                           r->lineno, n, r->ncols);
+        }
+        if (comma)
+            *comma = '\0';
+        const int is_time = (long)i == r->time_col;
+        int prc = is_time ? vigil_parse_time(p, &r->row[i]) : vigil_parse_number(p, &r->row[i]);
+        if (prc != VIGIL_OK)
+            return r->status = vigil__fail(VIGIL_EFORMAT, "%s:%zu: bad %s '%.40s' in column %zu ('%s')",
+                                           r->path, r->lineno, is_time ? "timestamp" : "number",
+                                           p, i, r->names[i]);
+        p = comma ? comma + 1 : p;
+    }
+    r->rows_read++;
+    return 1;
+}
+
+int vigil_reader_read_column(vigil_reader *r, size_t col, double *out, size_t cap, size_t *n)
+{
+    if (n)
+        *n = 0;
+    if (!r || !out || !n || col >= (r ? r->ncols : 0))
+        return vigil__status(VIGIL_EINVAL);
+    size_t count = 0;
+    while (count < cap) {
+        int rc = next_row(r);
+        if (rc < 0) {
+            *n = count;
+            return rc;
+        }
+        if (rc == 0)
+            break;
+        out[count++] = r->row[col];
+    }
+    *n = count;
+    return VIGIL_OK;
+}
+
+int vigil_reader_read_rows(vigil_reader *r, double *out, size_t cap_rows, size_t *rows)
+{
+    if (rows)
+        *rows = 0;
+    if (!r || !out || !rows)
+        return vigil__status(VIGIL_EINVAL);
+    size_t count = 0;
+    while (count < cap_rows) {
+        int rc = next_row(r);
+        if (rc < 0) {
+            *rows = count;
+            return rc;
+        }
+        if (rc == 0)
+            break;
+        memcpy(out + count * r->ncols, r->row, r->ncols * sizeof *out);
+        count++;
+    }
+    *rows = count;
+    return VIGIL_OK;
+}
+
+size_t vigil_reader_line(const vigil_reader *r)
+{
+    return r ? r->lineno : 0;
+}
