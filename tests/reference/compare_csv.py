@@ -40,7 +40,8 @@ def main(argv=None):
                     "as strings.",
         epilog="The atol floor exists for values that are exactly zero or near zero in "
                "one implementation, e.g. the mean of a zero-mean signal (1e-17 in one, "
-               "-3e-18 in the other) or DC-dominated band power after mean removal: "
+               "-3e-18 in the other) or a band holding only the DC bin, which mean "
+               "removal leaves at rounding level: "
                "relative error is meaningless there. Keep it far below any value that "
                "matters.")
     ap.add_argument("a", metavar="A.csv")
