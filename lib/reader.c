@@ -43,6 +43,14 @@ static int refill(vigil_reader *r)
         return vigil__fail(VIGIL_EFORMAT, "%s:%zu: corrupt or truncated gzip data (%s)", r->path,
                            r->lineno + 1, msg);
     }
+    if (got == 0) {
+        /* zlib reports a stream cut short (a truncated .gz) only through gzerror at the end */
+        int zerr;
+        gzerror(r->gz, &zerr);
+        if (zerr == Z_BUF_ERROR)
+            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data", r->path,
+                               r->lineno + 1);
+    }
     r->ipos = 0;
     r->ilen = (size_t)got;
     return got > 0;

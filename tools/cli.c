@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands of the vigil command. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (try 'vigil %s --help')\n", cmd);
     va_end(ap);
     return CLI_USAGE;
+}
+
+int cli_bad_option(const char *cmd, char **argv)
+{
+    /* getopt_long leaves optind just past the offending word (opterr is 0: it printed nothing) */
+    const char *word = optind > 0 ? argv[optind - 1] : "?";
+    if (optopt && strchr(word, optopt) && word[1] != '-')
+        return cli_usage_error(cmd, "option '-%c' is unknown or needs a value", optopt);
+    return cli_usage_error(cmd, "option '%s' is unknown or needs a value", word);
 }
 
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double *v)

@@ -24,6 +24,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Report the option getopt_long just rejected (unknown, or missing its value); CLI_USAGE. */
+int cli_bad_option(const char *cmd, char **argv);
+
 /* Parse option values; on failure print a usage error and return 0. */
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double *v);
 int cli_parse_size(const char *cmd, const char *opt, const char *s, size_t *v);

@@ -60,7 +60,7 @@ int cmd_features(int argc, char **argv)
         case 'c': o.column = optarg; break;
         case 'b': o.bands = optarg; break;
         case 'h': fputs(features_help, stdout); return CLI_OK;
-        default: return cli_usage_error("features", "unknown option");
+        default: return cli_bad_option("features", argv);
         }
     }
     if (o.rate == 0.0)

@@ -1,6 +1,7 @@
 /* vigil: the command-line program. Dispatches to one subcommand per cmd_*.c file. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <string.h>
 
 typedef struct command {
@@ -26,6 +27,7 @@ static void print_help(FILE *f)
 
 int main(int argc, char **argv)
 {
+    opterr = 0; /* subcommands report bad options themselves, in one line */
     if (argc < 2)
         return cli_usage_error("", "missing COMMAND"), CLI_USAGE;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

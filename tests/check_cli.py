@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The vigil command's contract: help and version, exit status 2 with a one-line hint on wrong
+usage, exit 1 with a file:line message on bad data, and the CSV layout of `vigil features`
+(header from FEATURES.md, `source` column and per-file frame numbering with several files).
+Standard library only.  check_cli.py VIGIL SOURCE_ROOT"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+VIGIL = sys.argv.pop(1)
+ROOT = sys.argv.pop(1)
+DEMO = os.path.join(ROOT, "datasets", "demo")
+BASE = ("frame,t_start,mean,rms,std,peak,p2p,crest,kurtosis,skewness,shape,impulse,clearance,"
+        "zcr,power,centroid,spread,flatness,entropy,peak_freq,peak_amp")
+
+
+def run(*args, stdin=None):
+    return subprocess.run([VIGIL] + list(args), capture_output=True, text=True, input=stdin)
+
+
+class Cli(unittest.TestCase):
+    def test_help_and_version(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("features", r.stdout)
+        r = run("features", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--bands", r.stdout)
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^vigil \d+\.\d+\.\d+\n$")
+
+    def test_usage_errors_exit_2_with_one_line(self):
+        for args in (["frobnicate"], ["features", "x.csv"], ["features", "--rate", "abc", "x"],
+                     ["features", "--rate", "100"], ["features", "--rate", "0", "x.csv"],
+                     ["features", "--rate", "100", "--frame", "8", "x.csv"],
+                     ["features", "--rate", "100", "--frame", "64", "--hop", "0", "x.csv"],
+                     ["features", "--rate", "100", "--frame", "64", "--hop", "65", "x.csv"],
+                     ["features", "--rate", "100", "--bands", "5-1", "x.csv"],
+                     ["features", "--nope"], []):
+            r = run(*args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stdout, "", args)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, (args, r.stderr))
+
+    def test_data_errors_exit_1_with_location(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "bad.csv")
+            with open(bad, "w") as fh:
+                fh.write("de\n" + "0.5\n" * 100 + "oops\n")
+            r = run("features", "--rate", "1000", "--frame", "16", bad)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("bad.csv:102: bad number 'oops'", r.stderr)
+            # the 6 frames before the bad line were printed: nothing read is lost
+            self.assertEqual(len(r.stdout.splitlines()), 1 + 6)
+            r = run("features", "--rate", "1000", "--frame", "16", "--column", "fe", bad)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("no column 'fe'", r.stderr)
+            r = run("features", "--rate", "1000", os.path.join(tmp, "missing.csv"))
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("cannot open", r.stderr)
+
+    def test_features_layout(self):
+        a = os.path.join(DEMO, "healthy.csv.gz")
+        b = os.path.join(DEMO, "ball.csv.gz")
+        r = run("features", "--rate", "12000", "--frame", "4096", "--hop", "2048",
+                "--column", "de", "--bands", "0-500,500-2000", a)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], BASE + ",band_0_500,band_500_2000")
+        # 2 s at 12 kHz = 24000 samples: frames at 0, 2048, ... while start + 4096 <= 24000
+        self.assertEqual(len(lines) - 1, (24000 - 4096) // 2048 + 1)
+        self.assertEqual(lines[2].split(",")[:2], ["1", "0.17066666666666666"])
+        r2 = run("features", "--rate", "12000", "--frame", "4096", "--hop", "2048",
+                 "--column", "0", "--bands", "0-500,500-2000", a, b)
+        self.assertEqual(r2.returncode, 0, r2.stderr)
+        lines2 = r2.stdout.splitlines()
+        self.assertEqual(lines2[0], "source," + lines[0])
+        self.assertEqual(lines2[1], a + "," + lines[1])
+        starts = [l.split(",")[:2] for l in lines2[1:]]
+        self.assertEqual(starts.count([b, "0"]), 1)  # numbering restarts for the second file
+        # standard input gives the same rows as the file
+        import gzip
+        with gzip.open(a, "rt") as fh:
+            r3 = run("features", "--rate", "12000", "--frame", "4096", "--hop", "2048",
+                     "--column", "de", "--bands", "0-500,500-2000", "-", stdin=fh.read())
+        self.assertEqual(r3.stdout, r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

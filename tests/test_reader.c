@@ -1,0 +1,211 @@
+/* Tests of the CSV / gzip-CSV reader (include/vigil/reader.h). Inputs are written by the test
+ * itself (plain and through zlib), so expected values are known exactly. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <vigil.h>
+
+static char dir[] = "/tmp/vigil_test_reader_XXXXXX";
+
+static const char *write_file(const char *name, const char *text, int gz)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (gz) {
+        gzFile f = gzopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(gzwrite(f, text, (unsigned)strlen(text)), (int)strlen(text));
+        gzclose(f);
+    } else {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        fwrite(text, 1, strlen(text), f);
+        fclose(f);
+    }
+    return path;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void check_good(const char *path)
+{
+    vigil_reader *r = NULL;
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_column_count(r), 2);
+    assert_string_equal(vigil_reader_column_name(r, 0), "de");
+    assert_string_equal(vigil_reader_column_name(r, 1), "fe");
+    assert_null(vigil_reader_column_name(r, 2));
+    assert_int_equal(vigil_reader_find_column(r, "fe"), 1);
+    assert_int_equal(vigil_reader_find_column(r, "0"), 0);
+    assert_int_equal(vigil_reader_find_column(r, "2"), VIGIL_ENOTFOUND);
+    assert_int_equal(vigil_reader_find_column(r, "xx"), VIGIL_ENOTFOUND);
+    assert_non_null(strstr(vigil_last_error(), "columns: de, fe"));
+    double v[8];
+    size_t n = 0;
+    assert_int_equal(vigil_reader_read_column(r, 1, v, 2, &n), VIGIL_OK);
+    assert_int_equal(n, 2);
+    assert_true(v[0] == 0.5 && v[1] == -2e-3);
+    assert_int_equal(vigil_reader_read_column(r, 1, v, 8, &n), VIGIL_OK);
+    assert_int_equal(n, 1);
+    assert_true(v[0] == 7.0);
+    assert_int_equal(vigil_reader_read_column(r, 1, v, 8, &n), VIGIL_OK);
+    assert_int_equal(n, 0); /* end */
+    vigil_reader_close(r);
+}
+
+static void test_plain_and_gzip(void **state)
+{
+    (void)state;
+    const char *text = "de,fe\n1,0.5\n-0.25,-2e-3\n3,7\n";
+    check_good(write_file("a.csv", text, 0));
+    check_good(write_file("a.csv.gz", text, 1));
+    check_good(write_file("b.txt", "\"de\" , fe\r\n1,0.5\r\n-0.25,-2e-3\r\n\r\n3,7", 0));
+}
+
+static void test_rows_and_time(void **state)
+{
+    (void)state;
+    const char *path = write_file("t.csv", "timestamp,value\n2013-07-04 00:00:00,69.88\n"
+                                           "2013-07-04 01:00:00,71.2\n", 0);
+    vigil_reader *r = NULL;
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    /* without a time column the timestamp is a bad number */
+    double v[4];
+    size_t n;
+    assert_int_equal(vigil_reader_set_time_column(r, 0), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_time_column(r, 2), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_read_rows(r, v, 2, &n), VIGIL_OK);
+    assert_int_equal(n, 2);
+    assert_true(v[0] == 1372896000.0 && v[1] == 69.88 && v[2] == 1372899600.0 && v[3] == 71.2);
+    assert_int_equal(vigil_reader_line(r), 3);
+    vigil_reader_close(r);
+
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_column(r, 1, v, 4, &n), VIGIL_EFORMAT);
+    assert_non_null(strstr(vigil_last_error(), "t.csv:2: bad number '2013-07-04 00:00:00'"));
+    vigil_reader_close(r);
+}
+
+/* Each bad file: expected status, and a fragment the message must hold (file and line). */
+static void test_bad_files(void **state)
+{
+    (void)state;
+    static const struct { const char *name, *text; int gz, open_rc, read_rc; size_t good;
+                          const char *msg; } cases[] = {
+        {"empty.csv", "", 0, VIGIL_EFORMAT, 0, 0, "empty.csv: empty file"},
+        {"hdr.csv", "de,fe\n", 0, VIGIL_OK, VIGIL_ENODATA, 0, "hdr.csv: no data rows"},
+        {"num.csv", "de\n1\n2\nx1.5\n4\n", 0, VIGIL_OK, VIGIL_EFORMAT, 2,
+         "num.csv:4: bad number 'x1.5' in column 0 ('de')"},
+        {"nan.csv", "de\n1\nnan\n", 0, VIGIL_OK, VIGIL_EFORMAT, 1, "nan.csv:3: bad number"},
+        {"short.csv", "a,b\n1,2\n3\n", 0, VIGIL_OK, VIGIL_EFORMAT, 1,
+         "short.csv:3: 1 fields, the header has 2"},
+        {"long.csv", "a,b\n1,2\n3,4,5\n", 0, VIGIL_OK, VIGIL_EFORMAT, 1,
+         "long.csv:3: 3 fields, the header has 2"},
+        {"emptyfield.csv", "a,b\n1,\n", 0, VIGIL_OK, VIGIL_EFORMAT, 0, "emptyfield.csv:2: bad number"},
+        {"nul.csv", "a\n1\n2\0\n", 0, VIGIL_OK, VIGIL_EFORMAT, 1, "nul.csv:3: NUL byte"},
+        {"emptyname.csv", "a,,b\n1,2,3\n", 0, VIGIL_EFORMAT, 0, 0, "column 1 has an empty name"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].name);
+        FILE *f = fopen(path, "wb");
+        /* write with explicit length so that the NUL case keeps its NUL byte */
+        size_t len = strlen(cases[i].text);
+        if (strcmp(cases[i].name, "nul.csv") == 0)
+            len = 8;
+        fwrite(cases[i].text, 1, len, f);
+        fclose(f);
+        vigil_reader *r = NULL;
+        int rc = vigil_reader_open(path, &r);
+        assert_int_equal(rc, cases[i].open_rc);
+        if (rc == VIGIL_OK) {
+            double v[16];
+            size_t n = 99;
+            assert_int_equal(vigil_reader_read_column(r, 0, v, 16, &n), cases[i].read_rc);
+            assert_int_equal(n, cases[i].good); /* values before the bad line are delivered */
+            /* a failed reader stays failed */
+            assert_int_equal(vigil_reader_read_column(r, 0, v, 16, &n), cases[i].read_rc);
+            vigil_reader_close(r);
+        } else {
+            assert_null(r);
+        }
+        if (!strstr(vigil_last_error(), cases[i].msg))
+            fail_msg("%s: message '%s' lacks '%s'", cases[i].name, vigil_last_error(),
+                     cases[i].msg);
+    }
+}
+
+static void test_corrupt_gzip(void **state)
+{
+    (void)state;
+    /* a gzip file cut in the middle: the good rows before the cut arrive, then EFORMAT */
+    char text[20000] = "v\n";
+    for (int i = 0; i < 2000; i++)
+        sprintf(text + strlen(text), "%d\n", i);
+    const char *path = write_file("cut.csv.gz", text, 1);
+    FILE *f = fopen(path, "rb");
+    unsigned char buf[20000];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    f = fopen(path, "wb");
+    fwrite(buf, 1, len / 2, f);
+    fclose(f);
+    vigil_reader *r = NULL;
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    double *v = malloc(4000 * sizeof *v);
+    size_t n = 0;
+    assert_int_equal(vigil_reader_read_column(r, 0, v, 4000, &n), VIGIL_EFORMAT);
+    assert_true(n < 2000);
+    for (size_t i = 0; i < n; i++)
+        assert_true(v[i] == (double)i);
+    assert_non_null(strstr(vigil_last_error(), "gzip"));
+    vigil_reader_close(r);
+    free(v);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    vigil_reader *r = (vigil_reader *)&r;
+    assert_int_equal(vigil_reader_open("/nonexistent/x.csv", &r), VIGIL_EIO);
+    assert_null(r);
+    assert_non_null(strstr(vigil_last_error(), "/nonexistent/x.csv: cannot open"));
+    assert_int_equal(vigil_reader_open(NULL, &r), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_open("x", NULL), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_column_count(NULL), 0);
+    assert_int_equal(vigil_reader_find_column(NULL, "a"), VIGIL_EINVAL);
+    vigil_reader_close(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain_and_gzip),
+        cmocka_unit_test(test_rows_and_time),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_corrupt_gzip),
+        cmocka_unit_test(test_open_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
