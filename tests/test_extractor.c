@@ -282,6 +282,26 @@ static void test_large_and_prime_frames(void **state)
     }
 }
 
+/* A constant frame whose sum rounds (0.1 is not a binary fraction): central moments are exactly 0,
+ * so std, kurtosis and skewness are 0 and crest = peak/rms = 1 (docs/FEATURES.md). */
+static void test_constant_frame(void **state)
+{
+    (void)state;
+    double x[1000], row[64];
+    for (int i = 0; i < 1000; i++)
+        x[i] = 0.1;
+    vigil_extractor *ex = make(100.0, 1000, 1000);
+    assert_int_equal(vigil_extractor_push(ex, x, 1000, NULL), VIGIL_OK);
+    assert_int_equal(vigil_extractor_pop(ex, row, 64, NULL), 1);
+    assert_true(row[2] == 0.1);                 /* mean */
+    assert_true(row[4] == 0.0);                 /* std */
+    assert_close(row[7], 1.0, 1e-12, 0, "crest of a constant");
+    assert_true(row[8] == 0.0 && row[9] == 0.0); /* kurtosis, skewness */
+    for (int i = 14; i < 21; i++)               /* spectrum of a constant minus its mean */
+        assert_true(row[i] == 0.0);
+    vigil_extractor_destroy(ex);
+}
+
 static void test_invalid_arguments(void **state)
 {
     (void)state;
@@ -389,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_chunking_invariance),
         cmocka_unit_test(test_framing_and_time),
         cmocka_unit_test(test_large_and_prime_frames),
+        cmocka_unit_test(test_constant_frame),
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_rejected_chunk_loses_nothing),
     };

@@ -135,7 +135,11 @@ def features(x, rate, frame, hop=None, bands=()):
     cols["t_start"] = j * hop / rate
 
     # ---- time domain (raw frame, no window) --------------------------------
-    mean = F.mean(axis=1)
+    # FEATURES.md: a constant frame has exactly-zero central moments (its ratios are then 0).
+    # Summing N copies of a constant can round, so the mean of a constant frame is taken as
+    # the constant itself (the same rule as the C code, docs/FEATURES.md).
+    const = F.max(axis=1) == F.min(axis=1)
+    mean = np.where(const, F[:, 0], F.mean(axis=1))
     d = F - mean[:, None]
     absF = np.abs(F)
     ms = np.mean(F * F, axis=1)                 # includes the mean (rms, not std)
