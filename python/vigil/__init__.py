@@ -1,0 +1,38 @@
+"""vigil: streaming vibration features for predictive maintenance, from Python.
+
+A pure-Python (ctypes) binding of the vigil C library: every number is computed by libvigil,
+so results equal those of the ``vigil`` command bit for bit.
+
+Quick start::
+
+    import vigil
+    rec = vigil.read_csv("datasets/demo/outer_race.csv.gz")
+    cols = vigil.features(rec["de"], rate=12000, frame=4096, bands="0-500,2000-4000")
+    print(cols["kurtosis"])
+
+Results are numpy arrays when numpy is installed, lists otherwise (``vigil.HAVE_NUMPY``).
+
+The shared library is found through ``$VIGIL_LIB``, then this checkout's ``build*/lib``, then the
+system (see :mod:`vigil._lib`); its version is checked at import (ImportError if incompatible).
+Failures of C calls raise :class:`VigilError` with the library's message and status code.
+"""
+
+from . import _lib
+from ._buffers import HAVE_NUMPY
+from ._lib import last_error, strerror
+from .errors import Status, VigilError
+from .features import FeatureExtractor, features
+from .parse import parse_bands, parse_number, parse_time
+from .reader import Reader, read_csv
+
+#: Version of the loaded libvigil ("MAJOR.MINOR.PATCH"); binding and library ship together.
+__version__ = _lib.version
+
+#: Path or name the shared library was loaded from.
+library_path = _lib.path
+
+__all__ = [
+    "FeatureExtractor", "HAVE_NUMPY", "Reader", "Status", "VigilError", "features",
+    "last_error", "library_path", "parse_bands", "parse_number", "parse_time", "read_csv",
+    "strerror",
+]

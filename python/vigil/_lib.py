@@ -1,0 +1,196 @@
+"""Loading libvigil and declaring every C function the binding calls.
+
+Search order (the first that exists wins):
+
+1. ``$VIGIL_LIB``: a path to the shared library. When set it must load, otherwise import fails:
+   an explicit choice is never silently replaced by another copy.
+2. The build tree of this source checkout: ``<repo>/build/lib/libvigil.so``, then any other
+   ``<repo>/build*/lib/libvigil.so`` (newest first), so ``PYTHONPATH=python`` works right after
+   ``meson setup build && ninja -C build``.
+3. The system library: ``libvigil.so.<major>`` through the dynamic loader, then
+   ``ctypes.util.find_library("vigil")``.
+
+Every function in ``PROTOTYPES`` gets ``argtypes`` and ``restype`` (a missing ``restype`` would
+truncate returned pointers to 32 bits) and, when it returns a status, one ``errcheck`` that turns
+a negative status into :class:`vigil.VigilError` carrying ``vigil_last_error()``. The error
+detail is per thread and read at once, in the thread that made the call, so it is the right one
+even when many Python threads call vigil concurrently.
+
+To bind a new C module (monitor, model, diagnostics), add its opaque type and a section of the
+table below, then write the Pythonic wrapper in its own file (``monitor.py``, ...).
+"""
+
+import ctypes
+import ctypes.util
+import glob
+import os
+import sys
+from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_size_t
+
+from .errors import VigilError
+
+# The binding speaks this ABI: same major version, at least this version number
+# (major * 10000 + minor * 100 + patch). While major is 0 a new minor may change the ABI, so a
+# library older than the binding is refused rather than half working.
+ABI_MAJOR = 0
+MIN_VERSION = 100  # 0.1.0
+
+
+class _Opaque(ctypes.Structure):
+    """Base of the opaque C object types: never dereferenced, only pointed to."""
+
+    _fields_ = []
+
+
+class Extractor(_Opaque):
+    """``struct vigil_extractor`` (opaque)."""
+
+
+class Reader(_Opaque):
+    """``struct vigil_reader`` (opaque)."""
+
+
+ExtractorP = POINTER(Extractor)
+ReaderP = POINTER(Reader)
+DoubleP = POINTER(c_double)
+FloatP = POINTER(c_float)
+SizeP = POINTER(c_size_t)
+
+STATUS = "status"  # returns int: negative raises VigilError, non-negative is returned
+
+# name: (restype, [argtypes], check). One section per public header, in header order.
+PROTOTYPES = {
+    # status.h
+    "vigil_strerror": (c_char_p, [c_int], None),
+    "vigil_last_error": (c_char_p, [], None),
+    # version.h
+    "vigil_version_string": (c_char_p, [], None),
+    "vigil_version_number": (c_int, [], None),
+    # extractor.h
+    "vigil_extractor_create": (c_int, [c_double, c_size_t, POINTER(ExtractorP)], STATUS),
+    "vigil_extractor_destroy": (None, [ExtractorP], None),
+    "vigil_extractor_set_hop": (c_int, [ExtractorP, c_size_t], STATUS),
+    "vigil_extractor_add_band": (c_int, [ExtractorP, c_double, c_double], STATUS),
+    "vigil_extractor_set_queue": (c_int, [ExtractorP, c_size_t], STATUS),
+    "vigil_extractor_push": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_push_f32": (c_int, [ExtractorP, FloatP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_pop": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_ready": (c_size_t, [ExtractorP], None),
+    "vigil_extractor_reset": (c_int, [ExtractorP], STATUS),
+    "vigil_extractor_feature_count": (c_size_t, [ExtractorP], None),
+    "vigil_extractor_feature_name": (c_char_p, [ExtractorP, c_size_t], None),
+    "vigil_extractor_feature_index": (c_int, [ExtractorP, c_char_p], STATUS),
+    "vigil_extractor_rate": (c_double, [ExtractorP], None),
+    "vigil_extractor_frame": (c_size_t, [ExtractorP], None),
+    "vigil_extractor_hop": (c_size_t, [ExtractorP], None),
+    "vigil_extractor_frames_done": (c_size_t, [ExtractorP], None),
+    "vigil_extractor_memory": (c_size_t, [ExtractorP], None),
+    # reader.h
+    "vigil_reader_open": (c_int, [c_char_p, POINTER(ReaderP)], STATUS),
+    "vigil_reader_close": (None, [ReaderP], None),
+    "vigil_reader_column_count": (c_size_t, [ReaderP], None),
+    "vigil_reader_column_name": (c_char_p, [ReaderP, c_size_t], None),
+    "vigil_reader_find_column": (c_int, [ReaderP, c_char_p], STATUS),
+    "vigil_reader_set_time_column": (c_int, [ReaderP, c_size_t], STATUS),
+    "vigil_reader_read_column": (c_int, [ReaderP, c_size_t, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_reader_read_rows": (c_int, [ReaderP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_reader_line": (c_size_t, [ReaderP], None),
+    # parse.h
+    "vigil_parse_bands": (c_int, [c_char_p, DoubleP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_parse_time": (c_int, [c_char_p, DoubleP], STATUS),
+    "vigil_parse_number": (c_int, [c_char_p, DoubleP], STATUS),
+}
+
+
+def _lib_names():
+    if sys.platform == "darwin":
+        return "libvigil.dylib", "libvigil.%d.dylib" % ABI_MAJOR
+    if sys.platform == "win32":
+        return "vigil.dll", "vigil-%d.dll" % ABI_MAJOR
+    return "libvigil.so", "libvigil.so.%d" % ABI_MAJOR
+
+
+def candidates():
+    """Return the list of (origin, path-or-name) the loader tries, in order.
+
+    With ``$VIGIL_LIB`` set the list holds only that path.
+    """
+    env = os.environ.get("VIGIL_LIB")
+    if env:
+        return [("VIGIL_LIB", env)]
+    plain, versioned = _lib_names()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    found = []
+    default = os.path.join(root, "build", "lib", plain)
+    if os.path.exists(default):
+        found.append(("build tree", default))
+    others = [p for p in glob.glob(os.path.join(root, "build*", "lib", plain)) if p != default]
+    others.sort(key=os.path.getmtime, reverse=True)
+    found += [("build tree", p) for p in others]
+    found.append(("system", versioned))
+    system = ctypes.util.find_library("vigil")
+    if system:
+        found.append(("system", system))
+    return found
+
+
+def _load():
+    tried = []
+    for origin, path in candidates():
+        try:
+            return ctypes.CDLL(path), path
+        except OSError as e:
+            if origin == "VIGIL_LIB":
+                raise ImportError("vigil: cannot load $VIGIL_LIB=%s: %s" % (path, e)) from None
+            tried.append("%s (%s): %s" % (path, origin, e))
+    raise ImportError("vigil: libvigil not found; build it (meson setup build && ninja -C build) "
+                      "or set VIGIL_LIB to its path. Tried:\n  " + "\n  ".join(tried))
+
+
+def _check_status(result, func, args):
+    """errcheck for functions returning a status: raise VigilError on a negative value."""
+    if result < 0:
+        detail = lib.vigil_last_error()
+        message = detail.decode("utf-8", "replace") if detail else ""
+        if not message:
+            message = lib.vigil_strerror(result).decode("utf-8", "replace")
+        raise VigilError(result, message, func.__name__)
+    return result
+
+
+def _bind(cdll, path):
+    for name, (restype, argtypes, check) in PROTOTYPES.items():
+        try:
+            f = getattr(cdll, name)
+        except AttributeError:
+            raise ImportError("vigil: %s has no %s (library older than the binding?)"
+                              % (path, name)) from None
+        f.restype = restype
+        f.argtypes = argtypes
+        if check == STATUS:
+            f.errcheck = _check_status
+
+
+def _check_version(cdll, path):
+    number = cdll.vigil_version_number()
+    text = cdll.vigil_version_string().decode("ascii", "replace")
+    if number // 10000 != ABI_MAJOR or number < MIN_VERSION:
+        need = "%d.%d.%d" % (MIN_VERSION // 10000, MIN_VERSION // 100 % 100, MIN_VERSION % 100)
+        raise ImportError("vigil: %s is version %s; this binding needs %d.x >= %s"
+                          % (path, text, ABI_MAJOR, need))
+    return text
+
+
+lib, path = _load()
+_bind(lib, path)
+version = _check_version(lib, path)
+
+
+def strerror(code):
+    """Return the library's short English description of a status code (never fails)."""
+    return lib.vigil_strerror(int(code)).decode("utf-8", "replace")
+
+
+def last_error():
+    """Return the detail of the calling thread's most recent vigil failure ("" if none)."""
+    return lib.vigil_last_error().decode("utf-8", "replace")
