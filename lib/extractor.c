@@ -35,6 +35,7 @@ struct vigil_extractor {
     double *window;  /* periodic Hann */
     double s1, s2;
     double *psd;     /* n/2+1 bins */
+    double *freq;    /* n/2+1 bin frequencies k * rate / n, so the hot path divides less */
 
     size_t nbands;
     size_t band_k0[VIGIL_BANDS_MAX], band_k1[VIGIL_BANDS_MAX];
@@ -97,8 +98,9 @@ int vigil_extractor_create(double rate, size_t frame, vigil_extractor **out)
     ex->buf = malloc(frame * sizeof *ex->buf);
     ex->window = malloc(frame * sizeof *ex->window);
     ex->psd = malloc((frame / 2 + 1) * sizeof *ex->psd);
+    ex->freq = malloc((frame / 2 + 1) * sizeof *ex->freq);
     int rc = VIGIL_ENOMEM;
-    if (ex->buf && ex->window && ex->psd)
+    if (ex->buf && ex->window && ex->psd && ex->freq)
         rc = vigil__fft_create(frame, &ex->fft);
     if (rc == VIGIL_OK)
         rc = grow_columns(ex, BASE_COLS);
@@ -122,6 +124,7 @@ int vigil_extractor_create(double rate, size_t frame, vigil_extractor **out)
         return vigil__status(rc);
     }
     vigil__hann(ex->window, frame, &ex->s1, &ex->s2);
+    vigil__bin_freqs(ex->freq, frame, rate);
     *out = ex;
     return VIGIL_OK;
 }
@@ -141,6 +144,7 @@ void vigil_extractor_destroy(vigil_extractor *ex)
     free(ex->buf);
     free(ex->window);
     free(ex->psd);
+    free(ex->freq);
     free(ex);
 }
 
@@ -266,7 +270,7 @@ static void compute_row(vigil_extractor *ex, double *row)
     const double *spec = vigil__fft_output(ex->fft);
     vigil__psd(spec, n, ex->rate, ex->s2, ex->psd);
     double *col = row + 2 + VIGIL__TIME_COLS;
-    vigil__spectral_features(ex->psd, spec, n, ex->rate, ex->s1, col);
+    vigil__spectral_features_tab(ex->psd, spec, ex->freq, n, ex->rate, ex->s1, col);
     col += VIGIL__SPECTRAL_COLS;
     const double df = ex->rate / (double)n;
     for (size_t b = 0; b < ex->nbands; b++)
@@ -425,7 +429,7 @@ size_t vigil_extractor_memory(const vigil_extractor *ex)
         return 0;
     size_t bytes = sizeof *ex;
     bytes += ex->n * sizeof(double) * 2;           /* buf, window */
-    bytes += (ex->n / 2 + 1) * sizeof(double);     /* psd */
+    bytes += (ex->n / 2 + 1) * sizeof(double) * 2; /* psd, freq */
     bytes += vigil__fft_memory(ex->fft);
     bytes += ex->qcap * ex->ncols * sizeof(double);
     bytes += ex->ncols * sizeof(char *);

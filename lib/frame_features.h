@@ -30,6 +30,12 @@ void vigil__psd(const double *spec, size_t n, double rate, double s2, double *ps
 void vigil__spectral_features(const double *psd, const double *spec, size_t n, double rate,
                               double s1, double *out);
 
+/* The same with a table freq[k] = k * rate / n (k = 0..n/2, from vigil__bin_freqs()), which
+ * gives identical results without a division per bin. freq may be NULL. */
+void vigil__spectral_features_tab(const double *psd, const double *spec, const double *freq,
+                                  size_t n, double rate, double s1, double *out);
+void vigil__bin_freqs(double *freq, size_t n, double rate);
+
 /* Sum of psd[k] * df over bins k0 <= k < k1 (the caller maps band edges to bins). */
 double vigil__band_power(const double *psd, size_t k0, size_t k1, double df);
 

@@ -1,0 +1,265 @@
+/* vigil-bench features: throughput of the full feature row against bare FFTW on the same frames.
+ *
+ * The baseline is the least any frame-based spectrum must do: copy each frame into the plan's
+ * aligned buffer and run one r2c FFT (planned with the flags the library uses). The ratio of the
+ * two throughputs is what stays stable on a noisy machine, so the two are timed in alternating
+ * rounds over the same stream: a slow patch of the machine hits both. Both count input samples
+ * consumed from the stream (not N per frame), so overlap costs show up as lower samples/s. */
+#include "bench.h"
+
+#include <fftw3.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "All features on": every column this build of the library can compute. Today that is the 19
+ * FEATURES.md base features plus bands; BANDS equal-width bands from 0 to rate/2 stand for a
+ * typical band-power configuration. When optional groups (envelope, shaft orders, severity)
+ * exist, switch them on in make_extractor() as well. */
+#define BANDS 8
+#define LATENCY_CAP 20000
+#define LATENCY_MIN 2000
+
+static const char features_help[] =
+    "usage: vigil-bench features [--frames N,...] [--hop-divisors D,...] [--chunk C] [OPTIONS]\n"
+    "\n"
+    "For each frame length N and hop N/D: throughput of vigil's full feature row and of bare\n"
+    "FFTW r2c on the same frames (input samples per second), their ratio, per-frame latency\n"
+    "(p50/p99 of one push of `hop` samples that completes a frame) and bytes per extractor.\n"
+    "\n"
+    "  --frames LIST       frame lengths (default 1024,4096,16384)\n"
+    "  --hop-divisors LIST hop = N / D for each D (default 1,2)\n"
+    "  --chunk C           samples per push in the throughput runs (default 4096)\n"
+    BENCH_COMMON_HELP
+    "  -h, --help          show this help\n";
+
+typedef struct point {
+    size_t frame, hop, ncols, frames_per_pass, rounds, memory;
+    double vigil_s, fftw_s; /* timed seconds over `rounds` passes */
+    double p50_us, p99_us;
+} point;
+
+static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop)
+{
+    vigil_extractor *ex = NULL;
+    int rc = vigil_extractor_create(rate, frame, &ex);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_hop(ex, hop);
+    for (int b = 0; rc == VIGIL_OK && b < BANDS; b++)
+        rc = vigil_extractor_add_band(ex, b * rate / (2 * BANDS), (b + 1) * rate / (2 * BANDS));
+    if (rc != VIGIL_OK) {
+        bench_error("extractor N=%zu hop=%zu: %s", frame, hop, vigil_last_error());
+        vigil_extractor_destroy(ex);
+        return NULL;
+    }
+    return ex;
+}
+
+/* One pass over the stream in chunks of `chunk` samples, popping rows as they come; the way a
+ * gateway reading DMA blocks from an ADC would call it. Returns frames computed, or 0 on error. */
+static size_t vigil_pass(vigil_extractor *ex, const double *x, size_t n, size_t chunk,
+                         double *row, size_t ncols)
+{
+    vigil_extractor_reset(ex);
+    size_t off = 0, frames = 0;
+    while (off < n) {
+        size_t used = 0, len = n - off < chunk ? n - off : chunk;
+        if (vigil_extractor_push(ex, x + off, len, &used) != VIGIL_OK)
+            return 0;
+        off += used;
+        while (vigil_extractor_pop(ex, row, ncols, NULL) == 1)
+            frames++;
+    }
+    return frames;
+}
+
+/* The baseline: the same frames, each copied into the aligned input and transformed. */
+static size_t fftw_pass(fftw_plan plan, double *in, fftw_complex *out, const double *x,
+                        size_t n, size_t frame, size_t hop, double *sink)
+{
+    size_t frames = 0;
+    for (size_t start = 0; start + frame <= n; start += hop) {
+        memcpy(in, x + start, frame * sizeof *in);
+        fftw_execute(plan);
+        *sink += out[1][0]; /* keep the result observable */
+        frames++;
+    }
+    return frames;
+}
+
+/* Per-frame latency: push exactly `hop` samples (each push completes one frame) and time it,
+ * pop included. Passes repeat until enough frames are timed (or one pass for --min-time 0). */
+static int measure_latency(vigil_extractor *ex, const double *x, size_t n, double min_time,
+                           double *row, size_t ncols, point *p)
+{
+    double *lat = malloc(LATENCY_CAP * sizeof *lat);
+    if (!lat)
+        return bench_error("out of memory");
+    size_t count = 0;
+    const double t_end = bench_now() + 0.25 * min_time;
+    do {
+        vigil_extractor_reset(ex);
+        size_t off = p->frame - p->hop;
+        vigil_extractor_push(ex, x, off, NULL); /* the first frame's head: completes nothing */
+        for (; off + p->hop <= n && count < LATENCY_CAP; off += p->hop) {
+            const double t0 = bench_now();
+            int rc = vigil_extractor_push(ex, x + off, p->hop, NULL);
+            int got = vigil_extractor_pop(ex, row, ncols, NULL);
+            lat[count++] = bench_now() - t0;
+            if (rc != VIGIL_OK || got != 1) {
+                free(lat);
+                return bench_error("latency run: %s", vigil_last_error());
+            }
+        }
+    } while (min_time > 0 && count < LATENCY_CAP && (count < LATENCY_MIN || bench_now() < t_end));
+    p->p50_us = 1e6 * bench_quantile(lat, count, 0.50);
+    p->p99_us = 1e6 * bench_quantile(lat, count, 0.99);
+    free(lat);
+    return BENCH_OK;
+}
+
+static int run_point(const bench_opts *o, const bench_signal *s, size_t chunk, point *p)
+{
+    vigil_extractor *ex = make_extractor(s->rate, p->frame, p->hop);
+    if (!ex)
+        return BENCH_FAIL;
+    p->ncols = vigil_extractor_feature_count(ex);
+    p->memory = vigil_extractor_memory(ex);
+    double *row = malloc(p->ncols * sizeof *row);
+    double *in = fftw_alloc_real(p->frame);
+    fftw_complex *out = fftw_alloc_complex(p->frame / 2 + 1);
+    fftw_plan plan = NULL;
+    if (in && out)
+        plan = fftw_plan_dft_r2c_1d((int)p->frame, in, out, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    int status = row && plan ? BENCH_OK : bench_error("out of memory");
+
+    double sink = 0.0;
+    if (status == BENCH_OK && o->min_time > 0) { /* warm up: page in buffers, train caches */
+        vigil_pass(ex, s->x, s->n, chunk, row, p->ncols);
+        fftw_pass(plan, in, out, s->x, s->n, p->frame, p->hop, &sink);
+    }
+    const double t_end = bench_now() + o->min_time;
+    while (status == BENCH_OK) {
+        double t0 = bench_now();
+        size_t fv = vigil_pass(ex, s->x, s->n, chunk, row, p->ncols);
+        double t1 = bench_now();
+        size_t ff = fftw_pass(plan, in, out, s->x, s->n, p->frame, p->hop, &sink);
+        double t2 = bench_now();
+        if (fv != ff) {
+            status = bench_error("vigil made %zu frames, the baseline %zu: %s", fv, ff,
+                                 vigil_last_error());
+            break;
+        }
+        p->frames_per_pass = fv;
+        p->vigil_s += t1 - t0;
+        p->fftw_s += t2 - t1;
+        p->rounds++;
+        if (t2 >= t_end)
+            break;
+    }
+    if (status == BENCH_OK)
+        status = measure_latency(ex, s->x, s->n, o->min_time, row, p->ncols, p);
+    if (sink != sink) /* never true for finite data; stops the baseline being optimised away */
+        fputc(' ', stderr);
+    if (plan)
+        fftw_destroy_plan(plan);
+    fftw_free(in);
+    fftw_free(out);
+    free(row);
+    vigil_extractor_destroy(ex);
+    return status;
+}
+
+static void print_point(const bench_opts *o, const bench_signal *s, const point *p)
+{
+    const double total = (double)s->n * (double)p->rounds;
+    const double v = total / p->vigil_s, f = total / p->fftw_s;
+    if (o->json) {
+        printf("{\"bench\":\"features\",\"frame\":%zu,\"hop\":%zu,\"samples_per_s\":%.6g,"
+               "\"fftw_samples_per_s\":%.6g,\"ratio\":%.4f,\"frames_per_s\":%.6g,"
+               "\"latency_p50_us\":%.4g,\"latency_p99_us\":%.4g,\"memory_bytes\":%zu,"
+               "\"columns\":%zu,\"rate\":%.10g,\"stream_samples\":%zu,\"rounds\":%zu,"
+               "\"source\":\"%s\"}\n",
+               p->frame, p->hop, v, f, v / f,
+               (double)p->frames_per_pass * (double)p->rounds / p->vigil_s, p->p50_us, p->p99_us,
+               p->memory, p->ncols, s->rate, s->n, p->rounds, s->source);
+    } else {
+        printf("%6zu %6zu %12.2f %12.2f %6.1f%% %10.0f %8.1f %8.1f %10zu\n", p->frame, p->hop,
+               v / 1e6, f / 1e6, 100.0 * v / f,
+               (double)p->frames_per_pass * (double)p->rounds / p->vigil_s, p->p50_us, p->p99_us,
+               p->memory);
+    }
+    fflush(stdout);
+}
+
+int bench_features(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"frames", required_argument, NULL, 'n'},
+        {"hop-divisors", required_argument, NULL, 'd'},
+        {"chunk", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        BENCH_COMMON_LONGOPTS,
+        {NULL, 0, NULL, 0},
+    };
+    bench_opts o;
+    bench_opts_init(&o);
+    size_t frames[16] = {1024, 4096, 16384}, nframes = 3;
+    size_t divs[16] = {1, 2}, ndivs = 2;
+    size_t chunk = 4096;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int handled = bench_common_option(&o, c, optarg);
+        if (handled < 0)
+            return BENCH_USAGE;
+        if (handled)
+            continue;
+        switch (c) {
+        case 'n':
+            if (!(nframes = bench_parse_list(optarg, frames, 16)))
+                return bench_error("--frames needs a list of lengths, got '%s'", optarg), BENCH_USAGE;
+            break;
+        case 'd':
+            if (!(ndivs = bench_parse_list(optarg, divs, 16)))
+                return bench_error("--hop-divisors needs a list, got '%s'", optarg), BENCH_USAGE;
+            break;
+        case 'c':
+            if (bench_parse_list(optarg, &chunk, 1) != 1)
+                return bench_error("--chunk needs a whole number >= 1, got '%s'", optarg), BENCH_USAGE;
+            break;
+        case 'h': fputs(features_help, stdout); return BENCH_OK;
+        default: return bench_error("unknown option (try 'vigil-bench features --help')"), BENCH_USAGE;
+        }
+    }
+    if (optind < argc)
+        return bench_error("unexpected argument '%s'", argv[optind]), BENCH_USAGE;
+
+    bench_signal s;
+    if (bench_signal_load(&o, &s) != BENCH_OK)
+        return BENCH_FAIL;
+    if (!o.json) {
+        printf("vigil-bench features: %s at %g Hz, stream of %zu samples, %d bands + base "
+               "features, pushes of %zu samples\n", s.source, s.rate, s.n, BANDS, chunk);
+        printf("%6s %6s %12s %12s %7s %10s %8s %8s %10s\n", "N", "hop", "vigil MS/s",
+               "FFTW MS/s", "ratio", "frames/s", "p50 us", "p99 us", "bytes");
+    }
+    int status = BENCH_OK;
+    for (size_t i = 0; i < nframes && status == BENCH_OK; i++) {
+        for (size_t j = 0; j < ndivs && status == BENCH_OK; j++) {
+            point p = {0};
+            p.frame = frames[i];
+            p.hop = frames[i] / divs[j];
+            if (p.hop < 1 || p.frame > s.n) {
+                status = bench_error("N=%zu with divisor %zu does not fit a %zu-sample stream",
+                                     frames[i], divs[j], s.n);
+                break;
+            }
+            status = run_point(&o, &s, chunk, &p);
+            if (status == BENCH_OK)
+                print_point(&o, &s, &p);
+        }
+    }
+    bench_signal_free(&s);
+    return status;
+}

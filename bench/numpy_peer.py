@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""numpy peer of `vigil-bench features`: the same FEATURES.md features, the same data, the same
+frames, computed the way a careful Python user would (tests/reference/features_ref.py: all frames
+of the stream as one 2-D strided view, one reduction per feature along axis 1, one batched
+np.fft.rfft), timed, and compared with vigil's throughput from `vigil-bench features --json`.
+
+    /usr/bin/python3 bench/numpy_peer.py [--bench build/bench/vigil-bench]
+        [--input FILE --rate HZ [--column C]] [--samples 1048576]
+        [--frames 1024,4096,16384] [--hop-divisors 1,2] [--min-time 1] [--json]
+
+Without --input a vibration-like signal is generated (seeded) and written to a temporary CSV
+that vigil-bench then reads, so both sides see bit-identical samples. Both sides tile the data
+to --samples samples (np.resize here, x[i % len] in C), use the same eight equal bands from 0 to
+rate/2, and count input samples consumed per second.
+"""
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
+import features_ref  # noqa: E402  (path set just above)
+
+BANDS = 8  # as in bench/bench_features.c
+
+
+def bands_for(rate):
+    """Eight equal bands from 0 to rate/2, computed with the same expressions as the C bench."""
+    return [(b * rate / (2 * BANDS), (b + 1) * rate / (2 * BANDS)) for b in range(BANDS)]
+
+
+def generated_signal(n, rate):
+    """Shaft harmonics, bearing-like impulses ringing a 3 kHz resonance, Gaussian noise."""
+    rng = np.random.default_rng(20240601)
+    t = np.arange(n) / rate
+    fr, bpfo, fn, zeta = 29.95, 107.36, 3000.0, 0.05
+    wn = 2 * np.pi * fn
+    wd = wn * math.sqrt(1 - zeta * zeta)
+    tau = np.mod(t, 1.0 / bpfo)
+    return (0.040 * np.sin(2 * np.pi * fr * t) + 0.015 * np.sin(4 * np.pi * fr * t + 0.7)
+            + 0.008 * np.sin(6 * np.pi * fr * t + 1.9) + rng.normal(0.0, 0.060, n)
+            + 0.5 * np.exp(-zeta * wn * tau) * np.sin(wd * tau))
+
+
+def time_numpy(x, rate, frame, hop, bands, min_time):
+    """Total input samples per second over repeated runs (at least one)."""
+    features_ref.features(x[: max(frame, 1 << 14)], rate, frame, hop, bands)  # warm up
+    runs, spent = 0, 0.0
+    while True:
+        t0 = time.perf_counter()
+        _, rows = features_ref.features(x, rate, frame, hop, bands)
+        spent += time.perf_counter() - t0
+        runs += 1
+        if spent >= min_time:
+            break
+    return len(x) * runs / spent, rows.shape[0]
+
+
+def run_vigil(bench, path, args):
+    cmd = [bench, "features", "--json", "--input", path, "--rate", repr(args.rate),
+           "--column", args.column, "--samples", str(args.samples), "--frames", args.frames,
+           "--hop-divisors", args.hop_divisors, "--min-time", repr(args.min_time)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return {(r["frame"], r["hop"]): r for r in map(json.loads, out.splitlines())}
+
+
+def default_bench():
+    env = os.environ.get("VIGIL_BENCH")
+    return env if env else os.path.join(ROOT, "build", "bench", "vigil-bench")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bench", default=default_bench(),
+                    help="vigil-bench executable (default $VIGIL_BENCH or build/bench/vigil-bench)")
+    ap.add_argument("--input", help="recording (CSV or gzip CSV); default: generated signal")
+    ap.add_argument("--column", default="0", help="column name or 0-based index (default 0)")
+    ap.add_argument("--rate", type=float, default=None, help="sample rate, Hz (generated: 25600)")
+    ap.add_argument("--samples", type=int, default=1 << 20, help="stream length (default 2^20)")
+    ap.add_argument("--frames", default="1024,4096,16384")
+    ap.add_argument("--hop-divisors", default="1,2")
+    ap.add_argument("--min-time", type=float, default=1.0, help="timed seconds per point")
+    ap.add_argument("--json", action="store_true", help="one JSON object per line")
+    args = ap.parse_args(argv)
+    if args.input and args.rate is None:
+        ap.error("--rate is required with --input")
+    if args.rate is None:
+        args.rate = 25600.0
+
+    tmp = None
+    try:
+        if args.input:
+            path = args.input
+            x = features_ref.read_column(path, args.column)
+        else:
+            x = generated_signal(args.samples, args.rate)
+            fd, tmp = tempfile.mkstemp(prefix="vigil_peer_", suffix=".csv")
+            with os.fdopen(fd, "w") as fh:
+                fh.write("x\n")
+                np.savetxt(fh, x, fmt="%.17g")  # round-trips every double exactly
+            path = tmp
+        x = np.resize(np.asarray(x, dtype=np.float64), args.samples)  # tile, as the C bench
+        vigil = run_vigil(args.bench, path, args)
+    finally:
+        if tmp:
+            os.unlink(tmp)
+
+    bands = bands_for(args.rate)
+    if not args.json:
+        print("numpy peer (tests/reference/features_ref.py, numpy %s) vs vigil-bench, %s, "
+              "%d samples" % (np.__version__, os.path.basename(args.input or "generated"),
+                              args.samples))
+        print("%6s %6s %12s %12s %9s" % ("N", "hop", "numpy MS/s", "vigil MS/s", "vigil/np"))
+    for frame in map(int, args.frames.split(",")):
+        for div in map(int, args.hop_divisors.split(",")):
+            hop = frame // div
+            np_rate, nrows = time_numpy(x, args.rate, frame, hop, bands, args.min_time)
+            v = vigil[(frame, hop)]
+            ratio = v["samples_per_s"] / np_rate
+            if args.json:
+                print(json.dumps({"bench": "numpy_peer", "frame": frame, "hop": hop,
+                                  "samples_per_s": np_rate,
+                                  "vigil_samples_per_s": v["samples_per_s"],
+                                  "fftw_samples_per_s": v["fftw_samples_per_s"],
+                                  "vigil_over_numpy": ratio, "frames": nrows}))
+            else:
+                print("%6d %6d %12.2f %12.2f %8.1fx" % (frame, hop, np_rate / 1e6,
+                                                        v["samples_per_s"] / 1e6, ratio))
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
