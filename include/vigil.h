@@ -15,5 +15,11 @@
 #include "vigil/extractor.h"
 #include "vigil/reader.h"
 #include "vigil/parse.h"
+#include "vigil/bearing.h"
+#include "vigil/envelope.h"
+#include "vigil/orders.h"
+#include "vigil/severity.h"
+#include "vigil/rul.h"
+#include "vigil/diagnose.h"
 
 #endif /* VIGIL_H */

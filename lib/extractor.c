@@ -42,6 +42,7 @@ struct vigil_extractor {
 
     size_t ngroups;
     group groups[VIGIL__GROUPS_MAX];
+    vigil__machine machine;
 
     size_t ncols;
     char **names;    /* ncols strings */
@@ -226,6 +227,10 @@ int vigil_extractor_set_queue(vigil_extractor *ex, size_t rows)
     ex->qhead = ex->qcount = 0;
     return VIGIL_OK;
 }
+
+vigil__machine *vigil__extractor_machine(vigil_extractor *ex) { return &ex->machine; }
+
+int vigil__extractor_configurable(const vigil_extractor *ex) { return check_configurable(ex); }
 
 int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
                                size_t width, const char *const *names)

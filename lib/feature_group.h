@@ -41,4 +41,16 @@ typedef struct vigil__group_ops {
 int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
                                size_t width, const char *const *names);
 
+/* Facts about the machine that several groups read (bearing geometry, shaft rate). Owned by the
+ * extractor, so that the public setters may be called before or after the groups are enabled;
+ * groups keep the pointer (valid for the extractor's life) and read it in compute(). */
+typedef struct vigil__machine {
+    int has_bearing;            /* set_bearing called */
+    double balls, d, pitch, angle_deg;
+    double shaft_hz;            /* 0: estimate from each frame's spectrum */
+} vigil__machine;
+vigil__machine *vigil__extractor_machine(vigil_extractor *ex);
+/* VIGIL_OK, or VIGIL_EINVAL / VIGIL_ESTATE (with message) as the public setters report. */
+int vigil__extractor_configurable(const vigil_extractor *ex);
+
 #endif

@@ -12,6 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"features", cmd_features, "print per-frame features of recordings as CSV"},
+    {"diagnose", cmd_diagnose, "name the likely bearing/shaft fault and severity of recordings"},
 };
 
 static void print_help(FILE *f)

@@ -1,0 +1,155 @@
+/**
+ * @file vigil/diagnose.h
+ * @brief Per-recording diagnosis of a rotating machine: which fault (outer race, inner race,
+ *        ball, cage, imbalance or none), how severe (ISO zone), and why.
+ *
+ * A `vigil_diagnosis` frames one accelerometer channel (frame N, hop N/2, Hann window), computes
+ * each frame's envelope spectrum (vigil/envelope.h), velocity RMS (vigil/severity.h) and shaft
+ * orders (vigil/orders.h), and averages them over the recording. vigil_diagnosis_decide() then
+ * measures the defect lines of the averaged envelope spectrum and applies the rules of
+ * docs/DIAGNOSTICS.md. In short, with prominence = line amplitude / median of the neighbouring
+ * bins and T = VIGIL_DIAG_PROMINENCE:
+ *
+ *  1. the bearing evidences are BPFO (outer race), BPFI (inner race), 2 x BSF (ball: a ball
+ *     defect strikes both races once per spin turn) and FTF (cage), each at its first listed
+ *     harmonic; among those with prominence >= T, the largest names the fault;
+ *  2. otherwise, with severity configured, `imbalance` when the zone is C or D and the 1x line
+ *     carries at least half of the velocity power;
+ *  3. otherwise `normal`.
+ *
+ * Averaging envelope spectra over frames (rather than features) lowers the floor's variance,
+ * which is what makes a fixed prominence threshold meaningful across recordings.
+ *
+ * Hot path: vigil_diagnosis_push() never allocates; everything is allocated by create and the
+ * setters. Thread rules: one diagnosis per thread at a time; distinct ones may run in parallel.
+ */
+#ifndef VIGIL_DIAGNOSE_H
+#define VIGIL_DIAGNOSE_H
+
+#include "common.h"
+
+VIGIL_BEGIN_DECLS
+
+/** Fault labels. */
+enum vigil_fault {
+    VIGIL_FAULT_NORMAL = 0,
+    VIGIL_FAULT_OUTER_RACE = 1,
+    VIGIL_FAULT_INNER_RACE = 2,
+    VIGIL_FAULT_BALL = 3,
+    VIGIL_FAULT_CAGE = 4,
+    VIGIL_FAULT_IMBALANCE = 5
+};
+/** Number of fault labels. */
+#define VIGIL_FAULT_COUNT 6
+
+/** Prominence (line / local floor) a defect line needs to name a bearing fault: 3 (9.5 dB). */
+#define VIGIL_DIAG_PROMINENCE 3.0
+
+/** Scalars reported by vigil_diagnosis_value(). */
+enum vigil_diag_value {
+    VIGIL_DIAG_FRAMES = 0,        /**< frames averaged */
+    VIGIL_DIAG_SHAFT_HZ = 1,      /**< shaft rate used (given, or mean of the frame estimates) */
+    VIGIL_DIAG_VELOCITY_RMS = 2,  /**< velocity RMS 10-1000 Hz over the recording, mm/s (0 if
+                                       severity is not configured) */
+    VIGIL_DIAG_ISO_ZONE = 3,      /**< 1..4 (A..D), 0 if severity is not configured */
+    VIGIL_DIAG_ORDER_1X = 4,      /**< mean 1x amplitude, input units (peak) */
+    VIGIL_DIAG_ORDER_2X = 5,
+    VIGIL_DIAG_ORDER_3X = 6,
+    VIGIL_DIAG_ORDER_1X_VELOCITY = 7, /**< the 1x line as velocity RMS, mm/s (0 without severity) */
+    VIGIL_DIAG_BAND_LO = 8,       /**< demodulation band of the last frame, Hz */
+    VIGIL_DIAG_BAND_HI = 9
+};
+/** Number of values of enum vigil_diag_value. */
+#define VIGIL_DIAG_VALUE_COUNT 10
+
+/** Opaque per-recording diagnosis. */
+typedef struct vigil_diagnosis vigil_diagnosis;
+
+/**
+ * Short name of a fault label: "normal", "outer_race", "inner_race", "ball", "cage",
+ * "imbalance". @return a static string, NULL for an unknown label.
+ */
+VIGIL_API const char *vigil_fault_name(int fault);
+
+/**
+ * Create a diagnosis.
+ * @param rate  sample rate, Hz, finite, > 0.
+ * @param frame frame length N, VIGIL_FRAME_MIN..VIGIL_FRAME_MAX (vigil/extractor.h); the
+ *              envelope spectrum's resolution is rate/N (aim for <= 1 Hz: N >= rate).
+ * @param out   receives the object (free with vigil_diagnosis_destroy()); NULL on failure.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM. Defaults: no bearing (required before pushing),
+ *         shaft rate estimated, demodulation band the whole spectrum, no severity.
+ */
+VIGIL_API int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis **out);
+
+/** Free a diagnosis. NULL is a no-op. */
+VIGIL_API void vigil_diagnosis_destroy(vigil_diagnosis *d);
+
+/** Bearing geometry, as vigil_bearing_frequencies(). @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE
+ *  (samples pushed since create/reset). */
+VIGIL_API int vigil_diagnosis_set_bearing(vigil_diagnosis *d, double balls, double ball_d,
+                                          double pitch, double angle_deg);
+
+/** Shaft rate in Hz (0 < f < rate/2), or 0 to estimate it per frame (vigil/bearing.h).
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_diagnosis_set_shaft_hz(vigil_diagnosis *d, double shaft_hz);
+
+/**
+ * Demodulation band, as vigil_extractor_enable_envelope(): lo <= f < hi with at least 2 bins,
+ * or 0,0 for the per-frame spectral-kurtosis choice. The default is the whole spectrum
+ * (1 bin .. rate/2), which with prewhitening needs no band choice (docs/DIAGNOSTICS.md).
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE, VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_diagnosis_set_band(vigil_diagnosis *d, double lo_hz, double hi_hz);
+
+/**
+ * Enable severity (velocity RMS, ISO zone) and the imbalance rule.
+ * @param units an enum vigil_units value (vigil/severity.h); machine_class an enum
+ *        vigil_machine_class value.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE.
+ */
+VIGIL_API int vigil_diagnosis_set_severity(vigil_diagnosis *d, int units, int machine_class);
+
+/**
+ * Push samples of the recording (any chunking gives the same result).
+ * @return VIGIL_OK, VIGIL_EINVAL (NULL d, NULL x with n > 0), VIGIL_ESTATE (no bearing set),
+ *         VIGIL_ENONFINITE (a NaN/inf sample: the chunk is rejected whole, state unchanged).
+ */
+VIGIL_API int vigil_diagnosis_push(vigil_diagnosis *d, const double *x, size_t n);
+
+/**
+ * Decide from the frames pushed so far (may be called repeatedly; pushing more refines it).
+ * @return the fault label (>= 0, enum vigil_fault), or VIGIL_EINVAL, VIGIL_ENODATA (no complete
+ *         frame yet).
+ */
+VIGIL_API int vigil_diagnosis_decide(vigil_diagnosis *d);
+
+/**
+ * One line of the decision's averaged envelope spectrum (valid after vigil_diagnosis_decide()).
+ * @param defect an enum vigil_defect value (vigil/bearing.h); harmonic 1..3.
+ * @param freq,amp,prom optional outputs: expected line frequency h x defect frequency (Hz), the
+ *        envelope amplitude found (unitless, prewhitened) and its prominence (amp / floor).
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (no decision yet).
+ */
+VIGIL_API int vigil_diagnosis_line(const vigil_diagnosis *d, int defect, int harmonic,
+                                   double *freq, double *amp, double *prom);
+
+/** A scalar of the last decision (enum vigil_diag_value); 0 for NULL, an unknown key, or before
+ *  the first decision. */
+VIGIL_API double vigil_diagnosis_value(const vigil_diagnosis *d, int key);
+
+/**
+ * Why the last decision was made, in one English sentence group naming the deciding line(s),
+ * their prominences and the severity, e.g. "outer_race: BPFO 107.4 Hz line 16.4x its local
+ * floor (threshold 3) ...". @return a string owned by d, valid until the next decide, reset or
+ * destroy; "" before the first decision; never NULL for non-NULL d.
+ */
+VIGIL_API const char *vigil_diagnosis_reason(const vigil_diagnosis *d);
+
+/** Forget all pushed samples and the decision; keep configuration and memory.
+ *  @return VIGIL_OK or VIGIL_EINVAL. */
+VIGIL_API int vigil_diagnosis_reset(vigil_diagnosis *d);
+
+VIGIL_END_DECLS
+
+#endif /* VIGIL_DIAGNOSE_H */

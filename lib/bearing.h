@@ -1,0 +1,10 @@
+/* Internal: bearing helpers shared with the envelope group and the diagnosis. */
+#ifndef VIGIL_LIB_BEARING_H
+#define VIGIL_LIB_BEARING_H
+
+/* VIGIL_OK or VIGIL_EINVAL with a message. */
+int vigil__bearing_check(double balls, double d, double pitch, double angle_deg);
+/* Defect frequencies as multiples of the shaft rate into out[VIGIL_DEFECT_COUNT]; no checks. */
+void vigil__bearing_orders(double balls, double d, double pitch, double angle_deg, double *out);
+
+#endif

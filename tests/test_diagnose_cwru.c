@@ -1,0 +1,115 @@
+/* Data suite: vigil_diagnosis on every CWRU recording of ../shared/datasets (VIGIL_DATASETS
+ * overrides), with the 6205 geometry and the manifest's rpm. Skips (77) without the datasets.
+ *
+ * What is asserted (docs/DIAGNOSTICS.md has the table and the discussion):
+ *  - normal recordings (48 kHz original and the 12 kHz decimated copy) are `normal`;
+ *  - no recording is given a wrong fault type: the label is the seeded one or `normal`;
+ *  - the recordings listed in `must_detect` are named correctly. The others are misses today,
+ *    consistent with the benchmark of Smith & Randall (2015), who found no bearing signature in
+ *    several of these records with envelope methods; the 0.028 in inner-race files are of
+ *    another bearing make (README), so the 6205 frequencies do not apply to them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vigil.h>
+
+static const char *const must_detect[] = {
+    "ball_021_0hp_222", "ball_021_1hp_223", "ball_028_0hp_3005", "ball_028_1hp_3006",
+    "inner_race_007_0hp_105", "inner_race_007_1hp_106", "inner_race_014_0hp_169",
+    "inner_race_014_1hp_170", "inner_race_021_0hp_209", "inner_race_021_1hp_210",
+    "outer_race_007at6_0hp_130", "outer_race_007at6_1hp_131", "outer_race_021at6_0hp_234",
+    "outer_race_021at6_1hp_235",
+};
+
+static const char *datasets(void)
+{
+    const char *d = getenv("VIGIL_DATASETS");
+    return d && *d ? d : getenv("VIGIL_DATASETS_DEFAULT");
+}
+
+static int diagnose_file(const char *path, double rate, double shaft)
+{
+    size_t frame = 16;
+    while ((double)frame < rate)
+        frame *= 2;
+    vigil_diagnosis *d = NULL;
+    assert_int_equal(vigil_diagnosis_create(rate, frame, &d), 0);
+    assert_int_equal(vigil_diagnosis_set_bearing(d, 9, 0.3126, 1.537, 0), 0);
+    assert_int_equal(vigil_diagnosis_set_shaft_hz(d, shaft), 0);
+    assert_int_equal(vigil_diagnosis_set_severity(d, VIGIL_UNITS_G, VIGIL_ISO_GROUP2_RIGID), 0);
+    vigil_reader *r = NULL;
+    if (vigil_reader_open(path, &r) != VIGIL_OK)
+        fail_msg("%s", vigil_last_error());
+    const int col = vigil_reader_find_column(r, "de");
+    assert_true(col >= 0);
+    static double chunk[65536];
+    size_t n;
+    while (vigil_reader_read_column(r, (size_t)col, chunk, 65536, &n) == VIGIL_OK && n > 0)
+        assert_int_equal(vigil_diagnosis_push(d, chunk, n), 0);
+    vigil_reader_close(r);
+    const int fault = vigil_diagnosis_decide(d);
+    print_message("%-40s %s\n", strrchr(path, '/') + 1, vigil_diagnosis_reason(d));
+    vigil_diagnosis_destroy(d);
+    return fault;
+}
+
+static void test_cwru(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", datasets());
+    FILE *m = fopen(path, "r");
+    assert_non_null(m);
+    char line[4096];
+    int files = 0, correct = 0;
+    while (fgets(line, sizeof line, m)) {
+        if (strncmp(line, "cwru/", 5) != 0)
+            continue;
+        /* path dataset rate channels units label fault_in or_position load rpm ... */
+        char *field[12] = {0};
+        int nf = 0;
+        for (char *p = strtok(line, "\t"); p && nf < 12; p = strtok(NULL, "\t"))
+            field[nf++] = p;
+        assert_true(nf >= 10);
+        const double rate = atof(field[2]), shaft = atof(field[9]) / 60.0;
+        const char *label = field[5];
+        char file[4096];
+        snprintf(file, sizeof file, "%s/%s", datasets(), field[0]);
+        const int fault = diagnose_file(file, rate, shaft);
+        assert_true(fault >= 0);
+        const char *got = vigil_fault_name(fault);
+        files++;
+        correct += strcmp(got, label) == 0;
+        if (strcmp(got, label) != 0 && strcmp(got, "normal") != 0)
+            fail_msg("%s: labelled %s, diagnosed %s (a wrong fault type)", field[0], label, got);
+        if (strcmp(label, "normal") == 0 && strcmp(got, "normal") != 0)
+            fail_msg("%s: normal recording diagnosed %s", field[0], got);
+        for (size_t i = 0; i < sizeof must_detect / sizeof must_detect[0]; i++)
+            if (strstr(field[0], must_detect[i]) && strcmp(got, label) != 0)
+                fail_msg("%s: labelled %s, diagnosed %s", field[0], label, got);
+    }
+    fclose(m);
+    print_message("%d of %d CWRU recordings named as labelled\n", correct, files);
+    assert_int_equal(files, 24);
+}
+
+int main(void)
+{
+    const char *d = datasets();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", d ? d : "");
+    FILE *f = d ? fopen(path, "r") : NULL;
+    if (!f) {
+        fprintf(stderr, "skipped: datasets not found (set VIGIL_DATASETS; tried '%s')\n", path);
+        return 77;
+    }
+    fclose(f);
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cwru)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
