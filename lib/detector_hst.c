@@ -4,8 +4,9 @@
  * to depth 10, over a work space randomly enlarged around the training range (as in the paper);
  * the training rows give every node a mass. A row's tree score is m * 2^depth at the first node
  * on its path whose mass is <= 0.1 * n (the paper's size limit) or at a leaf; healthy rows give
- * about n per tree. The detector's score is -log2(S / (T n) + 1 / (T n)) clipped at 0: 0 for a
- * typical healthy row, up to log2(T n) for a row in empty space. Randomness comes only from the
+ * about n per tree. The detector's score is the mass deficit T n / (S + 1): about 1 or less for
+ * a typical healthy row, up to T n for a row in empty space (always > 0, never clipped, so the
+ * calibration quantile stays meaningful). Randomness comes only from the
  * seed (splitmix64), so a fit is reproducible bit for bit. Online update follows the paper:
  * masses of a latest window of n rows replace the reference masses when the window is full.
  * Explanation: in each tree the dimension of the split that led into the low-mass node gets
@@ -174,9 +175,7 @@ static double h_score(vigil__detector *det, const double *z, double *contrib)
         if (last_dim >= 0)
             contrib[last_dim] += fmax(0.0, 1.0 - m / h->n_ref) / TREES;
     }
-    double tn = TREES * h->n_ref;
-    double score = -log2(s / tn + 1.0 / tn);
-    return score > 0.0 ? score : 0.0;
+    return TREES * h->n_ref / (s + 1.0);
 }
 
 static void h_reset(vigil__detector *det)

@@ -1,4 +1,4 @@
-/* Detector 3: PCA of the healthy rows (GSL symmetric eigensolver). Keeps the fewest leading
+/* Detector 3: PCA of the healthy rows' shrinkage covariance (GSL symmetric eigensolver). Keeps the fewest leading
  * components explaining >= 90 % of the variance (at most d - 1, so a residual space exists) and
  * reports Hotelling's T^2 in the model space and the squared prediction error SPE (Q) in the
  * residual space. The score combines them as T^2 / T2_99 + SPE / SPE_99, where T2_99 is the
@@ -154,13 +154,10 @@ static int p_fit(vigil__detector *det, const double *z, size_t rows)
             s += z[k * d + i];
         p->mu[i] = s / (double)rows;
     }
-    memset(p->cov, 0, d * d * sizeof *p->cov);
-    for (size_t k = 0; k < rows; k++)
-        for (size_t i = 0; i < d; i++)
-            for (size_t j = 0; j < d; j++)
-                p->cov[i * d + j] += (z[k * d + i] - p->mu[i]) * (z[k * d + j] - p->mu[j]);
-    for (size_t i = 0; i < d * d; i++)
-        p->cov[i] /= (double)rows;
+    /* The same Ledoit-Wolf shrinkage as the Mahalanobis detector: with few training frames
+     * the smallest sample eigenvalues are too small, which makes T^2 and SPE over-sensitive
+     * on unseen healthy data. */
+    vigil__shrunk_cov(z, rows, d, p->mu, 0.01, p->cov);
     int rc = decompose(p);
     if (rc != VIGIL_OK)
         return vigil__fail(VIGIL_ENODATA, "PCA: the training rows have no variance");

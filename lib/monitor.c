@@ -87,6 +87,7 @@ void vigil_monitor_destroy(vigil_monitor *m)
         vigil_drift_destroy(m->drift[i]);
     free(m->drift);
     vigil_alarm_destroy(m->alarm);
+    free(m->note);
     free(m);
 }
 
@@ -388,6 +389,23 @@ int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t r
     m->gap_policy = policy;
     m->relearn = relearn;
     return VIGIL_OK;
+}
+
+int vigil_monitor_set_note(vigil_monitor *m, const char *note)
+{
+    if (!m || !note || strlen(note) > 4096)
+        return vigil__fail(VIGIL_EINVAL, "note must be a string of at most 4096 bytes");
+    char *c = dup_string(note);
+    if (!c)
+        return vigil__status(VIGIL_ENOMEM);
+    free(m->note);
+    m->note = c;
+    return VIGIL_OK;
+}
+
+const char *vigil_monitor_note(const vigil_monitor *m)
+{
+    return m ? (m->note ? m->note : "") : NULL;
 }
 
 size_t vigil_monitor_column_count(const vigil_monitor *m) { return m ? m->ncols : 0; }

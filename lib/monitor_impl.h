@@ -39,6 +39,7 @@ struct vigil_monitor {
     size_t relearn;
     double horizon;
     int fitted;
+    char *note;             /* NULL: none */
 
     /* stream state */
     vigil_alarm *alarm;

@@ -147,6 +147,15 @@ VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, doub
  */
 VIGIL_API int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t relearn);
 
+/**
+ * Attach a free-text note saved with the model (e.g. how rows were made: rate, frame, hop,
+ * column; the vigil command stores its framing options here). Copied; at most 4096 bytes.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_set_note(vigil_monitor *m, const char *note);
+/** @return the note ("" if none; owned by the monitor), NULL for NULL. */
+VIGIL_API const char *vigil_monitor_note(const vigil_monitor *m);
+
 /** @return the number of columns of an input row (0 for NULL). */
 VIGIL_API size_t vigil_monitor_column_count(const vigil_monitor *m);
 /** @return the number of selected features (0 for NULL). */
