@@ -38,6 +38,7 @@ struct vigil_monitor {
     int gap_policy;
     size_t relearn;
     double horizon;
+    double rel_floor;       /* scale >= rel_floor * |median| */
     int fitted;
     char *note;             /* NULL: none */
 

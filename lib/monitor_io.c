@@ -38,6 +38,7 @@ static int serialise(const vigil_monitor *m, unsigned char **out, size_t *out_le
     vigil__put_u32(&w, (uint32_t)m->gap_policy);
     vigil__put_u64(&w, m->relearn);
     vigil__put_f64(&w, m->horizon);
+    vigil__put_f64(&w, m->rel_floor);
     vigil__put_str(&w, m->note ? m->note : "");
     for (size_t c = 0; c < m->nconds; c++) {
         const vigil__cond *k = &m->cond[c];
@@ -141,13 +142,15 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     m->gap_policy = (int)vigil__get_u32(r);
     m->relearn = vigil__get_count(r, 65536);
     m->horizon = vigil__get_f64(r);
+    m->rel_floor = vigil__get_f64(r);
     m->note = vigil__get_str(r);
     if (r->err || m->nconds == 0 || !(m->quantile >= 0.5 && m->quantile < 1.0) ||
         (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2) ||
         !(m->alpha > 0.0 && m->alpha <= 1.0) || m->n == 0 || m->k == 0 || m->k > m->n ||
         m->k_warn == 0 || m->k_warn > m->k || !(m->clear > 0.0 && m->clear <= 1.0) ||
         !(m->gap >= 0.0) || m->gap_policy < 0 || m->gap_policy > VIGIL_GAP_REREF ||
-        m->relearn == 0 || !(m->horizon > 0.0) || !isfinite(m->horizon) || !m->note ||
+        m->relearn == 0 || !(m->horizon > 0.0) || !isfinite(m->horizon) ||
+        !(m->rel_floor >= 0.0 && m->rel_floor <= 1.0) || !m->note ||
         strlen(m->note) > 4096)
         return bad(m, "configuration");
     vigil__detector_params par = {m->alpha, m->seed};

@@ -9,7 +9,9 @@
  *
  * Pipeline for one row (all columns as created; the monitor picks its selected features):
  *  1. baseline: per operating condition c, each selected feature is standardised with the
- *     median and 1.4826 * MAD of the rows learnt for c (robust to a few bad training frames);
+ *     median and 1.4826 * MAD of the rows learnt for c (robust to a few bad training frames),
+ *     the scale floored at 5 % of the median (vigil_monitor_set_scale_floor()); training rows
+ *     beyond 6 scale units in a fault direction (run-in transients) are left out of the fit;
  *  2. direction: for features whose increase is the fault direction (rms, peak, kurtosis, crest,
  *     band energies, ...: see vigil_monitor_direction()), a value below the baseline median is
  *     clipped to it (z = max(z, 0)), so a machine that runs in and gets quieter never alarms on
@@ -128,6 +130,10 @@ VIGIL_API int vigil_monitor_set_threshold_mode(vigil_monitor *m, int mode);
 /** Override the threshold of a condition after fit (finite, > 0).
  *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (not fitted). */
 VIGIL_API int vigil_monitor_set_threshold(vigil_monitor *m, size_t condition, double threshold);
+/** Relative scale floor: each feature's baseline scale is at least rel * |median| (default
+ *  0.05), so that changes too small to matter in practice never alarm, however consistent.
+ *  0 <= rel <= 1 (0: pure statistics). Before fit. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_scale_floor(vigil_monitor *m, double rel);
 /** EWMA weight of the z-score detector, 0 < alpha <= 1 (default 0.3; 1 = no smoothing).
  *  Before fit. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
 VIGIL_API int vigil_monitor_set_smoothing(vigil_monitor *m, double alpha);
