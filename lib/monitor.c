@@ -739,6 +739,25 @@ static int gap_before(vigil_monitor *m, double t)
     return 0;
 }
 
+/* Median of x[0], x[stride], ... (r values) without scratch: O(r^2), once per gap. */
+static double strided_median(const double *x, size_t r, size_t stride)
+{
+    double lo = NAN, hi = NAN;
+    for (size_t a = 0; a < r; a++) {
+        double v = x[a * stride];
+        size_t below = 0, equal = 0;
+        for (size_t b = 0; b < r; b++) {
+            below += x[b * stride] < v;
+            equal += x[b * stride] == v;
+        }
+        if (below <= (r - 1) / 2 && below + equal > (r - 1) / 2)
+            lo = v;
+        if (below <= r / 2 && below + equal > r / 2)
+            hi = v;
+    }
+    return 0.5 * (lo + hi);
+}
+
 int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
                         size_t condition)
 {
@@ -778,28 +797,21 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
     if (rereferencing) {
         memcpy(k->reref + k->nreref * d, m->contrib, d * sizeof *m->contrib);
         if (++k->nreref == m->relearn) {
-            /* New operating point: re-estimate the medians; the scales and the detector
-             * (the shape of healthy variation) are kept. */
+            /* New operating point: re-estimate the medians and scales (same rules as fit);
+             * the detector (the shape of healthy variation) is kept. */
             for (size_t i = 0; i < d; i++) {
-                /* selection median without scratch (O(r^2) once per gap; r is small) */
-                double best = 0.0;
-                size_t r = m->relearn;
-                for (size_t a = 0; a < r; a++) {
-                    double v = k->reref[a * d + i];
-                    size_t below = 0, equal = 0;
-                    for (size_t b = 0; b < r; b++) {
-                        below += k->reref[b * d + i] < v;
-                        equal += k->reref[b * d + i] == v;
-                    }
-                    if (2 * below <= r && 2 * (below + equal) >= r) {
-                        best = v;
-                        break;
-                    }
-                }
-                k->med[i] = best;
+                double md = strided_median(k->reref + i, m->relearn, d);
+                for (size_t r = 0; r < m->relearn; r++)
+                    k->reref[r * d + i] = fabs(k->reref[r * d + i] - md);
+                double sc = 1.4826 * strided_median(k->reref + i, m->relearn, d);
+                k->med[i] = md;
+                k->scale[i] = fmax(sc, fmax(m->rel_floor * fabs(md), 1e-12));
             }
             m->reref_cond = -1;
             k->nreref = 0;
+            /* smoothing and persistence restart from the new reference */
+            k->det->ops->reset(k->det);
+            vigil_alarm_clear_window(m->alarm);
         }
     }
     standardise(m, k, m->contrib, m->z);

@@ -32,8 +32,8 @@
  *
  * Gaps in time: rows carry times (seconds). An interval longer than the gap (default: 10 times
  * the median of the first 15 scored intervals; vigil_monitor_set_gap()) clears the persistence
- * window and the smoothing; with VIGIL_GAP_REREF the next `relearn` rows also re-estimate the
- * baseline medians of the condition (a change of operating point after a pause, as in the IMS
+ * window and the smoothing; with VIGIL_GAP_REREF the next `relearn` rows (state held meanwhile) re-estimate
+ * the baseline medians and scales of the condition (a change of operating point after a pause, as in the IMS
  * test after its six-day stop, is then absorbed; a fault that appeared during the pause is
  * absorbed too, which is why the default is VIGIL_GAP_KEEP).
  *
@@ -70,7 +70,7 @@ enum vigil_direction {
 /** Gap policies. */
 enum vigil_gap_policy {
     VIGIL_GAP_KEEP = 0, /**< keep the baseline; clear the persistence window and smoothing */
-    VIGIL_GAP_REREF = 1 /**< as KEEP, and re-estimate the baseline medians after the gap */
+    VIGIL_GAP_REREF = 1 /**< as KEEP, and re-estimate the baseline medians and scales */
 };
 
 /** Threshold modes. */
