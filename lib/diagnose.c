@@ -78,9 +78,9 @@ int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis **out)
     *out = NULL;
     if (!isfinite(rate) || rate <= 0.0)
         return vigil__fail(VIGIL_EINVAL, "sample rate must be finite and > 0 (got %g)", rate);
-    if (frame < VIGIL_FRAME_MIN || frame > VIGIL_FRAME_MAX)
+    if (frame < VIGIL_DIAGNOSIS_FRAME_MIN || frame > VIGIL_FRAME_MAX)
         return vigil__fail(VIGIL_EINVAL, "frame length must be %d..%d (got %zu)",
-                           VIGIL_FRAME_MIN, VIGIL_FRAME_MAX, frame);
+                           VIGIL_DIAGNOSIS_FRAME_MIN, VIGIL_FRAME_MAX, frame);
     vigil_diagnosis *d = calloc(1, sizeof *d);
     if (!d)
         return vigil__status(VIGIL_ENOMEM);

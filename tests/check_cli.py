@@ -35,7 +35,7 @@ class Cli(unittest.TestCase):
     def test_usage_errors_exit_2_with_one_line(self):
         for args in (["frobnicate"], ["features", "x.csv"], ["features", "--rate", "abc", "x"],
                      ["features", "--rate", "100"], ["features", "--rate", "0", "x.csv"],
-                     ["features", "--rate", "100", "--frame", "8", "x.csv"],
+                     ["features", "--rate", "100", "--frame", "3", "x.csv"],
                      ["features", "--rate", "100", "--frame", "64", "--hop", "0", "x.csv"],
                      ["features", "--rate", "100", "--frame", "64", "--hop", "65", "x.csv"],
                      ["features", "--rate", "100", "--bands", "5-1", "x.csv"],

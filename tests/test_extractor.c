@@ -256,7 +256,7 @@ static void test_framing_and_time(void **state)
 static void test_large_and_prime_frames(void **state)
 {
     (void)state;
-    const size_t sizes[] = {16, 17, 4099, VIGIL_FRAME_MAX};
+    const size_t sizes[] = {4, 5, 12, 16, 17, 4099, VIGIL_FRAME_MAX};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         const size_t n = sizes[s];
         double *x = malloc(n * sizeof *x);

@@ -12,7 +12,7 @@ static const char features_help[] =
     "a header row; '-' reads standard input) and print them as CSV on standard output.\n"
     "\n"
     "  --rate HZ         sample rate in Hz (required)\n"
-    "  --frame N         frame length in samples, 16..1048576 (default 4096)\n"
+    "  --frame N         frame length in samples, 4..1048576 (default 4096)\n"
     "  --hop H           samples between frame starts, 1..N (default N)\n"
     "  --column C        column name or 0-based index (default 0, the first column)\n"
     "  --bands LIST      frequency bands in Hz, e.g. 0-500,500-2000; one column band_LO_HI each\n"

@@ -71,11 +71,14 @@ typedef struct vigil_diagnosis vigil_diagnosis;
  */
 VIGIL_API const char *vigil_fault_name(int fault);
 
+/** Smallest frame a diagnosis accepts: shorter frames cannot separate defect lines. */
+#define VIGIL_DIAGNOSIS_FRAME_MIN 64
+
 /**
  * Create a diagnosis.
  * @param rate  sample rate, Hz, finite, > 0.
- * @param frame frame length N, VIGIL_FRAME_MIN..VIGIL_FRAME_MAX (vigil/extractor.h); the
- *              envelope spectrum's resolution is rate/N (aim for <= 1 Hz: N >= rate).
+ * @param frame frame length N, VIGIL_DIAGNOSIS_FRAME_MIN..VIGIL_FRAME_MAX (vigil/extractor.h);
+ *              the envelope spectrum's resolution is rate/N (aim for <= 1 Hz: N >= rate).
  * @param out   receives the object (free with vigil_diagnosis_destroy()); NULL on failure.
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM. Defaults: no bearing (required before pushing),
  *         shaft rate estimated, demodulation band the whole spectrum, no severity.

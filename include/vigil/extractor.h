@@ -44,8 +44,8 @@
 
 VIGIL_BEGIN_DECLS
 
-/** Smallest accepted frame length. */
-#define VIGIL_FRAME_MIN 16
+/** Smallest accepted frame length (low-rate streams, e.g. 12 hourly readings, use short frames). */
+#define VIGIL_FRAME_MIN 4
 /** Largest accepted frame length (2^20). */
 #define VIGIL_FRAME_MAX 1048576
 /** Largest number of frequency bands per extractor. */

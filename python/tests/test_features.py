@@ -161,7 +161,7 @@ class TestBadInput(unittest.TestCase):
 
     def test_bad_settings(self):
         x = [0.0] * 64
-        self.assertVigil(vigil.Status.EINVAL, vigil.features, x, 1000, frame=8)
+        self.assertVigil(vigil.Status.EINVAL, vigil.features, x, 1000, frame=3)
         self.assertVigil(vigil.Status.EINVAL, vigil.features, x, 0.0)
         self.assertVigil(vigil.Status.EINVAL, vigil.features, x, float("nan"))
         self.assertVigil(vigil.Status.EINVAL, vigil.features, x, 1000, frame=32, hop=33)
