@@ -7,6 +7,7 @@
 #include "vigil/severity.h"
 #include "bearing.h"
 #include "envelope.h"
+#include "evidence.h"
 #include "feature_group.h"
 #include "frame_features.h"
 #include "orders.h"
@@ -46,6 +47,7 @@ struct vigil_diagnosis {
     double values[VIGIL_DIAG_VALUE_COUNT];
     double line_f[VIGIL_DEFECT_COUNT][3], line_a[VIGIL_DEFECT_COUNT][3],
         line_p[VIGIL_DEFECT_COUNT][3];
+    double evid_t[4]; /* threshold of each evidence line: max(VIGIL_DIAG_PROMINENCE, noise) */
     char reason[768];
 };
 
@@ -324,11 +326,18 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
                 v[VIGIL_DIAG_ORDER_1X] * d->scale / (two_pi * fr) / sqrt(2.0) * 1000.0;
     }
 
-    /* Rule 1: the most prominent bearing evidence at or above the threshold. */
+    /* Rule 1: the most prominent bearing evidence at or above its threshold. The threshold is
+     * VIGIL_DIAG_PROMINENCE, raised to the noise-only level when few frames are averaged (that
+     * level falls below 3 from about 4 frames on; docs/DIAGNOSTICS.md). */
     int fault = VIGIL_FAULT_NORMAL, best = -1;
     double best_p = 0.0;
     for (int e = 0; e < 4; e++) {
         const double p = d->line_p[evidence[e].defect][evidence[e].harmonic];
+        const size_t w = vigil__line_bins(d->nbins, df,
+                                          d->line_f[evidence[e].defect][evidence[e].harmonic],
+                                          VIGIL__LINE_TOL);
+        const double t = vigil__noise_threshold(nf, w, VIGIL_DIAG_FALSE_ALARM / 4.0);
+        d->evid_t[e] = t > VIGIL_DIAG_PROMINENCE ? t : VIGIL_DIAG_PROMINENCE;
         if (p > best_p) {
             best_p = p;
             best = e;
@@ -337,17 +346,17 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
     char *r = d->reason;
     const size_t cap = sizeof d->reason;
     r[0] = '\0';
-    if (best >= 0 && best_p >= VIGIL_DIAG_PROMINENCE) {
+    if (best >= 0 && best_p >= d->evid_t[best]) {
         const int q = evidence[best].defect, h = evidence[best].harmonic;
         fault = evidence[best].fault;
         append(r, cap, "%s: %s%s line at %.1f Hz (%.4g x shaft %.2f Hz) is %.1fx its local floor "
-                       "(threshold %g); harmonics 1-3: %.1fx %.1fx %.1fx",
+                       "(threshold %.3g); harmonics 1-3: %.1fx %.1fx %.1fx",
                vigil_fault_name(fault), h ? "2x" : "", upper_names[q], d->line_f[q][h],
-               (h + 1) * orders[q], fr, best_p, VIGIL_DIAG_PROMINENCE, d->line_p[q][0],
+               (h + 1) * orders[q], fr, best_p, d->evid_t[best], d->line_p[q][0],
                d->line_p[q][1], d->line_p[q][2]);
         for (int e = 0; e < 4; e++) {
             const double p = d->line_p[evidence[e].defect][evidence[e].harmonic];
-            if (e != best && p >= VIGIL_DIAG_PROMINENCE)
+            if (e != best && p >= d->evid_t[e])
                 append(r, cap, "; also %s evidence %.1fx", vigil_fault_name(evidence[e].fault), p);
         }
     } else {
@@ -361,9 +370,10 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
                    VIGIL_DIAG_PROMINENCE, "?ABCD"[(int)v[VIGIL_DIAG_ISO_ZONE]], p1,
                    100.0 * p1 * p1 / (vr * vr));
         } else {
-            append(r, cap, "normal: no bearing line reaches %gx its local floor (strongest: %s%s "
+            append(r, cap, "normal: no bearing line reaches %.3gx its local floor (strongest: %s%s "
                            "%.1fx)",
-                   VIGIL_DIAG_PROMINENCE, best >= 0 && evidence[best].harmonic ? "2x" : "",
+                   best >= 0 ? d->evid_t[best] : VIGIL_DIAG_PROMINENCE,
+                   best >= 0 && evidence[best].harmonic ? "2x" : "",
                    best >= 0 ? upper_names[evidence[best].defect] : "none", best_p);
             if (d->scale > 0.0)
                 append(r, cap, "; 1x line %.2f mm/s of %.2f mm/s", p1, vr);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <vigil.h>
 
+#include "evidence.h"
+
 #define PI_ 3.14159265358979323846
 #define RATE 12000.0
 #define NS 48000 /* 4 s */
@@ -188,6 +190,28 @@ static void test_chunking_and_reset(void **state)
     free(x);
 }
 
+/* The noise threshold against exact Gamma quantiles (tests/reference/gen_noise_threshold.py):
+ * Wilson-Hilferty is within 1 % of them here. One frame with a 1-bin window needs 3.39, so
+ * a short recording raises the rule's threshold above VIGIL_DIAG_PROMINENCE; 13 frames do not. */
+static void test_noise_threshold(void **state)
+{
+    (void)state;
+    static const double ref[][4] = {
+        {13, 5, 0.0025, 1.803314},
+        {4, 3, 0.0025, 2.456658},
+        {1, 1, 0.0025, 3.390974},
+        {100, 8, 0.0025, 1.273334},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
+        const double t = vigil__noise_threshold(ref[i][0], (size_t)ref[i][1], ref[i][2]);
+        assert_true(fabs(t - ref[i][3]) < 0.01 * ref[i][3]);
+    }
+    /* the search window of vigil__line: 106.227..108.373 Hz at 0.732421875 Hz: floor(145.03) ..
+     * ceil(147.97) = bins 145..148 */
+    assert_int_equal(vigil__line_bins(8193, 12000.0 / 16384, 107.3, 0.01), 4);
+    assert_int_equal(vigil__line_bins(8193, 12000.0 / 16384, 7000.0, 0.01), 0);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -234,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_cage),
         cmocka_unit_test(test_imbalance),
         cmocka_unit_test(test_chunking_and_reset),
+        cmocka_unit_test(test_noise_threshold),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -12,7 +12,8 @@
  *
  *  1. the bearing evidences are BPFO (outer race), BPFI (inner race), 2 x BSF (ball: a ball
  *     defect strikes both races once per spin turn) and FTF (cage), each at its first listed
- *     harmonic; among those with prominence >= T, the largest names the fault;
+ *     harmonic; among those with prominence >= T (raised when few frames are averaged), the
+ *     largest names the fault;
  *  2. otherwise, with severity configured, `imbalance` when the zone is C or D and the 1x line
  *     carries at least half of the velocity power;
  *  3. otherwise `normal`.
@@ -42,8 +43,12 @@ enum vigil_fault {
 /** Number of fault labels. */
 #define VIGIL_FAULT_COUNT 6
 
-/** Prominence (line / local floor) a defect line needs to name a bearing fault: 3 (9.5 dB). */
+/** Prominence (line / local floor) a defect line needs to name a bearing fault: 3 (9.5 dB), or
+ *  more when so few frames are averaged that Gaussian noise alone would reach 3 with a
+ *  probability above VIGIL_DIAG_FALSE_ALARM / 4 (docs/DIAGNOSTICS.md, "Noise threshold"). */
 #define VIGIL_DIAG_PROMINENCE 3.0
+/** Family-wise false-alarm probability of the noise threshold (over the 4 faults tested). */
+#define VIGIL_DIAG_FALSE_ALARM 0.01
 
 /** Scalars reported by vigil_diagnosis_value(). */
 enum vigil_diag_value {
