@@ -38,7 +38,6 @@ struct vigil_drift {
     size_t nint;
     double auto_gap;      /* 0 until AUTO_INTERVALS intervals seen */
 
-    double slope;
     size_t changes, gaps;
 };
 
@@ -103,7 +102,6 @@ int vigil_drift_reset(vigil_drift *d)
     d->head = d->count = 0;
     d->have_t = 0;
     d->level = NAN;
-    d->slope = NAN;
     d->ref_ready = d->ref_set;
     d->w_n = 0;
     d->w_mean = d->w_m2 = 0.0;
@@ -183,9 +181,16 @@ static int is_gap(vigil_drift *d, double dt)
     return 0;
 }
 
-static void update_slope(vigil_drift *d, double t)
+/* The least-squares slope of the ring's points, computed when asked for rather than on every
+ * update: a refit costs O(points) (up to the capacity, 4096 in a monitor), which per frame and
+ * per feature dominated a monitor's cost, while the slope is read far less often than frames
+ * arrive. The scratch arrays are the object's own (one object per thread, header rule). */
+static double fit_slope(const vigil_drift *d)
 {
+    if (d->count < 2)
+        return NAN;
     /* Times relative to the newest point and in hours: well conditioned, slope per hour. */
+    const double t = d->rt[(d->head + d->count - 1) % d->cap];
     double mx = 0.0;
     for (size_t i = 0; i < d->count; i++) {
         size_t j = (d->head + i) % d->cap;
@@ -193,18 +198,15 @@ static void update_slope(vigil_drift *d, double t)
         d->y[i] = d->rv[j];
         mx += d->x[i];
     }
-    d->slope = NAN;
-    if (d->count < 2)
-        return;
     mx /= (double)d->count;
     double sxx = 0.0;
     for (size_t i = 0; i < d->count; i++)
         sxx += (d->x[i] - mx) * (d->x[i] - mx);
     if (!(sxx > 0.0))
-        return; /* all at one time: gsl_fit_linear would divide by zero */
+        return NAN; /* all at one time: gsl_fit_linear would divide by zero */
     double c0, c1, cov00, cov01, cov11, sumsq;
     gsl_fit_linear(d->x, 1, d->y, 1, d->count, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-    d->slope = c1;
+    return c1;
 }
 
 int vigil_drift_update(vigil_drift *d, double t, double v)
@@ -245,7 +247,6 @@ int vigil_drift_update(vigil_drift *d, double t, double v)
     d->rt[j] = t;
     d->rv[j] = v;
     d->count++;
-    update_slope(d, t);
 
     if (!d->ref_ready) {
         d->w_n++;
@@ -303,7 +304,7 @@ double vigil_drift_level(const vigil_drift *d)
 
 double vigil_drift_slope(const vigil_drift *d)
 {
-    return d ? d->slope : NAN;
+    return d ? fit_slope(d) : NAN;
 }
 
 size_t vigil_drift_points(const vigil_drift *d)

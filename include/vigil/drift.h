@@ -88,7 +88,9 @@ VIGIL_API int vigil_drift_update(vigil_drift *d, double t, double v);
 /** @return the EWMA level (NaN before the first sample or for NULL). */
 VIGIL_API double vigil_drift_level(const vigil_drift *d);
 /** @return the least-squares slope in value units per hour over the horizon; NaN with fewer
- *  than 2 points of distinct times or for NULL. */
+ *  than 2 points of distinct times or for NULL. Fitted on each call (O(points in the horizon),
+ *  no allocation): read it when needed, not necessarily every update. Uses the object's
+ *  scratch memory, so the one-object-per-thread rule holds for this reader too. */
 VIGIL_API double vigil_drift_slope(const vigil_drift *d);
 /** @return the number of points currently in the slope horizon (0 for NULL). */
 VIGIL_API size_t vigil_drift_points(const vigil_drift *d);
