@@ -15,5 +15,8 @@
 #include "vigil/extractor.h"
 #include "vigil/reader.h"
 #include "vigil/parse.h"
+#include "vigil/drift.h"
+#include "vigil/alarm.h"
+#include "vigil/monitor.h"
 
 #endif /* VIGIL_H */

@@ -12,6 +12,9 @@ typedef struct command {
 
 static const command commands[] = {
     {"features", cmd_features, "print per-frame features of recordings as CSV"},
+    {"train", cmd_train, "learn a healthy baseline from recordings and save the model"},
+    {"score", cmd_score, "score recordings against a saved model (CSV)"},
+    {"monitor", cmd_monitor, "learn from the start of a history, then score the rest online"},
 };
 
 static void print_help(FILE *f)
