@@ -59,7 +59,8 @@ static const char usage[] =
     "  --bands LIST       bands in Hz, e.g. 0-500,500-2000 (default: the four octaves below\n"
     "                     Nyquist)\n"
     "  --learn K          frames learnt as the healthy baseline of a new channel (default 300)\n"
-    "  --detector D       zscore, mahalanobis, pca or hst (default zscore)\n"
+    "  --detector D       zscore, mahalanobis, pca or hst (default mahalanobis,\n"
+    "                     the same as `vigil train`)\n"
     "  --top N            features listed per message, 1..16 (default 3)\n"
     "  --jitter S         t0 tolerance in seconds before a message counts as a gap or a\n"
     "                     duplicate (default 0.005)\n"
@@ -526,7 +527,7 @@ int main(int argc, char **argv)
     memset(&g, 0, sizeof g);
     g.cfg.frame = 4096;
     g.cfg.learn = DEFAULT_LEARN;
-    g.cfg.detector = VIGIL_DETECTOR_ZSCORE;
+    g.cfg.detector = VIGIL_DETECTOR_MAHALANOBIS; /* as `vigil train` */
     g.cfg.top = 3;
     g.cfg.jitter = 0.005;
     g.prefix = "vigil";
