@@ -77,19 +77,24 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);\n"
     "INSERT INTO schema_version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
 
-/* ?1 machine, ?2 channel, ?3 payload, ?4 time received. json(?3) rejects malformed text. */
+/* ?1 machine, ?2 channel, ?3 payload, ?4 time received. json(?3) rejects malformed text.
+ * ON CONFLICT ... DO NOTHING skips only a repeated frame or event; INSERT OR IGNORE would also
+ * swallow NOT NULL and CHECK violations, i.e. payloads that lack a field or carry a bad state.
+ * ("WHERE true" is SQLite's required disambiguation of an upsert on INSERT ... SELECT.) */
 static const char *const insert_sql[3] = {
-    "INSERT OR IGNORE INTO health (machine, channel, t, frame, state, score, threshold, health,"
+    "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
     " top_feature, top_contribution, top, received)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.state'),"
     " json_extract(j,'$.score'), json_extract(j,'$.threshold'), json_extract(j,'$.health'),"
     " json_extract(j,'$.top[0].feature'), json_extract(j,'$.top[0].contribution'),"
-    " json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)",
-    "INSERT OR IGNORE INTO events (machine, channel, t, frame, from_state, to_state, reason,"
+    " json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j) WHERE true"
+    " ON CONFLICT (machine, channel, t) DO NOTHING",
+    "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
     " score, threshold, top, received)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.from'),"
     " json_extract(j,'$.to'), json_extract(j,'$.reason'), json_extract(j,'$.score'),"
-    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)",
+    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)"
+    " WHERE true ON CONFLICT (machine, channel, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.error'), ?4"
     " FROM (SELECT json(?3) AS j)"};
