@@ -3,8 +3,8 @@
 
     check_gateway.py VIGIL_GATEWAY VIGIL_MES DEMO_DIR
 
-Starts mosquitto on a free loopback port, the gateway (learns 60 frames, then scores) and the
-MES consumer (SQLite), then replays datasets/demo through the broker as a plant sensor would:
+Starts the gateway (learns 60 frames, then scores) and the MES consumer (SQLite), then
+mosquitto on a free loopback port (the clients must wait for it), then replays datasets/demo through the broker as a plant sensor would:
 
  1. healthy.csv.gz for machine press-1, channel de (12 kHz, 1024-sample frames, hop 256);
     a repeated message (same t0) and a malformed one on another channel;
@@ -209,10 +209,13 @@ def main():
 def check(run, healthy, faulty):
     tmp = run.tmp
     glog1, glog2, mlog = (os.path.join(tmp, n) for n in ("gateway1.log", "gateway2.log", "mes.log"))
-    run.start_broker()
+    # the clients start before the broker, as after a power cut: they must wait for it
     mes = run.start([run.mes_bin, "--port", str(run.port), "--db", run.db, "--id", "mes-test",
                      "--commit-ms", "100", "--reconnect-max", "1"], mlog)
     gw = run.start_gateway(glog1)
+    wait_for("both clients to find no broker",
+             lambda: log_count(glog1, "not reachable") == 1 and log_count(mlog, "not reachable") == 1)
+    run.start_broker()
     wait_for("both clients to connect",
              lambda: log_count(glog1, "connected to") == 1 and log_count(mlog, "connected to") == 1)
 

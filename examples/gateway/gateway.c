@@ -360,6 +360,29 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     handle_samples(g, &sink, machine, name, g->text, len);
 }
 
+/* Connect, retrying every 1, 2, 4, ... up to reconnect_max seconds until it works or a signal
+ * asks to stop (then -1). */
+static int first_connect(struct mosquitto *mosq, const char *host, int port, int keepalive,
+                         int reconnect_max)
+{
+    int delay = 1, logged = 0;
+    for (;;) {
+        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        if (rc == MOSQ_ERR_SUCCESS)
+            return 0;
+        if (!logged++)
+            logmsg("broker %s:%d not reachable yet (%s); retrying", host, port,
+                   rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+        for (int i = 0; i < delay * 10; i++) {
+            if (g_stop)
+                return -1;
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        delay = delay * 2 > reconnect_max ? reconnect_max : delay * 2;
+    }
+}
+
 /* ---- modes ---------------------------------------------------------------------------- */
 
 static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int reconnect_max,
@@ -393,15 +416,20 @@ static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int re
     if (g->cfg.models)
         load_models(g);
 
+    /* The first connection is made here: libmosquitto's network thread retries lost
+     * connections, but not a first attempt that failed at once (a local broker that is not
+     * up yet refuses immediately). Same backoff as the thread's. */
+    if (first_connect(g->mosq, g->host, g->port, keepalive, reconnect_max) != 0) {
+        mosquitto_destroy(g->mosq);
+        mosquitto_lib_cleanup();
+        return g->cfg.models && save_models(g) != 0 ? 1 : 0;
+    }
     /* the network thread must not take SIGTERM/SIGINT: the main thread handles them */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    rc = mosquitto_connect_async(g->mosq, g->host, g->port, keepalive);
-    if (rc != MOSQ_ERR_SUCCESS) /* e.g. broker not up yet: the network thread keeps trying */
-        logmsg("broker %s not reachable yet (%s); retrying", g->host, mosquitto_strerror(rc));
     rc = mosquitto_loop_start(g->mosq);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != MOSQ_ERR_SUCCESS) {

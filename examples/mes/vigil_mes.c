@@ -272,6 +272,29 @@ static int opt_int(const char *name, const char *s, long lo, long hi, int *out)
     return 0;
 }
 
+/* Connect, retrying every 1, 2, 4, ... up to reconnect_max seconds until it works or a signal
+ * asks to stop (then -1). */
+static int first_connect(struct mosquitto *mosq, const char *host, int port, int keepalive,
+                         int reconnect_max)
+{
+    int delay = 1, logged = 0;
+    for (;;) {
+        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        if (rc == MOSQ_ERR_SUCCESS)
+            return 0;
+        if (!logged++)
+            logmsg("broker %s:%d not reachable yet (%s); retrying", host, port,
+                   rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+        for (int i = 0; i < delay * 10; i++) {
+            if (g_stop)
+                return -1;
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        delay = delay * 2 > reconnect_max ? reconnect_max : delay * 2;
+    }
+}
+
 static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const char *user,
                     const char *cafile, int commit_ms)
 {
@@ -295,14 +318,20 @@ static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const 
         mosquitto_destroy(mosq);
         return 1;
     }
+    /* The first connection is made here: libmosquitto's network thread retries lost
+     * connections, but not a first attempt that failed at once (a local broker that is not
+     * up yet refuses immediately). Same backoff as the thread's. */
+    if (first_connect(mosq, m->host, m->port, 30, reconnect_max) != 0) {
+        mosquitto_destroy(mosq);
+        mosquitto_lib_cleanup();
+        return 0;
+    }
+    /* the network thread must not take SIGTERM/SIGINT: the main thread handles them */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    rc = mosquitto_connect_async(mosq, m->host, m->port, 30);
-    if (rc != MOSQ_ERR_SUCCESS)
-        logmsg("broker %s not reachable yet (%s); retrying", m->host, mosquitto_strerror(rc));
     rc = mosquitto_loop_start(mosq);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != MOSQ_ERR_SUCCESS) {
