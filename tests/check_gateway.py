@@ -216,8 +216,8 @@ def check(run, healthy, faulty):
     wait_for("both clients to find no broker",
              lambda: log_count(glog1, "not reachable") == 1 and log_count(mlog, "not reachable") == 1)
     run.start_broker()
-    wait_for("both clients to connect",
-             lambda: log_count(glog1, "connected to") == 1 and log_count(mlog, "connected to") == 1)
+    wait_for("both clients to subscribe",
+             lambda: log_count(glog1, "subscribed") == 1 and log_count(mlog, "subscribed") == 1)
 
     # 1. healthy data; then the last message again (a QoS 1 redelivery), and a malformed one
     lines = run.replay(healthy, T0, first=True)
@@ -238,8 +238,8 @@ def check(run, healthy, faulty):
              log_count(mlog, "connection lost") >= 1)
     time.sleep(1.5)  # a few failed reconnection attempts
     run.start_broker()
-    wait_for("both clients to reconnect",
-             lambda: log_count(glog1, "connected to") == 2 and log_count(mlog, "connected to") == 2)
+    wait_for("both clients to reconnect and subscribe again",
+             lambda: log_count(glog1, "subscribed") == 2 and log_count(mlog, "subscribed") == 2)
 
     # 3. the fault appears, continuing the same stream
     run.replay(faulty, T0 + len(healthy) / RATE, first=False)
@@ -257,7 +257,7 @@ def check(run, healthy, faulty):
 
     # 5. a new process loads the model and scores at once
     gw2 = run.start_gateway(glog2)
-    wait_for("the restarted gateway to connect", lambda: log_count(glog2, "connected to") == 1)
+    wait_for("the restarted gateway to subscribe", lambda: log_count(glog2, "subscribed") == 1)
     if log_count(glog2, "loaded ") != 1:
         fail("the restarted gateway did not load the saved model")
     t_restart = T0 + 100.0

@@ -306,6 +306,19 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
     atomic_store(&g->connected, 1);
 }
 
+/* Logged when the broker acknowledges the subscription: from then on samples are routed to
+ * the gateway (the test waits for this line before it publishes). */
+static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, const int *qos)
+{
+    (void)mosq;
+    (void)obj;
+    (void)mid;
+    if (count < 1 || qos[0] > 2)
+        logmsg("the broker refused the subscription");
+    else
+        logmsg("subscribed (QoS %d)", qos[0]);
+}
+
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 {
     gateway *g = obj;
@@ -397,6 +410,7 @@ static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int re
     }
     mosquitto_connect_callback_set(g->mosq, on_connect);
     mosquitto_disconnect_callback_set(g->mosq, on_disconnect);
+    mosquitto_subscribe_callback_set(g->mosq, on_subscribe);
     mosquitto_publish_callback_set(g->mosq, on_publish);
     mosquitto_message_callback_set(g->mosq, on_message);
     mosquitto_reconnect_delay_set(g->mosq, 1, (unsigned)reconnect_max, true);

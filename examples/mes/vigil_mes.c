@@ -234,12 +234,29 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
         return;
     }
     logmsg("connected to %s:%d", m->host, m->port);
+    char subs[3][600];
+    char *list[3];
     for (int k = 0; k < 3; k++) {
-        char sub[600];
-        snprintf(sub, sizeof sub, "%s/+/+/%s", m->prefix, kinds[k]);
-        if (mosquitto_subscribe(mosq, NULL, sub, m->qos) != MOSQ_ERR_SUCCESS)
-            logmsg("cannot subscribe to %s", sub);
+        snprintf(subs[k], sizeof subs[k], "%s/+/+/%s", m->prefix, kinds[k]);
+        list[k] = subs[k];
     }
+    /* one SUBSCRIBE for the three topics, so one acknowledgement says all are in place */
+    if (mosquitto_subscribe_multiple(mosq, NULL, 3, list, m->qos, 0, NULL) != MOSQ_ERR_SUCCESS)
+        logmsg("cannot subscribe");
+}
+
+static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, const int *qos)
+{
+    (void)mosq;
+    (void)obj;
+    (void)mid;
+    int ok = count == 3;
+    for (int k = 0; ok && k < count; k++)
+        ok = qos[k] <= 2;
+    if (ok)
+        logmsg("subscribed (QoS %d)", qos[0]);
+    else
+        logmsg("the broker refused a subscription");
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
@@ -306,6 +323,7 @@ static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const 
     }
     mosquitto_connect_callback_set(mosq, on_connect);
     mosquitto_disconnect_callback_set(mosq, on_disconnect);
+    mosquitto_subscribe_callback_set(mosq, on_subscribe);
     mosquitto_message_callback_set(mosq, on_message);
     mosquitto_reconnect_delay_set(mosq, 1, (unsigned)reconnect_max, true);
     int rc = MOSQ_ERR_SUCCESS;
