@@ -160,7 +160,9 @@ static uint64_t rd64(const unsigned char *b)
 
 /* Header layout (40 bytes, little-endian):
  *   0 magic "VIGILMDL" | 8 u32 version | 12 u32 flags (0) | 16 u64 payload length |
- *  24 u64 compressed length | 32 u32 CRC-32 of the payload | 36 u32 CRC-32 of bytes 0..35 */
+ *  24 u64 compressed length | 32 u32 CRC-32 of the payload | 36 u32 CRC-32 of the compressed
+ *  bytes (deflate ignores the padding bits of its last byte: only this catches a flip there) |
+ *  40 u32 CRC-32 of bytes 0..39 */
 int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **out,
                       size_t *out_len)
 {
@@ -179,7 +181,8 @@ int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **ou
     le64(b + 16, (uint64_t)n);
     le64(b + 24, (uint64_t)clen);
     le32(b + 32, (uint32_t)crc32(crc32(0L, Z_NULL, 0), payload, (uInt)n));
-    le32(b + 36, (uint32_t)crc32(crc32(0L, Z_NULL, 0), b, 36));
+    le32(b + 36, (uint32_t)crc32(crc32(0L, Z_NULL, 0), b + VIGIL__MODEL_HEADER, (uInt)clen));
+    le32(b + 40, (uint32_t)crc32(crc32(0L, Z_NULL, 0), b, 40));
     *out = b;
     *out_len = VIGIL__MODEL_HEADER + (size_t)clen;
     return VIGIL_OK;
@@ -192,7 +195,7 @@ int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **pa
     *n = 0;
     if (len < VIGIL__MODEL_HEADER || memcmp(buf, VIGIL__MODEL_MAGIC, 8) != 0)
         return vigil__fail(VIGIL_EFORMAT, "not a vigil model (bad magic or too short)");
-    if (rd32(buf + 36) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, 36))
+    if (rd32(buf + 40) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, 40))
         return vigil__fail(VIGIL_EFORMAT, "vigil model header is corrupt (CRC mismatch)");
     uint32_t version = rd32(buf + 8);
     if (version != VIGIL__MODEL_VERSION)
@@ -204,6 +207,9 @@ int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **pa
         return vigil__fail(VIGIL_EFORMAT, "vigil model is truncated or has bad lengths "
                            "(%zu bytes, header says %llu)", len,
                            (unsigned long long)(clen + VIGIL__MODEL_HEADER));
+    if (rd32(buf + 36) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf + VIGIL__MODEL_HEADER,
+                                          (uInt)clen))
+        return vigil__fail(VIGIL_EFORMAT, "vigil model data is corrupt (CRC mismatch)");
     unsigned char *p = malloc((size_t)raw);
     if (!p)
         return vigil__status(VIGIL_ENOMEM);

@@ -9,7 +9,7 @@
 
 #define VIGIL__MODEL_MAGIC "VIGILMDL"
 #define VIGIL__MODEL_VERSION 1u
-#define VIGIL__MODEL_HEADER 40
+#define VIGIL__MODEL_HEADER 44
 #define VIGIL__MODEL_PAYLOAD_MAX ((uint64_t)1 << 30)
 
 typedef struct vigil__wbuf {
