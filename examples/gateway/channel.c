@@ -1,0 +1,534 @@
+/* channel.c: see channel.h. */
+#include "channel.h"
+#include "json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOP_MAX 16
+#define NOTE_TAG "vigil-gateway-1"
+
+struct channel {
+    char *machine, *name;
+    const gw_config *cfg;
+    double rate;
+    size_t frame, hop, nbands;
+    double band_lo[VIGIL_BANDS_MAX], band_hi[VIGIL_BANDS_MAX];
+    vigil_extractor *ex;
+    vigil_monitor *mon;
+    size_t ncols;
+    double *row;
+    int *sel_col;          /* column of each selected feature in a row (filled at fit/load) */
+    size_t learned;
+    int loaded;            /* the model came from a file */
+    int announced;         /* the first event was emitted */
+    int have_time;         /* epoch is set */
+    double epoch;          /* time of the first sample since the extractor's last reset */
+    uint64_t since_epoch;  /* samples pushed since then */
+    uint64_t frames, events;
+    jbuf out;
+};
+
+static const char *state_name(int s)
+{
+    switch (s) {
+    case VIGIL_STATE_OK: return "ok";
+    case VIGIL_STATE_WARN: return "warn";
+    case VIGIL_STATE_ALARM: return "alarm";
+    default: return "unknown";
+    }
+}
+
+int name_encode(const char *name, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = 0;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        int keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                   (*c >= '0' && *c <= '9') || *c == '_' || *c == '-';
+        if (k + (keep ? 1 : 3) >= cap)
+            return -1;
+        if (keep) {
+            out[k++] = (char)*c;
+        } else {
+            out[k++] = '%';
+            out[k++] = hex[*c >> 4];
+            out[k++] = hex[*c & 15];
+        }
+    }
+    out[k] = '\0';
+    return 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* Decode in place; -1 on a malformed escape or an encoded NUL. */
+static int name_decode(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (*r != '%') {
+            *w++ = *r;
+            continue;
+        }
+        int hi = hexval(r[1]), lo = hi < 0 ? -1 : hexval(r[2]);
+        if (lo < 0 || (hi == 0 && lo == 0))
+            return -1;
+        *w++ = (char)(hi * 16 + lo);
+        r += 2;
+    }
+    *w = '\0';
+    return 0;
+}
+
+/* Default bands: the four octaves below Nyquist, [0, fs/16), [fs/16, fs/8), [fs/8, fs/4),
+ * [fs/4, fs/2]. Proportional to the rate, so the same default suits any sensor; the top
+ * octaves catch bearing resonances, the lowest one unbalance and looseness. */
+static size_t default_bands(double rate, double *lo, double *hi)
+{
+    const double edges[5] = {0.0, rate / 16, rate / 8, rate / 4, rate / 2};
+    for (size_t i = 0; i < 4; i++) {
+        lo[i] = edges[i];
+        hi[i] = edges[i + 1];
+    }
+    hi[3] = rate / 2 * (1 + 1e-9); /* include the Nyquist bin */
+    return 4;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void channel_destroy(channel *ch)
+{
+    if (!ch)
+        return;
+    vigil_monitor_destroy(ch->mon);
+    vigil_extractor_destroy(ch->ex);
+    free(ch->row);
+    free(ch->sel_col);
+    free(ch->machine);
+    free(ch->name);
+    jb_free(&ch->out);
+    free(ch);
+}
+
+/* Allocate the channel and its extractor from the framing already set in *ch. */
+static int make_extractor(channel *ch, char *err, size_t errcap)
+{
+    int rc = vigil_extractor_create(ch->rate, ch->frame, &ch->ex);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_hop(ch->ex, ch->hop);
+    for (size_t i = 0; rc == VIGIL_OK && i < ch->nbands; i++)
+        rc = vigil_extractor_add_band(ch->ex, ch->band_lo[i], ch->band_hi[i]);
+    if (rc != VIGIL_OK) {
+        snprintf(err, errcap, "extractor: %s", vigil_last_error());
+        return -1;
+    }
+    ch->ncols = vigil_extractor_feature_count(ch->ex);
+    ch->row = calloc(ch->ncols, sizeof *ch->row);
+    if (!ch->row) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int new_monitor(channel *ch, char *err, size_t errcap)
+{
+    vigil_monitor_destroy(ch->mon);
+    ch->mon = NULL;
+    ch->learned = 0;
+    if (vigil_monitor_create_for_extractor(ch->ex, ch->cfg->detector, &ch->mon) != VIGIL_OK) {
+        snprintf(err, errcap, "monitor: %s", vigil_last_error());
+        return -1;
+    }
+    return 0;
+}
+
+/* Map each selected feature to its column (for the "value" of the top features). */
+static int map_features(channel *ch, char *err, size_t errcap)
+{
+    const size_t nsel = vigil_monitor_feature_count(ch->mon);
+    free(ch->sel_col);
+    ch->sel_col = calloc(nsel ? nsel : 1, sizeof *ch->sel_col);
+    if (!ch->sel_col) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < nsel; i++) {
+        const char *f = vigil_monitor_feature_name(ch->mon, i);
+        ch->sel_col[i] = f ? vigil_extractor_feature_index(ch->ex, f) : -1;
+        if (ch->sel_col[i] < 0) {
+            snprintf(err, errcap, "model feature '%s' is not a column of the extractor",
+                     f ? f : "?");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int channel_create(const gw_config *cfg, const char *machine, const char *name, double rate,
+                   channel **out, char *err, size_t errcap)
+{
+    *out = NULL;
+    channel *ch = calloc(1, sizeof *ch);
+    if (!ch || !(ch->machine = dupstr(machine)) || !(ch->name = dupstr(name))) {
+        channel_destroy(ch);
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    ch->cfg = cfg;
+    ch->rate = rate;
+    ch->frame = cfg->frame;
+    ch->hop = cfg->hop ? cfg->hop : cfg->frame / 2;
+    if (cfg->nbands) {
+        ch->nbands = cfg->nbands;
+        memcpy(ch->band_lo, cfg->band_lo, sizeof ch->band_lo);
+        memcpy(ch->band_hi, cfg->band_hi, sizeof ch->band_hi);
+    } else {
+        ch->nbands = default_bands(rate, ch->band_lo, ch->band_hi);
+    }
+    if (make_extractor(ch, err, errcap) != 0 || new_monitor(ch, err, errcap) != 0) {
+        channel_destroy(ch);
+        return -1;
+    }
+    *out = ch;
+    return 0;
+}
+
+/* The note stored in the model: names (encoded) and framing. */
+static int make_note(const channel *ch, char *note, size_t cap)
+{
+    char m[512], c[512];
+    if (name_encode(ch->machine, m, sizeof m) || name_encode(ch->name, c, sizeof c))
+        return -1;
+    int k = snprintf(note, cap, "%s machine=%s channel=%s rate=%.17g frame=%zu hop=%zu bands=",
+                     NOTE_TAG, m, c, ch->rate, ch->frame, ch->hop);
+    for (size_t i = 0; k > 0 && (size_t)k < cap && i < ch->nbands; i++)
+        k += snprintf(note + k, cap - (size_t)k, "%s%.17g-%.17g", i ? "," : "", ch->band_lo[i],
+                      ch->band_hi[i]);
+    return (k > 0 && (size_t)k < cap) ? 0 : -1;
+}
+
+static int parse_note(channel *ch, const char *note_in, char *err, size_t errcap)
+{
+    char note[4200];
+    if (strlen(note_in) >= sizeof note || strncmp(note_in, NOTE_TAG " ", strlen(NOTE_TAG) + 1)) {
+        snprintf(err, errcap, "not a gateway model (note '%.60s')", note_in);
+        return -1;
+    }
+    strcpy(note, note_in);
+    int seen = 0;
+    for (char *save = NULL, *tok = strtok_r(note, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            continue;
+        *eq++ = '\0';
+        int ok = 1;
+        if (!strcmp(tok, "machine")) {
+            ok = name_decode(eq) == 0 && *eq && (ch->machine = dupstr(eq)) != NULL;
+            seen |= 1;
+        } else if (!strcmp(tok, "channel")) {
+            ok = name_decode(eq) == 0 && *eq && (ch->name = dupstr(eq)) != NULL;
+            seen |= 2;
+        } else if (!strcmp(tok, "rate")) {
+            ok = vigil_parse_number(eq, &ch->rate) == VIGIL_OK && ch->rate > 0;
+            seen |= 4;
+        } else if (!strcmp(tok, "frame")) {
+            ok = sscanf(eq, "%zu", &ch->frame) == 1;
+            seen |= 8;
+        } else if (!strcmp(tok, "hop")) {
+            ok = sscanf(eq, "%zu", &ch->hop) == 1;
+            seen |= 16;
+        } else if (!strcmp(tok, "bands")) {
+            ok = !*eq || vigil_parse_bands(eq, ch->band_lo, ch->band_hi, VIGIL_BANDS_MAX,
+                                           &ch->nbands) == VIGIL_OK;
+        }
+        if (!ok) {
+            snprintf(err, errcap, "bad '%s' in the model's note", tok);
+            return -1;
+        }
+    }
+    if (seen != 31) {
+        snprintf(err, errcap, "the model's note lacks machine, channel, rate, frame or hop");
+        return -1;
+    }
+    return 0;
+}
+
+int channel_load(const gw_config *cfg, const char *path, channel **out, char *err,
+                 size_t errcap)
+{
+    *out = NULL;
+    channel *ch = calloc(1, sizeof *ch);
+    if (!ch) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    ch->cfg = cfg;
+    if (vigil_monitor_load_file(path, &ch->mon) != VIGIL_OK) {
+        snprintf(err, errcap, "%s", vigil_last_error());
+        channel_destroy(ch);
+        return -1;
+    }
+    if (parse_note(ch, vigil_monitor_note(ch->mon), err, errcap) != 0 ||
+        make_extractor(ch, err, errcap) != 0) {
+        channel_destroy(ch);
+        return -1;
+    }
+    if (!vigil_monitor_fitted(ch->mon) || vigil_monitor_column_count(ch->mon) != ch->ncols) {
+        snprintf(err, errcap, "model does not fit its own framing (%zu columns, extractor %zu)",
+                 vigil_monitor_column_count(ch->mon), ch->ncols);
+        channel_destroy(ch);
+        return -1;
+    }
+    if (map_features(ch, err, errcap) != 0) {
+        channel_destroy(ch);
+        return -1;
+    }
+    ch->loaded = 1;
+    *out = ch;
+    return 0;
+}
+
+const char *channel_machine(const channel *ch) { return ch->machine; }
+const char *channel_name(const channel *ch) { return ch->name; }
+double channel_rate(const channel *ch) { return ch->rate; }
+int channel_fitted(const channel *ch) { return vigil_monitor_fitted(ch->mon); }
+uint64_t channel_frames(const channel *ch) { return ch->frames; }
+uint64_t channel_events(const channel *ch) { return ch->events; }
+
+static void begin_msg(channel *ch, double t)
+{
+    jb_clear(&ch->out);
+    jb_begin(&ch->out, '{');
+    jb_kstr(&ch->out, "machine", ch->machine);
+    jb_kstr(&ch->out, "channel", ch->name);
+    jb_ktime(&ch->out, "t", t);
+}
+
+static void emit(channel *ch, const gw_sink *sink, const char *kind)
+{
+    jb_end(&ch->out, '}');
+    if (!ch->out.failed)
+        sink->emit(sink->ctx, ch->machine, ch->name, kind, ch->out.p);
+    if (!strcmp(kind, "event"))
+        ch->events++;
+}
+
+/* "top": the largest contributions to the last score, with the feature's value in the row. */
+static void put_top(channel *ch, const char **top_name)
+{
+    size_t idx[TOP_MAX], n = 0;
+    double contrib[TOP_MAX];
+    size_t cap = ch->cfg->top < TOP_MAX ? ch->cfg->top : TOP_MAX;
+    *top_name = NULL;
+    jb_key(&ch->out, "top");
+    jb_begin(&ch->out, '[');
+    if (vigil_monitor_explain(ch->mon, idx, contrib, cap, &n) == VIGIL_OK) {
+        for (size_t i = 0; i < n; i++) {
+            const char *f = vigil_monitor_feature_name(ch->mon, idx[i]);
+            if (i == 0)
+                *top_name = f;
+            jb_begin(&ch->out, '{');
+            jb_kstr(&ch->out, "feature", f);
+            jb_knum(&ch->out, "contribution", contrib[i]);
+            jb_knum(&ch->out, "value", ch->row[ch->sel_col[idx[i]]]);
+            jb_end(&ch->out, '}');
+        }
+    }
+    jb_end(&ch->out, ']');
+}
+
+static void announce(channel *ch, double t, const gw_sink *sink)
+{
+    char reason[160];
+    ch->announced = 1;
+    begin_msg(ch, t);
+    jb_key(&ch->out, "from");
+    jb_null(&ch->out);
+    if (ch->loaded) {
+        jb_kstr(&ch->out, "to", "ok");
+        snprintf(reason, sizeof reason, "model loaded (%zu features, threshold %.4g)",
+                 vigil_monitor_feature_count(ch->mon), vigil_monitor_threshold(ch->mon, 0));
+    } else {
+        jb_kstr(&ch->out, "to", "learning");
+        snprintf(reason, sizeof reason, "new channel: learning the baseline from %zu frames",
+                 ch->cfg->learn);
+    }
+    jb_kstr(&ch->out, "reason", reason);
+    emit(ch, sink, "event");
+}
+
+static void emit_error(channel *ch, const gw_sink *sink, double t, const char *what)
+{
+    begin_msg(ch, t);
+    jb_kstr(&ch->out, "error", what);
+    emit(ch, sink, "error");
+}
+
+static void learn_row(channel *ch, double t, const gw_sink *sink)
+{
+    char err[256];
+    if (vigil_monitor_learn(ch->mon, ch->row, ch->ncols, 0) != VIGIL_OK) {
+        snprintf(err, sizeof err, "frame %llu not learnt: %s", (unsigned long long)ch->frames,
+                 vigil_last_error());
+        emit_error(ch, sink, t, err);
+        return;
+    }
+    ch->learned++;
+    begin_msg(ch, t);
+    jb_kint(&ch->out, "frame", ch->frames);
+    jb_kstr(&ch->out, "state", "learning");
+    jb_key(&ch->out, "score"); jb_null(&ch->out);
+    jb_key(&ch->out, "threshold"); jb_null(&ch->out);
+    jb_key(&ch->out, "health"); jb_null(&ch->out);
+    jb_kint(&ch->out, "learned", ch->learned);
+    jb_kint(&ch->out, "learn_target", ch->cfg->learn);
+    emit(ch, sink, "health");
+    if (ch->learned < ch->cfg->learn)
+        return;
+
+    if (vigil_monitor_fit(ch->mon) != VIGIL_OK || map_features(ch, err, sizeof err) != 0) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "fit failed, learning again: %s", vigil_last_error());
+        emit_error(ch, sink, t, msg);
+        if (new_monitor(ch, err, sizeof err) != 0)
+            emit_error(ch, sink, t, err);
+        return;
+    }
+    char reason[200];
+    snprintf(reason, sizeof reason, "baseline learnt from %zu frames (%zu features, threshold %.4g)",
+             ch->learned, vigil_monitor_feature_count(ch->mon), vigil_monitor_threshold(ch->mon, 0));
+    begin_msg(ch, t);
+    jb_kstr(&ch->out, "from", "learning");
+    jb_kstr(&ch->out, "to", "ok");
+    jb_kstr(&ch->out, "reason", reason);
+    emit(ch, sink, "event");
+    /* save at once, so a crash after learning does not lose the baseline */
+    if (channel_save(ch, err, sizeof err) != 0)
+        emit_error(ch, sink, t, err);
+}
+
+static void score_row(channel *ch, double t, const gw_sink *sink)
+{
+    int st = vigil_monitor_score(ch->mon, ch->row, ch->ncols, t, 0);
+    if (st < 0) {
+        char err[300];
+        snprintf(err, sizeof err, "frame %llu not scored: %s", (unsigned long long)ch->frames,
+                 vigil_last_error());
+        emit_error(ch, sink, t, err);
+        return;
+    }
+    const double score = vigil_monitor_last_score(ch->mon);
+    const double thr = vigil_monitor_last_threshold(ch->mon);
+    const char *top = NULL;
+    begin_msg(ch, t);
+    jb_kint(&ch->out, "frame", ch->frames);
+    jb_kstr(&ch->out, "state", state_name(st));
+    jb_knum(&ch->out, "score", score);
+    jb_knum(&ch->out, "threshold", thr);
+    jb_knum(&ch->out, "health", vigil_monitor_last_health(ch->mon));
+    put_top(ch, &top);
+    emit(ch, sink, "health");
+
+    double te;
+    int from, to;
+    while (vigil_monitor_next_event(ch->mon, &te, &from, &to) == 1) {
+        char reason[200];
+        const char *why = to == VIGIL_STATE_ALARM ? "persistent exceedance"
+                        : to == VIGIL_STATE_WARN  ? (from == VIGIL_STATE_ALARM ? "easing"
+                                                                               : "repeated exceedance")
+                                                  : "back to normal";
+        snprintf(reason, sizeof reason, "%s: score %.4g, threshold %.4g, top feature %s", why,
+                 score, thr, top ? top : "-");
+        begin_msg(ch, te);
+        jb_kint(&ch->out, "frame", ch->frames);
+        jb_kstr(&ch->out, "from", state_name(from));
+        jb_kstr(&ch->out, "to", state_name(to));
+        jb_kstr(&ch->out, "reason", reason);
+        jb_knum(&ch->out, "score", score);
+        jb_knum(&ch->out, "threshold", thr);
+        put_top(ch, &top);
+        emit(ch, sink, "event");
+    }
+}
+
+int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
+                 const gw_sink *sink, char *err, size_t errcap)
+{
+    if (n == 0)
+        return 0;
+    const double expected = ch->epoch + (double)ch->since_epoch / ch->rate;
+    if (!ch->have_time) {
+        ch->epoch = isnan(t0) ? now - (double)n / ch->rate : t0;
+        ch->since_epoch = 0;
+        ch->have_time = 1;
+        if (!ch->announced)
+            announce(ch, ch->epoch, sink);
+    } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter) {
+        snprintf(err, errcap, "dropped %zu samples at t0=%.6f: expected t0=%.6f (duplicate or "
+                 "out of order)", n, t0, expected);
+        return 1;
+    } else if (!isnan(t0) && t0 > expected + ch->cfg->jitter) {
+        /* a gap: the partial frame before it is dropped, the stream restarts at t0; the
+         * monitor sees the jump in the frame times and handles the gap itself */
+        vigil_extractor_reset(ch->ex);
+        ch->epoch = t0;
+        ch->since_epoch = 0;
+    }
+    const int i_t = vigil_extractor_feature_index(ch->ex, "t_start");
+    size_t off = 0;
+    while (off < n) {
+        size_t used = 0;
+        if (vigil_extractor_push(ch->ex, x + off, n - off, &used) != VIGIL_OK) {
+            snprintf(err, errcap, "%s", vigil_last_error());
+            return -1;
+        }
+        off += used;
+        ch->since_epoch += used;
+        while (vigil_extractor_pop(ch->ex, ch->row, ch->ncols, NULL) == 1) {
+            const double t = ch->epoch + ch->row[i_t];
+            if (vigil_monitor_fitted(ch->mon))
+                score_row(ch, t, sink);
+            else
+                learn_row(ch, t, sink);
+            ch->frames++;
+        }
+    }
+    return 0;
+}
+
+int channel_save(channel *ch, char *err, size_t errcap)
+{
+    if (!ch->cfg->models || !vigil_monitor_fitted(ch->mon))
+        return 0;
+    char m[512], c[512], path[2048], note[4096];
+    if (name_encode(ch->machine, m, sizeof m) || name_encode(ch->name, c, sizeof c) ||
+        make_note(ch, note, sizeof note) != 0) {
+        snprintf(err, errcap, "names too long to save");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s@%s.vgm", ch->cfg->models, m, c);
+    if (vigil_monitor_set_note(ch->mon, note) != VIGIL_OK ||
+        vigil_monitor_save_file(ch->mon, path) != VIGIL_OK) {
+        snprintf(err, errcap, "saving %s: %s", path, vigil_last_error());
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,72 @@
+/* channel.h: one monitored channel of one machine: a vigil_extractor cuts its samples into
+ * frames, a vigil_monitor learns the first frames as the healthy baseline, then scores every
+ * frame; health rows and state-change events go to a sink as JSON (README.md, "Output").
+ *
+ * Models live in a directory, one file per channel, `<machine>@<channel>.vgm` (names
+ * percent-encoded), written atomically by vigil_monitor_save_file(); the framing the model was
+ * made with (rate, frame, hop, bands) is stored in the model's note, so a loaded channel frames
+ * its samples exactly as the model expects whatever the gateway's current options are. */
+#ifndef GATEWAY_CHANNEL_H
+#define GATEWAY_CHANNEL_H
+
+#include <vigil.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Options shared by every channel the gateway creates. */
+typedef struct gw_config {
+    size_t frame;    /* samples per frame */
+    size_t hop;      /* samples between frame starts; 0 means frame / 2 */
+    double band_lo[VIGIL_BANDS_MAX], band_hi[VIGIL_BANDS_MAX];
+    size_t nbands;   /* 0: octave bands below Nyquist (channel.c, default_bands) */
+    size_t learn;    /* frames learnt before the model is fitted */
+    int detector;    /* VIGIL_DETECTOR_* */
+    size_t top;      /* features listed per message, 1..16 */
+    double jitter;   /* seconds: |t0 - expected| within this is taken as continuous */
+    const char *models; /* model directory, NULL for none */
+} gw_config;
+
+/* Where output goes: MQTT topics or stdout lines. kind is "health", "event" or "error". */
+typedef struct gw_sink {
+    void (*emit)(void *ctx, const char *machine, const char *channel, const char *kind,
+                 const char *json);
+    void *ctx;
+} gw_sink;
+
+typedef struct channel channel;
+
+/* New channel that learns its baseline. 0, or -1 with a message in err. */
+int channel_create(const gw_config *cfg, const char *machine, const char *name, double rate,
+                   channel **out, char *err, size_t errcap);
+/* Channel from a model file saved by channel_save(). 0, or -1 with a message in err. */
+int channel_load(const gw_config *cfg, const char *path, channel **out, char *err,
+                 size_t errcap);
+void channel_destroy(channel *ch);
+
+const char *channel_machine(const channel *ch);
+const char *channel_name(const channel *ch);
+double channel_rate(const channel *ch);
+int channel_fitted(const channel *ch);
+
+/* Feed one message's samples. t0: time of x[0] in seconds or NaN (continue the stream; the
+ * first message without t0 is placed so that its last sample is at `now`). Emits health rows
+ * and events; the first push also emits the channel's first event (learning, or model loaded)
+ * at the time of its first sample. Returns 0, 1 when the message was dropped as a duplicate / out of order (err
+ * says why), or -1 on error (err says why; an "error" message was not emitted). */
+int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
+                 const gw_sink *sink, char *err, size_t errcap);
+
+/* Save the fitted model to cfg->models. 0 (also when not fitted or no directory: nothing to
+ * do), or -1 with a message. */
+int channel_save(channel *ch, char *err, size_t errcap);
+
+/* Counters for the exit summary. */
+uint64_t channel_frames(const channel *ch);
+uint64_t channel_events(const channel *ch);
+
+/* Percent-encode a name for a file name: [A-Za-z0-9_-] kept, every other byte %XX.
+ * 0, or -1 if it does not fit in cap bytes. */
+int name_encode(const char *name, char *out, size_t cap);
+
+#endif

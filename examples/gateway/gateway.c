@@ -1,0 +1,701 @@
+/* vigil_gateway: an edge program that monitors vibration channels arriving over MQTT.
+ *
+ * Subscribes to `<prefix>/+/+/samples`, runs one vigil extractor + monitor per (machine,
+ * channel), publishes `<prefix>/<machine>/<channel>/health` per frame and `.../event` on every
+ * state change (README.md beside this file has the topic scheme and payload schema). Models
+ * are loaded from --models at start, saved there after learning and on SIGTERM/SIGINT.
+ * --input FILE runs the same pipeline on a CSV recording (or stdin) and prints
+ * `topic payload` lines instead, for trials without a broker.
+ *
+ * Threads: libmosquitto's network thread (mosquitto_loop_start) runs every callback, so all
+ * channel state is touched by that thread only; the main thread waits for a signal, stops the
+ * network thread, then saves. Reconnection (with exponential backoff) is libmosquitto's. */
+#include "channel.h"
+#include "json.h"
+#include "payload.h"
+
+#include <mosquitto.h>
+#include <vigil.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define PROG "vigil_gateway"
+#define DEFAULT_LEARN 300
+#define DEFAULT_SAMPLES_MAX 1048576
+
+static const char usage[] =
+    "usage: " PROG " [MQTT options] [model options]\n"
+    "       " PROG " --input FILE|- --machine M --channel C --rate HZ [--column NAME] [model options]\n"
+    "\n"
+    "MQTT (default mode):\n"
+    "  --host H           broker host (default localhost)\n"
+    "  --port P           broker port (default 1883)\n"
+    "  --id ID            client id; with a persistent session the broker keeps samples\n"
+    "                     published while the gateway is down (default vigil-gateway)\n"
+    "  --clean            clean session instead of a persistent one\n"
+    "  --prefix P         topic prefix (default vigil)\n"
+    "  --qos Q            QoS of subscriptions and publications, 0..2 (default 1)\n"
+    "  --keepalive S      seconds (default 30)\n"
+    "  --reconnect-max S  longest wait between reconnection attempts (default 30; the wait\n"
+    "                     doubles from 1 s)\n"
+    "  --username U       password from the environment variable VIGIL_MQTT_PASSWORD\n"
+    "  --cafile F [--cert F --key F]   TLS\n"
+    "\n"
+    "Models:\n"
+    "  --models DIR       load models from DIR at start, save there after learning and on exit\n"
+    "  --frame N          samples per frame for new channels (default 4096)\n"
+    "  --hop H            samples between frame starts (default N/2)\n"
+    "  --bands LIST       bands in Hz, e.g. 0-500,500-2000 (default: the four octaves below\n"
+    "                     Nyquist)\n"
+    "  --learn K          frames learnt as the healthy baseline of a new channel (default 300)\n"
+    "  --detector D       zscore, mahalanobis, pca or hst (default mahalanobis,\n"
+    "                     the same as `vigil train`)\n"
+    "  --top N            features listed per message, 1..16 (default 3)\n"
+    "  --jitter S         t0 tolerance in seconds before a message counts as a gap or a\n"
+    "                     duplicate (default 0.005)\n"
+    "  --max-samples N    largest number of samples in one message (default 1048576)\n"
+    "\n"
+    "Trial mode:\n"
+    "  --input FILE|-     CSV or gzip CSV recording ('-' for stdin); output to stdout\n"
+    "  --machine M --channel C --rate HZ [--column NAME|INDEX] [--chunk N] [--t0 TIME]\n";
+
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig) { (void)sig; g_stop = 1; }
+
+typedef struct gateway {
+    gw_config cfg;
+    const char *prefix;
+    int qos;
+    size_t max_samples;
+    channel **ch;
+    size_t nch, capch;
+    /* MQTT */
+    struct mosquitto *mosq;
+    const char *host;
+    int port;
+    atomic_int inflight;     /* QoS > 0 publications not yet acknowledged */
+    atomic_int connected;
+    /* message buffers (network thread only) */
+    char *text;
+    size_t text_cap;
+    double *x;
+    size_t x_cap;
+    jbuf errbuf;
+    /* counters */
+    unsigned long long messages, rejected, published, publish_failed;
+} gateway;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void logmsg(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, PROG ": ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fflush(stderr);
+}
+
+/* ---- channels ------------------------------------------------------------------------ */
+
+static channel *find_channel(gateway *g, const char *machine, const char *name)
+{
+    for (size_t i = 0; i < g->nch; i++)
+        if (!strcmp(channel_machine(g->ch[i]), machine) && !strcmp(channel_name(g->ch[i]), name))
+            return g->ch[i];
+    return NULL;
+}
+
+static int add_channel(gateway *g, channel *c)
+{
+    if (g->nch == g->capch) {
+        size_t cap = g->capch ? 2 * g->capch : 16;
+        channel **p = realloc(g->ch, cap * sizeof *p);
+        if (!p)
+            return -1;
+        g->ch = p;
+        g->capch = cap;
+    }
+    g->ch[g->nch++] = c;
+    return 0;
+}
+
+static int load_models(gateway *g)
+{
+    DIR *d = opendir(g->cfg.models);
+    if (!d) {
+        logmsg("cannot open model directory %s: %s", g->cfg.models, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".vgm") != 0)
+            continue;
+        char path[4096], err[512];
+        snprintf(path, sizeof path, "%s/%s", g->cfg.models, e->d_name);
+        channel *c = NULL;
+        if (channel_load(&g->cfg, path, &c, err, sizeof err) != 0) {
+            /* keep going: the other machines must still be watched; this channel relearns */
+            logmsg("%s: %s (the channel will learn a new baseline)", path, err);
+            continue;
+        }
+        if (find_channel(g, channel_machine(c), channel_name(c)) || add_channel(g, c) != 0) {
+            logmsg("%s: duplicate or out of memory, ignored", path);
+            channel_destroy(c);
+            continue;
+        }
+        logmsg("loaded %s (%s/%s)", path, channel_machine(c), channel_name(c));
+    }
+    closedir(d);
+    return 0;
+}
+
+static int save_models(gateway *g)
+{
+    int failed = 0;
+    for (size_t i = 0; i < g->nch; i++) {
+        char err[512];
+        if (channel_save(g->ch[i], err, sizeof err) != 0) {
+            logmsg("%s", err);
+            failed = 1;
+        }
+    }
+    return failed ? -1 : 0;
+}
+
+/* Route one message's samples to its channel, creating the channel on first sight. */
+static void handle_samples(gateway *g, const gw_sink *sink, const char *machine, const char *name,
+                           char *text, size_t len)
+{
+    char err[512];
+    size_t need = len / 2 + 1; /* a sample takes at least one digit and one separator */
+    if (need > g->max_samples)
+        need = g->max_samples;
+    if (need > g->x_cap) {
+        double *x = realloc(g->x, need * sizeof *x);
+        if (!x) {
+            logmsg("%s/%s: out of memory", machine, name);
+            return;
+        }
+        g->x = x;
+        g->x_cap = need;
+    }
+    payload_info info;
+    const double now = now_s();
+    g->messages++;
+    channel *c = find_channel(g, machine, name);
+    if (payload_parse(text, g->x, g->x_cap, &info, err, sizeof err) == 0) {
+        if (!c) {
+            if (isnan(info.rate)) {
+                snprintf(err, sizeof err, "first message of a channel needs rate=HZ");
+            } else if (channel_create(&g->cfg, machine, name, info.rate, &c, err, sizeof err) == 0) {
+                if (add_channel(g, c) != 0) {
+                    channel_destroy(c);
+                    c = NULL;
+                    snprintf(err, sizeof err, "out of memory");
+                } else {
+                    logmsg("new channel %s/%s: learning", machine, name);
+                }
+            }
+        } else if (!isnan(info.rate) && fabs(info.rate - channel_rate(c)) > 1e-9 * info.rate) {
+            snprintf(err, sizeof err, "rate=%g differs from the channel's %g (delete its model "
+                     "to relearn at the new rate)", info.rate, channel_rate(c));
+            c = NULL;
+        }
+        if (c && channel_push(c, g->x, info.n, info.t0, now, sink, err, sizeof err) == 0)
+            return;
+    }
+    g->rejected++;
+    logmsg("%s/%s: %s", machine, name, err);
+    jbuf *j = &g->errbuf; /* the channel's error topic, same shape as channel errors */
+    jb_clear(j);
+    jb_begin(j, '{');
+    jb_kstr(j, "machine", machine);
+    jb_kstr(j, "channel", name);
+    jb_ktime(j, "t", now);
+    jb_kstr(j, "error", err);
+    jb_end(j, '}');
+    if (!j->failed)
+        sink->emit(sink->ctx, machine, name, "error", j->p);
+}
+
+/* ---- sinks ---------------------------------------------------------------------------- */
+
+static void stdout_emit(void *ctx, const char *machine, const char *name, const char *kind,
+                        const char *json)
+{
+    const gateway *g = ctx;
+    printf("%s/%s/%s/%s %s\n", g->prefix, machine, name, kind, json);
+}
+
+static void mqtt_emit(void *ctx, const char *machine, const char *name, const char *kind,
+                      const char *json)
+{
+    gateway *g = ctx;
+    char topic[1024];
+    if (snprintf(topic, sizeof topic, "%s/%s/%s/%s", g->prefix, machine, name, kind) >=
+        (int)sizeof topic) {
+        g->publish_failed++;
+        return;
+    }
+    if (g->qos > 0)
+        atomic_fetch_add(&g->inflight, 1);
+    /* QoS > 0: while the broker is away libmosquitto keeps the message and sends it after
+     * the reconnection; QoS 0 fails with MOSQ_ERR_NO_CONN and the message is lost */
+    int rc = mosquitto_publish(g->mosq, NULL, topic, (int)strlen(json), json, g->qos, false);
+    if (rc == MOSQ_ERR_SUCCESS) {
+        g->published++;
+    } else {
+        if (g->qos > 0)
+            atomic_fetch_sub(&g->inflight, 1);
+        g->publish_failed++;
+    }
+}
+
+/* ---- MQTT callbacks (network thread) ------------------------------------------------- */
+
+static char g_status_topic[512];
+
+static void publish_status(gateway *g, const char *state)
+{
+    char json[128];
+    snprintf(json, sizeof json, "{\"state\":\"%s\",\"t\":%.6f}", state, now_s());
+    if (g->qos > 0)
+        atomic_fetch_add(&g->inflight, 1);
+    if (mosquitto_publish(g->mosq, NULL, g_status_topic, (int)strlen(json), json, g->qos, true) !=
+            MOSQ_ERR_SUCCESS && g->qos > 0)
+        atomic_fetch_sub(&g->inflight, 1);
+}
+
+static void on_connect(struct mosquitto *mosq, void *obj, int rc)
+{
+    gateway *g = obj;
+    if (rc != 0) {
+        logmsg("broker refused the connection: %s", mosquitto_connack_string(rc));
+        return;
+    }
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/+/+/samples", g->prefix);
+    logmsg("connected to %s:%d, subscribing to %s", g->host, g->port, sub);
+    /* every time: after a broker restart without persistence the subscription is gone */
+    if (mosquitto_subscribe(mosq, NULL, sub, g->qos) != MOSQ_ERR_SUCCESS)
+        logmsg("subscribe failed");
+    publish_status(g, "online");
+    atomic_store(&g->connected, 1);
+}
+
+/* Logged when the broker acknowledges the subscription: from then on samples are routed to
+ * the gateway (the test waits for this line before it publishes). */
+static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, const int *qos)
+{
+    (void)mosq;
+    (void)obj;
+    (void)mid;
+    if (count < 1 || qos[0] > 2)
+        logmsg("the broker refused the subscription");
+    else
+        logmsg("subscribed (QoS %d)", qos[0]);
+}
+
+static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
+{
+    gateway *g = obj;
+    (void)mosq;
+    atomic_store(&g->connected, 0);
+    if (rc != 0)
+        logmsg("connection lost (%s); reconnecting with backoff", mosquitto_strerror(rc));
+}
+
+static void on_publish(struct mosquitto *mosq, void *obj, int mid)
+{
+    gateway *g = obj;
+    (void)mosq;
+    (void)mid;
+    if (g->qos > 0)
+        atomic_fetch_sub(&g->inflight, 1);
+}
+
+static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+{
+    gateway *g = obj;
+    gw_sink sink = {mqtt_emit, g};
+    (void)mosq;
+    /* topic: <prefix>/<machine>/<channel>/samples */
+    const size_t plen = strlen(g->prefix);
+    if (strncmp(msg->topic, g->prefix, plen) != 0 || msg->topic[plen] != '/')
+        return;
+    char levels[1024];
+    if (strlen(msg->topic + plen + 1) >= sizeof levels)
+        return;
+    strcpy(levels, msg->topic + plen + 1);
+    char *machine = levels, *name = strchr(machine, '/');
+    if (!name)
+        return;
+    *name++ = '\0';
+    char *kind = strchr(name, '/');
+    if (!kind || strcmp(kind, "/samples") != 0 || !*machine || name == kind)
+        return;
+    *kind = '\0';
+    size_t len = (size_t)msg->payloadlen;
+    if (len + 1 > g->text_cap) {
+        char *t = realloc(g->text, len + 1);
+        if (!t) {
+            logmsg("%s/%s: out of memory for a large message", machine, name);
+            return;
+        }
+        g->text = t;
+        g->text_cap = len + 1;
+    }
+    memcpy(g->text, msg->payload, len);
+    g->text[len] = '\0';
+    handle_samples(g, &sink, machine, name, g->text, len);
+}
+
+/* Connect, retrying every 1, 2, 4, ... up to reconnect_max seconds until it works or a signal
+ * asks to stop (then -1). */
+static int first_connect(struct mosquitto *mosq, const char *host, int port, int keepalive,
+                         int reconnect_max)
+{
+    int delay = 1, logged = 0;
+    for (;;) {
+        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        if (rc == MOSQ_ERR_SUCCESS)
+            return 0;
+        if (!logged++)
+            logmsg("broker %s:%d not reachable yet (%s); retrying", host, port,
+                   rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+        for (int i = 0; i < delay * 10; i++) {
+            if (g_stop)
+                return -1;
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        delay = delay * 2 > reconnect_max ? reconnect_max : delay * 2;
+    }
+}
+
+/* ---- modes ---------------------------------------------------------------------------- */
+
+static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int reconnect_max,
+                    const char *user, const char *cafile, const char *cert, const char *key)
+{
+    mosquitto_lib_init();
+    g->mosq = mosquitto_new(id, clean, g);
+    if (!g->mosq) {
+        logmsg("mosquitto_new failed: %s", strerror(errno));
+        mosquitto_lib_cleanup();
+        return 1;
+    }
+    mosquitto_connect_callback_set(g->mosq, on_connect);
+    mosquitto_disconnect_callback_set(g->mosq, on_disconnect);
+    mosquitto_subscribe_callback_set(g->mosq, on_subscribe);
+    mosquitto_publish_callback_set(g->mosq, on_publish);
+    mosquitto_message_callback_set(g->mosq, on_message);
+    mosquitto_reconnect_delay_set(g->mosq, 1, (unsigned)reconnect_max, true);
+    snprintf(g_status_topic, sizeof g_status_topic, "%s/_gateway/%s/status", g->prefix, id);
+    const char *will = "{\"state\":\"offline\"}";
+    int rc = mosquitto_will_set(g->mosq, g_status_topic, (int)strlen(will), will, 1, true);
+    if (rc == MOSQ_ERR_SUCCESS && user)
+        rc = mosquitto_username_pw_set(g->mosq, user, getenv("VIGIL_MQTT_PASSWORD"));
+    if (rc == MOSQ_ERR_SUCCESS && cafile)
+        rc = mosquitto_tls_set(g->mosq, cafile, NULL, cert, key, NULL);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        logmsg("MQTT setup: %s", mosquitto_strerror(rc));
+        mosquitto_destroy(g->mosq);
+        mosquitto_lib_cleanup();
+        return 1;
+    }
+    if (g->cfg.models)
+        load_models(g);
+
+    /* The first connection is made here: libmosquitto's network thread retries lost
+     * connections, but not a first attempt that failed at once (a local broker that is not
+     * up yet refuses immediately). Same backoff as the thread's. */
+    if (first_connect(g->mosq, g->host, g->port, keepalive, reconnect_max) != 0) {
+        mosquitto_destroy(g->mosq);
+        mosquitto_lib_cleanup();
+        return g->cfg.models && save_models(g) != 0 ? 1 : 0;
+    }
+    /* the network thread must not take SIGTERM/SIGINT: the main thread handles them */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    rc = mosquitto_loop_start(g->mosq);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        logmsg("cannot start the network thread: %s", mosquitto_strerror(rc));
+        mosquitto_destroy(g->mosq);
+        mosquitto_lib_cleanup();
+        return 1;
+    }
+
+    while (!g_stop) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    logmsg("stopping: flushing publications, saving models");
+    /* give queued QoS > 0 publications up to 5 s to be acknowledged */
+    if (atomic_load(&g->connected)) {
+        publish_status(g, "offline");
+        for (int i = 0; i < 50 && atomic_load(&g->inflight) > 0; i++) {
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (atomic_load(&g->inflight) > 0)
+        logmsg("some publications were not acknowledged before exit");
+    mosquitto_disconnect(g->mosq);
+    mosquitto_loop_stop(g->mosq, false);
+    int status = g->cfg.models && save_models(g) != 0 ? 1 : 0;
+    mosquitto_destroy(g->mosq);
+    mosquitto_lib_cleanup();
+    return status;
+}
+
+static int run_input(gateway *g, const char *path, const char *machine, const char *name,
+                     double rate, const char *column, size_t chunk, double t0)
+{
+    gw_sink sink = {stdout_emit, g};
+    if (g->cfg.models)
+        load_models(g);
+    channel *c = find_channel(g, machine, name);
+    char err[512];
+    if (c && fabs(channel_rate(c) - rate) > 1e-9 * rate) {
+        logmsg("%s/%s: the saved model is for another rate", machine, name);
+        return 1;
+    }
+    if (!c) {
+        if (channel_create(&g->cfg, machine, name, rate, &c, err, sizeof err) != 0 ||
+            add_channel(g, c) != 0) {
+            logmsg("%s/%s: %s", machine, name, err);
+            channel_destroy(c);
+            return 1;
+        }
+    }
+    vigil_reader *r = NULL;
+    int col;
+    if (vigil_reader_open(path, &r) != VIGIL_OK ||
+        (col = vigil_reader_find_column(r, column ? column : "0")) < 0) {
+        logmsg("%s", vigil_last_error());
+        vigil_reader_close(r);
+        return 1;
+    }
+    double *x = malloc(chunk * sizeof *x);
+    size_t n = 0;
+    int rc = VIGIL_OK, status = 0;
+    while (x && !g_stop && (rc = vigil_reader_read_column(r, (size_t)col, x, chunk, &n)) ==
+               VIGIL_OK && n > 0) {
+        g->messages++;
+        if (channel_push(c, x, n, t0, now_s(), &sink, err, sizeof err) != 0) {
+            logmsg("%s/%s: %s", machine, name, err);
+            status = 1;
+            break;
+        }
+        t0 = NAN; /* later chunks continue the stream */
+    }
+    if (!x || rc != VIGIL_OK) {
+        logmsg("%s", x ? vigil_last_error() : "out of memory");
+        status = 1;
+    }
+    free(x);
+    vigil_reader_close(r);
+    fflush(stdout);
+    if (g->cfg.models && save_models(g) != 0)
+        status = 1;
+    return status;
+}
+
+/* ---- options --------------------------------------------------------------------------- */
+
+static int opt_size(const char *name, const char *s, size_t lo, size_t hi, size_t *out)
+{
+    double v;
+    if (vigil_parse_number(s, &v) != VIGIL_OK || v != floor(v) || v < (double)lo ||
+        v > (double)hi) {
+        fprintf(stderr, PROG ": %s: expected an integer in %zu..%zu, got '%s'\n", name, lo, hi, s);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+static int opt_detector(const char *s, int *kind)
+{
+    static const struct { const char *name; int kind; } table[] = {
+        {"zscore", VIGIL_DETECTOR_ZSCORE}, {"mahalanobis", VIGIL_DETECTOR_MAHALANOBIS},
+        {"pca", VIGIL_DETECTOR_PCA}, {"hst", VIGIL_DETECTOR_HST}};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (!strcmp(s, table[i].name)) {
+            *kind = table[i].kind;
+            return 0;
+        }
+    fprintf(stderr, PROG ": --detector: unknown '%s'\n", s);
+    return -1;
+}
+
+/* A name used as an MQTT topic level: non-empty, no '/', '+' or '#'. */
+static int topic_level_ok(const char *s)
+{
+    return s && *s && !strpbrk(s, "/+#");
+}
+
+int main(int argc, char **argv)
+{
+    gateway g;
+    memset(&g, 0, sizeof g);
+    g.cfg.frame = 4096;
+    g.cfg.learn = DEFAULT_LEARN;
+    g.cfg.detector = VIGIL_DETECTOR_MAHALANOBIS; /* as `vigil train` */
+    g.cfg.top = 3;
+    g.cfg.jitter = 0.005;
+    g.prefix = "vigil";
+    g.qos = 1;
+    g.max_samples = DEFAULT_SAMPLES_MAX;
+    g.host = "localhost";
+    g.port = 1883;
+    const char *id = "vigil-gateway", *user = NULL, *cafile = NULL, *cert = NULL, *key = NULL;
+    const char *input = NULL, *machine = NULL, *name = NULL, *column = NULL;
+    int clean = 0;
+    size_t keepalive = 30, reconnect_max = 30, chunk = 4096, v = 0;
+    double rate = NAN, t0 = NAN;
+
+    enum { O_HOST = 256, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_KEEPALIVE, O_RECONNECT,
+           O_USER, O_CAFILE, O_CERT, O_KEY, O_MODELS, O_FRAME, O_HOP, O_BANDS, O_LEARN,
+           O_DETECTOR, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
+           O_COLUMN, O_CHUNK, O_T0, O_HELP };
+    static const struct option longopts[] = {
+        {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT}, {"id", 1, NULL, O_ID},
+        {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX}, {"qos", 1, NULL, O_QOS},
+        {"keepalive", 1, NULL, O_KEEPALIVE}, {"reconnect-max", 1, NULL, O_RECONNECT},
+        {"username", 1, NULL, O_USER}, {"cafile", 1, NULL, O_CAFILE}, {"cert", 1, NULL, O_CERT},
+        {"key", 1, NULL, O_KEY}, {"models", 1, NULL, O_MODELS}, {"frame", 1, NULL, O_FRAME},
+        {"hop", 1, NULL, O_HOP}, {"bands", 1, NULL, O_BANDS}, {"learn", 1, NULL, O_LEARN},
+        {"detector", 1, NULL, O_DETECTOR}, {"top", 1, NULL, O_TOP}, {"jitter", 1, NULL, O_JITTER},
+        {"max-samples", 1, NULL, O_MAXS}, {"input", 1, NULL, O_INPUT},
+        {"machine", 1, NULL, O_MACHINE}, {"channel", 1, NULL, O_CHANNEL},
+        {"rate", 1, NULL, O_RATE}, {"column", 1, NULL, O_COLUMN}, {"chunk", 1, NULL, O_CHUNK},
+        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {NULL, 0, NULL, 0}};
+    int o, bad = 0;
+    while (!bad && (o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (o) {
+        case O_HOST: g.host = optarg; break;
+        case O_PORT: bad = opt_size("--port", optarg, 1, 65535, &v); g.port = (int)v; break;
+        case O_ID: id = optarg; break;
+        case O_CLEAN: clean = 1; break;
+        case O_PREFIX: g.prefix = optarg; break;
+        case O_QOS: bad = opt_size("--qos", optarg, 0, 2, &v); g.qos = (int)v; break;
+        case O_KEEPALIVE: bad = opt_size("--keepalive", optarg, 5, 3600, &keepalive); break;
+        case O_RECONNECT: bad = opt_size("--reconnect-max", optarg, 1, 3600, &reconnect_max); break;
+        case O_USER: user = optarg; break;
+        case O_CAFILE: cafile = optarg; break;
+        case O_CERT: cert = optarg; break;
+        case O_KEY: key = optarg; break;
+        case O_MODELS: g.cfg.models = optarg; break;
+        case O_FRAME: bad = opt_size("--frame", optarg, VIGIL_FRAME_MIN, VIGIL_FRAME_MAX, &g.cfg.frame); break;
+        case O_HOP: bad = opt_size("--hop", optarg, 1, VIGIL_FRAME_MAX, &g.cfg.hop); break;
+        case O_BANDS:
+            if (vigil_parse_bands(optarg, g.cfg.band_lo, g.cfg.band_hi, VIGIL_BANDS_MAX,
+                                  &g.cfg.nbands) != VIGIL_OK) {
+                fprintf(stderr, PROG ": --bands: %s\n", vigil_last_error());
+                bad = 1;
+            }
+            break;
+        case O_LEARN: bad = opt_size("--learn", optarg, 10, 1000000, &g.cfg.learn); break;
+        case O_DETECTOR: bad = opt_detector(optarg, &g.cfg.detector); break;
+        case O_TOP: bad = opt_size("--top", optarg, 1, 16, &g.cfg.top); break;
+        case O_JITTER:
+            if (vigil_parse_number(optarg, &g.cfg.jitter) != VIGIL_OK || g.cfg.jitter < 0) {
+                fprintf(stderr, PROG ": --jitter: expected seconds >= 0\n");
+                bad = 1;
+            }
+            break;
+        case O_MAXS: bad = opt_size("--max-samples", optarg, 1, 1u << 26, &g.max_samples); break;
+        case O_INPUT: input = optarg; break;
+        case O_MACHINE: machine = optarg; break;
+        case O_CHANNEL: name = optarg; break;
+        case O_RATE:
+            if (vigil_parse_number(optarg, &rate) != VIGIL_OK || !(rate > 0)) {
+                fprintf(stderr, PROG ": --rate: expected Hz > 0\n");
+                bad = 1;
+            }
+            break;
+        case O_COLUMN: column = optarg; break;
+        case O_CHUNK: bad = opt_size("--chunk", optarg, 1, 1u << 24, &chunk); break;
+        case O_T0:
+            if (vigil_parse_time(optarg, &t0) != VIGIL_OK) {
+                fprintf(stderr, PROG ": --t0: %s\n", vigil_last_error());
+                bad = 1;
+            }
+            break;
+        case O_HELP: fputs(usage, stdout); return 0;
+        default: bad = 1; break;
+        }
+    }
+    if (!bad && (optind != argc || (g.cfg.hop && g.cfg.hop > g.cfg.frame))) {
+        fprintf(stderr, PROG ": %s\n", optind != argc ? "unexpected argument" : "--hop > --frame");
+        bad = 1;
+    }
+    if (!bad && input && (!topic_level_ok(machine) || !topic_level_ok(name) || isnan(rate))) {
+        fprintf(stderr, PROG ": --input needs --machine, --channel (no '/', '+', '#') and --rate\n");
+        bad = 1;
+    }
+    if (bad) {
+        fputs(usage, stderr);
+        return 2;
+    }
+
+    if (g.cfg.models && mkdir(g.cfg.models, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, PROG ": cannot create %s: %s\n", g.cfg.models, strerror(errno));
+        return 1;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    int status = input ? run_input(&g, input, machine, name, rate, column, chunk, t0)
+                       : run_mqtt(&g, id, clean, (int)keepalive, (int)reconnect_max, user, cafile,
+                                  cert, key);
+    unsigned long long frames = 0, events = 0;
+    size_t fitted = 0;
+    for (size_t i = 0; i < g.nch; i++) {
+        frames += channel_frames(g.ch[i]);
+        events += channel_events(g.ch[i]);
+        fitted += (size_t)channel_fitted(g.ch[i]);
+        channel_destroy(g.ch[i]);
+    }
+    fprintf(stderr, PROG ": %zu channels (%zu fitted), %llu messages (%llu rejected), %llu frames, "
+            "%llu events, %llu published, %llu publish failures\n", g.nch, fitted, g.messages,
+            g.rejected, frames, events, g.published, g.publish_failed);
+    free(g.ch);
+    free(g.text);
+    free(g.x);
+    jb_free(&g.errbuf);
+    return status;
+}
