@@ -702,9 +702,12 @@ static int eval_ims(const ctx *c)
                            "\"alarm_at\":\"%s\",\"lead_h\":%.2f,\"earlier_alarms\":%zu}\n",
                            detector_name(kinds[k]), variants[v], b, at_pause ? "true" : "false",
                            when, on < r.n ? lead : -1.0, earlier);
-                else
+                else if (on < r.n)
                     printf("%-12s %-9s B%-2d %6s %12s %8.1f %8zu\n", detector_name(kinds[k]),
                            variants[v], b, at_pause ? "ALARM" : "-", when, lead, earlier);
+                else
+                    printf("%-12s %-9s B%-2d %6s %12s %8s %8zu\n", detector_name(kinds[k]),
+                           variants[v], b, at_pause ? "ALARM" : "-", when, "-", earlier);
                 run_free(&r);
             }
         }
