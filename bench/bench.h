@@ -51,6 +51,25 @@ int bench_error(const char *fmt, ...)
 /* Benchmarks. argv[0] is the benchmark's name; common options are parsed by each benchmark
  * with bench_common_option(). */
 int bench_features(int argc, char **argv);
+int bench_models(int argc, char **argv);
+int bench_channels(int argc, char **argv);
+int bench_detection(int argc, char **argv);
+
+/* Shared by models, channels and detection (bench_models.c). */
+#define BENCH_BANDS 8 /* equal-width bands from 0 to rate/2, as in `features` */
+#define BENCH_DETECTORS 4
+typedef struct bench_detector {
+    const char *name;
+    int kind; /* VIGIL_DETECTOR_* */
+} bench_detector;
+extern const bench_detector bench_detectors[BENCH_DETECTORS];
+/* Extractor with frame N, hop and BENCH_BANDS bands; NULL after printing the error. */
+vigil_extractor *bench_make_extractor(double rate, size_t frame, size_t hop);
+/* All rows of x[0..n) (extractor reset first); *rows is malloc'ed, row-major. */
+int bench_rows(vigil_extractor *ex, const double *x, size_t n, double **rows, size_t *nrows);
+/* Monitor of `kind` for ex's rows, learnt on rows[0..learn) and fitted; NULL after an error. */
+vigil_monitor *bench_fit_monitor(vigil_extractor *ex, int kind, const double *rows,
+                                 size_t learn);
 
 /* Long options shared by every benchmark, for getopt_long tables (values >= 1000). */
 enum {

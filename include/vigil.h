@@ -24,5 +24,6 @@
 #include "vigil/drift.h"
 #include "vigil/alarm.h"
 #include "vigil/monitor.h"
+#include "vigil/common_mode.h"
 
 #endif /* VIGIL_H */
