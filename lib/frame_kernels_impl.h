@@ -55,14 +55,14 @@ KI vd K(vsqrt)(vd a)
 }
 
 /* Natural logarithm, lane by lane, of finite positive normal numbers (the callers guarantee it:
- * P_k >= 0 plus 1e-30), with fdlibm's e_log.c algorithm, error below 1 ulp:
- * x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), s = f / (2 + f),
- * ln(1 + f) = f - s (f - R(s^2)) with fdlibm's minimax polynomial R (Lg1..Lg7), and
- * ln x = k ln2_hi - ((s (f - R) - k ln2_lo) - f). fdlibm switches to an equivalent form with
- * hfsq = f^2 / 2 for mantissas in a middle range (more accurate there); both are computed and one
- * is selected, which is what lets the loop run in vectors. fdlibm's branches for zero, negative,
- * subnormal, infinite and NaN input and its shortcut for |f| < 2^-20 are not needed: the inputs
- * exclude the former, and the general formula is exact enough for the latter. */
+ * P_k >= 0 plus 1e-30), with fdlibm's algorithm (e_log.c), error below 1 ulp:
+ * x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), s = f / (2 + f), hfsq = f^2 / 2,
+ * ln(1 + f) = f - (hfsq - s (hfsq + R(s^2))) with fdlibm's minimax polynomial R (Lg1..Lg7), and
+ * ln x = k ln2_hi - ((hfsq - (s (hfsq + R) + k ln2_lo)) - f). e_log.c uses this form only for
+ * mantissas in a middle range and a shorter one elsewhere; FreeBSD's k_log.h uses it throughout,
+ * and so does this, which keeps the lanes free of selects (on 10^7 log-uniform inputs both
+ * versions differ from glibc's log by 1 ulp in 2.7% of cases, never more). fdlibm's branches for
+ * zero, negative, subnormal, infinite and NaN input are not needed: no such input comes here. */
 KI vd K(vlog)(vd x)
 {
     const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
@@ -88,12 +88,7 @@ KI vd K(vlog)(vd x)
     const vd t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
     const vd R = t2 + t1;
     const vd hfsq = 0.5 * f * f;
-    const vd middle = dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
-    const vd other = dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
-    /* fdlibm: (hx - 0x6147a) | (0x6b851 - hx) > 0, i.e. 0x6147a <= hx <= 0x6b851; the sign bit
-     * of the OR, moved to bit 0 and minus 1, is an all-ones mask exactly then. */
-    const vu out_of_range = ((hx - 0x6147au) | (0x6b851u - hx)) >> 63;
-    return K(select)((vs)(out_of_range - 1u), middle, other);
+    return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
 }
 
 static void K(log_array)(const double *x, double *out, size_t n)
@@ -198,46 +193,21 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
     o->crossings = crossings;
 }
 
-/* One bin of the spectral sums outside the vector loop, in lane j; the same arithmetic. */
-KI void K(spectral_bin)(const double *spec, size_t k, double c, const double *freq, double *psd,
-                        vigil__spectral_sums *o, int j, double tiny)
+/* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
+ * and arg max, in lanes of (k - 1) % 4; k0 = 1 + a multiple of 4. Returns the first bin not done. */
+KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
+                        double *psd, vigil__spectral_sums *o)
 {
-    const double re = spec[2 * k], im = spec[2 * k + 1];
-    const double p = (re * re + im * im) * c;
-    psd[k] = p;
-    const double l = K(vlog)(K(splat)(p + 1e-30))[0];
-    o->total[j] += p;
-    o->fsum[j] += freq[k] * p;
-    o->slog[j] += l;
-    if (p * fabs(l) >= tiny)
-        o->plogp[j] += p * l;
-    else if (p > 0.0)
-        o->rare = 1;
-    if (p > psd[o->kpeak])
-        o->kpeak = k;
-}
-
-static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
-                             const double *freq, double *psd, vigil__spectral_sums *o)
-{
-    /* vigil__entropy_term in frame_features.c explains tiny; here it only sorts bins */
-    const double tiny = 1e-30 * 36028797018963968.0;
-    vd total[NV], fsum[NV], slog[NV], plogp[NV], best[NV], bestk[NV];
-    vs rare[NV];
+    vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
-        total[u] = fsum[u] = slog[u] = plogp[u] = (vd){0};
+        total[u] = fsum[u] = bestk[u] = (vd){0};
         best[u] = K(splat)(-1.0); /* below any P_k, so each lane takes its first bin */
-        bestk[u] = (vd){0};
-        rare[u] = (vs){0};
-    }
-    const vd c = K(splat)(two);
-    vd kv[NV]; /* bin numbers as doubles (exact) for the peak's arg max */
-    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
         for (int j = 0; j < VW; j++)
             kv[u][j] = (double)(1 + u * VW + j);
+    }
+    const vd c = K(splat)(two);
     size_t k = 1;
-    /* Blocks of 4 bins, stopping before the last bin, whose factor may differ. */
-    for (; k + VIGIL__LANES <= kmax; k += VIGIL__LANES) {
+    for (; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = k + (size_t)u * VW;
             /* bins at..at+VW-1 are 2 VW doubles (re, im, re, im, ...): squares, then add pairs */
@@ -252,30 +222,21 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
 #endif
             const vd p = (re2 + im2) * c;
             K(store)(psd + at, p);
-            const vd l = K(vlog)(p + 1e-30);
             total[u] += p;
             fsum[u] += K(load)(freq + at) * p;
-            slog[u] += l;
-            const vs common = p * K(vabs)(l) >= tiny;
-            plogp[u] += K(select)(common, p * l, (vd){0});
-            rare[u] |= ~common & (p > 0.0);
             const vs better = p > best[u];
             best[u] = K(select)(better, p, best[u]);
             bestk[u] = K(select)(better, kv[u], bestk[u]);
             kv[u] += (double)VIGIL__LANES;
         }
     }
-    /* Lanes to arrays; the peak is the largest value, at the smallest bin among equal ones. */
+    /* The peak is the largest value, at the smallest bin among equal ones. */
     double bv = -1.0;
     size_t bk = 1;
-    o->rare = 0;
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
         K(store)(o->total + u * VW, total[u]);
         K(store)(o->fsum + u * VW, fsum[u]);
-        K(store)(o->slog + u * VW, slog[u]);
-        K(store)(o->plogp + u * VW, plogp[u]);
         for (int j = 0; j < VW; j++) {
-            o->rare |= rare[u][j] != 0;
             const size_t kj = (size_t)bestk[u][j];
             if (best[u][j] > bv || (best[u][j] == bv && kj < bk)) {
                 bv = best[u][j];
@@ -283,9 +244,63 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
             }
         }
     }
-    o->kpeak = bk; /* psd[bk] holds bv: the tail compares against it */
-    for (int j = 0; k <= kmax; k++, j++)
-        K(spectral_bin)(spec, k, k == kmax ? last : two, freq, psd, o, j, tiny);
+    o->kpeak = bk;
+    return k;
+}
+
+/* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of 4 of them),
+ * in lanes of (k - 1) % 4; a pass of its own, after the PSD's, because together the two loops
+ * need more registers than there are. */
+KI void K(log_blocks)(const double *psd, size_t k1, vigil__spectral_sums *o)
+{
+    const vd tiny = K(splat)(1e-30 * 36028797018963968.0); /* see rare_entropy_terms() */
+    vd slog[NV], plogp[NV];
+    vs rare[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        slog[u] = plogp[u] = (vd){0};
+        rare[u] = (vs){0};
+    }
+    for (size_t k = 1; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const vd p = K(load)(psd + k + (size_t)u * VW);
+            const vd l = K(vlog)(p + 1e-30);
+            slog[u] += l;
+            const vs common = p * K(vabs)(l) >= tiny;
+            plogp[u] += K(select)(common, p * l, (vd){0});
+            rare[u] |= ~common & (p > 0.0);
+        }
+    }
+    o->rare = 0;
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        K(store)(o->slog + u * VW, slog[u]);
+        K(store)(o->plogp + u * VW, plogp[u]);
+        for (int j = 0; j < VW; j++)
+            o->rare |= rare[u][j] != 0;
+    }
+}
+
+static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
+                             const double *freq, double *psd, vigil__spectral_sums *o)
+{
+    /* Blocks of 4 bins stop before the last bin, whose factor may differ. */
+    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, o);
+    K(log_blocks)(psd, k, o);
+    const double tiny = 1e-30 * 36028797018963968.0;
+    for (int j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same arithmetic */
+        const double re = spec[2 * k], im = spec[2 * k + 1];
+        const double p = (re * re + im * im) * (k == kmax ? last : two);
+        psd[k] = p;
+        const double l = K(vlog)(K(splat)(p + 1e-30))[0];
+        o->total[j] += p;
+        o->fsum[j] += freq[k] * p;
+        o->slog[j] += l;
+        if (p * fabs(l) >= tiny)
+            o->plogp[j] += p * l;
+        else if (p > 0.0)
+            o->rare = 1;
+        if (p > psd[o->kpeak])
+            o->kpeak = k;
+    }
 }
 
 static void K(spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1,
