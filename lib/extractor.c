@@ -31,6 +31,7 @@ struct vigil_extractor {
     size_t frames;   /* frames completed since create/reset */
     int started;     /* samples pushed since create/reset (configuration is frozen) */
 
+    const vigil__kernels *kern; /* the frame loops for this CPU (frame_kernels.h) */
     vigil__fft *fft;
     double *window;  /* periodic Hann */
     double s1, s2;
@@ -96,6 +97,7 @@ int vigil_extractor_create(double rate, size_t frame, vigil_extractor **out)
     ex->n = frame;
     ex->hop = frame;
     ex->qcap = VIGIL_QUEUE_DEFAULT;
+    ex->kern = vigil__kernels_select();
     ex->buf = malloc(frame * sizeof *ex->buf);
     ex->window = malloc(frame * sizeof *ex->window);
     ex->psd = malloc((frame / 2 + 1) * sizeof *ex->psd);
@@ -270,16 +272,15 @@ static void compute_row(vigil_extractor *ex, double *row)
     double *y = vigil__fft_input(ex->fft);
     row[0] = (double)ex->frames;
     row[1] = (double)(ex->frames * ex->hop) / ex->rate;
-    const double mean = vigil__time_features(ex->buf, n, ex->window, y, row + 2);
+    const double mean = vigil__time_features(ex->kern, ex->buf, n, ex->window, y, row + 2);
     vigil__fft_execute(ex->fft);
     const double *spec = vigil__fft_output(ex->fft);
-    vigil__psd(spec, n, ex->rate, ex->s2, ex->psd);
     double *col = row + 2 + VIGIL__TIME_COLS;
-    vigil__spectral_features_tab(ex->psd, spec, ex->freq, n, ex->rate, ex->s1, col);
+    vigil__spectrum_features(ex->kern, spec, n, ex->rate, ex->s1, ex->s2, ex->freq, ex->psd, col);
     col += VIGIL__SPECTRAL_COLS;
     const double df = ex->rate / (double)n;
     for (size_t b = 0; b < ex->nbands; b++)
-        *col++ = vigil__band_power(ex->psd, ex->band_k0[b], ex->band_k1[b], df);
+        *col++ = vigil__band_power(ex->kern, ex->psd, ex->band_k0[b], ex->band_k1[b], df);
     if (ex->ngroups) {
         const vigil__frame f = {ex->buf, n, ex->rate, mean, spec, ex->psd, n / 2 + 1, df,
                                 ex->s1, ex->s2};

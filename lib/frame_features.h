@@ -3,6 +3,8 @@
 #ifndef VIGIL_LIB_FRAME_FEATURES_H
 #define VIGIL_LIB_FRAME_FEATURES_H
 
+#include "frame_kernels.h"
+
 #include <stddef.h>
 
 /* Columns written by vigil__time_features, in FEATURES.md order. */
@@ -18,25 +20,26 @@ void vigil__hann(double *w, size_t n, double *s1, double *s2);
 
 /* Time-domain features of x[0..n) into out[0..12): mean rms std peak p2p crest kurtosis skewness
  * shape impulse clearance zcr. In the same pass over the data it writes y[i] = (x[i]-mean)*w[i],
- * the FFT input (y may not alias x). Returns the mean. */
-double vigil__time_features(const double *x, size_t n, const double *w, double *y, double *out);
+ * the FFT input (y may not alias x). kern from vigil__kernels_select(). Returns the mean. */
+double vigil__time_features(const vigil__kernels *kern, const double *x, size_t n,
+                            const double *w, double *y, double *out);
 
 /* One-sided PSD from r2c output spec (interleaved re, im; n/2+1 bins):
  * psd[k] = c_k |X_k|^2 / (rate * S2). */
 void vigil__psd(const double *spec, size_t n, double rate, double s2, double *psd);
 
-/* Spectral features into out[0..7): power centroid spread flatness entropy peak_freq peak_amp.
- * psd has n/2+1 bins; spec is the r2c output (for peak_amp); s1 = sum of the window. */
-void vigil__spectral_features(const double *psd, const double *spec, size_t n, double rate,
-                              double s1, double *out);
-
-/* The same with a table freq[k] = k * rate / n (k = 0..n/2, from vigil__bin_freqs()), which
- * gives identical results without a division per bin. freq may be NULL. */
-void vigil__spectral_features_tab(const double *psd, const double *spec, const double *freq,
-                                  size_t n, double rate, double s1, double *out);
+/* Table freq[k] = k * rate / n for k = 0..n/2, FEATURES.md's f_k. */
 void vigil__bin_freqs(double *freq, size_t n, double rate);
 
+/* From the r2c output spec of a frame of n: the PSD into psd[0..n/2] (as vigil__psd) and the
+ * spectral features into out[0..7): power centroid spread flatness entropy peak_freq peak_amp.
+ * s1, s2 = sums of the window and its square; freq from vigil__bin_freqs(). */
+void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
+                              double rate, double s1, double s2, const double *freq, double *psd,
+                              double *out);
+
 /* Sum of psd[k] * df over bins k0 <= k < k1 (the caller maps band edges to bins). */
-double vigil__band_power(const double *psd, size_t k0, size_t k1, double df);
+double vigil__band_power(const vigil__kernels *kern, const double *psd, size_t k0, size_t k1,
+                         double df);
 
 #endif

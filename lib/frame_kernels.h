@@ -1,0 +1,68 @@
+/* Internal: the per-frame loops of frame_features.c, one table of functions per instruction set.
+ *
+ * Every sum runs in VIGIL__LANES = 4 interleaved accumulators (element i of a range goes to lane
+ * i % 4; the caller adds the lanes as (l0 + l1) + (l2 + l3)). The lanes fix the order of every
+ * addition, so each table gives the same bits: a model trained on a machine with AVX2 reproduces
+ * on one without (tests/test_frame_kernels.c checks this). Pure functions: no allocation, no
+ * state; the tables are constant, so any thread may use them. */
+#ifndef VIGIL_LIB_FRAME_KERNELS_H
+#define VIGIL_LIB_FRAME_KERNELS_H
+
+#include <stddef.h>
+
+#define VIGIL__LANES 4
+
+/* Lane sums of one frame's raw samples (pass 1 of the time-domain features). */
+typedef struct vigil__raw_sums {
+    double sum[VIGIL__LANES], sumsq[VIGIL__LANES], sumabs[VIGIL__LANES], sumsqrt[VIGIL__LANES];
+    double hi[VIGIL__LANES], lo[VIGIL__LANES]; /* max and min per lane */
+} vigil__raw_sums;
+
+/* Lane sums of the centred samples d = x - mean (pass 2). */
+typedef struct vigil__central_sums {
+    double m2[VIGIL__LANES], m3[VIGIL__LANES], m4[VIGIL__LANES];
+    size_t crossings; /* sign changes of d between consecutive samples */
+} vigil__central_sums;
+
+/* Lane sums over the one-sided PSD bins 1..K, taken while the PSD is formed (FEATURES.md). */
+typedef struct vigil__spectral_sums {
+    double total[VIGIL__LANES]; /* sum P_k */
+    double fsum[VIGIL__LANES];  /* sum f_k P_k */
+    double slog[VIGIL__LANES];  /* sum L_k, L_k = ln(P_k + 1e-30) */
+    double plogp[VIGIL__LANES]; /* sum P_k L_k over the bins where L_k is ln P_k to the last bit */
+    int rare;       /* some bin has P_k > 0 but is not in plogp (see vigil__entropy_term) */
+    size_t kpeak;   /* the first k with the largest P_k */
+} vigil__spectral_sums;
+
+typedef struct vigil__kernels {
+    const char *name; /* "baseline" or "avx2": what VIGIL_SIMD may ask for */
+
+    /* Pass 1 over x[0..n), n >= 1. */
+    void (*raw_sums)(const double *x, size_t n, vigil__raw_sums *out);
+    /* Pass 2 over x[0..n): central sums, crossings and the FFT input y = (x - mean) * w. */
+    void (*central_sums)(const double *x, size_t n, double mean, const double *w, double *y,
+                         vigil__central_sums *out);
+    /* From r2c output spec (interleaved re, im) for bins k = 1..kmax: psd[k] = c |X_k|^2 with
+     * c = two, except c = last for k = kmax (the Nyquist bin of an even n has no mirror image);
+     * freq[k] = f_k; the sums above. psd[0] is the caller's. */
+    void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
+                          const double *freq, double *psd, vigil__spectral_sums *out);
+    /* Lane sums of (freq[k] - c)^2 psd[k] over k in [k0, k1). */
+    void (*spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1, double c,
+                        double *lanes);
+    /* Lane sums of p[0..n). */
+    void (*sum)(const double *p, size_t n, double *lanes);
+    /* out[i] = ln(x[i]) for finite positive normal x[i] (the only inputs it is given: P + 1e-30),
+     * within 1 ulp (fdlibm's algorithm). The same function the spectral sums use. */
+    void (*log)(const double *x, double *out, size_t n);
+} vigil__kernels;
+
+/* The fastest table this CPU runs, unless the environment variable VIGIL_SIMD names a slower
+ * one ("baseline"); read once per call (at extractor create). Never NULL. */
+const vigil__kernels *vigil__kernels_select(void);
+/* Every table this build has and this CPU can run, fastest first; *count set. For tests. */
+const vigil__kernels *const *vigil__kernels_all(size_t *count);
+
+static inline double vigil__lane_total(const double *l) { return (l[0] + l[1]) + (l[2] + l[3]); }
+
+#endif

@@ -1,0 +1,354 @@
+/* The loops of frame_kernels.h, written once with GCC vector extensions and included by
+ * frame_kernels.c once per instruction set with
+ *   VW    doubles per vector: 2 (SSE2, NEON, the baseline) or 4 (AVX2),
+ *   KSUF  the suffix of this copy's names.
+ * A vector holds VW of the VIGIL__LANES lanes and NV = LANES / VW vectors hold all of them, so
+ * element i of a range lands in lane i % 4 whatever VW is: only the width of the registers
+ * changes between copies, never which numbers are added in which order. There is no FMA here
+ * (ISO C mode compiles with -ffp-contract=off and no FMA intrinsic is used), so every copy
+ * rounds alike and gives the same bits. */
+
+#define NV (VIGIL__LANES / VW)
+#define KCAT2(a, b) a##b
+#define KCAT(a, b) KCAT2(a, b)
+#define K(name) KCAT(name, KSUF)
+
+#define vd K(vd_)
+#define vu K(vu_)
+#define vs K(vs_)
+typedef double vd __attribute__((vector_size(VW * 8)));
+typedef uint64_t vu __attribute__((vector_size(VW * 8)));
+typedef int64_t vs __attribute__((vector_size(VW * 8)));
+
+/* Every helper is inlined into the kernels below, so that it is compiled for their instruction
+ * set (a helper left out of line would be the baseline code). */
+#define KI static inline __attribute__((always_inline))
+
+KI vd K(load)(const double *p)
+{
+    vd v;
+    memcpy(&v, p, sizeof v); /* unaligned: frames and bins start anywhere */
+    return v;
+}
+
+KI void K(store)(double *p, vd v) { memcpy(p, &v, sizeof v); }
+
+KI vd K(splat)(double a) { return (vd){0} + a; }
+
+/* Lanes of a where m is all ones, of b where it is zero. */
+KI vd K(select)(vs m, vd a, vd b) { return (vd)(((vs)a & m) | ((vs)b & ~m)); }
+
+KI vd K(vabs)(vd a) { return (vd)((vu)a & ((vu){0} + 0x7fffffffffffffffu)); /* clear the sign */ }
+
+KI vd K(vsqrt)(vd a)
+{
+#if VW == 4
+    return (vd)_mm256_sqrt_pd((__m256d)a);
+#elif defined(__SSE2__)
+    return (vd)_mm_sqrt_pd((__m128d)a);
+#else
+    vd r;
+    for (int j = 0; j < VW; j++)
+        r[j] = sqrt(a[j]);
+    return r;
+#endif
+}
+
+/* Natural logarithm, lane by lane, of finite positive normal numbers (the callers guarantee it:
+ * P_k >= 0 plus 1e-30), with fdlibm's algorithm (e_log.c), error below 1 ulp:
+ * x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), s = f / (2 + f), hfsq = f^2 / 2,
+ * ln(1 + f) = f - (hfsq - s (hfsq + R(s^2))) with fdlibm's minimax polynomial R (Lg1..Lg7), and
+ * ln x = k ln2_hi - ((hfsq - (s (hfsq + R) + k ln2_lo)) - f). e_log.c uses this form only for
+ * mantissas in a middle range and a shorter one elsewhere; FreeBSD's k_log.h uses it throughout,
+ * and so does this, which keeps the lanes free of selects (on 10^7 log-uniform inputs both
+ * versions differ from glibc's log by 1 ulp in 2.7% of cases, never more). fdlibm's branches for
+ * zero, negative, subnormal, infinite and NaN input are not needed: no such input comes here. */
+KI vd K(vlog)(vd x)
+{
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
+                 Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
+                 Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+                 Lg7 = 1.479819860511658591e-01;
+    const vu bits = (vu)x;
+    const vu hx = (bits >> 32) & 0x000fffffu; /* the top 20 mantissa bits */
+    /* i = 0x100000 when the mantissa is >= sqrt(2): then halve it (exponent 0x3fe), k + 1 */
+    const vu i = (hx + 0x95f64u) & 0x100000u;
+    const vu kbits = (bits >> 52) - 1023u + (i >> 20); /* k, two's complement */
+    const vd xn = (vd)(((hx | (i ^ 0x3ff00000u)) << 32) | (bits & 0xffffffffu));
+    /* k to double without a 64-bit integer conversion (none in SSE2 or AVX2): the low bits of
+     * 1.5 * 2^52 hold k exactly for |k| < 2^51. */
+    const vd magic = K(splat)(6755399441055744.0);
+    const vd dk = (vd)((vu)magic + kbits) - magic;
+    const vd f = xn - 1.0;
+    const vd s = f / (2.0 + f);
+    const vd z = s * s;
+    const vd w = z * z;
+    const vd t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+    const vd t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+    const vd R = t2 + t1;
+    const vd hfsq = 0.5 * f * f;
+    return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+}
+
+static void K(log_array)(const double *x, double *out, size_t n)
+{
+    size_t i = 0;
+    for (; i + VW <= n; i += VW)
+        K(store)(out + i, K(vlog)(K(load)(x + i)));
+    if (i < n) { /* pad the last vector with 1s (ln 1 = 0) and keep the valid lanes */
+        double pad[VW], res[VW];
+        for (int j = 0; j < VW; j++)
+            pad[j] = i + (size_t)j < n ? x[i + (size_t)j] : 1.0;
+        K(store)(res, K(vlog)(K(load)(pad)));
+        for (size_t j = 0; i + j < n; j++)
+            out[i + j] = res[j];
+    }
+}
+
+static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
+{
+    vd s[NV], q[NV], a[NV], r[NV], h[NV], l[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        s[u] = q[u] = a[u] = r[u] = (vd){0};
+        h[u] = l[u] = K(splat)(x[0]);
+    }
+    size_t i = 0;
+    for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const vd v = K(load)(x + i + (size_t)u * VW), b = K(vabs)(v);
+            s[u] += v;
+            q[u] += v * v;
+            a[u] += b;
+            r[u] += K(vsqrt)(b);
+            h[u] = K(select)(h[u] > v, h[u], v);
+            l[u] = K(select)(l[u] < v, l[u], v);
+        }
+    }
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        K(store)(o->sum + u * VW, s[u]);
+        K(store)(o->sumsq + u * VW, q[u]);
+        K(store)(o->sumabs + u * VW, a[u]);
+        K(store)(o->sumsqrt + u * VW, r[u]);
+        K(store)(o->hi + u * VW, h[u]);
+        K(store)(o->lo + u * VW, l[u]);
+    }
+    for (int j = 0; i < n; i++, j++) { /* the tail continues lanes 0, 1, 2 */
+        const double v = x[i], b = fabs(v);
+        o->sum[j] += v;
+        o->sumsq[j] += v * v;
+        o->sumabs[j] += b;
+        o->sumsqrt[j] += sqrt(b);
+        o->hi[j] = o->hi[j] > v ? o->hi[j] : v;
+        o->lo[j] = o->lo[j] < v ? o->lo[j] : v;
+    }
+}
+
+static void K(central_sums)(const double *x, size_t n, double mean, const double *w, double *y,
+                            vigil__central_sums *o)
+{
+    const vd m = K(splat)(mean);
+    vd p[NV], t[NV], f[NV];
+    vs cross[NV]; /* minus the crossings per lane: a true comparison is -1 */
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        p[u] = t[u] = f[u] = (vd){0};
+        cross[u] = (vs){0};
+    }
+    size_t i = 0, first = 0;
+    /* The first block has no sample before it: its crossings (samples 1..3) are counted below,
+     * so that the loop can load d[i-1 .. i+VW-2] as one vector. */
+    for (size_t k = 1; k < VIGIL__LANES && k < n; k++)
+        first += (size_t)((x[k - 1] - mean >= 0.0) != (x[k] - mean >= 0.0));
+    for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const size_t at = i + (size_t)u * VW;
+            const vd d = K(load)(x + at) - m, d2 = d * d;
+            p[u] += d2;
+            t[u] += d2 * d;
+            f[u] += d2 * d2;
+            K(store)(y + at, d * K(load)(w + at));
+            if (i > 0) {
+                const vd before = K(load)(x + at - 1) - m; /* the same bits as d was there */
+                cross[u] += (d >= 0.0) ^ (before >= 0.0);
+            }
+        }
+    }
+    size_t crossings = first;
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        K(store)(o->m2 + u * VW, p[u]);
+        K(store)(o->m3 + u * VW, t[u]);
+        K(store)(o->m4 + u * VW, f[u]);
+        for (int j = 0; j < VW; j++)
+            crossings -= (size_t)cross[u][j];
+    }
+    for (int j = 0; i < n; i++, j++) {
+        const double d = x[i] - mean, d2 = d * d;
+        o->m2[j] += d2;
+        o->m3[j] += d2 * d;
+        o->m4[j] += d2 * d2;
+        y[i] = d * w[i];
+        if (i >= VIGIL__LANES) /* the pairs before were "first" */
+            crossings += (size_t)((x[i - 1] - mean >= 0.0) != (d >= 0.0));
+    }
+    o->crossings = crossings;
+}
+
+/* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
+ * and arg max, in lanes of (k - 1) % 4; k0 = 1 + a multiple of 4. Returns the first bin not done. */
+KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
+                        double *psd, vigil__spectral_sums *o)
+{
+    vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        total[u] = fsum[u] = bestk[u] = (vd){0};
+        best[u] = K(splat)(-1.0); /* below any P_k, so each lane takes its first bin */
+        for (int j = 0; j < VW; j++)
+            kv[u][j] = (double)(1 + u * VW + j);
+    }
+    const vd c = K(splat)(two);
+    size_t k = 1;
+    for (; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const size_t at = k + (size_t)u * VW;
+            /* bins at..at+VW-1 are 2 VW doubles (re, im, re, im, ...): squares, then add pairs */
+            const vd sa = K(load)(spec + 2 * at), sb = K(load)(spec + 2 * at + VW);
+            const vd qa = sa * sa, qb = sb * sb;
+#if VW == 4
+            const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2, 4, 6});
+            const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3, 5, 7});
+#else
+            const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2});
+            const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3});
+#endif
+            const vd p = (re2 + im2) * c;
+            K(store)(psd + at, p);
+            total[u] += p;
+            fsum[u] += K(load)(freq + at) * p;
+            const vs better = p > best[u];
+            best[u] = K(select)(better, p, best[u]);
+            bestk[u] = K(select)(better, kv[u], bestk[u]);
+            kv[u] += (double)VIGIL__LANES;
+        }
+    }
+    /* The peak is the largest value, at the smallest bin among equal ones. */
+    double bv = -1.0;
+    size_t bk = 1;
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        K(store)(o->total + u * VW, total[u]);
+        K(store)(o->fsum + u * VW, fsum[u]);
+        for (int j = 0; j < VW; j++) {
+            const size_t kj = (size_t)bestk[u][j];
+            if (best[u][j] > bv || (best[u][j] == bv && kj < bk)) {
+                bv = best[u][j];
+                bk = kj;
+            }
+        }
+    }
+    o->kpeak = bk;
+    return k;
+}
+
+/* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of 4 of them),
+ * in lanes of (k - 1) % 4; a pass of its own, after the PSD's, because together the two loops
+ * need more registers than there are. */
+KI void K(log_blocks)(const double *psd, size_t k1, vigil__spectral_sums *o)
+{
+    const vd tiny = K(splat)(1e-30 * 36028797018963968.0); /* see rare_entropy_terms() */
+    vd slog[NV], plogp[NV];
+    vs rare[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        slog[u] = plogp[u] = (vd){0};
+        rare[u] = (vs){0};
+    }
+    for (size_t k = 1; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const vd p = K(load)(psd + k + (size_t)u * VW);
+            const vd l = K(vlog)(p + 1e-30);
+            slog[u] += l;
+            const vs common = p * K(vabs)(l) >= tiny;
+            plogp[u] += K(select)(common, p * l, (vd){0});
+            rare[u] |= ~common & (p > 0.0);
+        }
+    }
+    o->rare = 0;
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+        K(store)(o->slog + u * VW, slog[u]);
+        K(store)(o->plogp + u * VW, plogp[u]);
+        for (int j = 0; j < VW; j++)
+            o->rare |= rare[u][j] != 0;
+    }
+}
+
+static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
+                             const double *freq, double *psd, vigil__spectral_sums *o)
+{
+    /* Blocks of 4 bins stop before the last bin, whose factor may differ. */
+    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, o);
+    K(log_blocks)(psd, k, o);
+    const double tiny = 1e-30 * 36028797018963968.0;
+    for (int j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same arithmetic */
+        const double re = spec[2 * k], im = spec[2 * k + 1];
+        const double p = (re * re + im * im) * (k == kmax ? last : two);
+        psd[k] = p;
+        const double l = K(vlog)(K(splat)(p + 1e-30))[0];
+        o->total[j] += p;
+        o->fsum[j] += freq[k] * p;
+        o->slog[j] += l;
+        if (p * fabs(l) >= tiny)
+            o->plogp[j] += p * l;
+        else if (p > 0.0)
+            o->rare = 1;
+        if (p > psd[o->kpeak])
+            o->kpeak = k;
+    }
+}
+
+static void K(spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1,
+                           double centroid, double *lanes)
+{
+    const vd c = K(splat)(centroid);
+    vd v[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) v[u] = (vd){0};
+    size_t k = k0;
+    for (; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const size_t at = k + (size_t)u * VW;
+            const vd f = K(load)(freq + at) - c;
+            v[u] += f * f * K(load)(psd + at);
+        }
+    }
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, v[u]);
+    for (int j = 0; k < k1; k++, j++) {
+        const double f = freq[k] - centroid;
+        lanes[j] += f * f * psd[k];
+    }
+}
+
+static void K(sum)(const double *p, size_t n, double *lanes)
+{
+    vd s[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) s[u] = (vd){0};
+    size_t i = 0;
+    for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
+            s[u] += K(load)(p + i + (size_t)u * VW);
+    }
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, s[u]);
+    for (int j = 0; i < n; i++, j++)
+        lanes[j] += p[i];
+}
+
+static const vigil__kernels K(kernels_) = {
+    KNAME, K(raw_sums), K(central_sums), K(spectral_sums),
+    K(spread_sums), K(sum), K(log_array),
+};
+
+#undef vd
+#undef vu
+#undef vs
+#undef NV
+#undef K
+#undef KI
+#undef KNAME
+#undef KSUF
+#undef VW

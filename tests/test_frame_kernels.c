@@ -1,0 +1,246 @@
+/* Tests of the per-frame loops (lib/frame_kernels.h), every table this CPU runs:
+ *  - the logarithm against libm's log: both are faithful (within 1 ulp of the exact value), so
+ *    they differ by at most 1 ulp, on log-uniform inputs over the range the kernels are given;
+ *  - the lane contract against a plain loop that adds element i into lane i % 4: bit-identical;
+ *  - whole extractor rows with VIGIL_SIMD=baseline against the default table: bit-identical,
+ *    which is what lets a model trained on one machine reproduce on another. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vigil.h>
+
+#include "frame_features.h"
+#include "frame_kernels.h"
+
+#define L VIGIL__LANES
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static double rng_uniform(void) /* xorshift64*, [0, 1) */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (double)((rng_state * 2685821657736338717ull) >> 11) / 9007199254740992.0;
+}
+
+static void assert_same_bits(const double *a, const double *b, size_t n, const char *what,
+                             const char *table)
+{
+    if (memcmp(a, b, n * sizeof *a) != 0)
+        for (size_t i = 0; i < n; i++)
+            if (memcmp(a + i, b + i, sizeof *a) != 0)
+                fail_msg("%s, table %s, element %zu: %.17g vs %.17g", what, table, i, a[i], b[i]);
+}
+
+/* Distance in ulps between two finite doubles of the same sign. */
+static uint64_t ulps(double a, double b)
+{
+    int64_t ia, ib;
+    memcpy(&ia, &a, sizeof ia);
+    memcpy(&ib, &b, sizeof ib);
+    if (ia < 0)
+        ia = INT64_MIN - ia; /* order negative doubles as integers */
+    if (ib < 0)
+        ib = INT64_MIN - ib;
+    return ia > ib ? (uint64_t)(ia - ib) : (uint64_t)(ib - ia);
+}
+
+static void test_log_faithful(void **state)
+{
+    (void)state;
+    enum { N = 200003 }; /* odd, so the padded tail is used */
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    /* log-uniform from 1e-30 (the floor the kernels add) to 1e300, plus edges of the reduction
+     * (1 + f at sqrt(2)/2 and sqrt(2), powers of 2, 1 itself) and of the double range. */
+    const double edges[] = {1e-30, 1.0, 2.0, 0.5, 1.4142135623730951, 0.70710678118654757, nextafter(1.4142135623730951, 0.0),
+                            nextafter(1.4142135623730951, 3.0), nextafter(1.0, 0.0), nextafter(1.0, 2.0),
+                            DBL_MIN, DBL_MAX, 1.3862915039062500, 1.4200000762939453};
+    const size_t ne = sizeof edges / sizeof edges[0];
+    for (size_t i = 0; i < N; i++)
+        x[i] = i < ne ? edges[i] : exp(-69.0 + rng_uniform() * 760.0);
+    size_t count;
+    const vigil__kernels *const *all = vigil__kernels_all(&count);
+    for (size_t t = 0; t < count; t++) {
+        all[t]->log(x, y, N);
+        uint64_t worst = 0;
+        for (size_t i = 0; i < N; i++) {
+            const uint64_t d = ulps(y[i], log(x[i]));
+            if (d > 1)
+                fail_msg("table %s: ln(%.17g) = %.17g, libm %.17g (%llu ulps)", all[t]->name,
+                         x[i], y[i], log(x[i]), (unsigned long long)d);
+            worst = d > worst ? d : worst;
+        }
+        print_message("log, table %s: at most %llu ulp from libm\n", all[t]->name,
+                      (unsigned long long)worst);
+    }
+    free(x);
+    free(y);
+}
+
+/* The lane contract, each table against plain loops, on lengths around multiples of 4. */
+static void test_lanes_match_plain_loops(void **state)
+{
+    (void)state;
+    enum { NMAX = 1031 };
+    static double x[NMAX], w[NMAX], y[NMAX], yr[NMAX], spec[2 * NMAX], psd[NMAX], psdr[NMAX],
+        freq[NMAX];
+    for (size_t i = 0; i < NMAX; i++) {
+        x[i] = rng_uniform() - 0.4 + (i % 7 == 0 ? 3.0 : 0.0);
+        w[i] = rng_uniform();
+        freq[i] = 10.0 * (double)i;
+    }
+    for (size_t i = 0; i < 2 * NMAX; i++)
+        spec[i] = (rng_uniform() - 0.5) * (i % 11 == 0 ? 1e-9 : 1.0);
+    spec[2 * 40] = spec[2 * 40 + 1] = 0.0;  /* a zero bin: not in the entropy sum */
+    spec[2 * 41] = 1e-20, spec[2 * 41 + 1] = 0; /* a "rare" bin: P ln P needs the correction */
+    size_t count;
+    const vigil__kernels *const *all = vigil__kernels_all(&count);
+    const size_t lengths[] = {16, 17, 18, 19, 20, 99, 1024, NMAX};
+    for (size_t t = 0; t < count; t++) {
+        const vigil__kernels *k = all[t];
+        for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+            const size_t n = lengths[li];
+            vigil__raw_sums r, rr;
+            memset(&rr, 0, sizeof rr);
+            k->raw_sums(x, n, &r);
+            for (int j = 0; j < L; j++)
+                rr.hi[j] = rr.lo[j] = x[0];
+            for (size_t i = 0; i < n; i++) {
+                const int j = (int)(i % L);
+                rr.sum[j] += x[i];
+                rr.sumsq[j] += x[i] * x[i];
+                rr.sumabs[j] += fabs(x[i]);
+                rr.sumsqrt[j] += sqrt(fabs(x[i]));
+                rr.hi[j] = rr.hi[j] > x[i] ? rr.hi[j] : x[i];
+                rr.lo[j] = rr.lo[j] < x[i] ? rr.lo[j] : x[i];
+            }
+            assert_same_bits((const double *)&r, (const double *)&rr, sizeof r / sizeof(double),
+                             "raw_sums", k->name);
+
+            const double mean = 0.123;
+            vigil__central_sums c, cr = {{0}, {0}, {0}, 0};
+            k->central_sums(x, n, mean, w, y, &c);
+            for (size_t i = 0; i < n; i++) {
+                const int j = (int)(i % L);
+                const double d = x[i] - mean;
+                cr.m2[j] += d * d;
+                cr.m3[j] += d * d * d;
+                cr.m4[j] += d * d * (d * d);
+                yr[i] = d * w[i];
+                cr.crossings += i > 0 && (x[i - 1] - mean >= 0.0) != (d >= 0.0);
+            }
+            assert_same_bits(c.m2, cr.m2, 3 * L, "central_sums", k->name);
+            assert_int_equal(c.crossings, cr.crossings);
+            assert_same_bits(y, yr, n, "FFT input", k->name);
+
+            const size_t kmax = n / 2;
+            vigil__spectral_sums s, sr = {{0}, {0}, {0}, {0}, 0, 1};
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, &s);
+            for (size_t b = 1; b <= kmax; b++) {
+                const int j = (int)((b - 1) % L);
+                const double re = spec[2 * b], im = spec[2 * b + 1];
+                const double p = (re * re + im * im) * (b == kmax ? 1.0 : 2.0), v = p + 1e-30;
+                double l;
+                k->log(&v, &l, 1);
+                psdr[b] = p;
+                sr.total[j] += p;
+                sr.fsum[j] += freq[b] * p;
+                sr.slog[j] += l;
+                if (p * fabs(l) >= 1e-30 * 36028797018963968.0)
+                    sr.plogp[j] += p * l;
+                else if (p > 0.0)
+                    sr.rare = 1;
+                if (p > psdr[sr.kpeak])
+                    sr.kpeak = b;
+            }
+            assert_same_bits(psd + 1, psdr + 1, kmax, "psd", k->name);
+            assert_same_bits(s.total, sr.total, 4 * L, "spectral_sums", k->name);
+            assert_int_equal(s.rare, sr.rare);
+            if (kmax > 41) /* bin 41 and some odd-indexed others are tiny: exercised */
+                assert_int_equal(s.rare, 1);
+            assert_int_equal(s.kpeak, sr.kpeak);
+
+            double v[L], vr[L] = {0}, u[L], ur[L] = {0};
+            k->spread_sums(psd, freq, 1, kmax + 1, 123.0, v);
+            k->sum(psd + 3, kmax - 3, u);
+            for (size_t b = 1; b <= kmax; b++) {
+                const double f = freq[b] - 123.0;
+                vr[(b - 1) % L] += f * f * psd[b];
+            }
+            for (size_t b = 3; b < kmax; b++)
+                ur[(b - 3) % L] += psd[b];
+            assert_same_bits(v, vr, L, "spread_sums", k->name);
+            assert_same_bits(u, ur, L, "sum", k->name);
+        }
+    }
+}
+
+/* Rows of a whole extractor: the baseline table (VIGIL_SIMD=baseline, read at create) against
+ * the default one, on a signal with a DC offset, tones, impulses and silence. */
+static void test_rows_same_bits_across_tables(void **state)
+{
+    (void)state;
+    enum { NS = 40000 };
+    static double x[NS];
+    for (size_t i = 0; i < NS; i++)
+        x[i] = 0.05 + sin(0.0123 * (double)i) + 0.3 * (rng_uniform() - 0.5) +
+               (i % 4999 == 0 ? 4.0 : 0.0);
+    for (size_t i = 20000; i < 24096; i++)
+        x[i] = 0.0;
+    const size_t frames[][2] = {{4096, 2048}, {1000, 333}, {17, 5}};
+    for (size_t f = 0; f < sizeof frames / sizeof frames[0]; f++) {
+        double *rows[2];
+        size_t nrows[2] = {0, 0}, nc = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 0)
+                assert_int_equal(setenv("VIGIL_SIMD", "baseline", 1), 0);
+            else
+                assert_int_equal(unsetenv("VIGIL_SIMD"), 0);
+            vigil_extractor *ex = NULL;
+            assert_int_equal(vigil_extractor_create(25600.0, frames[f][0], &ex), VIGIL_OK);
+            assert_int_equal(vigil_extractor_set_hop(ex, frames[f][1]), VIGIL_OK);
+            assert_int_equal(vigil_extractor_set_queue(ex, 65536), VIGIL_OK);
+            assert_int_equal(vigil_extractor_add_band(ex, 0.0, 3000.0), VIGIL_OK);
+            assert_int_equal(vigil_extractor_add_band(ex, 2999.0, 12800.0), VIGIL_OK);
+            nc = vigil_extractor_feature_count(ex);
+            assert_int_equal(vigil_extractor_push(ex, x, NS, NULL), VIGIL_OK);
+            const size_t ready = vigil_extractor_ready(ex);
+            rows[pass] = malloc(ready * nc * sizeof(double));
+            assert_non_null(rows[pass]);
+            while (vigil_extractor_pop(ex, rows[pass] + nrows[pass] * nc, nc, NULL) == 1)
+                nrows[pass]++;
+            vigil_extractor_destroy(ex);
+        }
+        assert_int_equal(nrows[0], nrows[1]);
+        assert_true(nrows[0] > 10);
+        assert_same_bits(rows[0], rows[1], nrows[0] * nc, "extractor rows", "default");
+        free(rows[0]);
+        free(rows[1]);
+    }
+}
+
+int main(void)
+{
+    size_t count;
+    const vigil__kernels *const *all = vigil__kernels_all(&count);
+    print_message("kernel tables on this CPU:");
+    for (size_t t = 0; t < count; t++)
+        print_message(" %s", all[t]->name);
+    print_message("\n");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_log_faithful),
+        cmocka_unit_test(test_lanes_match_plain_loops),
+        cmocka_unit_test(test_rows_same_bits_across_tables),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
