@@ -71,3 +71,24 @@ int vigil_common_mode(const double *row, size_t groups, size_t width, const int 
                     out[g * width + j] = row[g * width + j];
     return VIGIL_OK;
 }
+
+int vigil_common_mode_kind_of(const char *name)
+{
+    if (!name)
+        return VIGIL_COMMON_DIFF;
+    /* whole names first: they contain '_' themselves */
+    static const char *const whole_prefix[] = {"band_", "order_", "velocity_rms", "peak_amp"};
+    for (size_t i = 0; i < sizeof whole_prefix / sizeof whole_prefix[0]; i++)
+        if (strstr(name, whole_prefix[i]))
+            return VIGIL_COMMON_RATIO;
+    if (strstr(name, "env_") && !strstr(name, "_prom") && !strstr(name, "env_band"))
+        return VIGIL_COMMON_RATIO;
+    static const char *const amplitude[] = {"rms", "std", "peak", "max", "p2p", "power",
+                                            "clearence"};
+    const char *base = strrchr(name, '_');
+    base = base ? base + 1 : name;
+    for (size_t i = 0; i < sizeof amplitude / sizeof amplitude[0]; i++)
+        if (strcmp(base, amplitude[i]) == 0)
+            return VIGIL_COMMON_RATIO;
+    return VIGIL_COMMON_DIFF;
+}

@@ -88,6 +88,39 @@ class Cli(unittest.TestCase):
                      "--column", "de", "--bands", "0-500,500-2000", "-", stdin=fh.read())
         self.assertEqual(r3.stdout, r.stdout)
 
+    def test_common_mode_rows(self):
+        """--rows --common-mode: a step shared by all four channels (a restart after a pause)
+        cancels, a rise on one channel still alarms. The rows are generated here: 4 channels of
+        rms and kurtosis with a deterministic +-2 % ripple, a x1.2 step on every channel at row
+        200, and channel 3's rms growing to x3 from row 300."""
+        import math
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "rows.csv")
+            with open(path, "w") as fh:
+                fh.write("timestamp," + ",".join("B%d_%s" % (c, f) for c in range(1, 5)
+                                                 for f in ("rms", "kurtosis")) + "\n")
+                for i in range(400):
+                    vals = []
+                    for c in range(4):
+                        ripple = 1 + 0.02 * math.sin(0.7 * i + 1.3 * c)
+                        rms = 0.1 * ripple * (1.2 if i >= 200 else 1.0)
+                        if c == 2 and i >= 300:
+                            rms *= 1 + 2 * (i - 300) / 100.0
+                        vals += [rms, 3.0 + 0.05 * math.cos(0.9 * i + c)]
+                    fh.write("%d," % (600 * i) + ",".join("%.9g" % v for v in vals) + "\n")
+            base = ["monitor", "--rows", "--time-column", "timestamp", "--learn", "100",
+                    "--model", "zscore"]
+            for extra, alarm_at_step in (([], True), (["--common-mode", "4"], False)):
+                r = run(*(base + extra + [path]))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                states = [l.split(",")[5] for l in r.stdout.splitlines()[1:]]
+                # rows 100..399 are scored: index 0 is row 100
+                step = states[200 - 100:300 - 100]
+                self.assertEqual("alarm" in step, alarm_at_step, extra)
+                self.assertEqual(states[-1], "alarm", extra)  # the one-channel fault
+            r = run("monitor", "--rate", "100", "--common-mode", "4", "--learn", "10", path)
+            self.assertEqual(r.returncode, 2)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -89,6 +89,28 @@ static void test_invalid(void **state)
         assert_double_equal(out[i], 7.0, 0.0);
 }
 
+/* The name rule (vigil/common_mode.h): amplitudes in signal units are ratios, the rest
+ * differences; IMS's `clearence` is an amplitude, FEATURES.md's `clearance` a shape value. */
+static void test_kind_of(void **state)
+{
+    (void)state;
+    static const struct { const char *name; int kind; } cases[] = {
+        {"rms", VIGIL_COMMON_RATIO}, {"B1_x_rms", VIGIL_COMMON_RATIO},
+        {"B4_y_max", VIGIL_COMMON_RATIO}, {"B2_x_clearence", VIGIL_COMMON_RATIO},
+        {"band_0_500", VIGIL_COMMON_RATIO}, {"peak_amp", VIGIL_COMMON_RATIO},
+        {"velocity_rms_mm_s", VIGIL_COMMON_RATIO}, {"env_bpfo", VIGIL_COMMON_RATIO},
+        {"order_1x", VIGIL_COMMON_RATIO}, {"power", VIGIL_COMMON_RATIO},
+        {"kurtosis", VIGIL_COMMON_DIFF}, {"B1_x_kurtosis", VIGIL_COMMON_DIFF},
+        {"clearance", VIGIL_COMMON_DIFF}, {"crest", VIGIL_COMMON_DIFF},
+        {"mean", VIGIL_COMMON_DIFF}, {"env_bpfo_prom", VIGIL_COMMON_DIFF},
+        {"peak_freq", VIGIL_COMMON_DIFF}, {"value", VIGIL_COMMON_DIFF},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (vigil_common_mode_kind_of(cases[i].name) != cases[i].kind)
+            fail_msg("%s: expected kind %d", cases[i].name, cases[i].kind);
+    assert_int_equal(vigil_common_mode_kind_of(NULL), VIGIL_COMMON_DIFF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +118,7 @@ int main(void)
         cmocka_unit_test(test_step_shared_by_all_cancels),
         cmocka_unit_test(test_two_groups_and_in_place),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_kind_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,13 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
             return cli_usage_error(cmd, "--gap-policy must be keep or reref"), -1;
         return 1;
     case 'L': return cli_parse_size(cmd, "--relearn", arg, &o->relearn) ? 1 : -1;
+    case 'G':
+        if (!cli_parse_size(cmd, "--common-mode", arg, &o->src.common_groups))
+            return -1;
+        if (o->src.common_groups < 2 || o->src.common_groups > VIGIL_COMMON_GROUPS_MAX)
+            return cli_usage_error(cmd, "--common-mode needs 2..%d channel groups",
+                                   VIGIL_COMMON_GROUPS_MAX), -1;
+        return 1;
     default: return 0;
     }
 }

@@ -27,7 +27,8 @@ typedef struct cli_model_opts {
     {"conditions", required_argument, NULL, 'K'}, {"model", required_argument, NULL, 'm'},    \
     {"features", required_argument, NULL, 'F'}, {"quantile", required_argument, NULL, 'q'},   \
     {"seed", required_argument, NULL, 's'}, {"gap", required_argument, NULL, 'g'},            \
-    {"gap-policy", required_argument, NULL, 'P'}, {"relearn", required_argument, NULL, 'L'}
+    {"gap-policy", required_argument, NULL, 'P'}, {"relearn", required_argument, NULL, 'L'},   \
+    {"common-mode", required_argument, NULL, 'G'}
 
 #define CLI_MODEL_HELP                                                                        \
     "  --rate HZ         sample rate in Hz (required for sample files)\n"                    \

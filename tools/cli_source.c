@@ -104,9 +104,22 @@ static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_
         return cli_error("%s: %zu columns, the model's rows need %zu", path, fc, expect);
     }
     double *in = malloc(1024 * fc * sizeof *in), *row = malloc(ncols * sizeof *row);
-    if (!in || !row) {
+    int *modes = malloc(ncols * sizeof *modes);
+    if (!in || !row || !modes) {
         status = cli_error("out of memory");
         goto done;
+    }
+    /* --common-mode G: the feature columns are G equal blocks, one per channel (B1_..., B2_...);
+     * each value is referred to the median of the same feature on the other channels. */
+    if (s->common_groups) {
+        if (ncols % s->common_groups) {
+            status = cli_error("%s: %zu feature columns do not split into %zu equal channel "
+                               "groups", path, ncols, s->common_groups);
+            goto done;
+        }
+        for (size_t i = 0, k = 0; i < fc; i++)
+            if ((int)i != tcol && (int)i != ccol)
+                modes[k++] = vigil_common_mode_kind_of(vigil_reader_column_name(r, i));
     }
     size_t index = 0;
     for (;;) {
@@ -118,6 +131,13 @@ static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_
             for (size_t i = 0; i < fc; i++)
                 if ((int)i != tcol && (int)i != ccol)
                     row[k++] = x[i];
+            if (s->common_groups) {
+                const size_t width = ncols / s->common_groups;
+                if (vigil_common_mode(row, s->common_groups, width, modes, row) != VIGIL_OK) {
+                    status = cli_error("%s: row %zu: %s", path, index + 1, vigil_last_error());
+                    break;
+                }
+            }
             if (ccol >= 0) {
                 double c = x[ccol];
                 if (!(c >= 0.0) || c != floor(c) || c >= VIGIL_CONDITIONS_MAX) {
@@ -145,6 +165,7 @@ static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_
 done:
     free(in);
     free(row);
+    free(modes);
     vigil_reader_close(r);
     return status;
 }
@@ -259,8 +280,8 @@ const char *cli_state_name(int state)
 int cli_src_note(const cli_src *s, char *buf, size_t cap)
 {
     int w = snprintf(buf, cap, "rows=%d\nrate=%.17g\nframe=%zu\nhop=%zu\nhop_given=%d\n"
-                     "column=%s\nbands=%s\ntime_column=%s\ncondition_column=%s\n",
-                     s->rows, s->f.rate, s->f.frame, s->f.hop, s->f.hop_given,
+                     "common_mode=%zu\ncolumn=%s\nbands=%s\ntime_column=%s\ncondition_column=%s\n",
+                     s->rows, s->f.rate, s->f.frame, s->f.hop, s->f.hop_given, s->common_groups,
                      s->f.column ? s->f.column : "", s->f.bands ? s->f.bands : "",
                      s->time_column ? s->time_column : "", s->cond_column ? s->cond_column : "");
     return w > 0 && (size_t)w < cap ? CLI_OK : CLI_FAIL;
@@ -301,6 +322,8 @@ int cli_src_from_note(const char *note, cli_src *s, char store[5][512])
         s->f.hop = (size_t)strtoull(v, NULL, 10);
     if ((v = note_value(note, "hop_given", tmp, sizeof tmp)))
         s->f.hop_given = atoi(v);
+    if ((v = note_value(note, "common_mode", tmp, sizeof tmp)))
+        s->common_groups = (size_t)strtoull(v, NULL, 10);
     const char *keys[5] = {"column", "bands", "time_column", "condition_column", NULL};
     const char **dst[4] = {&s->f.column, &s->f.bands, &s->time_column, &s->cond_column};
     for (int i = 0; i < 4; i++)

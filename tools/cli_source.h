@@ -9,6 +9,7 @@ typedef struct cli_src {
     int rows;                  /* --rows: files hold feature rows, not samples */
     const char *time_column;   /* --time-column */
     const char *cond_column;   /* --condition-column (rows mode) */
+    size_t common_groups;      /* --common-mode G (rows mode): 0 = off, else G channel blocks */
 } cli_src;
 
 /* Called per row: all columns of the row, its time in seconds, its condition, its index in

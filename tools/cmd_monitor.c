@@ -23,6 +23,9 @@ static const char monitor_help[] =
     "\n" CLI_MODEL_HELP
     "  --learn K         frames (rows) to learn from (required, >= 10)\n"
     "  --summary         one summary row per file instead of one row per frame\n"
+    "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
+    "                    refer each to the median of the other channels, so a step shared\n"
+    "                    by every channel (a restart, a load change) cancels\n"
     "  -o, --output MODEL  also save the monitor trained on the first K frames\n"
     "  -h, --help        show this help\n";
 
@@ -152,6 +155,8 @@ int cmd_monitor(int argc, char **argv)
         return cli_usage_error("monitor", "--learn K (K >= 10) is required");
     if (optind >= argc)
         return cli_usage_error("monitor", "no input FILE");
+    if (o.src.common_groups && !o.src.rows)
+        return cli_usage_error("monitor", "--common-mode needs --rows (channel blocks of feature columns)");
     if (!o.src.rows && o.src.f.rate == 0.0)
         return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
     vigil_extractor *ex = NULL;

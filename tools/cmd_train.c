@@ -13,6 +13,9 @@ static const char train_help[] =
     "Learn what healthy looks like from every frame (or row) of the FILEs, calibrate the\n"
     "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed).\n"
     "\n" CLI_MODEL_HELP
+    "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
+    "                    refer each to the median of the other channels, so a step shared\n"
+    "                    by every channel (a restart, a load change) cancels\n"
     "  -o, --output MODEL  model file to write (required)\n"
     "  -h, --help        show this help\n";
 
@@ -76,6 +79,8 @@ int cmd_train(int argc, char **argv)
         return cli_usage_error("train", "-o MODEL is required");
     if (optind >= argc)
         return cli_usage_error("train", "no input FILE");
+    if (o.src.common_groups && !o.src.rows)
+        return cli_usage_error("train", "--common-mode needs --rows (channel blocks of feature columns)");
     if (!o.src.rows && o.src.f.rate == 0.0)
         return cli_usage_error("train", "--rate is required (or --rows for feature rows)");
     vigil_extractor *ex = NULL;

@@ -60,6 +60,17 @@ enum vigil_common_mode_kind {
 VIGIL_API int vigil_common_mode(const double *row, size_t groups, size_t width, const int *modes,
                                 double *out);
 
+/**
+ * The kind a feature should use, from its name (the part after the last '_' for names such as
+ * `B1_x_rms`, or the whole name): RATIO for amplitudes in signal units (`rms`, `std`, `peak`,
+ * `max`, `p2p`, `power`, `peak_amp`, `band_*`, `order_*`, `velocity_rms_mm_s`, the envelope
+ * amplitudes `env_bpfo` etc., and `clearence`, the IMS table's amplitude of that spelling), DIFF
+ * for everything else (dimensionless shape values such as kurtosis, crest, impulse, shape, the
+ * FEATURES.md `clearance`, prominences, and signed values such as `mean`).
+ * @return a vigil_common_mode_kind; VIGIL_COMMON_DIFF for NULL.
+ */
+VIGIL_API int vigil_common_mode_kind_of(const char *feature_name);
+
 VIGIL_END_DECLS
 
 #endif /* VIGIL_COMMON_MODE_H */
