@@ -16,7 +16,7 @@ a negative status into :class:`vigil.VigilError` carrying ``vigil_last_error()``
 detail is per thread and read at once, in the thread that made the call, so it is the right one
 even when many Python threads call vigil concurrently.
 
-To bind a new C module (monitor, model, diagnostics), add its opaque type and a section of the
+To bind a new C module (monitor, model, ...), add its opaque type and a section of the
 table below, then write the Pythonic wrapper in its own file (``monitor.py``, ...).
 """
 
@@ -50,8 +50,13 @@ class Reader(_Opaque):
     """``struct vigil_reader`` (opaque)."""
 
 
+class Diagnosis(_Opaque):
+    """``struct vigil_diagnosis`` (opaque)."""
+
+
 ExtractorP = POINTER(Extractor)
 ReaderP = POINTER(Reader)
+DiagnosisP = POINTER(Diagnosis)
 DoubleP = POINTER(c_double)
 FloatP = POINTER(c_float)
 SizeP = POINTER(c_size_t)
@@ -99,6 +104,41 @@ PROTOTYPES = {
     "vigil_parse_bands": (c_int, [c_char_p, DoubleP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_parse_time": (c_int, [c_char_p, DoubleP], STATUS),
     "vigil_parse_number": (c_int, [c_char_p, DoubleP], STATUS),
+    # bearing.h
+    "vigil_bearing_frequencies": (c_int, [c_double, c_double, c_double, c_double, c_double,
+                                          DoubleP, c_size_t], STATUS),
+    "vigil_defect_name": (c_char_p, [c_int], None),
+    "vigil_parse_bearing": (c_int, [c_char_p, DoubleP, DoubleP, DoubleP, DoubleP], STATUS),
+    "vigil_extractor_set_bearing": (c_int, [ExtractorP, c_double, c_double, c_double, c_double],
+                                    STATUS),
+    "vigil_extractor_set_shaft_hz": (c_int, [ExtractorP, c_double], STATUS),
+    # envelope.h
+    "vigil_extractor_enable_envelope": (c_int, [ExtractorP, c_double, c_double], STATUS),
+    # orders.h
+    "vigil_extractor_enable_orders": (c_int, [ExtractorP], STATUS),
+    # severity.h
+    "vigil_severity_zone": (c_int, [c_double, c_int], STATUS),
+    "vigil_severity_limit": (c_int, [c_int, c_int, DoubleP], STATUS),
+    "vigil_extractor_enable_severity": (c_int, [ExtractorP, c_int, c_int], STATUS),
+    # rul.h
+    "vigil_rul_estimate": (c_int, [DoubleP, DoubleP, c_size_t, c_double, DoubleP, DoubleP,
+                                   DoubleP, DoubleP], STATUS),
+    # diagnose.h
+    "vigil_fault_name": (c_char_p, [c_int], None),
+    "vigil_diagnosis_create": (c_int, [c_double, c_size_t, POINTER(DiagnosisP)], STATUS),
+    "vigil_diagnosis_destroy": (None, [DiagnosisP], None),
+    "vigil_diagnosis_set_bearing": (c_int, [DiagnosisP, c_double, c_double, c_double, c_double],
+                                    STATUS),
+    "vigil_diagnosis_set_shaft_hz": (c_int, [DiagnosisP, c_double], STATUS),
+    "vigil_diagnosis_set_band": (c_int, [DiagnosisP, c_double, c_double], STATUS),
+    "vigil_diagnosis_set_severity": (c_int, [DiagnosisP, c_int, c_int], STATUS),
+    "vigil_diagnosis_push": (c_int, [DiagnosisP, DoubleP, c_size_t], STATUS),
+    "vigil_diagnosis_decide": (c_int, [DiagnosisP], STATUS),
+    "vigil_diagnosis_line": (c_int, [DiagnosisP, c_int, c_int, DoubleP, DoubleP, DoubleP],
+                             STATUS),
+    "vigil_diagnosis_value": (c_double, [DiagnosisP, c_int], None),
+    "vigil_diagnosis_reason": (c_char_p, [DiagnosisP], None),
+    "vigil_diagnosis_reset": (c_int, [DiagnosisP], STATUS),
 }
 
 
