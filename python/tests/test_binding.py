@@ -14,7 +14,8 @@ import vigil
 from vigil import _lib
 
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
-COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h"]
+COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
+           "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
@@ -25,6 +26,8 @@ C_TYPES = {
     "vigil_extractor **": ctypes.POINTER(_lib.ExtractorP),
     "vigil_reader *": _lib.ReaderP, "const vigil_reader *": _lib.ReaderP,
     "vigil_reader **": ctypes.POINTER(_lib.ReaderP),
+    "vigil_diagnosis *": _lib.DiagnosisP, "const vigil_diagnosis *": _lib.DiagnosisP,
+    "vigil_diagnosis **": ctypes.POINTER(_lib.DiagnosisP),
 }
 
 

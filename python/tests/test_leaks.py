@@ -54,11 +54,26 @@ def reader_cycle():
         r.read_rows(16)
 
 
+def diagnosis_cycle():
+    with vigil.Diagnosis(12000, "n=9,d=0.3126,D=1.537", frame=1024, shaft_hz=29.95) as d:
+        d.push(SIGNAL)
+        d.decide()
+        d.result()
+
+
+def diagnosis_dropped():  # freed by the garbage collector
+    d = vigil.Diagnosis(12000, (9, 0.3126, 1.537), frame=1024)
+    d.push(SIGNAL[:100])
+
+
 def error_cycle():
     for call in (lambda: vigil.FeatureExtractor(12000, 64, hop=65),
                  lambda: vigil.read_csv("/nonexistent.csv"),
                  lambda: vigil.features([1.0, float("nan")], 100, frame=16),
-                 lambda: vigil.parse_bands("9-1")):
+                 lambda: vigil.parse_bands("9-1"),
+                 lambda: vigil.Diagnosis(12000, "n=9,d=0.3126,D=1.537", shaft_hz=9000),
+                 lambda: vigil.diagnose([1.0] * 100, 12000, 30, "n=9,d=0.3126,D=1.537"),
+                 lambda: vigil.remaining_life(range(10), [1.0] * 10, 5)):
         try:
             call()
         except vigil.VigilError:
@@ -89,6 +104,12 @@ class TestNoLeaks(unittest.TestCase):
 
     def test_reader(self):
         self.check(reader_cycle)
+
+    def test_diagnosis(self):
+        self.check(diagnosis_cycle)
+
+    def test_diagnosis_collected(self):
+        self.check(diagnosis_dropped)
 
     def test_error_paths(self):
         self.check(error_cycle)
