@@ -21,5 +21,8 @@
 #include "vigil/severity.h"
 #include "vigil/rul.h"
 #include "vigil/diagnose.h"
+#include "vigil/drift.h"
+#include "vigil/alarm.h"
+#include "vigil/monitor.h"
 
 #endif /* VIGIL_H */

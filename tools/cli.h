@@ -55,5 +55,8 @@ int cli_stream_file(const char *path, const char *column, vigil_extractor *ex, c
 /* Subcommands. */
 int cmd_features(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 #endif

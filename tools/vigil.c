@@ -13,6 +13,9 @@ typedef struct command {
 static const command commands[] = {
     {"features", cmd_features, "print per-frame features of recordings as CSV"},
     {"diagnose", cmd_diagnose, "name the likely bearing/shaft fault and severity of recordings"},
+    {"train", cmd_train, "learn a healthy baseline from recordings and save the model"},
+    {"score", cmd_score, "score recordings against a saved model (CSV)"},
+    {"monitor", cmd_monitor, "learn from the start of a history, then score the rest online"},
 };
 
 static void print_help(FILE *f)

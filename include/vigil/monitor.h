@@ -1,0 +1,282 @@
+/**
+ * @file vigil/monitor.h
+ * @brief The monitor: learns what healthy looks like for one machine and raises early warnings.
+ *
+ * A `vigil_monitor` takes feature rows (an extractor's rows, or precomputed rows such as a
+ * historian's overall values with a time column) and, per frame, gives an anomaly score, a
+ * threshold, a health index in [0, 1], an alarm state and the features that explain the score.
+ * See docs/MODELS.md for every default and why it was chosen.
+ *
+ * Pipeline for one row (all columns as created; the monitor picks its selected features):
+ *  1. baseline: per operating condition c, each selected feature is standardised with the
+ *     median and 1.4826 * MAD of the rows learnt for c (robust to a few bad training frames),
+ *     the scale floored at 5 % of the median (vigil_monitor_set_scale_floor()); training rows
+ *     beyond 6 scale units in a fault direction (run-in transients) are left out of the fit;
+ *  2. direction: for features whose increase is the fault direction (rms, peak, kurtosis, crest,
+ *     band energies, ...: see vigil_monitor_direction()), a value below the baseline median is
+ *     clipped to it (z = max(z, 0)), so a machine that runs in and gets quieter never alarms on
+ *     the fall; two-sided features keep both signs;
+ *  3. detector (one per condition): robust z-score + EWMA, Mahalanobis with Ledoit-Wolf
+ *     shrinkage (GSL Cholesky), PCA with Hotelling T^2 and SPE/Q (GSL eigen), or Half-Space
+ *     Trees (seeded, deterministic);
+ *  4. threshold: calibrated at fit time as the `quantile` (default 0.995) of out-of-fold scores
+ *     of the training rows (5 contiguous folds: each fold is scored by a detector fit on the
+ *     other four, so the threshold reflects unseen healthy data), or the chi-square bound for
+ *     Mahalanobis (vigil_monitor_set_threshold_mode());
+ *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events;
+ *  6. drift: one vigil_drift per selected feature on the raw values (vigil/drift.h).
+ *
+ * Life cycle: create -> setters -> learn rows (per condition) -> fit -> score rows ... ;
+ * reset clears the stream state (smoothing, alarm window and state, events, drift), keeping
+ * the trained model. Selection, conditions and model setters are only accepted before fit.
+ *
+ * Gaps in time: rows carry times (seconds). An interval longer than the gap (default: 10 times
+ * the median of the first 15 scored intervals; vigil_monitor_set_gap()) clears the persistence
+ * window and the smoothing; with VIGIL_GAP_REREF the next `relearn` rows (state held meanwhile) re-estimate
+ * the baseline medians and scales of the condition (a change of operating point after a pause, as in the IMS
+ * test after its six-day stop, is then absorbed; a fault that appeared during the pause is
+ * absorbed too, which is why the default is VIGIL_GAP_KEEP).
+ *
+ * Hot path: vigil_monitor_score() never allocates. vigil_monitor_learn() may grow the training
+ * buffer (amortised). Thread rules: one monitor per thread at a time; distinct monitors may be
+ * used in parallel; a loaded monitor is independent of the one saved.
+ */
+#ifndef VIGIL_MONITOR_H
+#define VIGIL_MONITOR_H
+
+#include "common.h"
+#include "extractor.h"
+#include "drift.h"
+
+#include <stdint.h>
+
+VIGIL_BEGIN_DECLS
+
+/** Detector kinds. */
+enum vigil_detector_kind {
+    VIGIL_DETECTOR_ZSCORE = 1,      /**< max over features of the EWMA-smoothed robust z */
+    VIGIL_DETECTOR_MAHALANOBIS = 2, /**< squared Mahalanobis distance, shrinkage covariance */
+    VIGIL_DETECTOR_PCA = 3,         /**< T^2/T^2_99 + SPE/SPE_99 of a PCA model */
+    VIGIL_DETECTOR_HST = 4          /**< Half-Space Trees: -log2 of the normalised mass */
+};
+
+/** Fault direction of a feature. */
+enum vigil_direction {
+    VIGIL_DIR_BOTH = 0, /**< any departure from the baseline counts */
+    VIGIL_DIR_UP = 1,   /**< only increases count (rms, kurtosis, band energy, ...) */
+    VIGIL_DIR_DOWN = 2  /**< only decreases count */
+};
+
+/** Gap policies. */
+enum vigil_gap_policy {
+    VIGIL_GAP_KEEP = 0, /**< keep the baseline; clear the persistence window and smoothing */
+    VIGIL_GAP_REREF = 1 /**< as KEEP, and re-estimate the baseline medians and scales */
+};
+
+/** Threshold modes. */
+enum vigil_threshold_mode {
+    VIGIL_THRESHOLD_QUANTILE = 0, /**< quantile of out-of-fold training scores (default) */
+    VIGIL_THRESHOLD_CHI2 = 1      /**< Mahalanobis only: chi-square(quantile, features) */
+};
+
+/** Largest number of operating conditions. */
+#define VIGIL_CONDITIONS_MAX 64
+
+/** Opaque monitor. */
+typedef struct vigil_monitor vigil_monitor;
+
+/**
+ * Create a monitor for rows with the given column names.
+ *
+ * The default selection is every column whose name is in the default vibration set (rms, peak,
+ * crest, kurtosis, skewness, shape, impulse, clearance, centroid, spread, flatness, entropy,
+ * and every band_*); if none of those names exists (e.g. a historian's table), every column
+ * except `frame`, `t_start`, `time` and `timestamp` is selected.
+ *
+ * @param names column names (copied); n of them, 1..4096, each non-empty and distinct.
+ * @param kind  a vigil_detector_kind.
+ * @param out   receives the monitor (free with vigil_monitor_destroy()); NULL on failure.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_create(const char *const *names, size_t n, int kind,
+                                   vigil_monitor **out);
+/** Create for the rows of an extractor (its feature names). @return as vigil_monitor_create(). */
+VIGIL_API int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind,
+                                                 vigil_monitor **out);
+/** Free. NULL is a no-op. */
+VIGIL_API void vigil_monitor_destroy(vigil_monitor *m);
+
+/**
+ * Select the features to model by name (replaces the default selection). Before learning.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOTFOUND (a name not among the columns),
+ *         VIGIL_ESTATE (rows already learnt).
+ */
+VIGIL_API int vigil_monitor_select(vigil_monitor *m, const char *const *names, size_t n);
+/** Set the fault direction of a selected feature (a vigil_direction). Before fit.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOTFOUND, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_direction(vigil_monitor *m, const char *name, int direction);
+/** Number of operating conditions, 1..VIGIL_CONDITIONS_MAX (default 1). Before learning.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_conditions(vigil_monitor *m, size_t count);
+/** Seed of the random generator (HST trees). Default 1. Before fit.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_seed(vigil_monitor *m, uint64_t seed);
+/** Calibration quantile, 0.5 <= q < 1 (default 0.995). Before fit.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_quantile(vigil_monitor *m, double q);
+/** Threshold mode (vigil_threshold_mode); CHI2 only for Mahalanobis. Before fit.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_threshold_mode(vigil_monitor *m, int mode);
+/** Override the threshold of a condition after fit (finite, > 0).
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (not fitted). */
+VIGIL_API int vigil_monitor_set_threshold(vigil_monitor *m, size_t condition, double threshold);
+/** Relative scale floor: each feature's baseline scale is at least rel * |median| (default
+ *  0.05), so that changes too small to matter in practice never alarm, however consistent.
+ *  0 <= rel <= 1 (0: pure statistics). Before fit. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_scale_floor(vigil_monitor *m, double rel);
+/** EWMA weight of the z-score detector, 0 < alpha <= 1 (default 0.3; 1 = no smoothing).
+ *  Before fit. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_monitor_set_smoothing(vigil_monitor *m, double alpha);
+/** Alarm persistence, see vigil_alarm_set_persistence() (default 3 of 5).
+ *  @return VIGIL_OK, VIGIL_EINVAL. */
+VIGIL_API int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n);
+/** Warning level and hysteresis, see vigil_alarm_set_hysteresis() (default 2, 0.8).
+ *  @return VIGIL_OK, VIGIL_EINVAL. */
+VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio);
+/**
+ * Gap handling.
+ * @param seconds interval that counts as a gap (finite > 0), 0 for the automatic rule
+ *                (10 x median of the first 15 scored intervals), infinity for never.
+ * @param policy  a vigil_gap_policy.
+ * @param relearn rows after a gap that re-estimate the medians (REREF), 1..65536.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t relearn);
+
+/**
+ * Attach a free-text note saved with the model (e.g. how rows were made: rate, frame, hop,
+ * column; the vigil command stores its framing options here). Copied; at most 4096 bytes.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_set_note(vigil_monitor *m, const char *note);
+/** @return the note ("" if none; owned by the monitor), NULL for NULL. */
+VIGIL_API const char *vigil_monitor_note(const vigil_monitor *m);
+
+/** @return the number of columns of an input row (0 for NULL). */
+VIGIL_API size_t vigil_monitor_column_count(const vigil_monitor *m);
+/** @return the number of selected features (0 for NULL). */
+VIGIL_API size_t vigil_monitor_feature_count(const vigil_monitor *m);
+/** @return the name of selected feature i (owned by the monitor), NULL if out of range. */
+VIGIL_API const char *vigil_monitor_feature_name(const vigil_monitor *m, size_t i);
+/** @return the direction of selected feature i (VIGIL_DIR_*), VIGIL_EINVAL if out of range. */
+VIGIL_API int vigil_monitor_direction(const vigil_monitor *m, size_t i);
+/** @return the detector kind (VIGIL_DETECTOR_*), VIGIL_EINVAL for NULL. */
+VIGIL_API int vigil_monitor_kind(const vigil_monitor *m);
+/** @return the number of conditions (0 for NULL). */
+VIGIL_API size_t vigil_monitor_conditions(const vigil_monitor *m);
+
+/**
+ * Learn one healthy row for a condition (before fit).
+ * @param row all columns, `n` = vigil_monitor_column_count(); selected values must be finite.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH (n differs), VIGIL_ENONFINITE,
+ *         VIGIL_ESTATE (already fitted), VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_learn(vigil_monitor *m, const double *row, size_t n,
+                                  size_t condition);
+/** @return rows learnt for a condition (0 for NULL or out of range). */
+VIGIL_API size_t vigil_monitor_learned(const vigil_monitor *m, size_t condition);
+/**
+ * Fit baselines, detectors and thresholds of every condition from the learnt rows, then free
+ * them. Each condition needs at least 10 rows (and Mahalanobis/PCA at least 10).
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (already fitted), VIGIL_ENODATA (a condition with
+ *         too few rows; message names it), VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_fit(vigil_monitor *m);
+/** @return 1 if fitted, 0 if not (or NULL). */
+VIGIL_API int vigil_monitor_fitted(const vigil_monitor *m);
+
+/**
+ * Score one row.
+ * @param row all columns (n = vigil_monitor_column_count()); selected values finite.
+ * @param t   time of the row in seconds (t_start, or a timestamp); finite, not decreasing.
+ * @param condition 0..conditions-1.
+ * @return the new state (VIGIL_STATE_*), or VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE,
+ *         VIGIL_ESTATE (not fitted). On failure nothing changes.
+ */
+VIGIL_API int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
+                                  size_t condition);
+/**
+ * Adapt a condition's detector with a row known to be healthy (online update; after fit).
+ * Z-score: exponentially weighted location/scale (weight 0.01); Mahalanobis/PCA: exponentially
+ * weighted mean and covariance (weight 0.01, refactorised); HST: latest-window mass.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE, VIGIL_ESTATE.
+ */
+VIGIL_API int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n,
+                                   size_t condition);
+
+/** @return the last score (NaN before the first, or for NULL). */
+VIGIL_API double vigil_monitor_last_score(const vigil_monitor *m);
+/** @return the threshold the last score was compared with (NaN before the first). */
+VIGIL_API double vigil_monitor_last_threshold(const vigil_monitor *m);
+/** @return the health index of the last row, vigil_health(score, threshold) (NaN before). */
+VIGIL_API double vigil_monitor_last_health(const vigil_monitor *m);
+/** @return the current state (VIGIL_STATE_OK for NULL). */
+VIGIL_API int vigil_monitor_state(const vigil_monitor *m);
+/** @return the index (among selected features) of the top contributor of the last score,
+ *  VIGIL_ESTATE before the first score, VIGIL_EINVAL for NULL. */
+VIGIL_API int vigil_monitor_top_feature(const vigil_monitor *m);
+/** Hotelling T^2 and SPE (Q) of the last row (PCA detector only).
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (other detector, or nothing scored). */
+VIGIL_API int vigil_monitor_pca_stats(const vigil_monitor *m, double *t2, double *spe);
+/** Threshold of a condition (NaN if not fitted or out of range). */
+VIGIL_API double vigil_monitor_threshold(const vigil_monitor *m, size_t condition);
+/**
+ * The k largest contributions to the last score, largest first.
+ * @param idx receives selected-feature indices; @param contrib their contributions (in score
+ *        units for Mahalanobis/PCA, smoothed |z| for z-score, share of the isolation for HST);
+ *        both of `cap` entries. @param written receives min(cap, feature count).
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (nothing scored).
+ */
+VIGIL_API int vigil_monitor_explain(const vigil_monitor *m, size_t *idx, double *contrib,
+                                    size_t cap, size_t *written);
+/** @return the drift tracker of selected feature i (owned by the monitor), NULL if none. */
+VIGIL_API const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i);
+
+/** @return queued state-change events (0 for NULL). */
+VIGIL_API size_t vigil_monitor_event_count(const vigil_monitor *m);
+/** Pop the oldest event: time (s), previous and new state.
+ *  @return 1, 0 (none) or VIGIL_EINVAL. */
+VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to);
+/** @return gaps in time seen since fit/reset (0 for NULL). */
+VIGIL_API size_t vigil_monitor_gaps(const vigil_monitor *m);
+/** Clear the stream state; keeps the trained model. @return VIGIL_OK or VIGIL_EINVAL. */
+VIGIL_API int vigil_monitor_reset(vigil_monitor *m);
+
+/**
+ * Size in bytes of the saved form of a fitted monitor.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (not fitted), VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_save_size(const vigil_monitor *m, size_t *size);
+/**
+ * Save a fitted monitor (configuration, baselines, thresholds, detector state; not the stream
+ * state) into a buffer: magic "VIGILMDL", format version, little-endian fields, zlib-compressed
+ * payload, CRC-32 of header and payload.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE, VIGIL_ESPACE (cap too small: see save_size),
+ *         VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_save(const vigil_monitor *m, void *buf, size_t cap, size_t *written);
+/**
+ * Load a monitor saved by vigil_monitor_save(). Truncated, corrupt, foreign or newer-version
+ * data gives VIGIL_EFORMAT (never a crash).
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EFORMAT, VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out);
+/** Save to a file: written to "PATH.tmp", flushed and fsync'ed, then renamed over PATH, so a
+ *  crash never leaves a half-written PATH. @return as save, plus VIGIL_EIO. */
+VIGIL_API int vigil_monitor_save_file(const vigil_monitor *m, const char *path);
+/** Load from a file. @return as vigil_monitor_load(), plus VIGIL_EIO. */
+VIGIL_API int vigil_monitor_load_file(const char *path, vigil_monitor **out);
+
+VIGIL_END_DECLS
+
+#endif /* VIGIL_MONITOR_H */

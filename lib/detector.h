@@ -1,0 +1,63 @@
+/* Internal: the interface every anomaly detector implements (one source file per detector).
+ * Inputs are rows of d standardised features (the monitor's baseline and direction clipping
+ * already applied). Scores are >= 0 and larger means more anomalous. create allocates
+ * everything score/update need; fit may allocate temporaries; score and update never allocate.
+ * A detector's load fills a detector created with the same d and params. */
+#ifndef VIGIL_LIB_DETECTOR_H
+#define VIGIL_LIB_DETECTOR_H
+
+#include "model_io.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vigil__detector_params {
+    double alpha;  /* z-score EWMA weight */
+    uint64_t seed; /* random trees */
+} vigil__detector_params;
+
+typedef struct vigil__detector vigil__detector;
+
+typedef struct vigil__detector_ops {
+    int kind; /* VIGIL_DETECTOR_* */
+    const char *name;
+    size_t min_rows; /* fewest rows fit accepts */
+    int (*create)(size_t d, const vigil__detector_params *p, vigil__detector **out);
+    int (*fit)(vigil__detector *det, const double *z, size_t rows);
+    int (*update)(vigil__detector *det, const double *z);
+    /* contrib: d entries, filled with each feature's share of the score */
+    double (*score)(vigil__detector *det, const double *z, double *contrib);
+    void (*reset)(vigil__detector *det); /* stream state only (smoothing) */
+    void (*save)(const vigil__detector *det, vigil__wbuf *w);
+    int (*load)(vigil__detector *det, vigil__rbuf *r); /* VIGIL_OK or VIGIL_EFORMAT */
+    void (*destroy)(vigil__detector *det);
+} vigil__detector_ops;
+
+/* Every detector struct starts with this. */
+struct vigil__detector {
+    const vigil__detector_ops *ops;
+    size_t d;
+    double stat[2]; /* PCA: T^2 and SPE of the last score */
+};
+
+extern const vigil__detector_ops vigil__detector_zscore;
+extern const vigil__detector_ops vigil__detector_mahalanobis;
+extern const vigil__detector_ops vigil__detector_pca;
+extern const vigil__detector_ops vigil__detector_hst;
+
+/* The ops of a VIGIL_DETECTOR_* kind, NULL if unknown. */
+const vigil__detector_ops *vigil__detector_find(int kind);
+
+/* Shared numerical helpers (detector_zscore.c). */
+/* q-quantile (0..1, linear interpolation, numpy's default) of x[0..n); sorts x in place. */
+double vigil__quantile(double *x, size_t n, double q);
+/* Ledoit-Wolf shrinkage of the covariance of rows z (n x d) around mean mu into cov (d x d,
+ * row-major): returns the shrinkage weight used (>= floor). */
+double vigil__shrunk_cov(const double *z, size_t n, size_t d, const double *mu, double floor,
+                         double *cov);
+/* Deterministic 64-bit generator (splitmix64). */
+uint64_t vigil__rand_next(uint64_t *state);
+/* Uniform in [0, 1). */
+double vigil__rand_uniform(uint64_t *state);
+
+#endif

@@ -1,0 +1,51 @@
+/* Internal: little-endian, bounds-checked serialisation and the compressed, CRC-checked
+ * container of saved models. A reader never reads past its buffer: every get_* on a short or
+ * failed reader returns 0 and sets err, which the caller turns into VIGIL_EFORMAT. */
+#ifndef VIGIL_LIB_MODEL_IO_H
+#define VIGIL_LIB_MODEL_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VIGIL__MODEL_MAGIC "VIGILMDL"
+#define VIGIL__MODEL_VERSION 1u
+#define VIGIL__MODEL_HEADER 44
+#define VIGIL__MODEL_PAYLOAD_MAX ((uint64_t)1 << 30)
+
+typedef struct vigil__wbuf {
+    unsigned char *p;
+    size_t len, cap;
+    int err; /* VIGIL_ENOMEM once an allocation failed */
+} vigil__wbuf;
+
+typedef struct vigil__rbuf {
+    const unsigned char *p;
+    size_t len, pos;
+    int err; /* nonzero once a read went past the end or a value was invalid */
+} vigil__rbuf;
+
+void vigil__put_u32(vigil__wbuf *w, uint32_t v);
+void vigil__put_u64(vigil__wbuf *w, uint64_t v);
+void vigil__put_f64(vigil__wbuf *w, double v);
+void vigil__put_f64s(vigil__wbuf *w, const double *v, size_t n);
+void vigil__put_str(vigil__wbuf *w, const char *s);
+
+uint32_t vigil__get_u32(vigil__rbuf *r);
+uint64_t vigil__get_u64(vigil__rbuf *r);
+double vigil__get_f64(vigil__rbuf *r);
+void vigil__get_f64s(vigil__rbuf *r, double *v, size_t n);
+/* A count that must be <= max (else err); returned as size_t. */
+size_t vigil__get_count(vigil__rbuf *r, size_t max);
+/* A string written by put_str: malloc'ed copy (NULL and err on failure). */
+char *vigil__get_str(vigil__rbuf *r);
+
+/* Wrap a payload: header (magic, version, flags, lengths, CRCs) + zlib stream, into a malloc'ed
+ * buffer. Returns VIGIL_OK or VIGIL_ENOMEM. */
+int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **out,
+                      size_t *out_len);
+/* Check and unwrap; *payload is malloc'ed. Returns VIGIL_OK, VIGIL_EFORMAT (with message) or
+ * VIGIL_ENOMEM. */
+int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,
+                        size_t *n);
+
+#endif

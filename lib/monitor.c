@@ -1,0 +1,925 @@
+/* The monitor: baseline per condition -> direction clipping -> detector -> calibrated threshold
+ * -> alarm state machine, plus drift trackers and gap handling. See include/vigil/monitor.h and
+ * docs/MODELS.md. Saving lives in monitor_io.c. */
+#include "monitor_impl.h"
+
+#include "status.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Default vibration feature set (extractor names): level (rms, peak) and impulsiveness
+ * (crest, kurtosis, impulse, clearance, shape), plus every configured band: all of them grow
+ * when a rolling bearing degrades, whatever the machine. Spectral shape (centroid, spread,
+ * flatness, entropy), skewness, mean, zcr and peak_freq are left out by default: they move
+ * with temperature, lubrication and operating point at least as much as with health (on the
+ * PRONOSTIA rig the spectral centroid wanders by a factor of 2.5 in the first half hour of a
+ * healthy run); select them explicitly when the operating point is tightly controlled. p2p,
+ * std and power duplicate rms/peak. */
+static const char *const default_set[] = {
+    "rms", "peak", "crest", "kurtosis", "impulse", "clearance", "shape",
+};
+
+/* Features whose increase is the fault direction, matched on the whole name or on the part
+ * after the last '_' (so historians' "B1_x_rms" matches): energy and impulsiveness grow as a
+ * bearing degrades; a fall (run-in, lower load) is not a fault. */
+static const char *const up_names[] = {
+    "rms", "std", "peak", "p2p", "crest", "kurtosis", "impulse", "clearance", "clearence",
+    "shape", "power", "peak_amp", "max", "energy",
+};
+
+static int is_meta_column(const char *name)
+{
+    return strcmp(name, "frame") == 0 || strcmp(name, "t_start") == 0 ||
+           strcmp(name, "time") == 0 || strcmp(name, "timestamp") == 0;
+}
+
+int vigil__default_direction(const char *name)
+{
+    if (strncmp(name, "band_", 5) == 0 || strncmp(name, "env", 3) == 0)
+        return VIGIL_DIR_UP;
+    const char *base = strrchr(name, '_');
+    base = base ? base + 1 : name;
+    for (size_t i = 0; i < sizeof up_names / sizeof up_names[0]; i++)
+        if (strcmp(name, up_names[i]) == 0 || strcmp(base, up_names[i]) == 0)
+            return VIGIL_DIR_UP;
+    return VIGIL_DIR_BOTH;
+}
+
+static char *dup_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static int column_index(const vigil_monitor *m, const char *name)
+{
+    for (size_t i = 0; i < m->ncols; i++)
+        if (strcmp(m->names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void vigil_monitor_destroy(vigil_monitor *m)
+{
+    if (!m)
+        return;
+    for (size_t c = 0; c < VIGIL_CONDITIONS_MAX; c++) {
+        vigil__cond *k = &m->cond[c];
+        free(k->med);
+        free(k->scale);
+        free(k->rows);
+        free(k->reref);
+        if (k->det)
+            k->det->ops->destroy(k->det);
+    }
+    for (size_t i = 0; m->names && i < m->ncols; i++)
+        free(m->names[i]);
+    free(m->names);
+    free(m->sel);
+    free(m->dir);
+    free(m->z);
+    free(m->contrib);
+    for (size_t i = 0; m->drift && i < m->nsel; i++)
+        vigil_drift_destroy(m->drift[i]);
+    free(m->drift);
+    vigil_alarm_destroy(m->alarm);
+    free(m->note);
+    free(m);
+}
+
+/* (Re)allocate the per-feature arrays for nsel selected features. */
+int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel)
+{
+    free(m->sel);
+    free(m->dir);
+    free(m->z);
+    free(m->contrib);
+    m->sel = calloc(nsel, sizeof *m->sel);
+    m->dir = calloc(nsel, sizeof *m->dir);
+    m->z = calloc(nsel, sizeof *m->z);
+    m->contrib = calloc(nsel, sizeof *m->contrib);
+    m->nsel = 0;
+    if (!m->sel || !m->dir || !m->z || !m->contrib)
+        return VIGIL_ENOMEM;
+    m->nsel = nsel;
+    return VIGIL_OK;
+}
+
+int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monitor **out)
+{
+    *out = NULL;
+    vigil_monitor *m = calloc(1, sizeof *m);
+    if (!m)
+        return vigil__status(VIGIL_ENOMEM);
+    m->names = calloc(n, sizeof *m->names);
+    if (!m->names || vigil_alarm_create(&m->alarm) != VIGIL_OK) {
+        vigil_monitor_destroy(m);
+        return vigil__status(VIGIL_ENOMEM);
+    }
+    m->ncols = n;
+    for (size_t i = 0; i < n; i++)
+        if (!(m->names[i] = dup_string(names[i]))) {
+            vigil_monitor_destroy(m);
+            return vigil__status(VIGIL_ENOMEM);
+        }
+    m->kind = kind;
+    m->nconds = 1;
+    m->seed = 1;
+    m->quantile = 0.995;
+    m->thr_mode = VIGIL_THRESHOLD_QUANTILE;
+    m->alpha = 0.3;
+    m->k = 3;
+    m->n = 5;
+    m->k_warn = 2;
+    m->clear = 0.8;
+    m->gap = 0.0;
+    m->gap_policy = VIGIL_GAP_KEEP;
+    m->relearn = 20;
+    m->horizon = 6.0 * 3600.0;
+    m->rel_floor = 0.05;
+    *out = m;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+{
+    if (!out)
+        return vigil__status(VIGIL_EINVAL);
+    *out = NULL;
+    if (!names || n == 0 || n > 4096 || !vigil__detector_find(kind))
+        return vigil__fail(VIGIL_EINVAL, "monitor needs 1..4096 column names and a known "
+                           "detector kind (got %zu names, kind %d)", n, kind);
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i] || !names[i][0])
+            return vigil__fail(VIGIL_EINVAL, "column %zu has no name", i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return vigil__fail(VIGIL_EINVAL, "column name '%s' appears twice", names[i]);
+    }
+    vigil_monitor *m;
+    int rc = vigil__monitor_new(names, n, kind, &m);
+    if (rc != VIGIL_OK)
+        return rc;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hit = strncmp(names[i], "band_", 5) == 0;
+        for (size_t j = 0; !hit && j < sizeof default_set / sizeof default_set[0]; j++)
+            hit = strcmp(names[i], default_set[j]) == 0;
+        count += hit;
+    }
+    int use_default = count > 0;
+    if (!use_default)
+        for (size_t i = 0; i < n; i++)
+            count += !is_meta_column(names[i]);
+    if (count == 0) {
+        vigil_monitor_destroy(m);
+        return vigil__fail(VIGIL_EINVAL, "no feature columns among the names");
+    }
+    if (vigil__monitor_alloc_selection(m, count) != VIGIL_OK) {
+        vigil_monitor_destroy(m);
+        return vigil__status(VIGIL_ENOMEM);
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hit;
+        if (use_default) {
+            hit = strncmp(names[i], "band_", 5) == 0;
+            for (size_t q = 0; !hit && q < sizeof default_set / sizeof default_set[0]; q++)
+                hit = strcmp(names[i], default_set[q]) == 0;
+        } else {
+            hit = !is_meta_column(names[i]);
+        }
+        if (hit) {
+            m->sel[j] = i;
+            m->dir[j] = vigil__default_direction(names[i]);
+            j++;
+        }
+    }
+    *out = m;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind, vigil_monitor **out)
+{
+    if (!out)
+        return vigil__status(VIGIL_EINVAL);
+    *out = NULL;
+    size_t n = vigil_extractor_feature_count(ex);
+    if (!ex || n == 0)
+        return vigil__status(VIGIL_EINVAL);
+    const char **names = malloc(n * sizeof *names);
+    if (!names)
+        return vigil__status(VIGIL_ENOMEM);
+    for (size_t i = 0; i < n; i++)
+        names[i] = vigil_extractor_feature_name(ex, i);
+    int rc = vigil_monitor_create(names, n, kind, out);
+    free(names);
+    return rc;
+}
+
+static int any_learned(const vigil_monitor *m)
+{
+    for (size_t c = 0; c < m->nconds; c++)
+        if (m->cond[c].nrows)
+            return 1;
+    return 0;
+}
+
+static int not_before_learn(const vigil_monitor *m)
+{
+    if (m->fitted || any_learned(m))
+        return vigil__fail(VIGIL_ESTATE, "this setting must be made before learning rows");
+    return VIGIL_OK;
+}
+
+static int not_fitted(const vigil_monitor *m)
+{
+    if (m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "this setting must be made before fit");
+    return VIGIL_OK;
+}
+
+int vigil_monitor_select(vigil_monitor *m, const char *const *names, size_t n)
+{
+    if (!m || !names || n == 0 || n > m->ncols)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = not_before_learn(m);
+    if (rc)
+        return rc;
+    size_t idx[4096];
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i])
+            return vigil__status(VIGIL_EINVAL);
+        int c = column_index(m, names[i]);
+        if (c < 0)
+            return vigil__fail(VIGIL_ENOTFOUND, "no column '%s' to select", names[i]);
+        for (size_t j = 0; j < i; j++)
+            if (idx[j] == (size_t)c)
+                return vigil__fail(VIGIL_EINVAL, "feature '%s' selected twice", names[i]);
+        idx[i] = (size_t)c;
+    }
+    if (vigil__monitor_alloc_selection(m, n) != VIGIL_OK)
+        return vigil__status(VIGIL_ENOMEM);
+    for (size_t i = 0; i < n; i++) {
+        m->sel[i] = idx[i];
+        m->dir[i] = vigil__default_direction(m->names[idx[i]]);
+    }
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_direction(vigil_monitor *m, const char *name, int direction)
+{
+    if (!m || !name || direction < VIGIL_DIR_BOTH || direction > VIGIL_DIR_DOWN)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = not_fitted(m);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < m->nsel; i++)
+        if (strcmp(m->names[m->sel[i]], name) == 0) {
+            m->dir[i] = direction;
+            return VIGIL_OK;
+        }
+    return vigil__fail(VIGIL_ENOTFOUND, "'%s' is not a selected feature", name);
+}
+
+int vigil_monitor_set_conditions(vigil_monitor *m, size_t count)
+{
+    if (!m || count < 1 || count > VIGIL_CONDITIONS_MAX)
+        return vigil__fail(VIGIL_EINVAL, "conditions must be 1..%d", VIGIL_CONDITIONS_MAX);
+    int rc = not_before_learn(m);
+    if (rc)
+        return rc;
+    m->nconds = count;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_seed(vigil_monitor *m, uint64_t seed)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = not_fitted(m);
+    if (rc)
+        return rc;
+    m->seed = seed;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_quantile(vigil_monitor *m, double q)
+{
+    if (!m || !(q >= 0.5 && q < 1.0))
+        return vigil__fail(VIGIL_EINVAL, "quantile must be in [0.5, 1)");
+    int rc = not_fitted(m);
+    if (rc)
+        return rc;
+    m->quantile = q;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_threshold_mode(vigil_monitor *m, int mode)
+{
+    if (!m || (mode != VIGIL_THRESHOLD_QUANTILE && mode != VIGIL_THRESHOLD_CHI2) ||
+        (mode == VIGIL_THRESHOLD_CHI2 && m->kind != VIGIL_DETECTOR_MAHALANOBIS))
+        return vigil__fail(VIGIL_EINVAL, "threshold mode: quantile, or chi2 for mahalanobis");
+    int rc = not_fitted(m);
+    if (rc)
+        return rc;
+    m->thr_mode = mode;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_threshold(vigil_monitor *m, size_t condition, double threshold)
+{
+    if (!m || condition >= m->nconds || !(threshold > 0.0) || !isfinite(threshold))
+        return vigil__status(VIGIL_EINVAL);
+    if (!m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "fit the monitor before overriding a threshold");
+    m->cond[condition].thr = threshold;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_scale_floor(vigil_monitor *m, double rel)
+{
+    if (!m || !(rel >= 0.0 && rel <= 1.0))
+        return vigil__fail(VIGIL_EINVAL, "scale floor must be in [0, 1]");
+    int rc = not_fitted(m);
+    if (rc)
+        return rc;
+    m->rel_floor = rel;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_smoothing(vigil_monitor *m, double alpha)
+{
+    if (!m || !(alpha > 0.0 && alpha <= 1.0))
+        return vigil__fail(VIGIL_EINVAL, "smoothing alpha must be in (0, 1]");
+    int rc = not_fitted(m);
+    if (rc)
+        return rc;
+    m->alpha = alpha;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_persistence(m->alarm, k, n);
+    if (rc)
+        return rc;
+    m->k = k;
+    m->n = n;
+    if (m->k_warn > k)
+        m->k_warn = k;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_hysteresis(m->alarm, k_warn, clear_ratio);
+    if (rc)
+        return rc;
+    m->k_warn = k_warn;
+    m->clear = clear_ratio;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t relearn)
+{
+    if (!m || !(seconds >= 0.0) || (policy != VIGIL_GAP_KEEP && policy != VIGIL_GAP_REREF) ||
+        relearn < 1 || relearn > 65536)
+        return vigil__fail(VIGIL_EINVAL, "gap needs seconds >= 0, policy keep/reref and "
+                           "relearn 1..65536");
+    if (m->fitted && relearn != m->relearn)
+        return vigil__fail(VIGIL_ESTATE, "relearn count is fixed at fit");
+    m->gap = seconds;
+    m->gap_policy = policy;
+    m->relearn = relearn;
+    return VIGIL_OK;
+}
+
+int vigil_monitor_set_note(vigil_monitor *m, const char *note)
+{
+    if (!m || !note || strlen(note) > 4096)
+        return vigil__fail(VIGIL_EINVAL, "note must be a string of at most 4096 bytes");
+    char *c = dup_string(note);
+    if (!c)
+        return vigil__status(VIGIL_ENOMEM);
+    free(m->note);
+    m->note = c;
+    return VIGIL_OK;
+}
+
+const char *vigil_monitor_note(const vigil_monitor *m)
+{
+    return m ? (m->note ? m->note : "") : NULL;
+}
+
+size_t vigil_monitor_column_count(const vigil_monitor *m) { return m ? m->ncols : 0; }
+size_t vigil_monitor_feature_count(const vigil_monitor *m) { return m ? m->nsel : 0; }
+int vigil_monitor_kind(const vigil_monitor *m) { return m ? m->kind : VIGIL_EINVAL; }
+size_t vigil_monitor_conditions(const vigil_monitor *m) { return m ? m->nconds : 0; }
+int vigil_monitor_fitted(const vigil_monitor *m) { return m ? m->fitted : 0; }
+
+const char *vigil_monitor_feature_name(const vigil_monitor *m, size_t i)
+{
+    return m && i < m->nsel ? m->names[m->sel[i]] : NULL;
+}
+
+int vigil_monitor_direction(const vigil_monitor *m, size_t i)
+{
+    return m && i < m->nsel ? m->dir[i] : VIGIL_EINVAL;
+}
+
+static int check_row(const vigil_monitor *m, const double *row, size_t n, size_t condition)
+{
+    if (!row || condition >= m->nconds)
+        return vigil__fail(VIGIL_EINVAL, "row is NULL or condition %zu out of range (%zu)",
+                           condition, m->nconds);
+    if (n != m->ncols)
+        return vigil__fail(VIGIL_EMISMATCH, "row has %zu columns, the monitor expects %zu", n,
+                           m->ncols);
+    for (size_t i = 0; i < m->nsel; i++)
+        if (!isfinite(row[m->sel[i]]))
+            return vigil__fail(VIGIL_ENONFINITE, "feature '%s' is not finite",
+                               m->names[m->sel[i]]);
+    return VIGIL_OK;
+}
+
+int vigil_monitor_learn(vigil_monitor *m, const double *row, size_t n, size_t condition)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    if (m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "the monitor is already fitted");
+    int rc = check_row(m, row, n, condition);
+    if (rc)
+        return rc;
+    vigil__cond *k = &m->cond[condition];
+    if (k->nrows == k->caprows) {
+        size_t cap = k->caprows ? 2 * k->caprows : 64;
+        double *p = realloc(k->rows, cap * m->nsel * sizeof *p);
+        if (!p)
+            return vigil__status(VIGIL_ENOMEM);
+        k->rows = p;
+        k->caprows = cap;
+    }
+    for (size_t i = 0; i < m->nsel; i++)
+        k->rows[k->nrows * m->nsel + i] = row[m->sel[i]];
+    k->nrows++;
+    return VIGIL_OK;
+}
+
+size_t vigil_monitor_learned(const vigil_monitor *m, size_t condition)
+{
+    return m && condition < m->nconds ? m->cond[condition].nrows : 0;
+}
+
+/* Standardise and clip one row of selected values into z. */
+static void standardise(const vigil_monitor *m, const vigil__cond *k, const double *x, double *z)
+{
+    for (size_t i = 0; i < m->nsel; i++) {
+        double v = (x[i] - k->med[i]) / k->scale[i];
+        if (m->dir[i] == VIGIL_DIR_UP && v < 0.0)
+            v = 0.0;
+        else if (m->dir[i] == VIGIL_DIR_DOWN && v > 0.0)
+            v = 0.0;
+        z[i] = v;
+    }
+}
+
+static double median_of(double *x, size_t n)
+{
+    return vigil__quantile(x, n, 0.5);
+}
+
+/* Median and scale of one column; tmp holds n doubles. */
+static void robust_stats(const double *rows, size_t n, size_t stride, size_t col, double *tmp,
+                         double rel_floor, double *med, double *scale)
+{
+    for (size_t r = 0; r < n; r++)
+        tmp[r] = rows[r * stride + col];
+    double md = median_of(tmp, n);
+    for (size_t r = 0; r < n; r++)
+        tmp[r] = fabs(rows[r * stride + col] - md);
+    double s = 1.4826 * median_of(tmp, n);
+    if (!(s > 0.0)) {
+        /* Quantised or mostly constant features have MAD 0: fall back to the standard
+         * deviation. */
+        double mean = 0.0, ss = 0.0;
+        for (size_t r = 0; r < n; r++)
+            mean += rows[r * stride + col];
+        mean /= (double)n;
+        for (size_t r = 0; r < n; r++)
+            ss += (rows[r * stride + col] - mean) * (rows[r * stride + col] - mean);
+        s = sqrt(ss / (double)n);
+    }
+    /* Practical-significance floor: a feature's scale is at least rel_floor (default 5 %) of
+     * its healthy median. A well-controlled rig gives baselines so tight that a 10 % drift of
+     * rms would be "20 sigma"; field practice (ISO 20816 zones, +6 dB alarm levels) treats
+     * amplitude changes of less than about 25 % as operating-point noise, and with thresholds
+     * of 4-5 scale units this floor asks for about that much. */
+    *scale = fmax(s, fmax(rel_floor * fabs(md), 1e-12));
+    *med = md;
+}
+
+/* Drop training rows that lie more than TRIM_Z robust sigmas from the baseline median in the
+ * fault direction of any feature (a run-in transient, a knock during the recording), at most
+ * TRIM_MAX of them (the most extreme), keeping the order of the rest. Without this, the
+ * calibration quantile (about the largest out-of-fold score) would be set by the one transient
+ * in the training data. 6 sigmas: a Gaussian feature goes there about once in 5e8 frames.
+ * Returns the number of rows kept; tmp holds n doubles. */
+#define TRIM_Z 6.0
+#define TRIM_MAX 0.2
+static size_t trim_outliers(double *z, size_t n, size_t d, double *tmp)
+{
+    for (size_t r = 0; r < n; r++) {
+        double mx = 0.0;
+        for (size_t i = 0; i < d; i++)
+            mx = fmax(mx, fabs(z[r * d + i]));
+        tmp[r] = mx;
+    }
+    /* the cut: TRIM_Z, or higher if more than TRIM_MAX of the rows are beyond it */
+    size_t beyond = 0;
+    for (size_t r = 0; r < n; r++)
+        beyond += tmp[r] > TRIM_Z;
+    double cut = TRIM_Z;
+    if ((double)beyond > TRIM_MAX * (double)n) {
+        size_t keep = n - (size_t)(TRIM_MAX * (double)n);
+        double *s = tmp + n; /* second half of tmp is free: see the allocation */
+        memcpy(s, tmp, n * sizeof *s);
+        cut = vigil__quantile(s, n, (double)(keep - 1) / (double)(n - 1));
+    }
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++)
+        if (tmp[r] <= cut) {
+            if (w != r)
+                memmove(z + w * d, z + r * d, d * sizeof *z);
+            w++;
+        }
+    return w;
+}
+
+/* Fit one condition: baseline, cross-fitted threshold, final detector. */
+static int fit_condition(vigil_monitor *m, size_t c)
+{
+    vigil__cond *k = &m->cond[c];
+    const vigil__detector_ops *ops = vigil__detector_find(m->kind);
+    const size_t d = m->nsel;
+    size_t n = k->nrows;
+    size_t need = ops->min_rows > 10 ? ops->min_rows : 10;
+    if (n < need)
+        return vigil__fail(VIGIL_ENODATA, "condition %zu has %zu learnt rows; %s needs %zu", c,
+                           n, ops->name, need);
+    vigil__detector_params par = {m->alpha, m->seed};
+    k->med = malloc(d * sizeof *k->med);
+    k->scale = malloc(d * sizeof *k->scale);
+    double *z = malloc(n * d * sizeof *z);
+    double *train = malloc(n * d * sizeof *train);
+    double *scores = malloc(n * sizeof *scores);
+    double *tmp = malloc(2 * (n > d ? n : d) * sizeof *tmp);
+    vigil__detector *fold_det = NULL;
+    int rc = VIGIL_OK;
+    if (!k->med || !k->scale || !z || !train || !scores || !tmp) {
+        rc = vigil__status(VIGIL_ENOMEM);
+        goto done;
+    }
+    for (size_t i = 0; i < d; i++)
+        robust_stats(k->rows, n, d, i, tmp, m->rel_floor, &k->med[i], &k->scale[i]);
+    for (size_t r = 0; r < n; r++)
+        standardise(m, k, k->rows + r * d, z + r * d);
+    n = trim_outliers(z, n, d, tmp);
+
+    /* Out-of-fold scores: contiguous folds keep neighbouring (overlapping) frames on the same
+     * side, so a fold is scored by a detector that never saw anything like it. */
+    const size_t folds = n >= 25 ? 5 : 2;
+    if ((rc = ops->create(d, &par, &fold_det)) != VIGIL_OK)
+        goto done;
+    for (size_t f = 0; f < folds; f++) {
+        size_t a = f * n / folds, b = (f + 1) * n / folds, nt = 0;
+        for (size_t r = 0; r < n; r++)
+            if (r < a || r >= b)
+                memcpy(train + (nt++) * d, z + r * d, d * sizeof *z);
+        if ((rc = ops->fit(fold_det, train, nt)) != VIGIL_OK)
+            goto done;
+        ops->reset(fold_det);
+        for (size_t r = a; r < b; r++)
+            scores[r] = ops->score(fold_det, z + r * d, tmp);
+    }
+    if (m->thr_mode == VIGIL_THRESHOLD_CHI2)
+        k->thr = gsl_cdf_chisq_Pinv(m->quantile, (double)d);
+    else
+        k->thr = vigil__quantile(scores, n, m->quantile);
+    /* A perfectly quiet training set could give 0; a threshold must be > 0. */
+    if (!(k->thr > 1e-9) || !isfinite(k->thr))
+        k->thr = isfinite(k->thr) ? 1e-9 : 1e300;
+
+    if (!k->det && (rc = ops->create(d, &par, &k->det)) != VIGIL_OK)
+        goto done;
+    rc = ops->fit(k->det, z, n);
+    if (rc == VIGIL_OK && !(k->reref = malloc(m->relearn * d * sizeof *k->reref)))
+        rc = vigil__status(VIGIL_ENOMEM);
+done:
+    if (fold_det)
+        fold_det->ops->destroy(fold_det);
+    free(z);
+    free(train);
+    free(scores);
+    free(tmp);
+    return rc;
+}
+
+/* Everything the stream needs after fit or load: drift trackers and the alarm. */
+int vigil__monitor_prepare(vigil_monitor *m)
+{
+    m->drift = calloc(m->nsel, sizeof *m->drift);
+    if (!m->drift)
+        return vigil__status(VIGIL_ENOMEM);
+    for (size_t i = 0; i < m->nsel; i++) {
+        int rc = vigil_drift_create(m->horizon, 4096, &m->drift[i]);
+        if (rc)
+            return rc;
+        /* Reference: condition 0's baseline, in the feature's own units. */
+        vigil_drift_set_reference(m->drift[i], m->cond[0].med[i], m->cond[0].scale[i]);
+    }
+    int rc = vigil_alarm_set_persistence(m->alarm, m->k, m->n);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_hysteresis(m->alarm, m->k_warn, m->clear);
+    if (rc)
+        return rc;
+    m->fitted = 1;
+    return vigil_monitor_reset(m);
+}
+
+int vigil_monitor_fit(vigil_monitor *m)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    if (m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "the monitor is already fitted");
+    for (size_t c = 0; c < m->nconds; c++) {
+        int rc = fit_condition(m, c);
+        if (rc) {
+            /* Leave the monitor unfitted and its learnt rows intact: fit may be retried
+             * after learning more rows. */
+            for (size_t q = 0; q <= c; q++) {
+                vigil__cond *k = &m->cond[q];
+                free(k->med);
+                free(k->scale);
+                free(k->reref);
+                k->med = k->scale = k->reref = NULL;
+            }
+            return rc;
+        }
+    }
+    for (size_t c = 0; c < m->nconds; c++) {
+        free(m->cond[c].rows);
+        m->cond[c].rows = NULL;
+        m->cond[c].caprows = 0;
+    }
+    return vigil__monitor_prepare(m);
+}
+
+int vigil_monitor_reset(vigil_monitor *m)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    for (size_t c = 0; c < m->nconds; c++) {
+        if (m->cond[c].det)
+            m->cond[c].det->ops->reset(m->cond[c].det);
+        m->cond[c].nreref = 0;
+    }
+    for (size_t i = 0; m->drift && i < m->nsel; i++)
+        vigil_drift_reset(m->drift[i]);
+    vigil_alarm_reset(m->alarm);
+    m->last_score = m->last_thr = m->last_health = NAN;
+    m->top = -1;
+    m->scored = 0;
+    m->have_t = 0;
+    m->nint = 0;
+    m->auto_gap = 0.0;
+    m->gaps = 0;
+    m->reref_cond = -1;
+    m->t2 = m->spe = NAN;
+    return VIGIL_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Gap test on the interval before a row at time t (also learns the automatic rule). */
+static int gap_before(vigil_monitor *m, double t)
+{
+    if (!m->have_t)
+        return 0;
+    double dt = t - m->last_t;
+    if (m->gap > 0.0)
+        return dt > m->gap;
+    if (m->auto_gap > 0.0)
+        return dt > m->auto_gap;
+    if (dt > 0.0 && m->nint < VIGIL__AUTO_INTERVALS) {
+        m->intervals[m->nint++] = dt;
+        if (m->nint == VIGIL__AUTO_INTERVALS) {
+            double s[VIGIL__AUTO_INTERVALS];
+            memcpy(s, m->intervals, sizeof s);
+            qsort(s, VIGIL__AUTO_INTERVALS, sizeof s[0], cmp_double);
+            m->auto_gap = 10.0 * s[VIGIL__AUTO_INTERVALS / 2];
+        }
+    }
+    return 0;
+}
+
+/* Median of x[0], x[stride], ... (r values) without scratch: O(r^2), once per gap. */
+static double strided_median(const double *x, size_t r, size_t stride)
+{
+    double lo = NAN, hi = NAN;
+    for (size_t a = 0; a < r; a++) {
+        double v = x[a * stride];
+        size_t below = 0, equal = 0;
+        for (size_t b = 0; b < r; b++) {
+            below += x[b * stride] < v;
+            equal += x[b * stride] == v;
+        }
+        if (below <= (r - 1) / 2 && below + equal > (r - 1) / 2)
+            lo = v;
+        if (below <= r / 2 && below + equal > r / 2)
+            hi = v;
+    }
+    return 0.5 * (lo + hi);
+}
+
+int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
+                        size_t condition)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    if (!m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "fit the monitor before scoring");
+    int rc = check_row(m, row, n, condition);
+    if (rc)
+        return rc;
+    if (!isfinite(t))
+        return vigil__fail(VIGIL_ENONFINITE, "row time is not finite");
+    if (m->have_t && t < m->last_t)
+        return vigil__fail(VIGIL_EINVAL, "row time %.17g is before the previous %.17g", t,
+                           m->last_t);
+    vigil__cond *k = &m->cond[condition];
+    const size_t d = m->nsel;
+    if (gap_before(m, t)) {
+        m->gaps++;
+        vigil_alarm_clear_window(m->alarm);
+        for (size_t c = 0; c < m->nconds; c++)
+            m->cond[c].det->ops->reset(m->cond[c].det);
+        if (m->gap_policy == VIGIL_GAP_REREF) {
+            m->reref_cond = (int)condition;
+            k->nreref = 0;
+        }
+    }
+    m->have_t = 1;
+    m->last_t = t;
+
+    /* selected raw values go to z first (scratch), then are standardised in place */
+    for (size_t i = 0; i < d; i++)
+        m->contrib[i] = row[m->sel[i]];
+    for (size_t i = 0; i < d; i++)
+        vigil_drift_update(m->drift[i], t, m->contrib[i]);
+    int rereferencing = m->reref_cond == (int)condition;
+    if (rereferencing) {
+        memcpy(k->reref + k->nreref * d, m->contrib, d * sizeof *m->contrib);
+        if (++k->nreref == m->relearn) {
+            /* New operating point: re-estimate the medians and scales (same rules as fit);
+             * the detector (the shape of healthy variation) is kept. */
+            for (size_t i = 0; i < d; i++) {
+                double md = strided_median(k->reref + i, m->relearn, d);
+                for (size_t r = 0; r < m->relearn; r++)
+                    k->reref[r * d + i] = fabs(k->reref[r * d + i] - md);
+                double sc = 1.4826 * strided_median(k->reref + i, m->relearn, d);
+                k->med[i] = md;
+                k->scale[i] = fmax(sc, fmax(m->rel_floor * fabs(md), 1e-12));
+            }
+            m->reref_cond = -1;
+            k->nreref = 0;
+            /* smoothing and persistence restart from the new reference */
+            k->det->ops->reset(k->det);
+            vigil_alarm_clear_window(m->alarm);
+        }
+    }
+    standardise(m, k, m->contrib, m->z);
+    double s = k->det->ops->score(k->det, m->z, m->contrib);
+    if (m->kind == VIGIL_DETECTOR_PCA) {
+        m->t2 = k->det->stat[0];
+        m->spe = k->det->stat[1];
+    }
+    m->last_score = s;
+    m->last_thr = k->thr;
+    m->last_health = vigil_health(s, k->thr);
+    size_t top = 0;
+    for (size_t i = 1; i < d; i++)
+        if (m->contrib[i] > m->contrib[top])
+            top = i;
+    m->top = (int)top;
+    m->scored = 1;
+    if (rereferencing)
+        return vigil_alarm_state(m->alarm); /* held while the new reference is learnt */
+    return vigil_alarm_update(m->alarm, s, k->thr, t);
+}
+
+int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n, size_t condition)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    if (!m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "fit the monitor before updating it");
+    int rc = check_row(m, row, n, condition);
+    if (rc)
+        return rc;
+    vigil__cond *k = &m->cond[condition];
+    for (size_t i = 0; i < m->nsel; i++)
+        m->contrib[i] = row[m->sel[i]];
+    standardise(m, k, m->contrib, m->z);
+    return k->det->ops->update(k->det, m->z);
+}
+
+double vigil_monitor_last_score(const vigil_monitor *m) { return m ? m->last_score : NAN; }
+double vigil_monitor_last_threshold(const vigil_monitor *m) { return m ? m->last_thr : NAN; }
+double vigil_monitor_last_health(const vigil_monitor *m) { return m ? m->last_health : NAN; }
+int vigil_monitor_state(const vigil_monitor *m) { return m ? vigil_alarm_state(m->alarm) : 0; }
+size_t vigil_monitor_gaps(const vigil_monitor *m) { return m ? m->gaps : 0; }
+
+int vigil_monitor_top_feature(const vigil_monitor *m)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    return m->scored ? m->top : vigil__fail(VIGIL_ESTATE, "nothing scored yet");
+}
+
+int vigil_monitor_pca_stats(const vigil_monitor *m, double *t2, double *spe)
+{
+    if (!m || !t2 || !spe)
+        return vigil__status(VIGIL_EINVAL);
+    if (m->kind != VIGIL_DETECTOR_PCA || !m->scored)
+        return vigil__fail(VIGIL_ESTATE, "no PCA statistics: other detector or nothing scored");
+    *t2 = m->t2;
+    *spe = m->spe;
+    return VIGIL_OK;
+}
+
+double vigil_monitor_threshold(const vigil_monitor *m, size_t condition)
+{
+    return m && m->fitted && condition < m->nconds ? m->cond[condition].thr : NAN;
+}
+
+int vigil_monitor_explain(const vigil_monitor *m, size_t *idx, double *contrib, size_t cap,
+                          size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!m || !idx || !contrib || !written)
+        return vigil__status(VIGIL_EINVAL);
+    if (!m->scored)
+        return vigil__fail(VIGIL_ESTATE, "nothing scored yet");
+    size_t n = cap < m->nsel ? cap : m->nsel;
+    /* Partial selection sort: k is small and this is not the per-frame path. Ties keep the
+     * lower index first. */
+    for (size_t j = 0; j < n; j++) {
+        size_t best = m->nsel;
+        for (size_t i = 0; i < m->nsel; i++) {
+            int used = 0;
+            for (size_t q = 0; q < j && !used; q++)
+                used = idx[q] == i;
+            if (!used && (best == m->nsel || m->contrib[i] > m->contrib[best]))
+                best = i;
+        }
+        idx[j] = best;
+        contrib[j] = m->contrib[best];
+    }
+    *written = n;
+    return VIGIL_OK;
+}
+
+const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i)
+{
+    return m && m->drift && i < m->nsel ? m->drift[i] : NULL;
+}
+
+size_t vigil_monitor_event_count(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_event_count(m->alarm) : 0;
+}
+
+int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    return vigil_alarm_next_event(m->alarm, t, from, to);
+}

@@ -1,0 +1,69 @@
+/* Internal: the monitor's state, shared by monitor.c (behaviour) and monitor_io.c (save/load). */
+#ifndef VIGIL_LIB_MONITOR_IMPL_H
+#define VIGIL_LIB_MONITOR_IMPL_H
+
+#include "detector.h"
+#include "vigil/alarm.h"
+#include "vigil/drift.h"
+#include "vigil/monitor.h"
+
+#define VIGIL__AUTO_INTERVALS 15
+
+typedef struct vigil__cond {
+    double *med, *scale;    /* baseline per selected feature */
+    double thr;
+    vigil__detector *det;
+    double *rows;           /* learnt rows (selected values), freed at fit */
+    size_t nrows, caprows;
+    double *reref;          /* relearn rows after a gap (REREF) */
+    size_t nreref;
+} vigil__cond;
+
+struct vigil_monitor {
+    size_t ncols;
+    char **names;
+    size_t nsel;
+    size_t *sel;            /* selected column indices */
+    int *dir;               /* VIGIL_DIR_* per selected feature */
+    int kind;
+    size_t nconds;
+    vigil__cond cond[VIGIL_CONDITIONS_MAX];
+    uint64_t seed;
+    double quantile;
+    int thr_mode;
+    double alpha;
+    size_t k, n, k_warn;
+    double clear;
+    double gap;
+    int gap_policy;
+    size_t relearn;
+    double horizon;
+    double rel_floor;       /* scale >= rel_floor * |median| */
+    int fitted;
+    char *note;             /* NULL: none */
+
+    /* stream state */
+    vigil_alarm *alarm;
+    vigil_drift **drift;
+    double *z, *contrib;    /* scratch, nsel */
+    double last_score, last_thr, last_health, t2, spe;
+    int top, scored;
+    int have_t;
+    double last_t;
+    double intervals[VIGIL__AUTO_INTERVALS];
+    size_t nint;
+    double auto_gap;
+    size_t gaps;
+    int reref_cond;         /* condition re-learning its medians, -1 none */
+};
+
+/* Allocate a monitor with names copied and defaults, no selection. */
+int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monitor **out);
+/* Create drift trackers, configure the alarm, mark fitted and reset the stream. */
+int vigil__monitor_prepare(vigil_monitor *m);
+/* (Re)allocate the per-feature arrays (sel, dir, scratch) for nsel features. */
+int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
+/* The default fault direction of a feature name. */
+int vigil__default_direction(const char *name);
+
+#endif

@@ -1,0 +1,310 @@
+/* Feeding feature rows to the model commands: either raw samples framed by an extractor, or
+ * precomputed rows (--rows) such as a historian's table, optionally with a time column. */
+#include "cli_source.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_src_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Indices of the time and condition columns of a rows-mode file (-1: none). */
+static int special_columns(const char *path, vigil_reader *r, const cli_src *s, int *tcol,
+                           int *ccol)
+{
+    *tcol = *ccol = -1;
+    if (s->time_column && (*tcol = vigil_reader_find_column(r, s->time_column)) < 0)
+        return cli_error("%s", vigil_last_error());
+    if (s->cond_column && (*ccol = vigil_reader_find_column(r, s->cond_column)) < 0)
+        return cli_error("%s", vigil_last_error());
+    if (*tcol >= 0 && vigil_reader_set_time_column(r, (size_t)*tcol) != VIGIL_OK)
+        return cli_error("%s: %s", path, vigil_last_error());
+    (void)path;
+    return CLI_OK;
+}
+
+int cli_src_names(const cli_src *s, const char *first_file, vigil_extractor *ex, char ***names,
+                  size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    if (!s->rows) {
+        size_t c = vigil_extractor_feature_count(ex);
+        char **v = calloc(c, sizeof *v);
+        for (size_t i = 0; v && i < c; i++)
+            if (!(v[i] = dup_str(vigil_extractor_feature_name(ex, i)))) {
+                cli_src_free_names(v, c);
+                v = NULL;
+            }
+        if (!v)
+            return cli_error("out of memory");
+        *names = v;
+        *n = c;
+        return CLI_OK;
+    }
+    vigil_reader *r = NULL;
+    if (vigil_reader_open(first_file, &r) != VIGIL_OK)
+        return cli_error("%s", vigil_last_error());
+    int tcol, ccol;
+    if (special_columns(first_file, r, s, &tcol, &ccol) != CLI_OK) {
+        vigil_reader_close(r);
+        return CLI_FAIL;
+    }
+    size_t c = vigil_reader_column_count(r), k = 0;
+    char **v = calloc(c, sizeof *v);
+    for (size_t i = 0; v && i < c; i++) {
+        if ((int)i == tcol || (int)i == ccol)
+            continue;
+        if (!(v[k++] = dup_str(vigil_reader_column_name(r, i)))) {
+            cli_src_free_names(v, c);
+            v = NULL;
+        }
+    }
+    vigil_reader_close(r);
+    if (!v)
+        return cli_error("out of memory");
+    if (k == 0) {
+        free(v);
+        return cli_error("%s: no feature columns", first_file);
+    }
+    *names = v;
+    *n = k;
+    return CLI_OK;
+}
+
+static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_t ncols,
+                     cli_feat_fn fn, void *ctx)
+{
+    vigil_reader *r = NULL;
+    if (vigil_reader_open(path, &r) != VIGIL_OK)
+        return cli_error("%s", vigil_last_error());
+    int tcol, ccol, status = CLI_OK;
+    if (special_columns(path, r, s, &tcol, &ccol) != CLI_OK) {
+        vigil_reader_close(r);
+        return CLI_FAIL;
+    }
+    const size_t fc = vigil_reader_column_count(r);
+    const size_t expect = ncols + (tcol >= 0) + (ccol >= 0);
+    if (fc != expect) {
+        vigil_reader_close(r);
+        return cli_error("%s: %zu columns, the model's rows need %zu", path, fc, expect);
+    }
+    double *in = malloc(1024 * fc * sizeof *in), *row = malloc(ncols * sizeof *row);
+    if (!in || !row) {
+        status = cli_error("out of memory");
+        goto done;
+    }
+    size_t index = 0;
+    for (;;) {
+        size_t got = 0;
+        int rc = vigil_reader_read_rows(r, in, 1024, &got);
+        for (size_t q = 0; q < got && status == CLI_OK; q++, index++) {
+            const double *x = in + q * fc;
+            size_t k = 0, cond = 0;
+            for (size_t i = 0; i < fc; i++)
+                if ((int)i != tcol && (int)i != ccol)
+                    row[k++] = x[i];
+            if (ccol >= 0) {
+                double c = x[ccol];
+                if (!(c >= 0.0) || c != floor(c) || c >= VIGIL_CONDITIONS_MAX) {
+                    status = cli_error("%s: row %zu: condition %g is not 0..%d", path,
+                                       index + 1, c, VIGIL_CONDITIONS_MAX - 1);
+                    break;
+                }
+                cond = (size_t)c;
+            }
+            /* Without a time column rows are taken as one second apart. */
+            double t = tcol >= 0 ? x[tcol] : *t_offset + (double)index;
+            status = fn(ctx, row, ncols, t, cond, index);
+        }
+        if (status != CLI_OK)
+            break;
+        if (rc != VIGIL_OK) {
+            status = cli_error("%s", vigil_last_error());
+            break;
+        }
+        if (got == 0)
+            break;
+    }
+    if (tcol < 0)
+        *t_offset += (double)index;
+done:
+    free(in);
+    free(row);
+    vigil_reader_close(r);
+    return status;
+}
+
+/* Raw samples: frames' times are the file offset plus t_start, or with a time column the
+ * timestamp of the frame's first sample. A step between consecutive timestamps of more than
+ * twice the sample period is a gap: the partial frame is dropped and framing restarts at the
+ * sample after the gap (frame numbers continue). */
+static int feed_samples(const cli_src *s, vigil_extractor *ex, const char *path,
+                        double *t_offset, cli_feat_fn fn, void *ctx)
+{
+    vigil_reader *r = NULL;
+    if (vigil_reader_open(path, &r) != VIGIL_OK)
+        return cli_error("%s", vigil_last_error());
+    int col = vigil_reader_find_column(r, s->f.column ? s->f.column : "0"), tcol = -1;
+    if (col < 0) {
+        vigil_reader_close(r);
+        return cli_error("%s", vigil_last_error());
+    }
+    if (s->time_column) {
+        if ((tcol = vigil_reader_find_column(r, s->time_column)) < 0 ||
+            vigil_reader_set_time_column(r, (size_t)tcol) != VIGIL_OK) {
+            vigil_reader_close(r);
+            return cli_error("%s", vigil_last_error());
+        }
+    }
+    vigil_extractor_reset(ex);
+    const size_t fc = vigil_reader_column_count(r), ncols = vigil_extractor_feature_count(ex);
+    const double rate = vigil_extractor_rate(ex), hop = (double)vigil_extractor_hop(ex);
+    double *in = malloc(4096 * fc * sizeof *in), *row = malloc(ncols * sizeof *row);
+    int status = CLI_OK;
+    size_t index = 0, samples = 0;
+    double seg_t0 = *t_offset, prev_t = NAN;
+    size_t seg_frame0 = 0;
+    if (!in || !row) {
+        status = cli_error("out of memory");
+        goto done;
+    }
+    for (;;) {
+        size_t got = 0;
+        int rc = vigil_reader_read_rows(r, in, 4096, &got);
+        for (size_t q = 0; q < got && status == CLI_OK; q++) {
+            double v = in[q * fc + (size_t)col];
+            if (tcol >= 0) {
+                double t = in[q * fc + (size_t)tcol];
+                if (isnan(prev_t) || t - prev_t > 2.0 / rate) {
+                    vigil_extractor_reset(ex);
+                    seg_t0 = t;
+                    seg_frame0 = index;
+                }
+                prev_t = t;
+            }
+            if (vigil_extractor_push(ex, &v, 1, NULL) != VIGIL_OK) {
+                status = cli_error("%s: %s", path, vigil_last_error());
+                break;
+            }
+            samples++;
+            while (status == CLI_OK && vigil_extractor_pop(ex, row, ncols, NULL) == 1) {
+                double t = tcol >= 0 ? seg_t0 + (double)(index - seg_frame0) * hop / rate
+                                     : *t_offset + row[1];
+                row[0] = (double)index;
+                status = fn(ctx, row, ncols, t, 0, index);
+                index++;
+            }
+        }
+        if (status != CLI_OK)
+            break;
+        if (rc != VIGIL_OK) {
+            status = cli_error("%s", vigil_last_error());
+            break;
+        }
+        if (got == 0)
+            break;
+    }
+    if (tcol < 0)
+        *t_offset += (double)samples / rate;
+done:
+    free(in);
+    free(row);
+    vigil_reader_close(r);
+    return status;
+}
+
+int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double *t_offset,
+                 size_t ncols, cli_feat_fn fn, void *ctx)
+{
+    return s->rows ? feed_rows(s, path, t_offset, ncols, fn, ctx)
+                   : feed_samples(s, ex, path, t_offset, fn, ctx);
+}
+
+int cli_parse_kind(const char *cmd, const char *s, int *kind)
+{
+    static const struct { const char *name; int kind; } kinds[] = {
+        {"zscore", VIGIL_DETECTOR_ZSCORE}, {"mahalanobis", VIGIL_DETECTOR_MAHALANOBIS},
+        {"pca", VIGIL_DETECTOR_PCA}, {"hst", VIGIL_DETECTOR_HST},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(s, kinds[i].name) == 0) {
+            *kind = kinds[i].kind;
+            return 1;
+        }
+    cli_usage_error(cmd, "--model must be zscore, mahalanobis, pca or hst, got '%s'", s);
+    return 0;
+}
+
+const char *cli_state_name(int state)
+{
+    return state == VIGIL_STATE_ALARM ? "alarm" : state == VIGIL_STATE_WARN ? "warn" : "ok";
+}
+
+/* The note stored in a model: the source options, so that score frames the same way. */
+int cli_src_note(const cli_src *s, char *buf, size_t cap)
+{
+    int w = snprintf(buf, cap, "rows=%d\nrate=%.17g\nframe=%zu\nhop=%zu\nhop_given=%d\n"
+                     "column=%s\nbands=%s\ntime_column=%s\ncondition_column=%s\n",
+                     s->rows, s->f.rate, s->f.frame, s->f.hop, s->f.hop_given,
+                     s->f.column ? s->f.column : "", s->f.bands ? s->f.bands : "",
+                     s->time_column ? s->time_column : "", s->cond_column ? s->cond_column : "");
+    return w > 0 && (size_t)w < cap ? CLI_OK : CLI_FAIL;
+}
+
+static const char *note_value(const char *note, const char *key, char *buf, size_t cap)
+{
+    size_t kl = strlen(key);
+    for (const char *p = note; p && *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+            size_t vl = len - kl - 1;
+            if (vl >= cap)
+                vl = cap - 1;
+            memcpy(buf, p + kl + 1, vl);
+            buf[vl] = '\0';
+            return buf;
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    return NULL;
+}
+
+int cli_src_from_note(const char *note, cli_src *s, char store[5][512])
+{
+    char tmp[64];
+    memset(s, 0, sizeof *s);
+    const char *v;
+    if (!(v = note_value(note, "rows", tmp, sizeof tmp)))
+        return CLI_FAIL;
+    s->rows = atoi(v);
+    if ((v = note_value(note, "rate", tmp, sizeof tmp)))
+        s->f.rate = strtod(v, NULL);
+    if ((v = note_value(note, "frame", tmp, sizeof tmp)))
+        s->f.frame = (size_t)strtoull(v, NULL, 10);
+    if ((v = note_value(note, "hop", tmp, sizeof tmp)))
+        s->f.hop = (size_t)strtoull(v, NULL, 10);
+    if ((v = note_value(note, "hop_given", tmp, sizeof tmp)))
+        s->f.hop_given = atoi(v);
+    const char *keys[5] = {"column", "bands", "time_column", "condition_column", NULL};
+    const char **dst[4] = {&s->f.column, &s->f.bands, &s->time_column, &s->cond_column};
+    for (int i = 0; i < 4; i++)
+        if ((v = note_value(note, keys[i], store[i], 512)) && v[0])
+            *dst[i] = v;
+    return CLI_OK;
+}

@@ -1,0 +1,194 @@
+/* vigil monitor: one machine's history, learn the first K frames, then score online. */
+#include "cli_model.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index, double t,
+                     int state);
+
+static const char monitor_help[] =
+    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] --learn K\n"
+    "                     [--summary] FILE...\n"
+    "       vigil monitor --rows [--time-column C] --learn K [--summary] FILE...\n"
+    "\n"
+    "Treat the FILEs as one machine's history in the order given: learn the baseline from\n"
+    "the first K frames (or rows), then score the rest online, carrying the alarm state from\n"
+    "file to file. Prints, per scored frame, CSV\n"
+    "  [source,]frame,t_start,score,threshold,health,state,top_feature\n"
+    "or with --summary one row per file:\n"
+    "  source,frames,score_median,score_max,alarm_frames,state\n"
+    "(frames: frames scored in that file; state: at the end of that file).\n"
+    "\n" CLI_MODEL_HELP
+    "  --learn K         frames (rows) to learn from (required, >= 10)\n"
+    "  --summary         one summary row per file instead of one row per frame\n"
+    "  -o, --output MODEL  also save the monitor trained on the first K frames\n"
+    "  -h, --help        show this help\n";
+
+typedef struct mon_ctx {
+    const cli_model_opts *o;
+    vigil_monitor *m;
+    char **names;
+    size_t ncols, learn, seen;
+    double *buf;          /* learning rows */
+    size_t *cond;
+    int summary, many;
+    const char *source;
+    double *scores;       /* this file's scores (summary) */
+    size_t nscores, cap, alarms;
+    const char *output;
+} mon_ctx;
+
+static int fit_now(mon_ctx *c)
+{
+    size_t maxc = 0;
+    for (size_t r = 0; r < c->learn; r++)
+        if (c->cond[r] > maxc)
+            maxc = c->cond[r];
+    c->m = cli_make_monitor("monitor", c->o, c->names, c->ncols,
+                            c->o->conditions ? c->o->conditions : maxc + 1);
+    if (!c->m)
+        return CLI_FAIL;
+    for (size_t r = 0; r < c->learn; r++)
+        if (vigil_monitor_learn(c->m, c->buf + r * c->ncols, c->ncols, c->cond[r]) != VIGIL_OK)
+            return cli_error("learning row %zu: %s", r + 1, vigil_last_error());
+    if (vigil_monitor_fit(c->m) != VIGIL_OK)
+        return cli_error("fit: %s", vigil_last_error());
+    if (c->output && vigil_monitor_save_file(c->m, c->output) != VIGIL_OK)
+        return cli_error("%s", vigil_last_error());
+    return CLI_OK;
+}
+
+static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond, size_t index)
+{
+    mon_ctx *c = ctx;
+    if (c->seen < c->learn) {
+        memcpy(c->buf + c->seen * n, row, n * sizeof *row);
+        c->cond[c->seen++] = cond;
+        if (c->seen == c->learn)
+            return fit_now(c);
+        return CLI_OK;
+    }
+    c->seen++;
+    int st = vigil_monitor_score(c->m, row, n, t, cond);
+    if (st < 0)
+        return cli_error("%s: row %zu: %s", c->source, index + 1, vigil_last_error());
+    if (!c->summary)
+        return cli_print_scored(stdout, c->many ? c->source : NULL, c->m, index, t, st);
+    if (c->nscores == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 1024;
+        double *p = realloc(c->scores, cap * sizeof *p);
+        if (!p)
+            return cli_error("out of memory");
+        c->scores = p;
+        c->cap = cap;
+    }
+    c->scores[c->nscores++] = vigil_monitor_last_score(c->m);
+    c->alarms += st == VIGIL_STATE_ALARM;
+    return CLI_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void print_summary(mon_ctx *c)
+{
+    printf("%s,%zu,", c->source, c->nscores);
+    if (c->nscores) {
+        qsort(c->scores, c->nscores, sizeof *c->scores, cmp_double);
+        size_t h = c->nscores / 2;
+        double med = c->nscores % 2 ? c->scores[h] : 0.5 * (c->scores[h - 1] + c->scores[h]);
+        cli_print_double(stdout, med);
+        putchar(',');
+        cli_print_double(stdout, c->scores[c->nscores - 1]);
+        printf(",%zu,%s\n", c->alarms, cli_state_name(vigil_monitor_state(c->m)));
+    } else {
+        printf(",,0,%s\n", c->m ? cli_state_name(vigil_monitor_state(c->m)) : "learning");
+    }
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_MODEL_LONGOPTS, {"learn", required_argument, NULL, 'l'},
+        {"summary", no_argument, NULL, 'S'}, {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    cli_model_opts o;
+    cli_model_defaults(&o);
+    mon_ctx c = {0};
+    c.o = &o;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        if (ch == 'l') {
+            if (!cli_parse_size("monitor", "--learn", optarg, &c.learn))
+                return CLI_USAGE;
+            continue;
+        }
+        if (ch == 'S') {
+            c.summary = 1;
+            continue;
+        }
+        if (ch == 'o') {
+            c.output = optarg;
+            continue;
+        }
+        if (ch == 'h') {
+            fputs(monitor_help, stdout);
+            return CLI_OK;
+        }
+        int r = cli_model_opt("monitor", ch, optarg, &o);
+        if (r < 0)
+            return CLI_USAGE;
+        if (r == 0)
+            return cli_usage_error("monitor", "unknown option");
+    }
+    if (c.learn < 10)
+        return cli_usage_error("monitor", "--learn K (K >= 10) is required");
+    if (optind >= argc)
+        return cli_usage_error("monitor", "no input FILE");
+    if (!o.src.rows && o.src.f.rate == 0.0)
+        return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
+    vigil_extractor *ex = NULL;
+    if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f)))
+        return CLI_USAGE;
+    int status = cli_src_names(&o.src, argv[optind], ex, &c.names, &c.ncols);
+    c.many = argc - optind > 1;
+    if (status == CLI_OK) {
+        c.buf = malloc(c.learn * c.ncols * sizeof *c.buf);
+        c.cond = malloc(c.learn * sizeof *c.cond);
+        if (!c.buf || !c.cond)
+            status = cli_error("out of memory");
+    }
+    if (status == CLI_OK) {
+        if (c.summary)
+            printf("source,frames,score_median,score_max,alarm_frames,state\n");
+        else
+            printf("%sframe,t_start,score,threshold,health,state,top_feature\n",
+                   c.many ? "source," : "");
+    }
+    double t_off = 0.0;
+    for (int i = optind; i < argc && status == CLI_OK; i++) {
+        c.source = argv[i];
+        c.nscores = c.alarms = 0;
+        status = cli_src_feed(&o.src, ex, argv[i], &t_off, c.ncols, on_row, &c);
+        if (status == CLI_OK && c.summary)
+            print_summary(&c);
+    }
+    if (status == CLI_OK && c.seen < c.learn)
+        status = cli_error("only %zu frames in all files; --learn needs %zu", c.seen, c.learn);
+    free(c.buf);
+    free(c.cond);
+    free(c.scores);
+    cli_src_free_names(c.names, c.ncols);
+    vigil_monitor_destroy(c.m);
+    vigil_extractor_destroy(ex);
+    if (fflush(stdout) != 0 && status == CLI_OK)
+        status = cli_error("write error on standard output");
+    return status;
+}

@@ -1,0 +1,118 @@
+/* vigil train: learn a monitor from healthy recordings and save it. */
+#include "cli_model.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char train_help[] =
+    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [--model KIND]\n"
+    "                   -o MODEL FILE...\n"
+    "       vigil train --rows [--time-column C] [--condition-column C] -o MODEL FILE...\n"
+    "\n"
+    "Learn what healthy looks like from every frame (or row) of the FILEs, calibrate the\n"
+    "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed).\n"
+    "\n" CLI_MODEL_HELP
+    "  -o, --output MODEL  model file to write (required)\n"
+    "  -h, --help        show this help\n";
+
+typedef struct rows_buf {
+    double *v;
+    size_t *cond;
+    size_t n, cap, ncols, maxcond;
+} rows_buf;
+
+static int keep_row(void *ctx, const double *row, size_t n, double t, size_t cond, size_t index)
+{
+    rows_buf *b = ctx;
+    (void)t;
+    (void)index;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        double *v = realloc(b->v, cap * n * sizeof *v);
+        size_t *c = realloc(b->cond, cap * sizeof *c);
+        if (v)
+            b->v = v;
+        if (c)
+            b->cond = c;
+        if (!v || !c)
+            return cli_error("out of memory");
+        b->cap = cap;
+    }
+    memcpy(b->v + b->n * n, row, n * sizeof *row);
+    b->cond[b->n++] = cond;
+    if (cond > b->maxcond)
+        b->maxcond = cond;
+    return CLI_OK;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_MODEL_LONGOPTS, {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    cli_model_opts o;
+    cli_model_defaults(&o);
+    const char *output = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        if (c == 'o') {
+            output = optarg;
+            continue;
+        }
+        if (c == 'h') {
+            fputs(train_help, stdout);
+            return CLI_OK;
+        }
+        int r = cli_model_opt("train", c, optarg, &o);
+        if (r < 0)
+            return CLI_USAGE;
+        if (r == 0)
+            return cli_usage_error("train", "unknown option");
+    }
+    if (!output)
+        return cli_usage_error("train", "-o MODEL is required");
+    if (optind >= argc)
+        return cli_usage_error("train", "no input FILE");
+    if (!o.src.rows && o.src.f.rate == 0.0)
+        return cli_usage_error("train", "--rate is required (or --rows for feature rows)");
+    vigil_extractor *ex = NULL;
+    if (!o.src.rows && !(ex = cli_make_extractor("train", &o.src.f)))
+        return CLI_USAGE;
+    char **names = NULL;
+    size_t ncols = 0;
+    int status = cli_src_names(&o.src, argv[optind], ex, &names, &ncols);
+    rows_buf b = {0};
+    b.ncols = ncols;
+    double t_off = 0.0;
+    for (int i = optind; i < argc && status == CLI_OK; i++)
+        status = cli_src_feed(&o.src, ex, argv[i], &t_off, ncols, keep_row, &b);
+    vigil_monitor *m = NULL;
+    if (status == CLI_OK) {
+        size_t conds = o.conditions ? o.conditions : b.maxcond + 1;
+        m = cli_make_monitor("train", &o, names, ncols, conds);
+        status = m ? CLI_OK : CLI_USAGE;
+    }
+    for (size_t r = 0; status == CLI_OK && r < b.n; r++)
+        if (vigil_monitor_learn(m, b.v + r * ncols, ncols, b.cond[r]) != VIGIL_OK)
+            status = cli_error("row %zu: %s", r + 1, vigil_last_error());
+    if (status == CLI_OK && vigil_monitor_fit(m) != VIGIL_OK)
+        status = cli_error("fit: %s", vigil_last_error());
+    if (status == CLI_OK && vigil_monitor_save_file(m, output) != VIGIL_OK)
+        status = cli_error("%s", vigil_last_error());
+    if (status == CLI_OK) {
+        fprintf(stderr, "vigil train: %zu rows, %zu features, threshold", b.n,
+                vigil_monitor_feature_count(m));
+        for (size_t q = 0; q < vigil_monitor_conditions(m); q++)
+            fprintf(stderr, " %.6g", vigil_monitor_threshold(m, q));
+        fprintf(stderr, " -> %s\n", output);
+    }
+    free(b.v);
+    free(b.cond);
+    cli_src_free_names(names, ncols);
+    vigil_monitor_destroy(m);
+    vigil_extractor_destroy(ex);
+    return status;
+}
