@@ -30,6 +30,7 @@ from .bearing import DEFECTS, Bearing, bearing_frequencies, parse_bearing
 from .diagnose import FAULTS, Diagnosis, diagnose
 from .errors import Status, VigilError
 from .features import FeatureExtractor, features
+from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
 from .reader import Reader, read_csv
 from .rul import remaining_life
@@ -42,8 +43,9 @@ __version__ = _lib.version
 library_path = _lib.path
 
 __all__ = [
-    "Bearing", "DEFECTS", "Diagnosis", "FAULTS", "FeatureExtractor", "HAVE_NUMPY",
-    "MachineClass", "Reader", "Status", "Units", "VigilError", "bearing_frequencies", "diagnose",
-    "features", "last_error", "library_path", "parse_bands", "parse_bearing", "parse_number",
-    "parse_time", "read_csv", "remaining_life", "severity_limits", "severity_zone", "strerror",
+    "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "FAULTS", "FeatureExtractor",
+    "HAVE_NUMPY", "MachineClass", "Monitor", "Reader", "STATES", "Status", "Units",
+    "VigilError", "bearing_frequencies", "diagnose", "features", "last_error", "library_path",
+    "monitor_rows", "parse_bands", "parse_bearing", "parse_number", "parse_time", "read_csv",
+    "remaining_life", "severity_limits", "severity_zone", "strerror",
 ]

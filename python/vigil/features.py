@@ -108,8 +108,10 @@ class FeatureExtractor:
         try:
             if hop is not None:
                 lib.vigil_extractor_set_hop(ptr, _buffers.size_arg(hop, "hop"))
-            for lo, hi in _band_list(bands):
+            self._bands = _band_list(bands)
+            for lo, hi in self._bands:
                 lib.vigil_extractor_add_band(ptr, lo, hi)
+            self._groups = False  # diagnostic groups added (the command's options cannot say so)
             if queue is not None:
                 lib.vigil_extractor_set_queue(ptr, _buffers.size_arg(queue, "queue"))
             self._columns_changed()
@@ -174,6 +176,7 @@ class FeatureExtractor:
         pair = envelope_band(band)
         lo, hi = (0.0, self.rate) if pair is None else pair
         lib.vigil_extractor_enable_envelope(self._handle(), lo, hi)
+        self._groups = True
         self._columns_changed()
 
     def enable_orders(self):
@@ -184,6 +187,7 @@ class FeatureExtractor:
             VigilError: ``Status.ESTATE`` (samples pushed).
         """
         lib.vigil_extractor_enable_orders(self._handle())
+        self._groups = True
         self._columns_changed()
 
     def enable_severity(self, units="g", machine_class="2r"):
@@ -201,6 +205,7 @@ class FeatureExtractor:
         """
         lib.vigil_extractor_enable_severity(self._handle(), units_arg(units),
                                             machine_class_arg(machine_class))
+        self._groups = True
         self._columns_changed()
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -236,6 +241,11 @@ class FeatureExtractor:
     def names(self):
         """Column names of a row, in order (``frame``, ``t_start``, ``mean``, ...)."""
         return self._names
+
+    @property
+    def bands(self):
+        """The (lo, hi) bands in Hz, in column order."""
+        return list(self._bands)
 
     @property
     def rate(self):
