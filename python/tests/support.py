@@ -96,3 +96,18 @@ def diag_vectors():
     for name, value in re.findall(r"#define (DV_\w+) (\S+)", text):
         out[name] = float(value)
     return out
+
+
+def cli_run(*args):
+    """Run `vigil ARGS...` and return its standard output as rows of strings (header first)."""
+    out = subprocess.run([EXE] + [str(a) for a in args], check=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True).stdout
+    return list(csv.reader(io.StringIO(out)))
+
+
+def scored_as_printed(res, first_frame=0):
+    """Rows of Monitor.score() results as `vigil score`/`vigil monitor` print them
+    (frame,t_start,score,threshold,health,state,top_feature; frame counted from first_frame)."""
+    return [[str(first_frame + i), printed(res["t"][i]), printed(res["score"][i]),
+             printed(res["threshold"][i]), printed(res["health"][i]), res["state"][i],
+             res["top_feature"][i]] for i in range(len(res["state"]))]

@@ -66,6 +66,17 @@ def diagnosis_dropped():  # freed by the garbage collector
     d.push(SIGNAL[:100])
 
 
+ROWS = [[(i * 37 % 11) * 0.01 + 1.0, (i * 53 % 7) * 0.1 + 3.0] for i in range(40)]
+
+
+def monitor_cycle():
+    with vigil.Monitor(["rms", "kurtosis"]) as m:
+        m.learn(ROWS)
+        m.fit()
+        m.score(ROWS)
+        vigil.Monitor.from_bytes(m.to_bytes()).close()
+
+
 def error_cycle():
     for call in (lambda: vigil.FeatureExtractor(12000, 64, hop=65),
                  lambda: vigil.read_csv("/nonexistent.csv"),
@@ -73,7 +84,9 @@ def error_cycle():
                  lambda: vigil.parse_bands("9-1"),
                  lambda: vigil.Diagnosis(12000, "n=9,d=0.3126,D=1.537", shaft_hz=9000),
                  lambda: vigil.diagnose([1.0] * 100, 12000, 30, "n=9,d=0.3126,D=1.537"),
-                 lambda: vigil.remaining_life(range(10), [1.0] * 10, 5)):
+                 lambda: vigil.remaining_life(range(10), [1.0] * 10, 5),
+                 lambda: vigil.Monitor(["a", "a"]),
+                 lambda: vigil.Monitor.from_bytes(b"VIGILMDL" + bytes(60))):
         try:
             call()
         except vigil.VigilError:
@@ -110,6 +123,9 @@ class TestNoLeaks(unittest.TestCase):
 
     def test_diagnosis_collected(self):
         self.check(diagnosis_dropped)
+
+    def test_monitor(self):
+        self.check(monitor_cycle)
 
     def test_error_paths(self):
         self.check(error_cycle)

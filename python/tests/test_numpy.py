@@ -134,5 +134,37 @@ class TestNumpyDiagnostics(unittest.TestCase):
         self.assertEqual(r32, r)  # integers are exact in float32
 
 
+class TestNumpyMonitor(unittest.TestCase):
+    def test_arrays_in_and_out(self):
+        h = vigil.read_csv(os.path.join(support.DEMO, "healthy.csv.gz"))["de"]
+        cols = vigil.features(h, 12000, 1024, 512)
+        names = list(cols)
+        matrix = np.column_stack([cols[n] for n in names])
+        with vigil.Monitor(names) as a, vigil.Monitor(names) as b:
+            a.learn(cols)
+            b.learn(matrix)
+            b.learn(matrix[:0])  # no rows: nothing happens
+            a.fit()
+            b.fit()
+            self.assertEqual(a.to_bytes(), b.to_bytes())
+            x = vigil.features(self.x, 12000, 1024, 512)
+            ra = a.score(x)
+            rb = b.score(np.column_stack([x[n] for n in names])[:, :], times=x["t_start"])
+            for k in ("t", "score", "threshold", "health"):
+                self.assertIsInstance(ra[k], np.ndarray)
+                np.testing.assert_array_equal(ra[k], rb[k])
+            self.assertEqual(ra["state"], rb["state"])
+            with self.assertRaises(ValueError):
+                b.score(np.zeros((3, len(names) + 1)))
+            fortran = np.asfortranarray(np.column_stack([x[n] for n in names]))
+            b.reset()
+            np.testing.assert_array_equal(b.score(fortran, times=x["t_start"])["score"],
+                                          ra["score"])
+
+    @classmethod
+    def setUpClass(cls):
+        cls.x = vigil.read_csv(PATH)["de"]
+
+
 if __name__ == "__main__":
     unittest.main()
