@@ -77,6 +77,15 @@ def monitor_cycle():
         vigil.Monitor.from_bytes(m.to_bytes()).close()
 
 
+def alarm_drift_cycle():
+    with vigil.Alarm() as a, vigil.Drift(60.0, 64) as d:
+        for i in range(20):
+            a.update(i % 3, 1.0, i)
+            d.update(i, i % 5)
+        a.events()
+    vigil.Drift(10.0)  # freed by the garbage collector
+
+
 def error_cycle():
     for call in (lambda: vigil.FeatureExtractor(12000, 64, hop=65),
                  lambda: vigil.read_csv("/nonexistent.csv"),
@@ -126,6 +135,9 @@ class TestNoLeaks(unittest.TestCase):
 
     def test_monitor(self):
         self.check(monitor_cycle)
+
+    def test_alarm_drift(self):
+        self.check(alarm_drift_cycle)
 
     def test_error_paths(self):
         self.check(error_cycle)

@@ -345,5 +345,70 @@ class TestMonitorErrors(unittest.TestCase):
             vigil.monitor_rows([[1.0, 2.0]] * 20, learn=10)  # no names
 
 
+class TestAlarm(unittest.TestCase):
+    """The state machine on hand-worked sequences (alarm.h rules; threshold 1)."""
+
+    def test_persistence_and_hysteresis(self):
+        with vigil.Alarm() as a:  # 3 of 5 -> alarm, 2 of 5 -> warn, clear below 0.8 for all 5
+            seq = [2, 0, 0, 0, 0, 2, 2, 0, 2, 0.9, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+            got = [a.update(s, 1.0, t) for t, s in enumerate(seq)]
+            want = ["ok", "ok", "ok", "ok", "ok", "ok", "warn", "warn", "alarm", "alarm",
+                    "alarm", "alarm", "alarm", "alarm", "ok", "ok"]
+            self.assertEqual(got, want)
+            self.assertEqual(a.events(), [{"t": 6.0, "from": "ok", "to": "warn"},
+                                          {"t": 8.0, "from": "warn", "to": "alarm"},
+                                          {"t": 14.0, "from": "alarm", "to": "ok"}])
+            self.assertEqual(a.events_dropped, 0)
+            with self.assertRaises(vigil.VigilError):
+                a.update(float("nan"), 1.0)
+            with self.assertRaises(vigil.VigilError):
+                a.update(1.0, 0.0)
+            self.assertEqual(a.state, "ok")
+        with vigil.Alarm(persistence=(1, 1), hysteresis=(1, 1.0)) as a:
+            self.assertEqual([a.update(s, 1.0) for s in (0.5, 1.5, 0.99)],
+                             ["ok", "alarm", "ok"])
+            a.reset()
+            self.assertEqual(a.events(), [])
+        with self.assertRaises(vigil.VigilError):
+            vigil.Alarm(persistence=(6, 5))
+
+    def test_health_closed_form(self):
+        for s, t in ((0.0, 1.0), (0.5, 1.0), (1.0, 1.0), (2.0, 1.0), (3.0, 7.5)):
+            self.assertAlmostEqual(vigil.health(s, t), 1 / (1 + (s / t) ** 4), delta=1e-15)
+        self.assertEqual(vigil.health(float("nan"), 1.0), 0.0)
+        self.assertEqual(vigil.health(1.0, 0.0), 0.0)
+
+
+class TestDrift(unittest.TestCase):
+    def test_slope_of_an_exact_line(self):
+        # v = 5 + 2 per hour, a point every 60 s with some 300 s steps: slope 2 per hour
+        with vigil.Drift(3600.0, 100) as d:
+            t, ts = 1.7e9, []
+            for i in range(50):
+                t += 300.0 if i % 7 == 0 else 60.0
+                ts.append(t)
+            d.update_many(ts, [5.0 + 2.0 * (u - 1.7e9) / 3600.0 for u in ts])
+            self.assertAlmostEqual(d.slope, 2.0, delta=1e-9)
+            self.assertEqual(d.points, sum(u >= t - 3600.0 for u in ts))
+
+    def test_ewma_and_cusum_by_hand(self):
+        with vigil.Drift(100.0, 16, tau=10.0, gap=math.inf) as d:
+            d.update(0.0, 0.0)
+            d.update(10.0, 1.0)
+            self.assertAlmostEqual(d.level, 1 - math.exp(-1), delta=1e-15)
+        # reference 10 +- 2; a step to 13 (1.5 sigma): the upper sum grows by 1.5 - 0.5 per
+        # sample and passes h = 5 at the 6th sample of the step
+        with vigil.Drift(1e6, 16, reference=(10.0, 2.0), page_hinkley=(0.5, 1e9)) as d:
+            flags = d.update_many(range(40), [10.0] * 20 + [13.0] * 20)
+            first = [i for i, f in enumerate(flags) if f & vigil.DriftFlag.CUSUM_UP][0]
+            self.assertEqual(first, 25)
+            self.assertEqual(d.cusum[1], 0.0)
+            self.assertGreaterEqual(d.changes, 1)
+            with self.assertRaises(vigil.VigilError):
+                d.update(5.0, 1.0)  # time going backwards
+        with self.assertRaises(vigil.VigilError):
+            vigil.Drift(0.0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -26,8 +26,10 @@ Failures of C calls raise :class:`VigilError` with the library's message and sta
 from . import _lib
 from ._buffers import HAVE_NUMPY
 from ._lib import last_error, strerror
+from .alarm import Alarm, health
 from .bearing import DEFECTS, Bearing, bearing_frequencies, parse_bearing
 from .diagnose import FAULTS, Diagnosis, diagnose
+from .drift import Drift, DriftFlag
 from .errors import Status, VigilError
 from .features import FeatureExtractor, features
 from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
@@ -43,9 +45,10 @@ __version__ = _lib.version
 library_path = _lib.path
 
 __all__ = [
-    "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "FAULTS", "FeatureExtractor",
-    "HAVE_NUMPY", "MachineClass", "Monitor", "Reader", "STATES", "Status", "Units",
-    "VigilError", "bearing_frequencies", "diagnose", "features", "last_error", "library_path",
-    "monitor_rows", "parse_bands", "parse_bearing", "parse_number", "parse_time", "read_csv",
-    "remaining_life", "severity_limits", "severity_zone", "strerror",
+    "Alarm", "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "Drift", "DriftFlag",
+    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Reader", "STATES",
+    "Status", "Units", "VigilError", "bearing_frequencies", "diagnose", "features", "health",
+    "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
+    "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",
+    "severity_zone", "strerror",
 ]
