@@ -14,7 +14,9 @@ import vigil
 from vigil import _lib
 
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
-COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h"]
+COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
+           "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h", "drift.h", "alarm.h",
+           "monitor.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
@@ -25,6 +27,16 @@ C_TYPES = {
     "vigil_extractor **": ctypes.POINTER(_lib.ExtractorP),
     "vigil_reader *": _lib.ReaderP, "const vigil_reader *": _lib.ReaderP,
     "vigil_reader **": ctypes.POINTER(_lib.ReaderP),
+    "vigil_diagnosis *": _lib.DiagnosisP, "const vigil_diagnosis *": _lib.DiagnosisP,
+    "vigil_diagnosis **": ctypes.POINTER(_lib.DiagnosisP),
+    "vigil_drift *": _lib.DriftP, "const vigil_drift *": _lib.DriftP,
+    "vigil_drift **": ctypes.POINTER(_lib.DriftP),
+    "vigil_alarm *": _lib.AlarmP, "const vigil_alarm *": _lib.AlarmP,
+    "vigil_alarm **": ctypes.POINTER(_lib.AlarmP),
+    "vigil_monitor *": _lib.MonitorP, "const vigil_monitor *": _lib.MonitorP,
+    "vigil_monitor **": ctypes.POINTER(_lib.MonitorP),
+    "const char * const *": ctypes.POINTER(ctypes.c_char_p), "uint64_t": ctypes.c_uint64,
+    "int *": _lib.IntP, "void *": ctypes.c_void_p, "const void *": ctypes.c_void_p,
 }
 
 

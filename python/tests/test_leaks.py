@@ -54,11 +54,48 @@ def reader_cycle():
         r.read_rows(16)
 
 
+def diagnosis_cycle():
+    with vigil.Diagnosis(12000, "n=9,d=0.3126,D=1.537", frame=1024, shaft_hz=29.95) as d:
+        d.push(SIGNAL)
+        d.decide()
+        d.result()
+
+
+def diagnosis_dropped():  # freed by the garbage collector
+    d = vigil.Diagnosis(12000, (9, 0.3126, 1.537), frame=1024)
+    d.push(SIGNAL[:100])
+
+
+ROWS = [[(i * 37 % 11) * 0.01 + 1.0, (i * 53 % 7) * 0.1 + 3.0] for i in range(40)]
+
+
+def monitor_cycle():
+    with vigil.Monitor(["rms", "kurtosis"]) as m:
+        m.learn(ROWS)
+        m.fit()
+        m.score(ROWS)
+        vigil.Monitor.from_bytes(m.to_bytes()).close()
+
+
+def alarm_drift_cycle():
+    with vigil.Alarm() as a, vigil.Drift(60.0, 64) as d:
+        for i in range(20):
+            a.update(i % 3, 1.0, i)
+            d.update(i, i % 5)
+        a.events()
+    vigil.Drift(10.0)  # freed by the garbage collector
+
+
 def error_cycle():
     for call in (lambda: vigil.FeatureExtractor(12000, 64, hop=65),
                  lambda: vigil.read_csv("/nonexistent.csv"),
                  lambda: vigil.features([1.0, float("nan")], 100, frame=16),
-                 lambda: vigil.parse_bands("9-1")):
+                 lambda: vigil.parse_bands("9-1"),
+                 lambda: vigil.Diagnosis(12000, "n=9,d=0.3126,D=1.537", shaft_hz=9000),
+                 lambda: vigil.diagnose([1.0] * 100, 12000, 30, "n=9,d=0.3126,D=1.537"),
+                 lambda: vigil.remaining_life(range(10), [1.0] * 10, 5),
+                 lambda: vigil.Monitor(["a", "a"]),
+                 lambda: vigil.Monitor.from_bytes(b"VIGILMDL" + bytes(60))):
         try:
             call()
         except vigil.VigilError:
@@ -89,6 +126,18 @@ class TestNoLeaks(unittest.TestCase):
 
     def test_reader(self):
         self.check(reader_cycle)
+
+    def test_diagnosis(self):
+        self.check(diagnosis_cycle)
+
+    def test_diagnosis_collected(self):
+        self.check(diagnosis_dropped)
+
+    def test_monitor(self):
+        self.check(monitor_cycle)
+
+    def test_alarm_drift(self):
+        self.check(alarm_drift_cycle)
 
     def test_error_paths(self):
         self.check(error_cycle)

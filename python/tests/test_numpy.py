@@ -94,5 +94,77 @@ class TestNumpy(unittest.TestCase):
                                   rows)
 
 
+class TestNumpyDiagnostics(unittest.TestCase):
+    GEOMETRY = "n=9,d=0.3126,D=1.537,angle=0"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.x = vigil.read_csv(PATH)["de"]
+
+    def test_diagnose_layouts_and_dtypes(self):
+        want = vigil.diagnose(self.x, 12000, 29.95, self.GEOMETRY, frame=4096)
+        self.assertEqual(want["fault"], "outer_race")
+        x32 = self.x.astype(np.float32)
+        widened = vigil.diagnose(x32.astype(np.float64), 12000, 29.95, self.GEOMETRY, frame=4096)
+        self.assertEqual(vigil.diagnose(x32, 12000, 29.95, self.GEOMETRY, frame=4096), widened)
+        doubled = np.repeat(self.x, 2)
+        self.assertEqual(vigil.diagnose(doubled[::2], 12000, 29.95, self.GEOMETRY, frame=4096),
+                         want)
+        with self.assertRaises(ValueError):
+            vigil.diagnose(np.zeros((2, 5000)), 12000, 29.95, self.GEOMETRY)
+        bad = self.x.copy()
+        bad[-1] = np.inf
+        with self.assertRaises(vigil.VigilError) as cm:
+            vigil.diagnose(bad, 12000, 29.95, self.GEOMETRY)
+        self.assertIs(cm.exception.status, vigil.Status.ENONFINITE)
+
+    def test_extractor_groups_are_arrays(self):
+        cols = vigil.features(self.x, 12000, 4096, bearing=self.GEOMETRY, shaft_hz=29.95,
+                              envelope=True, orders=True, severity=True)
+        self.assertIsInstance(cols["env_bpfo_prom"], np.ndarray)
+        self.assertTrue(np.all(cols["env_bpfo_prom"] > 3))  # the outer-race line in every frame
+        np.testing.assert_array_equal(cols["shaft_hz"], 29.95)
+
+    def test_remaining_life_arrays(self):
+        t = np.arange(21.0)
+        r = vigil.remaining_life(t, 1.0 + 0.5 * np.exp(0.3 * t), 1.0 + 0.5 * np.exp(0.3 * 25))
+        self.assertAlmostEqual(r["rul"], 5.0, delta=1e-6)
+        r32 = vigil.remaining_life(t.astype(np.float32), 1.0 + 0.5 * np.exp(0.3 * t),
+                                   1.0 + 0.5 * np.exp(0.3 * 25))
+        self.assertEqual(r32, r)  # integers are exact in float32
+
+
+class TestNumpyMonitor(unittest.TestCase):
+    def test_arrays_in_and_out(self):
+        h = vigil.read_csv(os.path.join(support.DEMO, "healthy.csv.gz"))["de"]
+        cols = vigil.features(h, 12000, 1024, 512)
+        names = list(cols)
+        matrix = np.column_stack([cols[n] for n in names])
+        with vigil.Monitor(names) as a, vigil.Monitor(names) as b:
+            a.learn(cols)
+            b.learn(matrix)
+            b.learn(matrix[:0])  # no rows: nothing happens
+            a.fit()
+            b.fit()
+            self.assertEqual(a.to_bytes(), b.to_bytes())
+            x = vigil.features(self.x, 12000, 1024, 512)
+            ra = a.score(x)
+            rb = b.score(np.column_stack([x[n] for n in names])[:, :], times=x["t_start"])
+            for k in ("t", "score", "threshold", "health"):
+                self.assertIsInstance(ra[k], np.ndarray)
+                np.testing.assert_array_equal(ra[k], rb[k])
+            self.assertEqual(ra["state"], rb["state"])
+            with self.assertRaises(ValueError):
+                b.score(np.zeros((3, len(names) + 1)))
+            fortran = np.asfortranarray(np.column_stack([x[n] for n in names]))
+            b.reset()
+            np.testing.assert_array_equal(b.score(fortran, times=x["t_start"])["score"],
+                                          ra["score"])
+
+    @classmethod
+    def setUpClass(cls):
+        cls.x = vigil.read_csv(PATH)["de"]
+
+
 if __name__ == "__main__":
     unittest.main()

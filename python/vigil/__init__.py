@@ -10,6 +10,12 @@ Quick start::
     cols = vigil.features(rec["de"], rate=12000, frame=4096, bands="0-500,2000-4000")
     print(cols["kurtosis"])
 
+Diagnostics::
+
+    d = vigil.diagnose(rec["de"], rate=12000, shaft_hz=1797 / 60,
+                       bearing="n=9,d=0.3126,D=1.537,angle=0")
+    print(d["fault"], d["reason"])
+
 Results are numpy arrays when numpy is installed, lists otherwise (``vigil.HAVE_NUMPY``).
 
 The shared library is found through ``$VIGIL_LIB``, then this checkout's ``build*/lib``, then the
@@ -20,10 +26,17 @@ Failures of C calls raise :class:`VigilError` with the library's message and sta
 from . import _lib
 from ._buffers import HAVE_NUMPY
 from ._lib import last_error, strerror
+from .alarm import Alarm, health
+from .bearing import DEFECTS, Bearing, bearing_frequencies, parse_bearing
+from .diagnose import FAULTS, Diagnosis, diagnose
+from .drift import Drift, DriftFlag
 from .errors import Status, VigilError
 from .features import FeatureExtractor, features
+from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
 from .reader import Reader, read_csv
+from .rul import remaining_life
+from .severity import MachineClass, Units, severity_limits, severity_zone
 
 #: Version of the loaded libvigil ("MAJOR.MINOR.PATCH"); binding and library ship together.
 __version__ = _lib.version
@@ -32,7 +45,10 @@ __version__ = _lib.version
 library_path = _lib.path
 
 __all__ = [
-    "FeatureExtractor", "HAVE_NUMPY", "Reader", "Status", "VigilError", "features",
-    "last_error", "library_path", "parse_bands", "parse_number", "parse_time", "read_csv",
-    "strerror",
+    "Alarm", "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "Drift", "DriftFlag",
+    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Reader", "STATES",
+    "Status", "Units", "VigilError", "bearing_frequencies", "diagnose", "features", "health",
+    "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
+    "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",
+    "severity_zone", "strerror",
 ]

@@ -93,6 +93,19 @@ def samples(x):
     return Samples(False, _address(arr), len(arr), arr)
 
 
+def doubles(x):
+    """Like :func:`samples` but always float64 (for C functions without a float32 variant):
+    float32 input is widened into a new buffer, float64 input is still used without a copy."""
+    s = samples(x)
+    if not s.f32:
+        return s
+    if numpy is not None and isinstance(s.keep, numpy.ndarray):
+        y = s.keep.astype(numpy.float64)
+        return Samples(False, y.ctypes.data, y.shape[0], y)
+    arr = array.array("d", (ctypes.c_float * s.n).from_address(s.address) if s.n else ())
+    return Samples(False, _address(arr), len(arr), arr)
+
+
 def size_arg(value, what):
     """Validate a count or index argument: an int >= 0 (C takes size_t; a negative value would
     wrap around to a huge one)."""

@@ -16,7 +16,7 @@ a negative status into :class:`vigil.VigilError` carrying ``vigil_last_error()``
 detail is per thread and read at once, in the thread that made the call, so it is the right one
 even when many Python threads call vigil concurrently.
 
-To bind a new C module (monitor, model, diagnostics), add its opaque type and a section of the
+To bind a new C module (monitor, model, ...), add its opaque type and a section of the
 table below, then write the Pythonic wrapper in its own file (``monitor.py``, ...).
 """
 
@@ -25,7 +25,7 @@ import ctypes.util
 import glob
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_size_t
+from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_size_t, c_uint64, c_void_p
 
 from .errors import VigilError
 
@@ -50,8 +50,29 @@ class Reader(_Opaque):
     """``struct vigil_reader`` (opaque)."""
 
 
+class Diagnosis(_Opaque):
+    """``struct vigil_diagnosis`` (opaque)."""
+
+
+class Alarm(_Opaque):
+    """``struct vigil_alarm`` (opaque)."""
+
+
+class Drift(_Opaque):
+    """``struct vigil_drift`` (opaque)."""
+
+
+class Monitor(_Opaque):
+    """``struct vigil_monitor`` (opaque)."""
+
+
 ExtractorP = POINTER(Extractor)
 ReaderP = POINTER(Reader)
+DiagnosisP = POINTER(Diagnosis)
+AlarmP = POINTER(Alarm)
+DriftP = POINTER(Drift)
+MonitorP = POINTER(Monitor)
+IntP = POINTER(c_int)
 DoubleP = POINTER(c_double)
 FloatP = POINTER(c_float)
 SizeP = POINTER(c_size_t)
@@ -99,6 +120,120 @@ PROTOTYPES = {
     "vigil_parse_bands": (c_int, [c_char_p, DoubleP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_parse_time": (c_int, [c_char_p, DoubleP], STATUS),
     "vigil_parse_number": (c_int, [c_char_p, DoubleP], STATUS),
+    # bearing.h
+    "vigil_bearing_frequencies": (c_int, [c_double, c_double, c_double, c_double, c_double,
+                                          DoubleP, c_size_t], STATUS),
+    "vigil_defect_name": (c_char_p, [c_int], None),
+    "vigil_parse_bearing": (c_int, [c_char_p, DoubleP, DoubleP, DoubleP, DoubleP], STATUS),
+    "vigil_extractor_set_bearing": (c_int, [ExtractorP, c_double, c_double, c_double, c_double],
+                                    STATUS),
+    "vigil_extractor_set_shaft_hz": (c_int, [ExtractorP, c_double], STATUS),
+    # envelope.h
+    "vigil_extractor_enable_envelope": (c_int, [ExtractorP, c_double, c_double], STATUS),
+    # orders.h
+    "vigil_extractor_enable_orders": (c_int, [ExtractorP], STATUS),
+    # severity.h
+    "vigil_severity_zone": (c_int, [c_double, c_int], STATUS),
+    "vigil_severity_limit": (c_int, [c_int, c_int, DoubleP], STATUS),
+    "vigil_extractor_enable_severity": (c_int, [ExtractorP, c_int, c_int], STATUS),
+    # rul.h
+    "vigil_rul_estimate": (c_int, [DoubleP, DoubleP, c_size_t, c_double, DoubleP, DoubleP,
+                                   DoubleP, DoubleP], STATUS),
+    # diagnose.h
+    "vigil_fault_name": (c_char_p, [c_int], None),
+    "vigil_diagnosis_create": (c_int, [c_double, c_size_t, POINTER(DiagnosisP)], STATUS),
+    "vigil_diagnosis_destroy": (None, [DiagnosisP], None),
+    "vigil_diagnosis_set_bearing": (c_int, [DiagnosisP, c_double, c_double, c_double, c_double],
+                                    STATUS),
+    "vigil_diagnosis_set_shaft_hz": (c_int, [DiagnosisP, c_double], STATUS),
+    "vigil_diagnosis_set_band": (c_int, [DiagnosisP, c_double, c_double], STATUS),
+    "vigil_diagnosis_set_severity": (c_int, [DiagnosisP, c_int, c_int], STATUS),
+    "vigil_diagnosis_push": (c_int, [DiagnosisP, DoubleP, c_size_t], STATUS),
+    "vigil_diagnosis_decide": (c_int, [DiagnosisP], STATUS),
+    "vigil_diagnosis_line": (c_int, [DiagnosisP, c_int, c_int, DoubleP, DoubleP, DoubleP],
+                             STATUS),
+    "vigil_diagnosis_value": (c_double, [DiagnosisP, c_int], None),
+    "vigil_diagnosis_reason": (c_char_p, [DiagnosisP], None),
+    "vigil_diagnosis_reset": (c_int, [DiagnosisP], STATUS),
+    # drift.h
+    "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
+    "vigil_drift_destroy": (None, [DriftP], None),
+    "vigil_drift_reset": (c_int, [DriftP], STATUS),
+    "vigil_drift_set_tau": (c_int, [DriftP, c_double], STATUS),
+    "vigil_drift_set_cusum": (c_int, [DriftP, c_double, c_double], STATUS),
+    "vigil_drift_set_page_hinkley": (c_int, [DriftP, c_double, c_double], STATUS),
+    "vigil_drift_set_reference": (c_int, [DriftP, c_double, c_double], STATUS),
+    "vigil_drift_set_gap": (c_int, [DriftP, c_double], STATUS),
+    "vigil_drift_update": (c_int, [DriftP, c_double, c_double], STATUS),
+    "vigil_drift_level": (c_double, [DriftP], None),
+    "vigil_drift_slope": (c_double, [DriftP], None),
+    "vigil_drift_points": (c_size_t, [DriftP], None),
+    "vigil_drift_cusum": (c_int, [DriftP, DoubleP, DoubleP], STATUS),
+    "vigil_drift_changes": (c_size_t, [DriftP], None),
+    "vigil_drift_gaps": (c_size_t, [DriftP], None),
+    # alarm.h
+    "vigil_alarm_create": (c_int, [POINTER(AlarmP)], STATUS),
+    "vigil_alarm_destroy": (None, [AlarmP], None),
+    "vigil_alarm_reset": (c_int, [AlarmP], STATUS),
+    "vigil_alarm_clear_window": (c_int, [AlarmP], STATUS),
+    "vigil_alarm_set_persistence": (c_int, [AlarmP, c_size_t, c_size_t], STATUS),
+    "vigil_alarm_set_hysteresis": (c_int, [AlarmP, c_size_t, c_double], STATUS),
+    "vigil_alarm_update": (c_int, [AlarmP, c_double, c_double, c_double], STATUS),
+    "vigil_alarm_state": (c_int, [AlarmP], None),
+    "vigil_alarm_event_count": (c_size_t, [AlarmP], None),
+    "vigil_alarm_next_event": (c_int, [AlarmP, DoubleP, IntP, IntP], STATUS),
+    "vigil_alarm_events_dropped": (c_size_t, [AlarmP], None),
+    "vigil_health": (c_double, [c_double, c_double], None),
+    # monitor.h
+    "vigil_monitor_create": (c_int, [POINTER(c_char_p), c_size_t, c_int, POINTER(MonitorP)],
+                             STATUS),
+    "vigil_monitor_create_for_extractor": (c_int, [ExtractorP, c_int, POINTER(MonitorP)],
+                                           STATUS),
+    "vigil_monitor_destroy": (None, [MonitorP], None),
+    "vigil_monitor_select": (c_int, [MonitorP, POINTER(c_char_p), c_size_t], STATUS),
+    "vigil_monitor_set_direction": (c_int, [MonitorP, c_char_p, c_int], STATUS),
+    "vigil_monitor_set_conditions": (c_int, [MonitorP, c_size_t], STATUS),
+    "vigil_monitor_set_seed": (c_int, [MonitorP, c_uint64], STATUS),
+    "vigil_monitor_set_quantile": (c_int, [MonitorP, c_double], STATUS),
+    "vigil_monitor_set_threshold_mode": (c_int, [MonitorP, c_int], STATUS),
+    "vigil_monitor_set_threshold": (c_int, [MonitorP, c_size_t, c_double], STATUS),
+    "vigil_monitor_set_scale_floor": (c_int, [MonitorP, c_double], STATUS),
+    "vigil_monitor_set_smoothing": (c_int, [MonitorP, c_double], STATUS),
+    "vigil_monitor_set_persistence": (c_int, [MonitorP, c_size_t, c_size_t], STATUS),
+    "vigil_monitor_set_hysteresis": (c_int, [MonitorP, c_size_t, c_double], STATUS),
+    "vigil_monitor_set_gap": (c_int, [MonitorP, c_double, c_int, c_size_t], STATUS),
+    "vigil_monitor_set_note": (c_int, [MonitorP, c_char_p], STATUS),
+    "vigil_monitor_note": (c_char_p, [MonitorP], None),
+    "vigil_monitor_column_count": (c_size_t, [MonitorP], None),
+    "vigil_monitor_feature_count": (c_size_t, [MonitorP], None),
+    "vigil_monitor_feature_name": (c_char_p, [MonitorP, c_size_t], None),
+    "vigil_monitor_direction": (c_int, [MonitorP, c_size_t], STATUS),
+    "vigil_monitor_kind": (c_int, [MonitorP], STATUS),
+    "vigil_monitor_conditions": (c_size_t, [MonitorP], None),
+    "vigil_monitor_learn": (c_int, [MonitorP, DoubleP, c_size_t, c_size_t], STATUS),
+    "vigil_monitor_learned": (c_size_t, [MonitorP, c_size_t], None),
+    "vigil_monitor_fit": (c_int, [MonitorP], STATUS),
+    "vigil_monitor_fitted": (c_int, [MonitorP], None),
+    "vigil_monitor_score": (c_int, [MonitorP, DoubleP, c_size_t, c_double, c_size_t], STATUS),
+    "vigil_monitor_update": (c_int, [MonitorP, DoubleP, c_size_t, c_size_t], STATUS),
+    "vigil_monitor_last_score": (c_double, [MonitorP], None),
+    "vigil_monitor_last_threshold": (c_double, [MonitorP], None),
+    "vigil_monitor_last_health": (c_double, [MonitorP], None),
+    "vigil_monitor_state": (c_int, [MonitorP], None),
+    "vigil_monitor_top_feature": (c_int, [MonitorP], STATUS),
+    "vigil_monitor_pca_stats": (c_int, [MonitorP, DoubleP, DoubleP], STATUS),
+    "vigil_monitor_threshold": (c_double, [MonitorP, c_size_t], None),
+    "vigil_monitor_explain": (c_int, [MonitorP, SizeP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_monitor_drift": (DriftP, [MonitorP, c_size_t], None),
+    "vigil_monitor_event_count": (c_size_t, [MonitorP], None),
+    "vigil_monitor_next_event": (c_int, [MonitorP, DoubleP, IntP, IntP], STATUS),
+    "vigil_monitor_gaps": (c_size_t, [MonitorP], None),
+    "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
+    "vigil_monitor_save_size": (c_int, [MonitorP, SizeP], STATUS),
+    "vigil_monitor_save": (c_int, [MonitorP, c_void_p, c_size_t, SizeP], STATUS),
+    "vigil_monitor_load": (c_int, [c_void_p, c_size_t, POINTER(MonitorP)], STATUS),
+    "vigil_monitor_save_file": (c_int, [MonitorP, c_char_p], STATUS),
+    "vigil_monitor_load_file": (c_int, [c_char_p, POINTER(MonitorP)], STATUS),
 }
 
 

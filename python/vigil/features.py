@@ -11,8 +11,10 @@ import math
 
 from . import _buffers
 from ._lib import DoubleP, ExtractorP, lib
+from .bearing import bearing_arg
 from .errors import Status, VigilError
 from .parse import parse_bands
+from .severity import machine_class_arg, units_arg
 
 
 def _band_list(bands):
@@ -28,6 +30,29 @@ def _band_list(bands):
             raise TypeError("vigil: a band is a (lo, hi) pair in Hz, got %r" % (item,)) from None
         out.append((float(lo), float(hi)))
     return out
+
+
+def envelope_band(band, what="envelope"):
+    """Normalise a demodulation band argument to the C pair (lo, hi) in Hz: ``"auto"`` gives
+    (0, 0) (the library's spectral-kurtosis choice per frame), ``"LO-HI"`` or a pair gives that
+    band, and ``"full"`` gives None: the caller passes lo = 0, hi = rate (the library starts at
+    bin 1 and takes hi past rate/2 as "up to the top bin"), which is also the diagnosis's
+    default."""
+    if isinstance(band, str) and band == "full":
+        return None
+    if isinstance(band, str) and band == "auto":
+        return (0.0, 0.0)
+    if isinstance(band, (str, bytes)):
+        pairs = parse_bands(band)
+        if len(pairs) != 1:
+            raise ValueError("vigil: %s band must be one LO-HI range, got %r" % (what, band))
+        return pairs[0]
+    try:
+        lo, hi = band
+    except (TypeError, ValueError):
+        raise TypeError("vigil: %s band is 'full', 'auto', 'LO-HI' or a (lo, hi) pair in Hz, "
+                        "got %r" % (what, band)) from None
+    return float(lo), float(hi)
 
 
 class FeatureExtractor:
@@ -48,6 +73,22 @@ class FeatureExtractor:
             Rows beyond it are moved to a Python-side queue, so :meth:`push` always takes every
             sample.
 
+    Diagnostic column groups (docs/DIAGNOSTICS.md; keyword only, each the same as calling the
+    method of the same name before the first push, in this order):
+        bearing: geometry of the monitored bearing (:meth:`set_bearing`): a
+            :class:`vigil.Bearing`, ``"n=9,d=0.3126,D=1.537,angle=0"``, ``(n, d, D[, angle])``
+            or a dict. Needed by ``envelope``.
+        shaft_hz: shaft rate in Hz (:meth:`set_shaft_hz`); ``None`` or 0 estimates it per frame
+            from the largest spectral line between 5 and 100 Hz.
+        envelope: add the ``env_*`` columns (:meth:`enable_envelope`): ``True`` or ``"full"``
+            (whole spectrum, prewhitened), ``"auto"`` (per-frame spectral-kurtosis band),
+            ``"LO-HI"`` or ``(lo, hi)`` in Hz; ``None``/``False`` adds nothing.
+        orders: ``True`` adds ``order_1x``, ``order_2x``, ``order_3x``, ``shaft_hz``
+            (:meth:`enable_orders`).
+        severity: ``True`` adds ``velocity_rms_mm_s`` and ``iso_zone`` (:meth:`enable_severity`)
+            with ``units`` (``"g"`` or ``"m/s2"``, the samples' unit) and ``machine_class``
+            (``"1r"``, ``"1f"``, ``"2r"``, ``"2f"``: ISO 10816-3 group and foundation).
+
     Raises:
         VigilError: the library rejected a setting (message says which).
 
@@ -56,7 +97,9 @@ class FeatureExtractor:
     distinct extractors may run in parallel (ctypes releases the GIL during each C call).
     """
 
-    def __init__(self, rate, frame=4096, hop=None, bands=(), queue=None):
+    def __init__(self, rate, frame=4096, hop=None, bands=(), queue=None, *, bearing=None,
+                 shaft_hz=None, envelope=None, orders=False, severity=False, units="g",
+                 machine_class="2r"):
         self._ptr = None
         frame = _buffers.size_arg(frame, "frame")
         ptr = ExtractorP()
@@ -65,18 +108,105 @@ class FeatureExtractor:
         try:
             if hop is not None:
                 lib.vigil_extractor_set_hop(ptr, _buffers.size_arg(hop, "hop"))
-            for lo, hi in _band_list(bands):
+            self._bands = _band_list(bands)
+            for lo, hi in self._bands:
                 lib.vigil_extractor_add_band(ptr, lo, hi)
+            self._groups = False  # diagnostic groups added (the command's options cannot say so)
             if queue is not None:
                 lib.vigil_extractor_set_queue(ptr, _buffers.size_arg(queue, "queue"))
+            self._columns_changed()
+            self._pending = collections.deque()  # rows moved out of a full C queue, oldest first
+            if bearing is not None:
+                self.set_bearing(bearing)
+            if shaft_hz is not None:
+                self.set_shaft_hz(shaft_hz)
+            if envelope is not None and envelope is not False:
+                self.enable_envelope("full" if envelope is True else envelope)
+            if orders:
+                self.enable_orders()
+            if severity:
+                self.enable_severity(units, machine_class)
         except BaseException:
             self.close()
             raise
+
+    def _columns_changed(self):
+        """Re-read the column list after a group was added."""
+        ptr = self._handle()
         count = lib.vigil_extractor_feature_count(ptr)
         self._names = tuple(lib.vigil_extractor_feature_name(ptr, i).decode("utf-8")
                             for i in range(count))
         self._row = (ctypes.c_double * count)()
-        self._pending = collections.deque()  # rows moved out of a full C queue, oldest first
+
+    # -- diagnostic groups (docs/DIAGNOSTICS.md); all must come before the first push ---------
+    def set_bearing(self, bearing):
+        """Give the extractor the bearing geometry (``vigil_extractor_set_bearing``): a
+        :class:`vigil.Bearing`, its string ``"n=9,d=0.3126,D=1.537,angle=0"``, a tuple
+        ``(n, d, D[, angle])`` or a dict.
+
+        Raises:
+            VigilError: ``Status.EINVAL`` (bad geometry), ``Status.ESTATE`` (samples pushed).
+        """
+        b = bearing_arg(bearing)
+        lib.vigil_extractor_set_bearing(self._handle(), b.n, b.d, b.D, b.angle)
+
+    def set_shaft_hz(self, shaft_hz):
+        """Set the shaft rate in Hz (0 < f < rate/2) used by the envelope and order groups, or
+        0 to estimate it in each frame (``vigil_extractor_set_shaft_hz``).
+
+        Raises:
+            VigilError: ``Status.EINVAL`` (out of range), ``Status.ESTATE`` (samples pushed).
+        """
+        lib.vigil_extractor_set_shaft_hz(self._handle(), float(shaft_hz or 0.0))
+
+    def enable_envelope(self, band="full"):
+        """Add the envelope columns ``env_ftf`` .. ``env_bsf``, ``env_ftf_prom`` ..
+        ``env_bsf_prom``, ``env_band_lo``, ``env_band_hi`` (``vigil_extractor_enable_envelope``;
+        needs :meth:`set_bearing` first).
+
+        Args:
+            band: demodulation band: ``"full"`` (every bin from the first to rate/2; what
+                ``vigil diagnose`` uses), ``"auto"`` (the dyadic band of largest spectral
+                kurtosis, chosen per frame), ``"LO-HI"`` or ``(lo, hi)`` in Hz (>= 2 bins).
+
+        Raises:
+            VigilError: ``Status.EINVAL`` (bad band), ``Status.ESTATE`` (no bearing set, or
+                samples pushed).
+        """
+        pair = envelope_band(band)
+        lo, hi = (0.0, self.rate) if pair is None else pair
+        lib.vigil_extractor_enable_envelope(self._handle(), lo, hi)
+        self._groups = True
+        self._columns_changed()
+
+    def enable_orders(self):
+        """Add the shaft-order columns ``order_1x``, ``order_2x``, ``order_3x`` (peak amplitude,
+        input units) and ``shaft_hz`` (``vigil_extractor_enable_orders``).
+
+        Raises:
+            VigilError: ``Status.ESTATE`` (samples pushed).
+        """
+        lib.vigil_extractor_enable_orders(self._handle())
+        self._groups = True
+        self._columns_changed()
+
+    def enable_severity(self, units="g", machine_class="2r"):
+        """Add ``velocity_rms_mm_s`` (velocity RMS over 10-1000 Hz, mm/s) and ``iso_zone``
+        (1..4 = ISO 10816-3 zones A..D) (``vigil_extractor_enable_severity``).
+
+        Args:
+            units: unit of the samples, ``"g"`` or ``"m/s2"`` (or a :class:`vigil.Units`).
+            machine_class: ``"1r"``, ``"1f"``, ``"2r"`` or ``"2f"`` (or a
+                :class:`vigil.MachineClass`).
+
+        Raises:
+            ValueError: unknown units or class spelling.
+            VigilError: ``Status.EINVAL`` (rate <= 20 Hz), ``Status.ESTATE`` (samples pushed).
+        """
+        lib.vigil_extractor_enable_severity(self._handle(), units_arg(units),
+                                            machine_class_arg(machine_class))
+        self._groups = True
+        self._columns_changed()
 
     # -- life cycle ---------------------------------------------------------------------------
     def close(self):
@@ -111,6 +241,11 @@ class FeatureExtractor:
     def names(self):
         """Column names of a row, in order (``frame``, ``t_start``, ``mean``, ...)."""
         return self._names
+
+    @property
+    def bands(self):
+        """The (lo, hi) bands in Hz, in column order."""
+        return list(self._bands)
 
     @property
     def rate(self):
@@ -242,7 +377,7 @@ class FeatureExtractor:
             self.rate, self.frame, self.hop, len(self._names), self.ready)
 
 
-def features(x, rate, frame=4096, hop=None, bands=()):
+def features(x, rate, frame=4096, hop=None, bands=(), **groups):
     """Compute the frame features of a whole signal at once.
 
     Args:
@@ -251,6 +386,8 @@ def features(x, rate, frame=4096, hop=None, bands=()):
         frame: frame length N in samples (default 4096, as the ``vigil features`` command).
         hop: samples between frame starts; ``None`` means ``frame``.
         bands: (lo, hi) pairs in Hz or a string such as ``"0-500,500-2000"``.
+        groups: the diagnostic keyword arguments of :class:`FeatureExtractor` (``bearing``,
+            ``shaft_hz``, ``envelope``, ``orders``, ``severity``, ``units``, ``machine_class``).
 
     Returns:
         A dict of named columns in library order (``frame``, ``t_start``, ``mean``, ``rms``,
@@ -262,7 +399,7 @@ def features(x, rate, frame=4096, hop=None, bands=()):
         VigilError: bad settings or a NaN/infinite sample (the library's message says which).
         TypeError, ValueError: ``x`` is not a 1-D run of real numbers.
     """
-    with FeatureExtractor(rate, frame, hop, bands) as ex:
+    with FeatureExtractor(rate, frame, hop, bands, **groups) as ex:
         ptr, names = ex._handle(), ex.names
         s = _buffers.samples(x)
         n_frame, n_hop, width = ex.frame, ex.hop, len(names)

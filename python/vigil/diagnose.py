@@ -1,0 +1,287 @@
+"""Per-recording diagnosis of a rotating machine (include/vigil/diagnose.h): the streaming
+:class:`Diagnosis` and the one-call :func:`diagnose`.
+
+Which fault (outer race, inner race, ball, cage, imbalance or none), how severe (ISO zone) and
+why, decided by the C library from the averaged envelope spectrum (rules in
+docs/DIAGNOSTICS.md), so results equal those of ``vigil diagnose``.
+"""
+
+import ctypes
+
+from . import _buffers
+from ._lib import DiagnosisP, lib
+from .bearing import DEFECTS, bearing_arg
+from .errors import Status, VigilError
+from .features import envelope_band
+from .severity import ZONE_LETTERS, machine_class_arg, units_arg
+
+#: Fault labels in the library's order (``enum vigil_fault``): index = the C label.
+FAULTS = tuple(lib.vigil_fault_name(i).decode("ascii") for i in range(6))
+
+#: Names of the scalars of a decision (``enum vigil_diag_value``), index = the C key.
+VALUES = ("frames", "shaft_hz", "velocity_rms_mm_s", "iso_zone", "order_1x", "order_2x",
+          "order_3x", "order_1x_velocity", "band_lo", "band_hi")
+
+_FRAME_MAX = 1 << 20  # VIGIL_FRAME_MAX
+
+
+def default_frame(rate):
+    """The frame length ``vigil diagnose`` uses by default: the smallest power of two >= rate
+    (envelope-spectrum bins of at most 1 Hz), from 16 up to 2**20."""
+    n = 16
+    while n < rate and n < _FRAME_MAX:
+        n *= 2
+    return n
+
+
+def _defect_index(defect):
+    if isinstance(defect, str):
+        try:
+            return DEFECTS.index(defect)
+        except ValueError:
+            raise ValueError("vigil: defect must be one of %s, got %r"
+                             % (", ".join(DEFECTS), defect)) from None
+    return int(defect)
+
+
+class Diagnosis:
+    """Streaming diagnosis of one accelerometer recording (``vigil_diagnosis``).
+
+    Push the recording's samples in chunks of any size (:meth:`push`), then :meth:`decide`; the
+    result is the same for any chunking. Frames are ``frame`` samples with a hop of half a frame,
+    Hann-windowed; the envelope spectra of all frames are averaged before lines are measured.
+
+    Args:
+        rate: sample rate in Hz (finite, > 0).
+        bearing: geometry of the bearing: a :class:`vigil.Bearing`,
+            ``"n=9,d=0.3126,D=1.537,angle=0"``, ``(n, d, D[, angle])`` or a dict (required).
+        frame: frame length in samples (16 .. 2**20); ``None`` takes the smallest power of two
+            >= rate (bins of at most 1 Hz), as ``vigil diagnose`` does.
+        shaft_hz: shaft rate in Hz (0 < f < rate/2); ``None`` or 0 estimates it per frame from
+            the largest line between 5 and 100 Hz (reliable only when 1x dominates there: give
+            the rate whenever it is known).
+        band: demodulation band: ``"full"`` (default: the whole spectrum, prewhitened),
+            ``"auto"`` (spectral-kurtosis choice per frame), ``"LO-HI"`` or ``(lo, hi)`` in Hz.
+        units: unit of the samples, ``"g"`` (default) or ``"m/s2"``; enables the velocity RMS,
+            the ISO zone and the imbalance rule. ``None`` disables them (velocity and zone 0).
+        machine_class: ISO 10816-3 class ``"1r"``, ``"1f"``, ``"2r"`` (default) or ``"2f"``.
+
+    Raises:
+        VigilError: a setting out of range (the message says which).
+        ValueError, TypeError: a spelling the binding does not know.
+
+    Use it as a context manager, or call :meth:`close`, to free the C object at once. One
+    diagnosis must not be used by two threads at once; distinct ones may run in parallel.
+    """
+
+    def __init__(self, rate, bearing, frame=None, shaft_hz=None, band="full", units="g",
+                 machine_class="2r"):
+        self._ptr = None
+        b = bearing_arg(bearing)
+        pair = envelope_band(band)
+        u = None if units is None else units_arg(units)
+        c = machine_class_arg(machine_class)
+        n = default_frame(float(rate)) if frame is None else _buffers.size_arg(frame, "frame")
+        ptr = DiagnosisP()
+        lib.vigil_diagnosis_create(float(rate), n, ctypes.byref(ptr))
+        self._ptr = ptr
+        try:
+            lib.vigil_diagnosis_set_bearing(ptr, b.n, b.d, b.D, b.angle)
+            lib.vigil_diagnosis_set_shaft_hz(ptr, float(shaft_hz or 0.0))
+            if pair is not None:
+                lib.vigil_diagnosis_set_band(ptr, pair[0], pair[1])
+            if u is not None:
+                lib.vigil_diagnosis_set_severity(ptr, u, c)
+        except BaseException:
+            self.close()
+            raise
+        self._bearing, self._frame, self._rate = b, n, float(rate)
+        self._fault = None
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def close(self):
+        """Free the C object. Further calls other than :meth:`close` raise ``ValueError``."""
+        ptr, self._ptr = self._ptr, None
+        if ptr:
+            lib.vigil_diagnosis_destroy(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        self.close()
+
+    def _handle(self):
+        if not self._ptr:
+            raise ValueError("vigil: operation on a closed Diagnosis")
+        return self._ptr
+
+    def reset(self):
+        """Forget the pushed samples and the decision, keeping the configuration: the next
+        recording can be pushed."""
+        lib.vigil_diagnosis_reset(self._handle())
+        self._fault = None
+
+    # -- configuration (read-only) ------------------------------------------------------------
+    @property
+    def bearing(self):
+        """The bearing geometry (a :class:`vigil.Bearing`)."""
+        return self._bearing
+
+    @property
+    def rate(self):
+        """Sample rate in Hz."""
+        return self._rate
+
+    @property
+    def frame(self):
+        """Frame length in samples (the hop is half of it)."""
+        return self._frame
+
+    # -- data and decision --------------------------------------------------------------------
+    def push(self, x):
+        """Feed samples of the recording (any chunk size).
+
+        Args:
+            x: samples in the configured units: a numpy array (contiguous float64 is used
+               without a copy; other dtypes are converted), ``array.array``, a list, or any
+               iterable of numbers.
+
+        Raises:
+            VigilError: ``Status.ENONFINITE`` if a sample is NaN or infinite (the chunk is
+                rejected whole, nothing pushed before is lost).
+            TypeError, ValueError: ``x`` is not a 1-D run of real numbers.
+        """
+        s = _buffers.doubles(x)
+        lib.vigil_diagnosis_push(self._handle(), s.pointer(), s.n)
+
+    def decide(self):
+        """Decide from the frames pushed so far (may be called again after more pushes).
+
+        Returns:
+            The fault name: one of :data:`FAULTS` (``"normal"``, ``"outer_race"``,
+            ``"inner_race"``, ``"ball"``, ``"cage"``, ``"imbalance"``).
+
+        Raises:
+            VigilError: ``Status.ENODATA`` when no complete frame was pushed yet.
+        """
+        self._fault = FAULTS[lib.vigil_diagnosis_decide(self._handle())]
+        return self._fault
+
+    @property
+    def fault(self):
+        """The fault name of the last :meth:`decide`, or ``None`` before it."""
+        self._handle()
+        return self._fault
+
+    @property
+    def reason(self):
+        """Why the last decision was made: one English sentence group naming the deciding line,
+        its prominence and the severity ("" before the first decision)."""
+        return lib.vigil_diagnosis_reason(self._handle()).decode("utf-8", "replace")
+
+    def line(self, defect, harmonic=1):
+        """One line of the averaged envelope spectrum measured at the last decision.
+
+        Args:
+            defect: ``"ftf"``, ``"bpfo"``, ``"bpfi"``, ``"bsf"`` or its index 0..3.
+            harmonic: 1, 2 or 3.
+
+        Returns:
+            ``{"freq": Hz, "amp": envelope amplitude (unitless, prewhitened), "prom":
+            amplitude / local floor (1 = no line; 3 is the decision threshold)}``.
+
+        Raises:
+            VigilError: ``Status.ESTATE`` before :meth:`decide`; ``Status.EINVAL`` for a
+                harmonic out of 1..3.
+            ValueError: unknown defect name.
+        """
+        f, a, p = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+        lib.vigil_diagnosis_line(self._handle(), _defect_index(defect), int(harmonic),
+                                 ctypes.byref(f), ctypes.byref(a), ctypes.byref(p))
+        return {"freq": f.value, "amp": a.value, "prom": p.value}
+
+    def lines(self):
+        """Every line of the last decision: ``{"bpfo_h1": {"freq", "amp", "prom"}, ...}`` for the
+        4 defects x harmonics 1-3, in the order of ``vigil diagnose``'s columns."""
+        return {"%s_h%d" % (q, h): self.line(i, h)
+                for i, q in enumerate(DEFECTS) for h in (1, 2, 3)}
+
+    def values(self):
+        """The scalars of the last decision, ``{name: float}`` with the names of :data:`VALUES`:
+        frames averaged, shaft rate used (Hz), velocity RMS 10-1000 Hz (mm/s), ISO zone 1..4 (0
+        without severity), mean order amplitudes 1x-3x (input units, peak), the 1x line as
+        velocity RMS (mm/s), and the demodulation band of the last frame (Hz).
+
+        Raises:
+            VigilError: ``Status.ESTATE`` before :meth:`decide` (the library would report
+                zeros).
+        """
+        ptr = self._handle()
+        if self._fault is None:
+            raise VigilError(Status.ESTATE, "call decide() first", "Diagnosis.values")
+        return {name: lib.vigil_diagnosis_value(ptr, k) for k, name in enumerate(VALUES)}
+
+    def result(self):
+        """The last decision as one flat dict, the fields of a ``vigil diagnose`` row and more:
+        ``fault``, ``shaft_hz``, ``frames`` (int), ``<defect>_h<k>_freq``, ``_amp``, ``_prom``
+        for each defect and harmonic, ``order_1x`` .. ``order_3x``, ``order_1x_velocity``,
+        ``velocity_rms_mm_s``, ``iso_zone`` (int 1..4, 0 without severity), ``iso_letter``
+        ("A".."D", "-" without severity), ``band_lo``, ``band_hi``, ``reason``.
+
+        Raises:
+            VigilError: ``Status.ESTATE`` before :meth:`decide`.
+        """
+        v = self.values()
+        out = {"fault": self._fault, "shaft_hz": v["shaft_hz"], "frames": int(v["frames"])}
+        for key, line in self.lines().items():
+            for field in ("freq", "amp", "prom"):
+                out["%s_%s" % (key, field)] = line[field]
+        for key in ("order_1x", "order_2x", "order_3x", "order_1x_velocity",
+                    "velocity_rms_mm_s"):
+            out[key] = v[key]
+        zone = int(v["iso_zone"])
+        out["iso_zone"] = zone
+        out["iso_letter"] = ZONE_LETTERS.get(zone, "-")
+        out["band_lo"], out["band_hi"] = v["band_lo"], v["band_hi"]
+        out["reason"] = self.reason
+        return out
+
+    def __repr__(self):
+        if not self._ptr:
+            return "<vigil.Diagnosis (closed)>"
+        return "<vigil.Diagnosis rate=%g frame=%d bearing=%s fault=%s>" % (
+            self._rate, self._frame, self._bearing, self._fault)
+
+
+def diagnose(x, rate, shaft_hz, bearing, units="g", machine_class="2r", band="full",
+             frame=None):
+    """Diagnose one recording at once (what ``vigil diagnose`` prints for a file).
+
+    Args:
+        x: samples of one accelerometer channel (see :meth:`Diagnosis.push`).
+        rate: sample rate in Hz.
+        shaft_hz: shaft rate in Hz (rpm / 60); ``None`` or 0 estimates it from the spectrum.
+        bearing: a :class:`vigil.Bearing`, ``"n=9,d=0.3126,D=1.537,angle=0"``,
+            ``(n, d, D[, angle])`` or a dict.
+        units: ``"g"`` (default) or ``"m/s2"``; ``None`` skips severity and the imbalance rule.
+        machine_class: ``"1r"``, ``"1f"``, ``"2r"`` (default) or ``"2f"`` (ISO 10816-3).
+        band: ``"full"`` (default), ``"auto"``, ``"LO-HI"`` or ``(lo, hi)`` in Hz.
+        frame: frame length; ``None``: the smallest power of two >= rate.
+
+    Returns:
+        The dict of :meth:`Diagnosis.result` (``fault``, ``reason``, every line's frequency,
+        amplitude and prominence, orders, velocity RMS, ISO zone, ...).
+
+    Raises:
+        VigilError: bad settings, a NaN/infinite sample, or ``Status.ENODATA`` when ``x`` is
+            shorter than one frame.
+    """
+    with Diagnosis(rate, bearing, frame, shaft_hz, band, units, machine_class) as d:
+        d.push(x)
+        d.decide()
+        return d.result()
