@@ -43,6 +43,17 @@ static int refill(vigil_reader *r)
         return vigil__fail(VIGIL_EFORMAT, "%s:%zu: corrupt or truncated gzip data (%s)", r->path,
                            r->lineno + 1, msg);
     }
+    if (got == 0) {
+        /* zlib reports a gzip stream cut short (no trailer, or a partial block) only through
+         * gzerror: gzread returns the data it could decode and then 0, as for a clean end,
+         * because it supports reading files still being written. A recording cut short is
+         * damaged, not shorter. */
+        int zerr;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr == Z_BUF_ERROR)
+            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data (%s)", r->path,
+                               r->lineno + 1, msg);
+    }
     r->ipos = 0;
     r->ilen = (size_t)got;
     return got > 0;
