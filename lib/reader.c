@@ -44,12 +44,15 @@ static int refill(vigil_reader *r)
                            r->lineno + 1, msg);
     }
     if (got == 0) {
-        /* zlib reports a stream cut short (a truncated .gz) only through gzerror at the end */
+        /* zlib reports a gzip stream cut short (no trailer, or a partial block) only through
+         * gzerror: gzread returns the data it could decode and then 0, as for a clean end,
+         * because it supports reading files still being written. A recording cut short is
+         * damaged, not shorter. */
         int zerr;
-        gzerror(r->gz, &zerr);
+        const char *msg = gzerror(r->gz, &zerr);
         if (zerr == Z_BUF_ERROR)
-            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data", r->path,
-                               r->lineno + 1);
+            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data (%s)", r->path,
+                               r->lineno + 1, msg);
     }
     r->ipos = 0;
     r->ilen = (size_t)got;

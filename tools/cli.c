@@ -49,8 +49,9 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double *v)
 int cli_parse_size(const char *cmd, const char *opt, const char *s, size_t *v)
 {
     double d;
-    if (vigil_parse_number(s, &d) != VIGIL_OK || d < 0 || d != (double)(size_t)d ||
-        d > 9007199254740992.0) {
+    /* Range first: converting a double beyond SIZE_MAX to size_t is undefined behaviour. */
+    if (vigil_parse_number(s, &d) != VIGIL_OK || d < 0 || d > 9007199254740992.0 ||
+        d != (double)(size_t)d) {
         cli_usage_error(cmd, "%s needs a whole number >= 0, got '%s'", opt, s);
         return 0;
     }

@@ -1,0 +1,253 @@
+/* Threads (issue 7): many threads each creating, using and destroying their own objects at the
+ * same time. Every thread's output must be bit-identical (memcmp) to the same workload run alone
+ * on the main thread before any thread starts; a data race, a planner collision in FFTW or a
+ * shared scratch buffer shows up as a difference, a crash, or a report from the race checkers:
+ *
+ *   helgrind: meson test -C build --setup helgrind threads
+ *   TSan:     CC=clang meson setup build-tsan -Db_sanitize=thread -Db_lundef=false
+ *             meson test -C build-tsan threads
+ *
+ * The workloads are a table: a thread runs them round-robin, starting at its own index, so that
+ * different kinds overlap (create/plan in one thread while another executes or destroys). To
+ * cover a new module (the monitor of issue 3), add one workload function and one table row.
+ *
+ * VIGIL_THREAD_CYCLES (env) sets the number of workload runs per thread (default 100; the
+ * valgrind/helgrind setups use fewer through their own env). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <vigil.h>
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define NTHREADS 8
+#define NSAMP 12000
+#define MAX_OUT 40000 /* doubles of output per workload */
+
+static double signal_x[NSAMP];
+static float signal_f[NSAMP];
+static char csv_path[64];
+
+/* ---- workloads --------------------------------------------------------------------------- */
+
+struct workload;
+typedef int (*workload_fn)(const struct workload *w, double *out, size_t cap, size_t *nout);
+
+struct workload {
+    const char *name;
+    workload_fn run;
+    double rate;
+    size_t frame, hop, chunk, queue;
+    int nbands;
+    int f32;
+};
+
+/* Create, configure, stream the whole signal in `chunk`-sized pushes (popping whenever the
+ * queue fills, which exercises the partial-consume path), then destroy. */
+static int run_extractor(const struct workload *w, double *out, size_t cap, size_t *nout)
+{
+    vigil_extractor *ex = NULL;
+    int rc = vigil_extractor_create(w->rate, w->frame, &ex);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_hop(ex, w->hop);
+    if (rc == VIGIL_OK && w->queue)
+        rc = vigil_extractor_set_queue(ex, w->queue);
+    for (int b = 0; rc == VIGIL_OK && b < w->nbands; b++)
+        rc = vigil_extractor_add_band(ex, b * w->rate / (2.0 * w->nbands),
+                                      (b + 1) * w->rate / (2.0 * w->nbands));
+    const size_t nc = vigil_extractor_feature_count(ex);
+    size_t pos = 0;
+    *nout = 0;
+    while (rc == VIGIL_OK && pos < NSAMP) {
+        size_t n = NSAMP - pos < w->chunk ? NSAMP - pos : w->chunk, took = 0;
+        rc = w->f32 ? vigil_extractor_push_f32(ex, signal_f + pos, n, &took)
+                    : vigil_extractor_push(ex, signal_x + pos, n, &took);
+        pos += took;
+        while (rc == VIGIL_OK && *nout + nc <= cap &&
+               vigil_extractor_pop(ex, out + *nout, cap - *nout, NULL) == 1)
+            *nout += nc;
+        if (*nout + nc > cap)
+            rc = -100;
+    }
+    vigil_extractor_destroy(ex);
+    return rc;
+}
+
+/* Read the CSV written at setup (gzip) through a reader of this thread's own. */
+static int run_reader(const struct workload *w, double *out, size_t cap, size_t *nout)
+{
+    (void)w;
+    vigil_reader *r = NULL;
+    int rc = vigil_reader_open(csv_path, &r);
+    int col = rc == VIGIL_OK ? vigil_reader_find_column(r, "accel") : rc;
+    *nout = 0;
+    size_t n = 1;
+    while (col >= 0 && n > 0 && *nout < cap) {
+        rc = vigil_reader_read_column(r, (size_t)col, out + *nout, cap - *nout, &n);
+        if (rc != VIGIL_OK)
+            break;
+        *nout += n;
+    }
+    vigil_reader_close(r);
+    return col < 0 ? col : rc;
+}
+
+/* Parsers, and the per-thread error detail: a thread's failure message must be its own even
+ * while other threads fail with other messages. */
+static int run_parse(const struct workload *w, double *out, size_t cap, size_t *nout)
+{
+    (void)w;
+    static const char *const bands[] = {"0-500,500-2000", " 10 - 20 ", "0-1e3,1e3-5e3,5e3-1e4"};
+    static const char *const times[] = {"2024-02-29 12:00:00.25Z", "1970-01-01", "86400.5"};
+    if (cap < 21)
+        return -100;
+    char bad[64];
+    for (int rep = 0; rep < 50; rep++) { /* every repetition overwrites the same 21 values */
+        *nout = 0;
+        memset(out, 0, 21 * sizeof *out); /* a list with fewer than 3 bands leaves slots */
+        for (size_t i = 0; i < 3; i++) {
+            size_t n;
+            if (vigil_parse_bands(bands[i], out + *nout, out + *nout + 3, 3, &n) != VIGIL_OK)
+                return -101;
+            *nout += 6;
+            if (vigil_parse_time(times[i], out + *nout) != VIGIL_OK)
+                return -102;
+            *nout += 1;
+        }
+        snprintf(bad, sizeof bad, "bad%p/%d", (void *)&bad, rep); /* unique to this thread */
+        double v;
+        if (vigil_parse_number(bad, &v) != VIGIL_EFORMAT || !strstr(vigil_last_error(), bad))
+            return -103;
+    }
+    return VIGIL_OK;
+}
+
+static const struct workload workloads[] = {
+    /* name                 run            rate      frame hop  chunk queue bands f32 */
+    {"extractor 256/128", run_extractor, 12000.0, 256, 128, 1000, 0, 3, 0},
+    {"extractor 1000 odd", run_extractor, 25600.0, 1000, 333, 777, 0, 0, 0},
+    {"extractor 4096 f32", run_extractor, 51200.0, 4096, 1024, 5000, 2, 8, 1},
+    {"extractor 64 tiny q", run_extractor, 1000.0, 64, 7, 300, 3, 1, 0},
+    {"reader gzip", run_reader, 0, 0, 0, 0, 0, 0, 0},
+    {"parsers", run_parse, 0, 0, 0, 0, 0, 0, 0},
+    /* TO ADD with issue 3: {"monitor fit/update/save/load", run_monitor, ...} */
+};
+#define NWORK (sizeof workloads / sizeof *workloads)
+
+static double *ref_out[NWORK];
+static size_t ref_n[NWORK];
+
+/* ---- threads --------------------------------------------------------------------------- */
+
+static int cycles = 100;
+
+struct thread_arg {
+    int index;
+    int failures;
+    char what[160];
+};
+
+static void *thread_main(void *p)
+{
+    struct thread_arg *a = p;
+    double *out = malloc(MAX_OUT * sizeof *out);
+    if (!out) {
+        a->failures++;
+        return NULL;
+    }
+    for (int c = 0; c < cycles; c++) {
+        const size_t k = (size_t)(a->index + c) % NWORK;
+        size_t n = 0;
+        int rc = workloads[k].run(&workloads[k], out, MAX_OUT, &n);
+        if (rc != VIGIL_OK || n != ref_n[k] || memcmp(out, ref_out[k], n * sizeof *out) != 0) {
+            if (!a->failures++)
+                snprintf(a->what, sizeof a->what, "thread %d cycle %d '%s': rc %d, %zu values",
+                         a->index, c, workloads[k].name, rc, n);
+        }
+    }
+    free(out);
+    return NULL;
+}
+
+static void test_threads_match_single_threaded(void **state)
+{
+    (void)state;
+    pthread_t tid[NTHREADS];
+    struct thread_arg args[NTHREADS];
+    for (int i = 0; i < NTHREADS; i++) {
+        args[i] = (struct thread_arg){.index = i};
+        assert_int_equal(pthread_create(&tid[i], NULL, thread_main, &args[i]), 0);
+    }
+    for (int i = 0; i < NTHREADS; i++)
+        assert_int_equal(pthread_join(tid[i], NULL), 0);
+    for (int i = 0; i < NTHREADS; i++)
+        if (args[i].failures)
+            fail_msg("%d failures; first: %s", args[i].failures, args[i].what);
+}
+
+/* ---- setup: the signal, the CSV file, the single-threaded references ------------------- */
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *env = getenv("VIGIL_THREAD_CYCLES");
+    if (env && atoi(env) > 0)
+        cycles = atoi(env);
+    uint64_t s = 12345;
+    for (size_t i = 0; i < NSAMP; i++) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        const double u = (double)(s >> 11) / 9007199254740992.0 - 0.5;
+        signal_x[i] = sin(0.05 * (double)i) + 0.5 * sin(0.61 * (double)i) + 0.2 * u;
+        signal_f[i] = (float)signal_x[i];
+    }
+    snprintf(csv_path, sizeof csv_path, "/tmp/vigil-threads-XXXXXX");
+    int fd = mkstemp(csv_path);
+    if (fd < 0)
+        return -1;
+    gzFile gz = gzdopen(fd, "wb");
+    if (!gz)
+        return -1;
+    gzprintf(gz, "time,accel\n");
+    for (size_t i = 0; i < 3000; i++)
+        gzprintf(gz, "%zu,%.17g\n", i, signal_x[i]);
+    if (gzclose(gz) != Z_OK)
+        return -1;
+
+    for (size_t k = 0; k < NWORK; k++) {
+        ref_out[k] = malloc(MAX_OUT * sizeof **ref_out);
+        if (!ref_out[k] || workloads[k].run(&workloads[k], ref_out[k], MAX_OUT, &ref_n[k]) != 0) {
+            fprintf(stderr, "workload '%s' fails single-threaded: %s\n", workloads[k].name,
+                    vigil_last_error());
+            return -1;
+        }
+        if (ref_n[k] == 0)
+            return -1; /* a workload that produces nothing compares nothing */
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < NWORK; k++)
+        free(ref_out[k]);
+    unlink(csv_path);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads_match_single_threaded),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
