@@ -5,6 +5,7 @@ import ctypes
 
 from . import _buffers
 from ._lib import AlarmP, lib
+from ._handle import CObject
 
 STATES = ("ok", "warn", "alarm")  # enum vigil_state, as the command prints them
 
@@ -15,7 +16,7 @@ def health(score, threshold):
     return lib.vigil_health(float(score), float(threshold))
 
 
-class Alarm:
+class Alarm(CObject):
     """OK / WARN / ALARM with persistence and hysteresis (``vigil_alarm``).
 
     ALARM when at least k of the last n frames exceed the threshold; WARN at k_warn of n; back to
@@ -30,6 +31,8 @@ class Alarm:
     Raises:
         VigilError: ``Status.EINVAL`` for settings out of range.
     """
+
+    _destroy = "vigil_alarm_destroy"
 
     def __init__(self, persistence=None, hysteresis=None):
         self._ptr = None
@@ -49,26 +52,6 @@ class Alarm:
             self.close()
             raise
 
-    def close(self):
-        """Free the C object. Further calls other than :meth:`close` raise ``ValueError``."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.vigil_alarm_destroy(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        self.close()
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("vigil: operation on a closed Alarm")
-        return self._ptr
 
     def update(self, score, threshold, t=0.0):
         """Feed one frame's score and threshold (> 0) at time ``t`` (seconds, recorded in

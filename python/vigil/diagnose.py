@@ -10,6 +10,7 @@ import ctypes
 
 from . import _buffers
 from ._lib import DiagnosisP, lib
+from ._handle import CObject
 from .bearing import DEFECTS, bearing_arg
 from .errors import Status, VigilError
 from .features import envelope_band
@@ -44,7 +45,7 @@ def _defect_index(defect):
     return int(defect)
 
 
-class Diagnosis:
+class Diagnosis(CObject):
     """Streaming diagnosis of one accelerometer recording (``vigil_diagnosis``).
 
     Push the recording's samples in chunks of any size (:meth:`push`), then :meth:`decide`; the
@@ -74,6 +75,8 @@ class Diagnosis:
     diagnosis must not be used by two threads at once; distinct ones may run in parallel.
     """
 
+    _destroy = "vigil_diagnosis_destroy"
+
     def __init__(self, rate, bearing, frame=None, shaft_hz=None, band="full", units="g",
                  machine_class="2r"):
         self._ptr = None
@@ -99,26 +102,6 @@ class Diagnosis:
         self._fault = None
 
     # -- life cycle ---------------------------------------------------------------------------
-    def close(self):
-        """Free the C object. Further calls other than :meth:`close` raise ``ValueError``."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.vigil_diagnosis_destroy(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        self.close()
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("vigil: operation on a closed Diagnosis")
-        return self._ptr
 
     def reset(self):
         """Forget the pushed samples and the decision, keeping the configuration: the next

@@ -7,6 +7,7 @@ import enum
 
 from . import _buffers
 from ._lib import DriftP, lib
+from ._handle import CObject
 
 
 class DriftFlag(enum.IntFlag):
@@ -19,7 +20,7 @@ class DriftFlag(enum.IntFlag):
     GAP = 16
 
 
-class Drift:
+class Drift(CObject):
     """Drift tracker (``vigil_drift``).
 
     Args:
@@ -36,6 +37,8 @@ class Drift:
     Raises:
         VigilError: ``Status.EINVAL`` for a setting out of range.
     """
+
+    _destroy = "vigil_drift_destroy"
 
     def __init__(self, horizon, capacity=4096, tau=None, cusum=None, page_hinkley=None,
                  reference=None, gap=None):
@@ -60,26 +63,6 @@ class Drift:
             self.close()
             raise
 
-    def close(self):
-        """Free the C object. Further calls other than :meth:`close` raise ``ValueError``."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.vigil_drift_destroy(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        self.close()
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("vigil: operation on a closed Drift")
-        return self._ptr
 
     def update(self, t, v):
         """Add the value ``v`` at time ``t`` (seconds, not before the previous sample); return

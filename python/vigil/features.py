@@ -11,6 +11,7 @@ import math
 
 from . import _buffers
 from ._lib import DoubleP, ExtractorP, lib
+from ._handle import CObject
 from .bearing import bearing_arg
 from .errors import Status, VigilError
 from .parse import parse_bands
@@ -55,7 +56,7 @@ def envelope_band(band, what="envelope"):
     return float(lo), float(hi)
 
 
-class FeatureExtractor:
+class FeatureExtractor(CObject):
     """Streaming feature extractor for one channel (``vigil_extractor``).
 
     Samples go in with :meth:`push` in chunks of any size; every complete frame gives one row of
@@ -96,6 +97,8 @@ class FeatureExtractor:
     it is freed when garbage-collected. One extractor must not be used by two threads at once;
     distinct extractors may run in parallel (ctypes releases the GIL during each C call).
     """
+
+    _destroy = "vigil_extractor_destroy"
 
     def __init__(self, rate, frame=4096, hop=None, bands=(), queue=None, *, bearing=None,
                  shaft_hz=None, envelope=None, orders=False, severity=False, units="g",
@@ -209,26 +212,6 @@ class FeatureExtractor:
         self._columns_changed()
 
     # -- life cycle ---------------------------------------------------------------------------
-    def close(self):
-        """Free the C extractor. Further calls other than :meth:`close` raise ``ValueError``."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.vigil_extractor_destroy(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        self.close()
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("vigil: operation on a closed FeatureExtractor")
-        return self._ptr
 
     def reset(self):
         """Forget buffered samples and ready rows; the next frame is 0 again (configuration and

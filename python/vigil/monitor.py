@@ -16,6 +16,7 @@ import os
 
 from . import _buffers
 from ._lib import DoubleP, MonitorP, lib
+from ._handle import CObject
 from .errors import Status, VigilError
 from .features import FeatureExtractor
 from .parse import _text, parse_time
@@ -92,7 +93,7 @@ def _names_from_note(note):
     return None
 
 
-class Monitor:
+class Monitor(CObject):
     """Anomaly monitor for one machine (``vigil_monitor``).
 
     Life cycle: create -> settings -> :meth:`learn` healthy rows (per operating condition) ->
@@ -135,6 +136,8 @@ class Monitor:
     thread at a time; distinct monitors may run in parallel. A fitted monitor pickles (as its
     saved bytes), so it can be sent to other processes (e.g. Dask workers).
     """
+
+    _destroy = "vigil_monitor_destroy"
 
     def __init__(self, names, detector="mahalanobis", features=None, directions=None,
                  conditions=1, quantile=None, threshold_mode=None, seed=None, scale_floor=None,
@@ -233,26 +236,6 @@ class Monitor:
         self._names = list(names) if names is not None else None
         return self
 
-    def close(self):
-        """Free the C monitor. Further calls other than :meth:`close` raise ``ValueError``."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.vigil_monitor_destroy(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        self.close()
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("vigil: operation on a closed Monitor")
-        return self._ptr
 
     def reset(self):
         """Clear the stream state (smoothing, alarm window and state, events, drift), keeping

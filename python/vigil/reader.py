@@ -10,6 +10,7 @@ import os
 
 from . import _buffers
 from ._lib import DoubleP, ReaderP, lib
+from ._handle import CObject
 from .parse import _text
 
 _CHUNK_VALUES = 1 << 16  # values per C call: large enough to make ctypes overhead negligible
@@ -24,7 +25,7 @@ def _path(path):
     return p
 
 
-class Reader:
+class Reader(CObject):
     """An open recording (``vigil_reader``): a header of column names, then rows of numbers.
 
     Args:
@@ -38,6 +39,8 @@ class Reader:
     Use as a context manager or call :meth:`close`. One reader per thread at a time.
     """
 
+    _destroy = "vigil_reader_close"
+
     def __init__(self, path):
         self._ptr = None
         ptr = ReaderP()
@@ -48,26 +51,6 @@ class Reader:
         self._columns = tuple(lib.vigil_reader_column_name(ptr, i).decode("utf-8", "replace")
                               for i in range(count))
 
-    def close(self):
-        """Close the file and free the reader (idempotent)."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.vigil_reader_close(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        self.close()
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("vigil: operation on a closed Reader")
-        return self._ptr
 
     @property
     def columns(self):
