@@ -120,7 +120,6 @@ static void test_lanes_match_plain_loops(void **state)
                 rr.sum[j] += x[i];
                 rr.sumsq[j] += x[i] * x[i];
                 rr.sumabs[j] += fabs(x[i]);
-                rr.sumsqrt[j] += sqrt(fabs(x[i]));
                 rr.hi[j] = rr.hi[j] > x[i] ? rr.hi[j] : x[i];
                 rr.lo[j] = rr.lo[j] < x[i] ? rr.lo[j] : x[i];
             }
@@ -144,8 +143,11 @@ static void test_lanes_match_plain_loops(void **state)
             assert_same_bits(y, yr, n, "FFT input", k->name);
 
             const size_t kmax = n / 2;
-            vigil__spectral_sums s, sr = {{0}, {0}, {0}, {0}, 0, 1};
-            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, &s);
+            vigil__spectral_sums s, sr = {{0}, {0}, {0}, {0}, 0, 1, {0}};
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, x, n, &s);
+            for (size_t i = 0; i < n; i++) /* the time-domain sum the spectral loops carry */
+                sr.sumsqrt[i % L] += sqrt(fabs(x[i]));
+            assert_same_bits(s.sumsqrt, sr.sumsqrt, L, "sum of square roots", k->name);
             for (size_t b = 1; b <= kmax; b++) {
                 const int j = (int)((b - 1) % L);
                 const double re = spec[2 * b], im = spec[2 * b + 1];
