@@ -58,7 +58,6 @@ double vigil__time_features(const vigil__kernels *kern, const double *x, size_t 
     const double rms = sqrt(vigil__lane_total(r.sumsq) / dn);
     const double peak = fmax(fabs(xmax), fabs(xmin));
     const double mean_abs = vigil__lane_total(r.sumabs) / dn;
-    const double mean_sqrt = vigil__lane_total(r.sumsqrt) / dn;
 
     out[0] = mean;
     out[1] = rms;
@@ -70,7 +69,7 @@ double vigil__time_features(const vigil__kernels *kern, const double *x, size_t 
     out[7] = ratio(c3, c2 * sqrt(c2));
     out[8] = ratio(rms, mean_abs);
     out[9] = ratio(peak, mean_abs);
-    out[10] = ratio(peak, mean_sqrt * mean_sqrt);
+    out[10] = 0.0; /* clearance: vigil__spectrum_features() completes it */
     out[11] = (double)c.crossings / (dn - 1.0);
     return mean;
 }
@@ -124,7 +123,7 @@ static double rare_entropy_terms(const vigil__kernels *kern, const double *psd, 
 
 void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
                               double rate, double s1, double s2, const double *freq, double *psd,
-                              double *out)
+                              const double *x, double *time_out, double *out)
 {
     const size_t kmax = n / 2; /* bins 1..kmax are used; K = kmax */
     const double df = rate / (double)n;
@@ -134,7 +133,10 @@ void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, si
      * pass; power includes DC, total does not. */
     psd[0] = (spec[0] * spec[0] + spec[1] * spec[1]) * one;
     vigil__spectral_sums sums;
-    kern->spectral_sums(spec, kmax, two, n % 2 == 0 ? one : two, freq, psd, &sums);
+    kern->spectral_sums(spec, kmax, two, n % 2 == 0 ? one : two, freq, psd, x, n, &sums);
+    /* The clearance factor's sum of square roots rides in the spectral loops (frame_kernels.h) */
+    const double mean_sqrt = vigil__lane_total(sums.sumsqrt) / (double)n;
+    time_out[10] = ratio(time_out[3], mean_sqrt * mean_sqrt);
     const double total = vigil__lane_total(sums.total);
     out[0] = (psd[0] + total) * df;
 

@@ -19,7 +19,8 @@ extern const char *const vigil__spectral_names[VIGIL__SPECTRAL_COLS];
 void vigil__hann(double *w, size_t n, double *s1, double *s2);
 
 /* Time-domain features of x[0..n) into out[0..12): mean rms std peak p2p crest kurtosis skewness
- * shape impulse clearance zcr. In the same pass over the data it writes y[i] = (x[i]-mean)*w[i],
+ * shape impulse clearance zcr, except clearance (out[10], set to 0): vigil__spectrum_features
+ * completes it, because its square roots are computed in the spectral loops. In the same pass over the data it writes y[i] = (x[i]-mean)*w[i],
  * the FFT input (y may not alias x). kern from vigil__kernels_select(). Returns the mean. */
 double vigil__time_features(const vigil__kernels *kern, const double *x, size_t n,
                             const double *w, double *y, double *out);
@@ -33,10 +34,12 @@ void vigil__bin_freqs(double *freq, size_t n, double rate);
 
 /* From the r2c output spec of a frame of n: the PSD into psd[0..n/2] (as vigil__psd) and the
  * spectral features into out[0..7): power centroid spread flatness entropy peak_freq peak_amp.
- * s1, s2 = sums of the window and its square; freq from vigil__bin_freqs(). */
+ * s1, s2 = sums of the window and its square; freq from vigil__bin_freqs(). x[0..n) is the
+ * frame's samples and time_out the row vigil__time_features() wrote for them: the clearance
+ * (time_out[10], from time_out[3] = peak) is completed here. */
 void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
                               double rate, double s1, double s2, const double *freq, double *psd,
-                              double *out);
+                              const double *x, double *time_out, double *out);
 
 /* Sum of psd[k] * df over bins k0 <= k < k1 (the caller maps band edges to bins). */
 double vigil__band_power(const vigil__kernels *kern, const double *psd, size_t k0, size_t k1,

@@ -14,7 +14,7 @@
 
 /* Lane sums of one frame's raw samples (pass 1 of the time-domain features). */
 typedef struct vigil__raw_sums {
-    double sum[VIGIL__LANES], sumsq[VIGIL__LANES], sumabs[VIGIL__LANES], sumsqrt[VIGIL__LANES];
+    double sum[VIGIL__LANES], sumsq[VIGIL__LANES], sumabs[VIGIL__LANES];
     double hi[VIGIL__LANES], lo[VIGIL__LANES]; /* max and min per lane */
 } vigil__raw_sums;
 
@@ -32,6 +32,7 @@ typedef struct vigil__spectral_sums {
     double plogp[VIGIL__LANES]; /* sum P_k L_k over the bins where L_k is ln P_k to the last bit */
     int rare;       /* some bin has P_k > 0 but is not in plogp (see vigil__entropy_term) */
     size_t kpeak;   /* the first k with the largest P_k */
+    double sumsqrt[VIGIL__LANES]; /* sum sqrt|x_i| over the frame's samples (see below) */
 } vigil__spectral_sums;
 
 typedef struct vigil__kernels {
@@ -44,9 +45,12 @@ typedef struct vigil__kernels {
                          vigil__central_sums *out);
     /* From r2c output spec (interleaved re, im) for bins k = 1..kmax: psd[k] = c |X_k|^2 with
      * c = two, except c = last for k = kmax (the Nyquist bin of an even n has no mirror image);
-     * freq[k] = f_k; the sums above. psd[0] is the caller's. */
+     * freq[k] = f_k; the sums above. psd[0] is the caller's. Also the time-domain sum of
+     * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1): the square roots run in the
+     * divider, idle in these loops, instead of bounding a time-domain pass. */
     void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
-                          const double *freq, double *psd, vigil__spectral_sums *out);
+                          const double *freq, double *psd, const double *x, size_t n,
+                          vigil__spectral_sums *out);
     /* Lane sums of (freq[k] - c)^2 psd[k] over k in [k0, k1). */
     void (*spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1, double c,
                         double *lanes);
@@ -55,6 +59,8 @@ typedef struct vigil__kernels {
     /* out[i] = ln(x[i]) for finite positive normal x[i] (the only inputs it is given: P + 1e-30),
      * within 1 ulp (fdlibm's algorithm). The same function the spectral sums use. */
     void (*log)(const double *x, double *out, size_t n);
+    /* 1 if every x[0..n) is finite, else 0 (the push loop's check of a whole chunk). */
+    int (*all_finite)(const double *x, size_t n);
 } vigil__kernels;
 
 /* The fastest table this CPU runs, unless the environment variable VIGIL_SIMD names a slower

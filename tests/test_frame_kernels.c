@@ -120,7 +120,6 @@ static void test_lanes_match_plain_loops(void **state)
                 rr.sum[j] += x[i];
                 rr.sumsq[j] += x[i] * x[i];
                 rr.sumabs[j] += fabs(x[i]);
-                rr.sumsqrt[j] += sqrt(fabs(x[i]));
                 rr.hi[j] = rr.hi[j] > x[i] ? rr.hi[j] : x[i];
                 rr.lo[j] = rr.lo[j] < x[i] ? rr.lo[j] : x[i];
             }
@@ -144,8 +143,11 @@ static void test_lanes_match_plain_loops(void **state)
             assert_same_bits(y, yr, n, "FFT input", k->name);
 
             const size_t kmax = n / 2;
-            vigil__spectral_sums s, sr = {{0}, {0}, {0}, {0}, 0, 1};
-            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, &s);
+            vigil__spectral_sums s, sr = {{0}, {0}, {0}, {0}, 0, 1, {0}};
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, x, n, &s);
+            for (size_t i = 0; i < n; i++) /* the time-domain sum the spectral loops carry */
+                sr.sumsqrt[i % L] += sqrt(fabs(x[i]));
+            assert_same_bits(s.sumsqrt, sr.sumsqrt, L, "sum of square roots", k->name);
             for (size_t b = 1; b <= kmax; b++) {
                 const int j = (int)((b - 1) % L);
                 const double re = spec[2 * b], im = spec[2 * b + 1];
@@ -229,6 +231,34 @@ static void test_rows_same_bits_across_tables(void **state)
     }
 }
 
+/* all_finite against isfinite: one bad value (NaN, +inf, -inf) at every position of chunks of
+ * 1..13 (whole vectors and every tail), among finite extremes that x * 0 must not flag. */
+static void test_all_finite(void **state)
+{
+    (void)state;
+    const double good[] = {0.0, -0.0, DBL_MAX, -DBL_MAX, DBL_MIN, 4.9406564584124654e-324, 1.5};
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    double x[13];
+    size_t count;
+    const vigil__kernels *const *all = vigil__kernels_all(&count);
+    for (size_t t = 0; t < count; t++) {
+        for (size_t n = 1; n <= 13; n++) {
+            for (size_t i = 0; i < n; i++)
+                x[i] = good[i % (sizeof good / sizeof good[0])];
+            assert_int_equal(all[t]->all_finite(x, n), 1);
+            for (size_t at = 0; at < n; at++)
+                for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+                    const double keep = x[at];
+                    x[at] = bad[b];
+                    if (all[t]->all_finite(x, n) != 0)
+                        fail_msg("table %s: %g at %zu of %zu not found", all[t]->name, bad[b],
+                                 at, n);
+                    x[at] = keep;
+                }
+        }
+    }
+}
+
 int main(void)
 {
     size_t count;
@@ -241,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_log_faithful),
         cmocka_unit_test(test_lanes_match_plain_loops),
         cmocka_unit_test(test_rows_same_bits_across_tables),
+        cmocka_unit_test(test_all_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
