@@ -276,7 +276,8 @@ static void compute_row(vigil_extractor *ex, double *row)
     vigil__fft_execute(ex->fft);
     const double *spec = vigil__fft_output(ex->fft);
     double *col = row + 2 + VIGIL__TIME_COLS;
-    vigil__spectrum_features(ex->kern, spec, n, ex->rate, ex->s1, ex->s2, ex->freq, ex->psd,
+    /* y, the FFT's input, is spent (the plan may destroy it): the spectral loops' scratch */
+    vigil__spectrum_features(ex->kern, spec, n, ex->rate, ex->s1, ex->s2, ex->freq, ex->psd, y,
                              ex->buf, row + 2, col);
     col += VIGIL__SPECTRAL_COLS;
     const double df = ex->rate / (double)n;

@@ -47,10 +47,12 @@ typedef struct vigil__kernels {
      * c = two, except c = last for k = kmax (the Nyquist bin of an even n has no mirror image);
      * freq[k] = f_k; the sums above. psd[0] is the caller's. Also the time-domain sum of
      * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1): the square roots run in the
-     * divider, idle in these loops, instead of bounding a time-domain pass. */
+     * divider, idle in these loops, instead of bounding a time-domain pass. scratch: kmax
+     * doubles the loops may overwrite (the PSD loop hands a part of each logarithm, the
+     * division, to the logarithm loop through it); it may not alias the other arrays. */
     void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
-                          const double *freq, double *psd, const double *x, size_t n,
-                          vigil__spectral_sums *out);
+                          const double *freq, double *psd, double *scratch, const double *x,
+                          size_t n, vigil__spectral_sums *out);
     /* Lane sums of (freq[k] - c)^2 psd[k] over k in [k0, k1). */
     void (*spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1, double c,
                         double *lanes);

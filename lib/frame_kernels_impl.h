@@ -97,32 +97,55 @@ KI vd K(vsqrt)(vd a)
  * and so does this, which keeps the lanes free of selects (on 10^7 log-uniform inputs both
  * versions differ from glibc's log by 1 ulp in 2.7% of cases, never more). fdlibm's branches for
  * zero, negative, subnormal, infinite and NaN input are not needed: no such input comes here. */
-KI vd K(vlog)(vd x)
+/* The logarithm in three steps, so that the spectral loops can split it (see psd_blocks()):
+ * log_reduce() gives f and k (x = 2^k (1 + f)), log_ratio() s = f / (2 + f) (the division),
+ * log_finish() the rest. vlog() is the three in a row; any split gives the same bits. */
+KI vd K(log_reduce)(vd x, vd *dk)
+{
+    const vu bits = (vu)x;
+    const vu m = bits & 0x000fffffffffffffu; /* the mantissa */
+    /* i = 2^52 when the mantissa is >= sqrt(2) (fdlibm's test on its top 20 bits: the low 32
+     * bits of m cannot carry into bit 52 when 0x95f64 << 32 is added): then halve it (exponent
+     * 0x3fe instead of 0x3ff) and k + 1. On the whole 64 bits, so that the chain from x to xn
+     * is three integer operations, not fdlibm's eight on the high word. */
+    const vu i = (m + (0x95f64ull << 32)) & (1ull << 52);
+    const vu kbits = (bits >> 52) - 1023u + (i >> 52); /* k, two's complement */
+    const vd xn = (vd)(m | (i ^ 0x3ff0000000000000u));
+    /* k to double without a 64-bit integer conversion (none in SSE2 or AVX2): the low bits of
+     * 1.5 * 2^52 hold k exactly for |k| < 2^51. */
+    const vd magic = K(splat)(6755399441055744.0);
+    *dk = (vd)((vu)magic + kbits) - magic;
+    return xn - 1.0;
+}
+
+KI vd K(log_ratio)(vd f) { return f / (2.0 + f); }
+
+KI vd K(log_finish)(vd f, vd s, vd dk)
 {
     const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
                  Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
                  Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
                  Lg7 = 1.479819860511658591e-01;
-    const vu bits = (vu)x;
-    const vu hx = (bits >> 32) & 0x000fffffu; /* the top 20 mantissa bits */
-    /* i = 0x100000 when the mantissa is >= sqrt(2): then halve it (exponent 0x3fe), k + 1 */
-    const vu i = (hx + 0x95f64u) & 0x100000u;
-    const vu kbits = (bits >> 52) - 1023u + (i >> 20); /* k, two's complement */
-    const vd xn = (vd)(((hx | (i ^ 0x3ff00000u)) << 32) | (bits & 0xffffffffu));
-    /* k to double without a 64-bit integer conversion (none in SSE2 or AVX2): the low bits of
-     * 1.5 * 2^52 hold k exactly for |k| < 2^51. */
-    const vd magic = K(splat)(6755399441055744.0);
-    const vd dk = (vd)((vu)magic + kbits) - magic;
-    const vd f = xn - 1.0;
-    const vd s = f / (2.0 + f);
     const vd z = s * s;
     const vd w = z * z;
-    const vd t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
-    const vd t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+    /* R = z Lg1 + w Lg2 + ... + w^3 z Lg7 in Estrin's order (pairs first, then powers of w),
+     * not fdlibm's Horner chains: the same terms, a shorter chain of dependent operations. The
+     * loop is bound by that chain's latency (the out-of-order window holds only about three
+     * logarithms' worth of it), not by the number of operations. */
+    const vd w2 = w * w;
+    const vd t1 = w * ((Lg2 + w * Lg4) + w2 * Lg6);
+    const vd t2 = z * ((Lg1 + w * Lg3) + w2 * (Lg5 + w * Lg7));
     const vd R = t2 + t1;
     const vd hfsq = 0.5 * f * f;
     return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+}
+
+KI vd K(vlog)(vd x)
+{
+    vd dk;
+    const vd f = K(log_reduce)(x, &dk);
+    return K(log_finish)(f, K(log_ratio)(f), dk);
 }
 
 static void K(log_array)(const double *x, double *out, size_t n)
@@ -257,7 +280,8 @@ KI void K(roots_finish)(struct K(roots) *q, double *lanes)
 /* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
  * and arg max, in lanes of (k - 1) % 4; k0 = 1 + a multiple of 4. Returns the first bin not done. */
 KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
-                        double *psd, vigil__spectral_sums *o, struct K(roots) *roots)
+                        double *psd, double *ratio, vigil__spectral_sums *o,
+                        struct K(roots) *roots)
 {
     vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
@@ -283,6 +307,8 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 #endif
             const vd p = (re2 + im2) * c;
             K(store)(psd + at, p);
+            vd dk; /* unused here: log_blocks() takes it again, with f, from p */
+            K(store)(ratio + at, K(log_ratio)(K(log_reduce)(p + 1e-30, &dk)));
             total[u] += p;
             fsum[u] += K(load)(freq + at) * p;
             const vs better = p > best[u];
@@ -313,8 +339,8 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 /* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of 4 of them),
  * in lanes of (k - 1) % 4; a pass of its own, after the PSD's, because together the two loops
  * need more registers than there are. */
-KI void K(log_blocks)(const double *psd, size_t k1, vigil__spectral_sums *o,
-                     struct K(roots) *roots)
+KI void K(log_blocks)(const double *psd, const double *ratio, size_t k1,
+                     vigil__spectral_sums *o, struct K(roots) *roots)
 {
     const vd tiny = K(splat)(1e-30 * 36028797018963968.0); /* see rare_entropy_terms() */
     vd slog[NV], plogp[NV];
@@ -325,8 +351,11 @@ KI void K(log_blocks)(const double *psd, size_t k1, vigil__spectral_sums *o,
     }
     for (size_t k = 1; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
-            const vd p = K(load)(psd + k + (size_t)u * VW);
-            const vd l = K(vlog)(p + 1e-30);
+            const size_t at = k + (size_t)u * VW;
+            const vd p = K(load)(psd + at);
+            vd dk;
+            const vd f = K(log_reduce)(p + 1e-30, &dk);
+            const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
             slog[u] += l;
             const vs common = p * K(vabs)(l) >= tiny;
             plogp[u] += K(select)(common, p * l, (vd){0});
@@ -344,13 +373,13 @@ KI void K(log_blocks)(const double *psd, size_t k1, vigil__spectral_sums *o,
 }
 
 static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
-                             const double *freq, double *psd, const double *x, size_t n,
-                             vigil__spectral_sums *o)
+                             const double *freq, double *psd, double *scratch,
+                             const double *x, size_t n, vigil__spectral_sums *o)
 {
     struct K(roots) roots = {x, 0, n, {{0}}};
     /* Blocks of 4 bins stop before the last bin, whose factor may differ. */
-    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, o, &roots);
-    K(log_blocks)(psd, k, o, &roots);
+    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o, &roots);
+    K(log_blocks)(psd, scratch, k, o, &roots);
     K(roots_finish)(&roots, o->sumsqrt);
     const double tiny = 1e-30 * 36028797018963968.0;
     for (int j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same arithmetic */
