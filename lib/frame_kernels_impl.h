@@ -285,10 +285,13 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 {
     vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
-        total[u] = fsum[u] = bestk[u] = (vd){0};
+        total[u] = fsum[u] = (vd){0};
         best[u] = K(splat)(-1.0); /* below any P_k, so each lane takes its first bin */
         for (int j = 0; j < VW; j++)
             kv[u][j] = (double)(1 + u * VW + j);
+        /* Not 0: with no block at all (kmax <= 4) every lane keeps best = -1, and a lane's bin
+         * must then not undercut the default peak, bin 1 (0 would name the DC bin). */
+        bestk[u] = kv[u];
     }
     const vd c = K(splat)(two);
     size_t k = 1;
