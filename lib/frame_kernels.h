@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define VIGIL__LANES 4
+#define VIGIL__LANES 8
 
 /* Lane sums of one frame's raw samples (pass 1 of the time-domain features). */
 typedef struct vigil__raw_sums {
@@ -71,6 +71,6 @@ const vigil__kernels *vigil__kernels_select(void);
 /* Every table this build has and this CPU can run, fastest first; *count set. For tests. */
 const vigil__kernels *const *vigil__kernels_all(size_t *count);
 
-static inline double vigil__lane_total(const double *l) { return (l[0] + l[1]) + (l[2] + l[3]); }
+static inline double vigil__lane_total(const double *l) { return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])); }
 
 #endif

@@ -1,9 +1,9 @@
 /* The loops of frame_kernels.h, written once with GCC vector extensions and included by
  * frame_kernels.c once per instruction set with
- *   VW    doubles per vector: 2 (SSE2, NEON, the baseline) or 4 (AVX2),
+ *   VW    doubles per vector: 2 (SSE2, NEON, the baseline), 4 (AVX2) or 8 (AVX-512),
  *   KSUF  the suffix of this copy's names.
  * A vector holds VW of the VIGIL__LANES lanes and NV = LANES / VW vectors hold all of them, so
- * element i of a range lands in lane i % 4 whatever VW is: only the width of the registers
+ * element i of a range lands in lane i % VIGIL__LANES whatever VW is: only the width of the registers
  * changes between copies, never which numbers are added in which order. There is no FMA here
  * (ISO C mode compiles with -ffp-contract=off and no FMA intrinsic is used), so every copy
  * rounds alike and gives the same bits. */
@@ -41,7 +41,9 @@ KI vd K(splat)(double a) { return (vd){0} + a; }
  * and min chains 5 cycles per step instead of 2. */
 KI vd K(select)(vs m, vd a, vd b)
 {
-#if VW == 4
+#if VW == 8
+    return (vd)_mm512_mask_blend_pd(_mm512_movepi64_mask((__m512i)m), (__m512d)b, (__m512d)a);
+#elif VW == 4
     return (vd)_mm256_blendv_pd((__m256d)b, (__m256d)a, (__m256d)m);
 #else
     return (vd)(((vs)a & m) | ((vs)b & ~m));
@@ -52,7 +54,9 @@ KI vd K(select)(vs m, vd a, vd b)
  * second operand when the comparison is false), so the same bits as the select form. */
 KI vd K(vmax)(vd a, vd b)
 {
-#if VW == 4
+#if VW == 8
+    return (vd)_mm512_max_pd((__m512d)a, (__m512d)b);
+#elif VW == 4
     return (vd)_mm256_max_pd((__m256d)a, (__m256d)b);
 #elif defined(__SSE2__)
     return (vd)_mm_max_pd((__m128d)a, (__m128d)b);
@@ -63,7 +67,9 @@ KI vd K(vmax)(vd a, vd b)
 
 KI vd K(vmin)(vd a, vd b)
 {
-#if VW == 4
+#if VW == 8
+    return (vd)_mm512_min_pd((__m512d)a, (__m512d)b);
+#elif VW == 4
     return (vd)_mm256_min_pd((__m256d)a, (__m256d)b);
 #elif defined(__SSE2__)
     return (vd)_mm_min_pd((__m128d)a, (__m128d)b);
@@ -76,7 +82,9 @@ KI vd K(vabs)(vd a) { return (vd)((vu)a & ((vu){0} + 0x7fffffffffffffffu)); /* c
 
 KI vd K(vsqrt)(vd a)
 {
-#if VW == 4
+#if VW == 8
+    return (vd)_mm512_sqrt_pd((__m512d)a);
+#elif VW == 4
     return (vd)_mm256_sqrt_pd((__m256d)a);
 #elif defined(__SSE2__)
     return (vd)_mm_sqrt_pd((__m128d)a);
@@ -188,7 +196,7 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
         K(store)(o->hi + u * VW, h[u]);
         K(store)(o->lo + u * VW, l[u]);
     }
-    for (int j = 0; i < n; i++, j++) { /* the tail continues lanes 0, 1, 2 */
+    for (int j = 0; i < n; i++, j++) { /* the tail continues lanes 0, 1, ... */
         const double v = x[i], b = fabs(v);
         o->sum[j] += v;
         o->sumsq[j] += v * v;
@@ -251,7 +259,8 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
  * two spectral loops: vsqrtpd runs in the divider, which those loops barely use (one division
  * per 4 bins in the logarithm), while in a time-domain pass it was the bottleneck (1.9 us of
  * sqrt per 4096 samples against 0.8 us for everything else in the pass). Each loop iteration
- * takes the next 4 samples; roots_finish() takes what is left. Sample i goes to lane i % 4 in
+ * takes the next VIGIL__LANES samples; roots_finish() takes what is left. Sample i goes to lane
+ * i % VIGIL__LANES in
  * the order of i, as in every other sum, wherever it is computed. */
 struct K(roots) {
     const double *x;
@@ -273,12 +282,13 @@ KI void K(roots_finish)(struct K(roots) *q, double *lanes)
     while (q->i + VIGIL__LANES <= q->n)
         K(roots_step)(q);
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, q->r[u]);
-    for (int j = 0; q->i < q->n; q->i++, j++) /* the tail continues lanes 0, 1, 2 */
+    for (int j = 0; q->i < q->n; q->i++, j++) /* the tail continues lanes 0, 1, ... */
         lanes[j] += sqrt(fabs(q->x[q->i]));
 }
 
 /* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
- * and arg max, in lanes of (k - 1) % 4; k0 = 1 + a multiple of 4. Returns the first bin not done. */
+ * and arg max, in lanes of (k - 1) % VIGIL__LANES; k0 = 1 + a multiple of VIGIL__LANES. Returns
+ * the first bin not done. */
 KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
                         double *psd, double *ratio, vigil__spectral_sums *o,
                         struct K(roots) *roots)
@@ -289,7 +299,7 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
         best[u] = K(splat)(-1.0); /* below any P_k, so each lane takes its first bin */
         for (int j = 0; j < VW; j++)
             kv[u][j] = (double)(1 + u * VW + j);
-        /* Not 0: with no block at all (kmax <= 4) every lane keeps best = -1, and a lane's bin
+        /* Not 0: with no block at all (kmax <= VIGIL__LANES) every lane keeps best = -1, and a lane's bin
          * must then not undercut the default peak, bin 1 (0 would name the DC bin). */
         bestk[u] = kv[u];
     }
@@ -301,7 +311,10 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
             /* bins at..at+VW-1 are 2 VW doubles (re, im, re, im, ...): squares, then add pairs */
             const vd sa = K(load)(spec + 2 * at), sb = K(load)(spec + 2 * at + VW);
             const vd qa = sa * sa, qb = sb * sb;
-#if VW == 4
+#if VW == 8
+            const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2, 4, 6, 8, 10, 12, 14});
+            const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3, 5, 7, 9, 11, 13, 15});
+#elif VW == 4
             const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2, 4, 6});
             const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3, 5, 7});
 #else
@@ -339,8 +352,8 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
     return k;
 }
 
-/* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of 4 of them),
- * in lanes of (k - 1) % 4; a pass of its own, after the PSD's, because together the two loops
+/* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of VIGIL__LANES of them),
+ * in lanes of (k - 1) % VIGIL__LANES; a pass of its own, after the PSD's, because together the two loops
  * need more registers than there are. */
 KI void K(log_blocks)(const double *psd, const double *ratio, size_t k1,
                      vigil__spectral_sums *o, struct K(roots) *roots)
@@ -380,7 +393,7 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
                              const double *x, size_t n, vigil__spectral_sums *o)
 {
     struct K(roots) roots = {x, 0, n, {{0}}};
-    /* Blocks of 4 bins stop before the last bin, whose factor may differ. */
+    /* Blocks of VIGIL__LANES bins stop before the last bin, whose factor may differ. */
     size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o, &roots);
     K(log_blocks)(psd, scratch, k, o, &roots);
     K(roots_finish)(&roots, o->sumsqrt);

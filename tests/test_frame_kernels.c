@@ -1,7 +1,7 @@
 /* Tests of the per-frame loops (lib/frame_kernels.h), every table this CPU runs:
  *  - the logarithm against libm's log: both are faithful (within 1 ulp of the exact value), so
  *    they differ by at most 1 ulp, on log-uniform inputs over the range the kernels are given;
- *  - the lane contract against a plain loop that adds element i into lane i % 4: bit-identical;
+ *  - the lane contract against a plain loop that adds element i into lane i % VIGIL__LANES: bit-identical;
  *  - whole extractor rows with VIGIL_SIMD=baseline against the default table: bit-identical,
  *    which is what lets a model trained on one machine reproduce on another. */
 #include <stdarg.h>
