@@ -21,6 +21,7 @@ typedef struct maha {
     double *mu, *cov; /* cov: the shrunk covariance, kept for online updates and saving */
     double ridge;     /* SHRINK_FLOOR * mean variance at fit: keeps updates positive definite */
     double *l;        /* scratch for the positive-definiteness check */
+    double *undo;     /* mu and cov before an update, restored if the update is rejected */
     gsl_matrix *chol;
     gsl_vector *v, *w;
 } maha;
@@ -33,6 +34,7 @@ static void m_destroy(vigil__detector *det)
     free(m->mu);
     free(m->cov);
     free(m->l);
+    free(m->undo);
     if (m->chol)
         gsl_matrix_free(m->chol);
     if (m->v)
@@ -53,12 +55,13 @@ static int m_create(size_t d, const vigil__detector_params *p, vigil__detector *
     m->mu = calloc(d, sizeof *m->mu);
     m->cov = calloc(d * d, sizeof *m->cov);
     m->l = malloc(d * d * sizeof *m->l);
+    m->undo = malloc((d + d * d) * sizeof *m->undo);
     /* gsl_*_alloc call the error handler on failure; sizes here are small and valid, and a
      * NULL return is still checked. */
     m->chol = gsl_matrix_alloc(d, d);
     m->v = gsl_vector_alloc(d);
     m->w = gsl_vector_alloc(d);
-    if (!m->mu || !m->cov || !m->l || !m->chol || !m->v || !m->w) {
+    if (!m->mu || !m->cov || !m->l || !m->undo || !m->chol || !m->v || !m->w) {
         m_destroy(&m->base);
         return vigil__status(VIGIL_ENOMEM);
     }
@@ -128,6 +131,10 @@ static int m_update(vigil__detector *det, const double *z)
 {
     maha *m = (maha *)det;
     const size_t d = det->d;
+    /* An update that would leave a covariance the factorisation rejects (an extreme row
+     * swamping the ridge in rounding) is refused whole: the model stays as it was. */
+    memcpy(m->undo, m->mu, d * sizeof *m->mu);
+    memcpy(m->undo + d, m->cov, d * d * sizeof *m->cov);
     for (size_t i = 0; i < d; i++)
         m->mu[i] += UPDATE_WEIGHT * (z[i] - m->mu[i]);
     for (size_t i = 0; i < d; i++)
@@ -135,7 +142,12 @@ static int m_update(vigil__detector *det, const double *z)
             m->cov[i * d + j] = m->cov[j * d + i] =
                 (1.0 - UPDATE_WEIGHT) * m->cov[i * d + j] +
                 UPDATE_WEIGHT * ((z[i] - m->mu[i]) * (z[j] - m->mu[j]) + (i == j ? m->ridge : 0.0));
-    return factorise(m) == VIGIL_OK ? VIGIL_OK : vigil__status(VIGIL_ENONFINITE);
+    if (factorise(m) == VIGIL_OK)
+        return VIGIL_OK;
+    memcpy(m->mu, m->undo, d * sizeof *m->mu);
+    memcpy(m->cov, m->undo + d, d * d * sizeof *m->cov);
+    return vigil__fail(VIGIL_ENONFINITE, "update rejected: the covariance would not be "
+                       "positive definite (an extreme row?); the model is unchanged");
 }
 
 static double m_score(vigil__detector *det, const double *z, double *contrib)
@@ -150,7 +162,7 @@ static double m_score(vigil__detector *det, const double *z, double *contrib)
         contrib[i] = gsl_vector_get(m->v, i) * gsl_vector_get(m->w, i);
         s += contrib[i];
     }
-    return s > 0.0 ? s : 0.0;
+    return s > 0.0 || isnan(s) ? s : 0.0; /* NaN (overflow) is the monitor's to handle */
 }
 
 static void m_reset(vigil__detector *det)
