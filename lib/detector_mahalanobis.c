@@ -1,8 +1,8 @@
 /* Detector 2: squared Mahalanobis distance to the healthy mean under a Ledoit-Wolf shrinkage
  * covariance, factorised with GSL's Cholesky. Shrinkage keeps the inverse well conditioned with
  * few training frames and collinear features (rms and peak move together); its floor of 0.01
- * guarantees positive definiteness, so the Cholesky call is never given a matrix it would
- * reject. The contribution of feature i is v_i (Sigma^-1 v)_i; they sum to the score. */
+ * keeps the matrix positive definite. The Cholesky factor is computed here (factorise()), so
+ * GSL's aborting error handler is never reached. The contribution of feature i is v_i (Sigma^-1 v)_i; they sum to the score. */
 #include "detector.h"
 
 #include "status.h"
@@ -69,9 +69,8 @@ static int m_create(size_t d, const vigil__detector_params *p, vigil__detector *
     return VIGIL_OK;
 }
 
-/* Plain Cholesky as a positive-definiteness test, so that gsl_linalg_cholesky_decomp1 (whose
- * error handler aborts the process) only ever sees a matrix it accepts, even from a corrupt
- * file or after many online updates. */
+/* Plain Cholesky (lower factor in l), also the positive-definiteness test: a matrix that is
+ * not (from a corrupt file, after many online updates) is refused, never given to GSL. */
 static int positive_definite(const double *a, size_t d, double *l)
 {
     for (size_t j = 0; j < d; j++) {
@@ -101,10 +100,15 @@ static int factorise(maha *m)
                 return VIGIL_EFORMAT;
     if (!positive_definite(m->cov, d, m->l))
         return VIGIL_EFORMAT;
+    /* The factor is our own L, stored as gsl_linalg_cholesky_decomp1 would (L below and on the
+     * diagonal, L^T above) for gsl_linalg_cholesky_solve. Calling decomp1 itself is not safe:
+     * on a matrix at the edge of positive definiteness its rounding can differ from ours, and
+     * its error handler aborts the process (found by fuzz/fuzz_model.c, an online update). */
     for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-            gsl_matrix_set(m->chol, i, j, m->cov[i * d + j]);
-    gsl_linalg_cholesky_decomp1(m->chol);
+        for (size_t j = 0; j <= i; j++) {
+            gsl_matrix_set(m->chol, i, j, m->l[i * d + j]);
+            gsl_matrix_set(m->chol, j, i, m->l[i * d + j]);
+        }
     return VIGIL_OK;
 }
 
