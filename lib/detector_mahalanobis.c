@@ -1,8 +1,9 @@
 /* Detector 2: squared Mahalanobis distance to the healthy mean under a Ledoit-Wolf shrinkage
- * covariance, factorised with GSL's Cholesky. Shrinkage keeps the inverse well conditioned with
- * few training frames and collinear features (rms and peak move together); its floor of 0.01
- * keeps the matrix positive definite. The Cholesky factor is computed here (factorise()), so
- * GSL's aborting error handler is never reached. The contribution of feature i is v_i (Sigma^-1 v)_i; they sum to the score. */
+ * covariance, factorised by Cholesky. Shrinkage keeps the inverse well conditioned with few
+ * training frames and collinear features (rms and peak move together); its floor of 0.01 keeps
+ * the matrix positive definite. The Cholesky factor is computed here (factorise()), so GSL's
+ * aborting error handler is never reached. The contribution of feature i is
+ * v_i (Sigma^-1 v)_i; they sum to the score. */
 #include "detector.h"
 
 #include "status.h"
