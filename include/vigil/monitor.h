@@ -38,8 +38,10 @@
  * absorbed too, which is why the default is VIGIL_GAP_KEEP).
  *
  * Hot path: vigil_monitor_score() never allocates. vigil_monitor_learn() may grow the training
- * buffer (amortised). Thread rules: one monitor per thread at a time; distinct monitors may be
- * used in parallel; a loaded monitor is independent of the one saved.
+ * buffer (amortised). Thread rules: one monitor per thread at a time, the const getters and
+ * save included (the drift trackers it hands out use their monitor's scratch memory); distinct
+ * monitors may be used in parallel, and create, load and destroy may run concurrently from any
+ * threads; a loaded monitor is independent of the one saved (tests/test_threads.c).
  */
 #ifndef VIGIL_MONITOR_H
 #define VIGIL_MONITOR_H
