@@ -3,17 +3,27 @@
  * state growth (issue 7; docs/RELIABILITY.md).
  *
  *   soak [--hours H] [--rate HZ] [--frame N] [--hop H] [--chunk C] [--samples K] [--slack P]
+ *        [--detector D] [--learn R]
  *
  * Defaults: 24 simulated hours of one 25.6 kHz channel, frame 4096, hop 4096, pushed in chunks
  * of 1000 samples (a typical DAQ block), popping after every push. Every 5000th chunk (the
  * first included) carries a NaN: it must be rejected (VIGIL_ENONFINITE) and the repaired chunk
  * pushed, so the error path is soaked too.
  *
+ * Every row goes to a monitor (detector D, default 2 = Mahalanobis): the first R rows (default
+ * 300) are learnt, then it is fitted and every later row scored with its time, and every 64th
+ * also given to vigil_monitor_update(). Nobody pops the monitor's events, as in an application
+ * that only polls the state: the queue must stay bounded (at most 256, oldest dropped). The
+ * signal's gain swings by 50 % over the run, so the monitor does raise and clear alarms.
+ *
  * Prints, at K evenly spaced points (default 12): simulated hours, frames, resident memory
- * (/proc/self/statm) and vigil_extractor_memory(). Fails (exit 1) if resident memory at the
- * end exceeds the first sample (taken after the first interval, when every lazily allocated
- * buffer exists) by more than P pages (default 2), if the extractor's own memory changes, if a
- * row is not finite, or if the frame count differs from the closed form. */
+ * (/proc/self/statm), vigil_extractor_memory(), the monitor's saved size, queued events and
+ * drift points. Fails (exit 1) if resident memory at the end exceeds the first sample (taken
+ * after the first interval, when every lazily allocated buffer exists) by more than P pages
+ * (default 2), if the extractor's memory changes or the monitor's saved size moves by more
+ * than the compression's play (an eighth), if the event
+ * queue or a drift ring exceeds its bound, if a row or a score is not finite, or if the frame
+ * count differs from the closed form. */
 #include <vigil.h>
 
 #include <math.h>
@@ -80,7 +90,7 @@ static int arg_value(int argc, char **argv, int *i, const char *name, double *v)
 int main(int argc, char **argv)
 {
     double hours = 24.0, rate = 25600.0, frame_d = 4096, hop_d = 0, chunk_d = 1000,
-           samples_d = 12, slack_d = 2;
+           samples_d = 12, slack_d = 2, detector_d = VIGIL_DETECTOR_MAHALANOBIS, learn_d = 300;
     for (int i = 1; i < argc; i++) {
         if (!(arg_value(argc, argv, &i, "--hours", &hours) ||
               arg_value(argc, argv, &i, "--rate", &rate) ||
@@ -88,9 +98,12 @@ int main(int argc, char **argv)
               arg_value(argc, argv, &i, "--hop", &hop_d) ||
               arg_value(argc, argv, &i, "--chunk", &chunk_d) ||
               arg_value(argc, argv, &i, "--samples", &samples_d) ||
-              arg_value(argc, argv, &i, "--slack", &slack_d))) {
+              arg_value(argc, argv, &i, "--slack", &slack_d) ||
+              arg_value(argc, argv, &i, "--detector", &detector_d) ||
+              arg_value(argc, argv, &i, "--learn", &learn_d))) {
             fprintf(stderr, "usage: soak [--hours H] [--rate HZ] [--frame N] [--hop H] "
-                            "[--chunk C] [--samples K] [--slack PAGES]\n");
+                            "[--chunk C] [--samples K] [--slack PAGES] [--detector 1-4] "
+                            "[--learn ROWS]\n");
             return 2;
         }
     }
@@ -106,11 +119,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "soak: %s\n", vigil_last_error());
         return 2;
     }
-    /* MONITOR (issue 3): create the monitor for this extractor's columns here, and below
-     *   - in the pop loop, feed each row to it (update/score) and count its events;
-     *   - add its memory function to the state-growth check next to vigil_extractor_memory().
-     * Until the monitor lands, the soak covers the extractor alone. */
     const size_t nc = vigil_extractor_feature_count(ex);
+    const size_t learn = (size_t)learn_d;
+    vigil_monitor *mon = NULL;
+    if (vigil_monitor_create_for_extractor(ex, (int)detector_d, &mon) != VIGIL_OK) {
+        fprintf(stderr, "soak: %s\n", vigil_last_error());
+        return 2;
+    }
+    const size_t nfeat = vigil_monitor_feature_count(mon);
+    size_t model_size = 0;
     const size_t mem0 = vigil_extractor_memory(ex);
 
     double *table = malloc(TABLE * sizeof *table), *row = malloc(nc * sizeof *row);
@@ -127,13 +144,14 @@ int main(int argc, char **argv)
 
     printf("soak: %.2f simulated hours of a %.0f Hz channel, frame %zu, hop %zu, chunk %zu "
            "(%llu samples)\n", hours, rate, frame, hop, chunk, (unsigned long long)total);
-    printf("%10s %14s %12s %12s %10s\n", "sim_hours", "frames", "rss_kib", "vigil_bytes",
-           "wall_s");
+    printf("%10s %14s %10s %12s %10s %7s %7s %8s %8s\n", "sim_hours", "frames", "rss_kib",
+           "vigil_bytes", "model", "events", "drift", "alarms", "wall_s");
     fflush(stdout);
 
     const long page_kib = sysconf(_SC_PAGESIZE) / 1024;
     const double t0 = now_s();
-    uint64_t pushed = 0, nchunks = 0, rows = 0, rejected = 0;
+    uint64_t pushed = 0, nchunks = 0, rows = 0, rejected = 0, alarms = 0;
+    int last_state = VIGIL_STATE_OK;
     long rss_first = -1, rss_last = -1;
     size_t next_point = 1;
     int bad = 0;
@@ -162,6 +180,27 @@ int main(int argc, char **argv)
             for (size_t c = 0; c < nc; c++)
                 if (!isfinite(row[c]))
                     bad |= 2;
+            const double t = (double)rows * (double)hop / rate;
+            if (rows < learn) {
+                if (vigil_monitor_learn(mon, row, nc, 0) != VIGIL_OK)
+                    bad |= 32;
+            } else {
+                if (rows == learn && (vigil_monitor_fit(mon) != VIGIL_OK ||
+                                      vigil_monitor_save_size(mon, &model_size) != VIGIL_OK)) {
+                    fprintf(stderr, "soak: fit failed: %s\n", vigil_last_error());
+                    return 1;
+                }
+                const int st = vigil_monitor_score(mon, row, nc, t, 0);
+                if (st < 0 || !isfinite(vigil_monitor_last_score(mon)))
+                    bad |= 32;
+                if (st == VIGIL_STATE_ALARM && last_state != VIGIL_STATE_ALARM)
+                    alarms++;
+                last_state = st;
+                /* a healthy-looking row now and then adapts the model (its size must not) */
+                if (rows % 64 == 0 && st == VIGIL_STATE_OK &&
+                    vigil_monitor_update(mon, row, nc, 0) != VIGIL_OK)
+                    bad |= 32;
+            }
             rows++;
         }
         pushed += n;
@@ -171,12 +210,29 @@ int main(int argc, char **argv)
             if (rss_first < 0)
                 rss_first = rss;
             rss_last = rss;
-            printf("%10.3f %14llu %12ld %12zu %10.2f\n", (double)pushed / rate / 3600.0,
+            size_t msize = 0, dpoints = 0;
+            if (vigil_monitor_fitted(mon))
+                vigil_monitor_save_size(mon, &msize);
+            for (size_t f = 0; f < nfeat; f++)
+                if (vigil_drift_points(vigil_monitor_drift(mon, f)) > dpoints)
+                    dpoints = vigil_drift_points(vigil_monitor_drift(mon, f));
+            printf("%10.3f %14llu %10ld %12zu %10zu %7zu %7zu %8llu %8.2f\n",
+                   (double)pushed / rate / 3600.0,
                    (unsigned long long)vigil_extractor_frames_done(ex), rss * page_kib,
-                   vigil_extractor_memory(ex), now_s() - t0);
+                   vigil_extractor_memory(ex), msize, vigil_monitor_event_count(mon), dpoints,
+                   (unsigned long long)alarms, now_s() - t0);
             fflush(stdout);
             if (vigil_extractor_memory(ex) != mem0)
                 bad |= 4;
+            /* The model's fields are fixed at fit: updates change values, not sizes. Its saved
+             * form is zlib-compressed, so the byte count moves a little with the values; a
+             * growing model would move it by whole fields (8 bytes per value, compressed or
+             * not), so an eighth is a generous band. Event queue and drift rings bounded
+             * (alarm.h, monitor.c). */
+            if ((model_size && (msize > model_size + model_size / 8 ||
+                                msize < model_size - model_size / 8)) ||
+                vigil_monitor_event_count(mon) > 256 || dpoints > 4096)
+                bad |= 64;
             next_point++;
         }
     }
@@ -193,15 +249,23 @@ int main(int argc, char **argv)
     const int under_tool = getenv("VIGIL_UNDER_VALGRIND") != NULL || UNDER_ASAN;
     if (growth > (long)slack_d && !under_tool)
         bad |= 16;
-    printf("soak: %llu frames, %llu glitch chunks rejected, %.1f simulated h in %.1f s "
+    if (!vigil_monitor_fitted(mon))
+        bad |= 32;
+    printf("soak: %llu frames, %llu glitch chunks rejected, %llu alarms raised, "
+           "%.1f simulated h in %.1f s "
            "(%.0fx real time, %.1f Msamples/s); resident memory %+ld pages (limit %.0f%s)\n",
-           (unsigned long long)rows, (unsigned long long)rejected, hours, wall,
+           (unsigned long long)rows, (unsigned long long)rejected,
+           (unsigned long long)alarms, hours, wall,
            hours * 3600.0 / wall, (double)total / wall / 1e6, growth, slack_d,
            under_tool ? ", not enforced under valgrind/ASan" : "");
     if (bad)
         printf("soak: FAILED:%s%s%s%s%s\n", bad & 1 ? " glitch not rejected;" : "",
                bad & 2 ? " non-finite row;" : "", bad & 4 ? " extractor memory changed;" : "",
                bad & 8 ? " frame count wrong;" : "", bad & 16 ? " resident memory grew;" : "");
+    if (bad & 96)
+        printf("soak: FAILED:%s%s\n", bad & 32 ? " monitor call failed or score not finite;" : "",
+               bad & 64 ? " monitor state grew (model size, events or drift points);" : "");
+    vigil_monitor_destroy(mon);
     vigil_extractor_destroy(ex);
     free(table);
     free(row);

@@ -19,6 +19,11 @@ int vigil__bearing_check(double balls, double d, double pitch, double angle_deg)
     if (!isfinite(d) || !isfinite(pitch) || d <= 0.0 || pitch <= d)
         return vigil__fail(VIGIL_EINVAL,
                            "bearing: need 0 < d < D, finite (got d=%g, D=%g)", d, pitch);
+    /* Real bearings have d/D of about 0.1-0.5. Below 1/1000 the description is a unit mistake,
+     * and BSF = D/(2d) (...) would grow without bound (to infinity for d/D near 1e-308). */
+    if (d < 1e-3 * pitch)
+        return vigil__fail(VIGIL_EINVAL, "bearing: d/D must be at least 0.001 (got d=%g, D=%g)",
+                           d, pitch);
     if (!isfinite(angle_deg) || angle_deg < 0.0 || angle_deg >= 90.0)
         return vigil__fail(VIGIL_EINVAL, "bearing: contact angle must be 0 <= angle < 90 (got %g)",
                            angle_deg);
@@ -48,9 +53,14 @@ int vigil_bearing_frequencies(double balls, double d, double pitch, double angle
         return rc;
     if (!isfinite(shaft_hz) || shaft_hz < 0.0)
         return vigil__fail(VIGIL_EINVAL, "shaft rate must be finite and >= 0 (got %g)", shaft_hz);
-    vigil__bearing_orders(balls, d, pitch, angle_deg, out);
+    double f[VIGIL_DEFECT_COUNT];
+    vigil__bearing_orders(balls, d, pitch, angle_deg, f);
     for (int i = 0; i < VIGIL_DEFECT_COUNT; i++)
-        out[i] *= shaft_hz;
+        if (!isfinite(f[i] * shaft_hz))
+            return vigil__fail(VIGIL_EINVAL, "shaft rate %g Hz gives infinite defect frequencies",
+                               shaft_hz);
+    for (int i = 0; i < VIGIL_DEFECT_COUNT; i++)
+        out[i] = f[i] * shaft_hz;
     return VIGIL_OK;
 }
 

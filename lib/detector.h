@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Standardised values are clipped to +-VIGIL__Z_MAX robust scales before they reach a
+ * detector. A departure of a million scales is a certain alarm already; the clip keeps every
+ * detector's arithmetic (squares, covariances, smoothing) finite, so an extreme but finite row
+ * can neither give a NaN score nor leave an infinity in a detector's state. */
+#define VIGIL__Z_MAX 1e6
+
 typedef struct vigil__detector_params {
     double alpha;  /* z-score EWMA weight */
     uint64_t seed; /* random trees */

@@ -1,8 +1,9 @@
 /* Detector 2: squared Mahalanobis distance to the healthy mean under a Ledoit-Wolf shrinkage
- * covariance, factorised with GSL's Cholesky. Shrinkage keeps the inverse well conditioned with
- * few training frames and collinear features (rms and peak move together); its floor of 0.01
- * guarantees positive definiteness, so the Cholesky call is never given a matrix it would
- * reject. The contribution of feature i is v_i (Sigma^-1 v)_i; they sum to the score. */
+ * covariance, factorised by Cholesky. Shrinkage keeps the inverse well conditioned with few
+ * training frames and collinear features (rms and peak move together); its floor of 0.01 keeps
+ * the matrix positive definite. The Cholesky factor is computed here (factorise()), so GSL's
+ * aborting error handler is never reached. The contribution of feature i is
+ * v_i (Sigma^-1 v)_i; they sum to the score. */
 #include "detector.h"
 
 #include "status.h"
@@ -21,6 +22,7 @@ typedef struct maha {
     double *mu, *cov; /* cov: the shrunk covariance, kept for online updates and saving */
     double ridge;     /* SHRINK_FLOOR * mean variance at fit: keeps updates positive definite */
     double *l;        /* scratch for the positive-definiteness check */
+    double *undo;     /* mu and cov before an update, restored if the update is rejected */
     gsl_matrix *chol;
     gsl_vector *v, *w;
 } maha;
@@ -33,6 +35,7 @@ static void m_destroy(vigil__detector *det)
     free(m->mu);
     free(m->cov);
     free(m->l);
+    free(m->undo);
     if (m->chol)
         gsl_matrix_free(m->chol);
     if (m->v)
@@ -53,12 +56,13 @@ static int m_create(size_t d, const vigil__detector_params *p, vigil__detector *
     m->mu = calloc(d, sizeof *m->mu);
     m->cov = calloc(d * d, sizeof *m->cov);
     m->l = malloc(d * d * sizeof *m->l);
+    m->undo = malloc((d + d * d) * sizeof *m->undo);
     /* gsl_*_alloc call the error handler on failure; sizes here are small and valid, and a
      * NULL return is still checked. */
     m->chol = gsl_matrix_alloc(d, d);
     m->v = gsl_vector_alloc(d);
     m->w = gsl_vector_alloc(d);
-    if (!m->mu || !m->cov || !m->l || !m->chol || !m->v || !m->w) {
+    if (!m->mu || !m->cov || !m->l || !m->undo || !m->chol || !m->v || !m->w) {
         m_destroy(&m->base);
         return vigil__status(VIGIL_ENOMEM);
     }
@@ -66,9 +70,8 @@ static int m_create(size_t d, const vigil__detector_params *p, vigil__detector *
     return VIGIL_OK;
 }
 
-/* Plain Cholesky as a positive-definiteness test, so that gsl_linalg_cholesky_decomp1 (whose
- * error handler aborts the process) only ever sees a matrix it accepts, even from a corrupt
- * file or after many online updates. */
+/* Plain Cholesky (lower factor in l), also the positive-definiteness test: a matrix that is
+ * not (from a corrupt file, after many online updates) is refused, never given to GSL. */
 static int positive_definite(const double *a, size_t d, double *l)
 {
     for (size_t j = 0; j < d; j++) {
@@ -98,10 +101,15 @@ static int factorise(maha *m)
                 return VIGIL_EFORMAT;
     if (!positive_definite(m->cov, d, m->l))
         return VIGIL_EFORMAT;
+    /* The factor is our own L, stored as gsl_linalg_cholesky_decomp1 would (L below and on the
+     * diagonal, L^T above) for gsl_linalg_cholesky_solve. Calling decomp1 itself is not safe:
+     * on a matrix at the edge of positive definiteness its rounding can differ from ours, and
+     * its error handler aborts the process (found by fuzz/fuzz_model.c, an online update). */
     for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-            gsl_matrix_set(m->chol, i, j, m->cov[i * d + j]);
-    gsl_linalg_cholesky_decomp1(m->chol);
+        for (size_t j = 0; j <= i; j++) {
+            gsl_matrix_set(m->chol, i, j, m->l[i * d + j]);
+            gsl_matrix_set(m->chol, j, i, m->l[i * d + j]);
+        }
     return VIGIL_OK;
 }
 
@@ -128,6 +136,10 @@ static int m_update(vigil__detector *det, const double *z)
 {
     maha *m = (maha *)det;
     const size_t d = det->d;
+    /* An update that would leave a covariance the factorisation rejects (an extreme row
+     * swamping the ridge in rounding) is refused whole: the model stays as it was. */
+    memcpy(m->undo, m->mu, d * sizeof *m->mu);
+    memcpy(m->undo + d, m->cov, d * d * sizeof *m->cov);
     for (size_t i = 0; i < d; i++)
         m->mu[i] += UPDATE_WEIGHT * (z[i] - m->mu[i]);
     for (size_t i = 0; i < d; i++)
@@ -135,7 +147,12 @@ static int m_update(vigil__detector *det, const double *z)
             m->cov[i * d + j] = m->cov[j * d + i] =
                 (1.0 - UPDATE_WEIGHT) * m->cov[i * d + j] +
                 UPDATE_WEIGHT * ((z[i] - m->mu[i]) * (z[j] - m->mu[j]) + (i == j ? m->ridge : 0.0));
-    return factorise(m) == VIGIL_OK ? VIGIL_OK : vigil__status(VIGIL_ENONFINITE);
+    if (factorise(m) == VIGIL_OK)
+        return VIGIL_OK;
+    memcpy(m->mu, m->undo, d * sizeof *m->mu);
+    memcpy(m->cov, m->undo + d, d * d * sizeof *m->cov);
+    return vigil__fail(VIGIL_ENONFINITE, "update rejected: the covariance would not be "
+                       "positive definite (an extreme row?); the model is unchanged");
 }
 
 static double m_score(vigil__detector *det, const double *z, double *contrib)
@@ -150,7 +167,7 @@ static double m_score(vigil__detector *det, const double *z, double *contrib)
         contrib[i] = gsl_vector_get(m->v, i) * gsl_vector_get(m->w, i);
         s += contrib[i];
     }
-    return s > 0.0 ? s : 0.0;
+    return s > 0.0 || isnan(s) ? s : 0.0; /* NaN (overflow) is the monitor's to handle */
 }
 
 static void m_reset(vigil__detector *det)

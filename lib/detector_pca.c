@@ -27,6 +27,7 @@ typedef struct pca {
     double *p;           /* d x d eigenvectors, column j = component j (row-major) */
     double t2_lim, spe_lim;
     double *t, *r;       /* scratch */
+    double *undo;        /* mu and cov before an update, restored if the update is rejected */
     gsl_matrix *a, *evec;
     gsl_vector *eval;
     gsl_eigen_symmv_workspace *ws;
@@ -43,6 +44,7 @@ static void p_destroy(vigil__detector *det)
     free(p->p);
     free(p->t);
     free(p->r);
+    free(p->undo);
     if (p->a)
         gsl_matrix_free(p->a);
     if (p->evec)
@@ -68,11 +70,12 @@ static int p_create(size_t d, const vigil__detector_params *par, vigil__detector
     p->p = calloc(d * d, sizeof *p->p);
     p->t = calloc(d, sizeof *p->t);
     p->r = calloc(d, sizeof *p->r);
+    p->undo = malloc((d + d * d) * sizeof *p->undo);
     p->a = gsl_matrix_alloc(d, d);
     p->evec = gsl_matrix_alloc(d, d);
     p->eval = gsl_vector_alloc(d);
     p->ws = gsl_eigen_symmv_alloc(d);
-    if (!p->mu || !p->cov || !p->lambda || !p->p || !p->t || !p->r || !p->a || !p->evec ||
+    if (!p->mu || !p->cov || !p->lambda || !p->p || !p->t || !p->r || !p->undo || !p->a || !p->evec ||
         !p->eval || !p->ws) {
         p_destroy(&p->base);
         return vigil__status(VIGIL_ENOMEM);
@@ -183,13 +186,22 @@ static int p_update(vigil__detector *det, const double *z)
 {
     pca *p = (pca *)det;
     const size_t d = det->d;
+    /* decompose() fails before it writes lambda, p or k; restoring mu and cov on failure
+     * leaves the model exactly as it was. */
+    memcpy(p->undo, p->mu, d * sizeof *p->mu);
+    memcpy(p->undo + d, p->cov, d * d * sizeof *p->cov);
     for (size_t i = 0; i < d; i++)
         p->mu[i] += UPDATE_WEIGHT * (z[i] - p->mu[i]);
     for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++)
             p->cov[i * d + j] = (1.0 - UPDATE_WEIGHT) * p->cov[i * d + j] +
                                 UPDATE_WEIGHT * (z[i] - p->mu[i]) * (z[j] - p->mu[j]);
-    return decompose(p) == VIGIL_OK ? VIGIL_OK : vigil__status(VIGIL_ENONFINITE);
+    if (decompose(p) == VIGIL_OK)
+        return VIGIL_OK;
+    memcpy(p->mu, p->undo, d * sizeof *p->mu);
+    memcpy(p->cov, p->undo + d, d * d * sizeof *p->cov);
+    return vigil__fail(VIGIL_ENONFINITE, "update rejected: the covariance would not be "
+                       "finite with variance; the model is unchanged");
 }
 
 static double p_score(vigil__detector *det, const double *z, double *contrib)

@@ -166,6 +166,7 @@ static double z_score(vigil__detector *det, const double *x, double *contrib)
     double best = 0.0;
     for (size_t i = 0; i < det->d; i++) {
         double u = (x[i] - z->mean[i]) / z->spread[i];
+        u = fmin(fmax(u, -VIGIL__Z_MAX), VIGIL__Z_MAX); /* a loaded mean far away: no inf */
         z->ew[i] = z->have ? z->ew[i] + z->alpha * (u - z->ew[i]) : u;
         contrib[i] = fabs(z->ew[i]);
         if (contrib[i] > best)

@@ -213,8 +213,9 @@ int vigil_drift_update(vigil_drift *d, double t, double v)
 {
     if (!d)
         return vigil__status(VIGIL_EINVAL);
-    if (!isfinite(t) || !isfinite(v))
-        return vigil__fail(VIGIL_ENONFINITE, "drift: non-finite time or value");
+    if (!isfinite(t) || !(fabs(v) <= VIGIL_VALUE_MAX))
+        return vigil__fail(VIGIL_ENONFINITE, "drift: time %g or value %g not finite or value "
+                           "beyond +-%g", t, v, VIGIL_VALUE_MAX);
     if (d->have_t && t < d->last_t)
         return vigil__fail(VIGIL_EINVAL, "drift: time %.17g before the previous %.17g", t,
                            d->last_t);

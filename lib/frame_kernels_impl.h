@@ -311,15 +311,17 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
             /* bins at..at+VW-1 are 2 VW doubles (re, im, re, im, ...): squares, then add pairs */
             const vd sa = K(load)(spec + 2 * at), sb = K(load)(spec + 2 * at + VW);
             const vd qa = sa * sa, qb = sb * sb;
+            /* __builtin_shufflevector: gcc >= 12 and clang (gcc's __builtin_shuffle is not
+             * in clang, which builds the fuzz and TSan configurations) */
 #if VW == 8
-            const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2, 4, 6, 8, 10, 12, 14});
-            const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3, 5, 7, 9, 11, 13, 15});
+            const vd re2 = __builtin_shufflevector(qa, qb, 0, 2, 4, 6, 8, 10, 12, 14);
+            const vd im2 = __builtin_shufflevector(qa, qb, 1, 3, 5, 7, 9, 11, 13, 15);
 #elif VW == 4
-            const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2, 4, 6});
-            const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3, 5, 7});
+            const vd re2 = __builtin_shufflevector(qa, qb, 0, 2, 4, 6);
+            const vd im2 = __builtin_shufflevector(qa, qb, 1, 3, 5, 7);
 #else
-            const vd re2 = __builtin_shuffle(qa, qb, (vs){0, 2});
-            const vd im2 = __builtin_shuffle(qa, qb, (vs){1, 3});
+            const vd re2 = __builtin_shufflevector(qa, qb, 0, 2);
+            const vd im2 = __builtin_shufflevector(qa, qb, 1, 3);
 #endif
             const vd p = (re2 + im2) * c;
             K(store)(psd + at, p);

@@ -447,9 +447,9 @@ static int check_row(const vigil_monitor *m, const double *row, size_t n, size_t
         return vigil__fail(VIGIL_EMISMATCH, "row has %zu columns, the monitor expects %zu", n,
                            m->ncols);
     for (size_t i = 0; i < m->nsel; i++)
-        if (!isfinite(row[m->sel[i]]))
-            return vigil__fail(VIGIL_ENONFINITE, "feature '%s' is not finite",
-                               m->names[m->sel[i]]);
+        if (!(fabs(row[m->sel[i]]) <= VIGIL_VALUE_MAX))
+            return vigil__fail(VIGIL_ENONFINITE, "feature '%s' is %g: not finite or beyond "
+                               "+-%g", m->names[m->sel[i]], row[m->sel[i]], VIGIL_VALUE_MAX);
     return VIGIL_OK;
 }
 
@@ -486,7 +486,8 @@ size_t vigil_monitor_learned(const vigil_monitor *m, size_t condition)
 static void standardise(const vigil_monitor *m, const vigil__cond *k, const double *x, double *z)
 {
     for (size_t i = 0; i < m->nsel; i++) {
-        double v = (x[i] - k->med[i]) / k->scale[i];
+        double v = (x[i] - k->med[i]) / k->scale[i]; /* finite or +-inf, never NaN */
+        v = fmin(fmax(v, -VIGIL__Z_MAX), VIGIL__Z_MAX);
         if (m->dir[i] == VIGIL_DIR_UP && v < 0.0)
             v = 0.0;
         else if (m->dir[i] == VIGIL_DIR_DOWN && v > 0.0)
@@ -816,6 +817,11 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
     }
     standardise(m, k, m->contrib, m->z);
     double s = k->det->ops->score(k->det, m->z, m->contrib);
+    /* With clipped inputs a fitted model gives finite scores; only a model loaded with extreme
+     * (valid but absurd) parameters can overflow to NaN. A row the model cannot measure must
+     * read as anomalous, never as healthy. */
+    if (isnan(s))
+        s = INFINITY;
     if (m->kind == VIGIL_DETECTOR_PCA) {
         m->t2 = k->det->stat[0];
         m->spe = k->det->stat[1];

@@ -8,8 +8,10 @@
  *             meson test -C build-tsan threads
  *
  * The workloads are a table: a thread runs them round-robin, starting at its own index, so that
- * different kinds overlap (create/plan in one thread while another executes or destroys). To
- * cover a new module (the monitor of issue 3), add one workload function and one table row.
+ * different kinds overlap (create/plan in one thread while another executes or destroys): the
+ * extractor in four configurations, the gzip reader, the parsers, a monitor of every detector
+ * kind (features, learn, fit, save, load, score, update) and a diagnosis. To cover a new
+ * module, add one workload function and one table row.
  *
  * VIGIL_THREAD_CYCLES (env) sets the number of workload runs per thread (default 100; the
  * valgrind/helgrind setups use fewer through their own env). */
@@ -49,6 +51,7 @@ struct workload {
     size_t frame, hop, chunk, queue;
     int nbands;
     int f32;
+    int kind; /* monitor: detector kind */
 };
 
 /* Create, configure, stream the whole signal in `chunk`-sized pushes (popping whenever the
@@ -131,15 +134,126 @@ static int run_parse(const struct workload *w, double *out, size_t cap, size_t *
     return VIGIL_OK;
 }
 
+/* Features of the signal through an extractor of this thread's own, then a monitor: learn the
+ * first rows, fit, save to memory, load into a second monitor, score the rest on both (their
+ * scores must agree), update the loaded one, destroy. Output: each row's score, health and
+ * state, then the bytes of the saved model as doubles' worth of data (so a race in saving
+ * shows up too). */
+static int run_monitor(const struct workload *w, double *out, size_t cap, size_t *nout)
+{
+    enum { LEARN = 50, MAXROWS = 128, MAXCOLS = 32 };
+    vigil_extractor *ex = NULL;
+    vigil_monitor *m = NULL, *l = NULL;
+    unsigned char *blob = NULL;
+    double rows[MAXROWS * MAXCOLS];
+    size_t nrows = 0, nc = 0, len = 0, written = 0;
+    *nout = 0;
+    int rc = vigil_extractor_create(w->rate, w->frame, &ex);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_hop(ex, w->hop);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_queue(ex, MAXROWS);
+    for (int b = 0; rc == VIGIL_OK && b < w->nbands; b++)
+        rc = vigil_extractor_add_band(ex, b * w->rate / (2.0 * w->nbands),
+                                      (b + 1) * w->rate / (2.0 * w->nbands));
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_push(ex, signal_x, NSAMP, NULL);
+    nc = vigil_extractor_feature_count(ex);
+    if (nc > MAXCOLS)
+        rc = -100;
+    while (rc == VIGIL_OK && nrows < MAXROWS &&
+           vigil_extractor_pop(ex, rows + nrows * nc, nc, NULL) == 1)
+        nrows++;
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_create_for_extractor(ex, w->kind, &m);
+    for (size_t r = 0; rc == VIGIL_OK && r < LEARN && r < nrows; r++)
+        rc = vigil_monitor_learn(m, rows + r * nc, nc, 0);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_fit(m);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_save_size(m, &len);
+    if (rc == VIGIL_OK && !(blob = malloc(len)))
+        rc = VIGIL_ENOMEM;
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_save(m, blob, len, &written);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_load(blob, written, &l);
+    for (size_t r = LEARN; rc == VIGIL_OK && r < nrows; r++) {
+        const double *row = rows + r * nc, t = (double)r * (double)w->hop / w->rate;
+        const int sa = vigil_monitor_score(m, row, nc, t, 0);
+        const int sb = vigil_monitor_score(l, row, nc, t, 0);
+        const double a = vigil_monitor_last_score(m), b = vigil_monitor_last_score(l);
+        if (sa < 0 || sa != sb || memcmp(&a, &b, sizeof a) != 0 || *nout + 3 > cap) {
+            rc = -101;
+            break;
+        }
+        out[(*nout)++] = b;
+        out[(*nout)++] = vigil_monitor_last_health(l);
+        out[(*nout)++] = sb;
+        if (r % 4 == 0 && ((rc = vigil_monitor_update(m, row, nc, 0)) != VIGIL_OK ||
+                           (rc = vigil_monitor_update(l, row, nc, 0)) != VIGIL_OK))
+            break;
+    }
+    for (size_t i = 0; rc == VIGIL_OK && i < written; i += 8) { /* the model's bytes */
+        double v = 0.0;
+        memcpy(&v, blob + i, written - i < 8 ? written - i : 8);
+        if (*nout >= cap) {
+            rc = -102;
+            break;
+        }
+        out[(*nout)++] = v;
+    }
+    free(blob);
+    vigil_monitor_destroy(m);
+    vigil_monitor_destroy(l);
+    vigil_extractor_destroy(ex);
+    return rc;
+}
+
+/* A per-recording diagnosis with the shaft rate estimated per frame and severity on: its FFT
+ * plans are made under the planner lock while other threads plan and execute theirs. */
+static int run_diagnosis(const struct workload *w, double *out, size_t cap, size_t *nout)
+{
+    vigil_diagnosis *d = NULL;
+    *nout = 0;
+    int rc = vigil_diagnosis_create(w->rate, w->frame, &d);
+    if (rc == VIGIL_OK)
+        rc = vigil_diagnosis_set_bearing(d, 9.0, 0.3126, 1.537, 0.0);
+    if (rc == VIGIL_OK)
+        rc = vigil_diagnosis_set_severity(d, VIGIL_UNITS_G, VIGIL_ISO_GROUP2_RIGID);
+    for (size_t pos = 0; rc == VIGIL_OK && pos < NSAMP; pos += w->chunk)
+        rc = vigil_diagnosis_push(d, signal_x + pos,
+                                  NSAMP - pos < w->chunk ? NSAMP - pos : w->chunk);
+    const int fault = rc == VIGIL_OK ? vigil_diagnosis_decide(d) : rc;
+    if (fault < 0 || cap < VIGIL_DIAG_VALUE_COUNT + 1 + 3 * VIGIL_DEFECT_COUNT) {
+        vigil_diagnosis_destroy(d);
+        return fault < 0 ? fault : -100;
+    }
+    out[(*nout)++] = fault;
+    for (int k = 0; k < VIGIL_DIAG_VALUE_COUNT; k++)
+        out[(*nout)++] = vigil_diagnosis_value(d, k);
+    for (int def = 0; rc == VIGIL_OK && def < VIGIL_DEFECT_COUNT; def++) {
+        rc = vigil_diagnosis_line(d, def, 1, out + *nout, out + *nout + 1, out + *nout + 2);
+        *nout += 3;
+    }
+    vigil_diagnosis_destroy(d);
+    return rc;
+}
+
 static const struct workload workloads[] = {
-    /* name                 run            rate      frame hop  chunk queue bands f32 */
-    {"extractor 256/128", run_extractor, 12000.0, 256, 128, 1000, 0, 3, 0},
-    {"extractor 1000 odd", run_extractor, 25600.0, 1000, 333, 777, 0, 0, 0},
-    {"extractor 4096 f32", run_extractor, 51200.0, 4096, 1024, 5000, 2, 8, 1},
-    {"extractor 64 tiny q", run_extractor, 1000.0, 64, 7, 300, 3, 1, 0},
-    {"reader gzip", run_reader, 0, 0, 0, 0, 0, 0, 0},
-    {"parsers", run_parse, 0, 0, 0, 0, 0, 0, 0},
-    /* TO ADD with issue 3: {"monitor fit/update/save/load", run_monitor, ...} */
+    /* name                 run            rate      frame hop  chunk queue bands f32 kind */
+    {"extractor 256/128", run_extractor, 12000.0, 256, 128, 1000, 0, 3, 0, 0},
+    {"extractor 1000 odd", run_extractor, 25600.0, 1000, 333, 777, 0, 0, 0, 0},
+    {"extractor 4096 f32", run_extractor, 51200.0, 4096, 1024, 5000, 2, 8, 1, 0},
+    {"extractor 64 tiny q", run_extractor, 1000.0, 64, 7, 300, 3, 1, 0, 0},
+    {"reader gzip", run_reader, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"parsers", run_parse, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"monitor z-score", run_monitor, 12000.0, 256, 128, 0, 0, 2, 0, VIGIL_DETECTOR_ZSCORE},
+    {"monitor mahalanobis", run_monitor, 12000.0, 256, 128, 0, 0, 2, 0,
+     VIGIL_DETECTOR_MAHALANOBIS},
+    {"monitor pca", run_monitor, 12000.0, 512, 96, 0, 0, 3, 0, VIGIL_DETECTOR_PCA},
+    {"monitor hst", run_monitor, 12000.0, 256, 128, 0, 0, 0, 0, VIGIL_DETECTOR_HST},
+    {"diagnosis", run_diagnosis, 12000.0, 1024, 0, 1500, 0, 0, 0, 0},
 };
 #define NWORK (sizeof workloads / sizeof *workloads)
 
@@ -225,8 +339,8 @@ static int setup(void **state)
     for (size_t k = 0; k < NWORK; k++) {
         ref_out[k] = malloc(MAX_OUT * sizeof **ref_out);
         if (!ref_out[k] || workloads[k].run(&workloads[k], ref_out[k], MAX_OUT, &ref_n[k]) != 0) {
-            fprintf(stderr, "workload '%s' fails single-threaded: %s\n", workloads[k].name,
-                    vigil_last_error());
+            fprintf(stderr, "workload '%s' fails single-threaded (%zu values): %s\n",
+                    workloads[k].name, ref_n[k], vigil_last_error());
             return -1;
         }
         if (ref_n[k] == 0)

@@ -16,7 +16,9 @@
  * Every change of state is queued as an event (time, from, to); the queue holds the last 256
  * events (older ones are dropped and counted).
  *
- * Hot path: vigil_alarm_update() never allocates. Thread rules: one object per thread at a time.
+ * Hot path: vigil_alarm_update() never allocates. Thread rules: one object per thread at a time
+ * (the getters included); distinct objects may be used in parallel; vigil_health() is a pure
+ * function, safe from any thread.
  */
 #ifndef VIGIL_ALARM_H
 #define VIGIL_ALARM_H

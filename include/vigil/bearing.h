@@ -39,14 +39,16 @@ enum vigil_defect {
  * Defect frequencies of a bearing at a shaft rate.
  *
  * @param balls      number of rolling elements, 1..1000 (a whole number).
- * @param d          rolling-element diameter, > 0, finite.
+ * @param d          rolling-element diameter, > 0, finite, at least 0.001 D (real bearings
+ *                   have d/D of about 0.1-0.5; far below is a unit mistake).
  * @param pitch      pitch diameter D, > d, finite (same unit as d).
  * @param angle_deg  contact angle in degrees, 0 <= angle < 90.
  * @param shaft_hz   shaft rate in Hz, >= 0, finite (1 gives the frequencies as orders).
  * @param out        receives FTF, BPFO, BPFI, BSF in Hz (indices enum vigil_defect).
  * @param cap        capacity of out, >= VIGIL_DEFECT_COUNT.
- * @return VIGIL_OK, VIGIL_EINVAL (NULL out or a value out of range, with a message),
- *         VIGIL_ESPACE (cap too small).
+ * @return VIGIL_OK, VIGIL_EINVAL (NULL out or a value out of range, with a message; also a
+ *         shaft rate so large that a frequency would overflow), VIGIL_ESPACE (cap too small);
+ *         out is written only on VIGIL_OK.
  */
 VIGIL_API int vigil_bearing_frequencies(double balls, double d, double pitch, double angle_deg,
                                         double shaft_hz, double *out, size_t cap);

@@ -3,6 +3,10 @@
  * @brief Export macro and C++ guards shared by every vigil header.
  *
  * Included by each public header; users include `<vigil.h>` instead.
+ *
+ * Thread rules: macros only, nothing to call. The rule of each object is stated in its own
+ * header; in short, one object is used by one thread at a time, distinct objects may be used
+ * from any threads in parallel, and create/load/destroy may run concurrently from any threads.
  */
 #ifndef VIGIL_COMMON_H
 #define VIGIL_COMMON_H

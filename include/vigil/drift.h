@@ -40,6 +40,12 @@ enum vigil_drift_flag {
     VIGIL_DRIFT_GAP = 16        /**< the interval before this sample was a gap */
 };
 
+/** Largest magnitude of a value the monitor and the drift tracker accept (1e150): anything
+ *  beyond is no physical measurement (a unit mistake, a corrupt word) and squaring it, as the
+ *  variance and slope sums do, would overflow. Such values are rejected like NaN
+ *  (VIGIL_ENONFINITE), with nothing changed. */
+#define VIGIL_VALUE_MAX 1e150
+
 /** Opaque drift tracker. */
 typedef struct vigil_drift vigil_drift;
 
@@ -79,9 +85,10 @@ VIGIL_API int vigil_drift_set_gap(vigil_drift *d, double seconds);
  * Add one sample.
  * @param t time in seconds (any origin, e.g. Unix time); finite and not before the previous
  *          sample's time.
- * @param v value, finite.
+ * @param v value, finite, |v| <= VIGIL_VALUE_MAX.
  * @return a non-negative combination of vigil_drift_flag, VIGIL_EINVAL (NULL, time going
- *         backwards; nothing changed) or VIGIL_ENONFINITE.
+ *         backwards; nothing changed) or VIGIL_ENONFINITE (NaN, infinite or beyond
+ *         VIGIL_VALUE_MAX; nothing changed).
  */
 VIGIL_API int vigil_drift_update(vigil_drift *d, double t, double v);
 

@@ -38,8 +38,10 @@
  * absorbed too, which is why the default is VIGIL_GAP_KEEP).
  *
  * Hot path: vigil_monitor_score() never allocates. vigil_monitor_learn() may grow the training
- * buffer (amortised). Thread rules: one monitor per thread at a time; distinct monitors may be
- * used in parallel; a loaded monitor is independent of the one saved.
+ * buffer (amortised). Thread rules: one monitor per thread at a time, the const getters and
+ * save included (the drift trackers it hands out use their monitor's scratch memory); distinct
+ * monitors may be used in parallel, and create, load and destroy may run concurrently from any
+ * threads; a loaded monitor is independent of the one saved (tests/test_threads.c).
  */
 #ifndef VIGIL_MONITOR_H
 #define VIGIL_MONITOR_H
@@ -177,7 +179,8 @@ VIGIL_API size_t vigil_monitor_conditions(const vigil_monitor *m);
 
 /**
  * Learn one healthy row for a condition (before fit).
- * @param row all columns, `n` = vigil_monitor_column_count(); selected values must be finite.
+ * @param row all columns, `n` = vigil_monitor_column_count(); selected values must be finite
+ *            and within +-VIGIL_VALUE_MAX (vigil/drift.h); unselected columns are ignored.
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH (n differs), VIGIL_ENONFINITE,
  *         VIGIL_ESTATE (already fitted), VIGIL_ENOMEM.
  */
@@ -197,11 +200,15 @@ VIGIL_API int vigil_monitor_fitted(const vigil_monitor *m);
 
 /**
  * Score one row.
- * @param row all columns (n = vigil_monitor_column_count()); selected values finite.
+ * @param row all columns (n = vigil_monitor_column_count()); selected values finite and within
+ *            +-VIGIL_VALUE_MAX (unselected columns are ignored, NaN included).
  * @param t   time of the row in seconds (t_start, or a timestamp); finite, not decreasing.
  * @param condition 0..conditions-1.
  * @return the new state (VIGIL_STATE_*), or VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE,
- *         VIGIL_ESTATE (not fitted). On failure nothing changes.
+ *         VIGIL_ESTATE (not fitted). On failure nothing changes: the rows that follow score
+ *         bit-identically to a stream that never saw the rejected call. An accepted row always
+ *         gives a score that is not NaN (standardised values are clipped to +-1e6 scales; a
+ *         score that still overflows counts as +infinity, health 0).
  */
 VIGIL_API int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
                                   size_t condition);
@@ -209,7 +216,9 @@ VIGIL_API int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n,
  * Adapt a condition's detector with a row known to be healthy (online update; after fit).
  * Z-score: exponentially weighted location/scale (weight 0.01); Mahalanobis/PCA: exponentially
  * weighted mean and covariance (weight 0.01, refactorised); HST: latest-window mass.
- * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE, VIGIL_ESTATE.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE (a bad value, or an update
+ *         that would leave a covariance that is not positive definite), VIGIL_ESTATE. On
+ *         failure the model is unchanged.
  */
 VIGIL_API int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n,
                                    size_t condition);
