@@ -602,19 +602,6 @@ static int eval_femto(const ctx *c)
  * spelling "clearence"), for x and y; the naive peer: RMS and kurtosis of x and y. */
 static const char *const ims_feats[7] = {"rms", "max", "crest", "kurtosis", "impulse",
                                          "clearence", "shape"};
-/* Common mode: amplitudes (signal units, scaled by load and gain) as ratios, dimensionless
- * shape values as differences; see vigil/common_mode.h. */
-static int ims_mode(const char *name)
-{
-    static const char *const amp[] = {"mean", "std", "rms", "max", "p2p", "clearence"};
-    const char *base = strrchr(name, '_');
-    base = base ? base + 1 : name;
-    for (size_t i = 0; i < sizeof amp / sizeof amp[0]; i++)
-        if (strcmp(base, amp[i]) == 0)
-            return VIGIL_COMMON_RATIO;
-    return VIGIL_COMMON_DIFF;
-}
-
 static void fmt_date(char *out, size_t cap, double t)
 {
     time_t tt = (time_t)t;
@@ -641,7 +628,7 @@ static int eval_ims(const ctx *c)
         if (!cm_s.rows)
             status = bench_error("out of memory");
         for (size_t j = 0; j < width; j++)
-            modes[j] = ims_mode(abs_s.names[1 + j]);
+            modes[j] = vigil_common_mode_kind_of(abs_s.names[1 + j]); /* the library's rule */
     }
     for (size_t i = 0; i < abs_s.nrows && status == BENCH_OK; i++) {
         double *src = abs_s.rows + i * abs_s.ncols, *dst = cm_s.rows + i * abs_s.ncols;
