@@ -6,6 +6,8 @@
  * Seeds, each with the target's mode byte first (fuzz_model.c):
  *   raw-<kind>[-2cond]      0x00 + a real saved model of each detector kind (one with two
  *                           operating conditions, gap re-referencing and a note);
+ *                           raw-hst-nospace is an HST model saved before the trees' work
+ *                           spaces were saved (kept by hand: still loaded, and saved back as is);
  *   payload-<kind>[-2cond]  0x01 + the same models' uncompressed payloads (not for HST:
  *                           1.4 MB, far beyond the fuzzer's input length);
  *   bad-<field>             0x01 + a payload with one field made semantically invalid (kind,

@@ -10,7 +10,19 @@
  * seed (splitmix64), so a fit is reproducible bit for bit. Online update follows the paper:
  * masses of a latest window of n rows replace the reference masses when the window is full.
  * Explanation: in each tree the dimension of the split that led into the low-mass node gets
- * the tree's shortfall max(0, 1 - m 2^depth / n). */
+ * the tree's shortfall max(0, 1 - m 2^depth / n).
+ *
+ * Out of the work space: a row outside a tree's work space (in any dimension) lies in a region
+ * that tree never partitioned and no training row occupied, so the tree gives it mass 0, the
+ * same as an empty cell (and the whole shortfall goes to the first dimension that is out).
+ * Without this, a row far beyond the training range in one feature follows the outermost
+ * branch of each split on that feature into a boundary cell that holds training rows, and the
+ * splits on the other features (the most of a path when d is not tiny) treat it as healthy:
+ * a single feature 1e9 times its baseline scored below a healthy row. The work space keeps
+ * the paper's random enlargement (at least half the training range beyond each end, up to
+ * twice it), so fresh healthy rows stay inside it and the calibration is unaffected; a row
+ * between the training edge and the work-space edge is still judged by mass alone. Cost: one
+ * comparison per tree and feature on top of the path, O(T (depth + d)), no allocation. */
 #include "detector.h"
 
 #include "status.h"
@@ -34,8 +46,15 @@ typedef struct hst {
     double *latest;  /* TREES * NODES latest-window mass */
     double n_ref;    /* rows behind the reference masses */
     size_t window;   /* rows in the latest window so far */
-    double *lo, *hi; /* scratch for building: (DEPTH + 1) * d each */
+    double *wlo, *whi; /* TREES * d: each tree's work space (-inf/+inf: a model saved
+                          before work spaces were kept, scored as it was then) */
+    int has_space;     /* wlo/whi are finite (fitted, or loaded with them): saved with them */
+    double *lo, *hi;   /* scratch for building: (DEPTH + 1) * d each */
 } hst;
+
+/* Saved `window` field: bit 63 set = the work spaces follow the nodes. Older readers reject
+ * such a file (window >= n_ref), and this reader still loads files without it. */
+#define WINDOW_HAS_SPACE (UINT64_C(1) << 63)
 
 static void h_destroy(vigil__detector *det)
 {
@@ -46,6 +65,8 @@ static void h_destroy(vigil__detector *det)
     free(h->split);
     free(h->ref);
     free(h->latest);
+    free(h->wlo);
+    free(h->whi);
     free(h->lo);
     free(h->hi);
     free(h);
@@ -63,11 +84,18 @@ static int h_create(size_t d, const vigil__detector_params *p, vigil__detector *
     h->split = calloc((size_t)TREES * NODES, sizeof *h->split);
     h->ref = calloc((size_t)TREES * NODES, sizeof *h->ref);
     h->latest = calloc((size_t)TREES * NODES, sizeof *h->latest);
+    h->wlo = malloc(TREES * d * sizeof *h->wlo);
+    h->whi = malloc(TREES * d * sizeof *h->whi);
     h->lo = calloc((DEPTH + 1) * d, sizeof *h->lo);
     h->hi = calloc((DEPTH + 1) * d, sizeof *h->hi);
-    if (!h->dim || !h->split || !h->ref || !h->latest || !h->lo || !h->hi) {
+    if (!h->dim || !h->split || !h->ref || !h->latest || !h->wlo || !h->whi || !h->lo ||
+        !h->hi) {
         h_destroy(&h->base);
         return vigil__status(VIGIL_ENOMEM);
+    }
+    for (size_t i = 0; i < TREES * d; i++) {
+        h->wlo[i] = -INFINITY;
+        h->whi[i] = INFINITY;
     }
     *out = &h->base;
     return VIGIL_OK;
@@ -131,9 +159,12 @@ static int h_fit(vigil__detector *det, const double *z, size_t rows)
             double r = 2.0 * fmax(s - mn, mx - s);
             h->lo[i] = s - r;
             h->hi[i] = s + r;
+            h->wlo[t * d + i] = s - r;
+            h->whi[t * d + i] = s + r;
         }
         build(h, t, 0, 0, &rng);
     }
+    h->has_space = 1;
     memset(h->ref, 0, (size_t)TREES * NODES * sizeof *h->ref);
     memset(h->latest, 0, (size_t)TREES * NODES * sizeof *h->latest);
     for (size_t k = 0; k < rows; k++)
@@ -162,6 +193,14 @@ static double h_score(vigil__detector *det, const double *z, double *contrib)
     memset(contrib, 0, det->d * sizeof *contrib);
     double s = 0.0;
     for (size_t t = 0; t < TREES; t++) {
+        const double *wlo = h->wlo + t * det->d, *whi = h->whi + t * det->d;
+        size_t out = 0;
+        while (out < det->d && z[out] >= wlo[out] && z[out] <= whi[out])
+            out++;
+        if (out < det->d) { /* empty region: mass 0 */
+            contrib[out] += 1.0 / TREES;
+            continue;
+        }
         size_t node = 0, depth = 0;
         int last_dim = -1;
         while (depth < DEPTH && h->ref[t * NODES + node] > limit) {
@@ -188,13 +227,17 @@ static void h_save(const vigil__detector *det, vigil__wbuf *w)
     const hst *h = (const hst *)det;
     vigil__put_u64(w, h->seed);
     vigil__put_f64(w, h->n_ref);
-    vigil__put_u64(w, h->window);
+    vigil__put_u64(w, (uint64_t)h->window | (h->has_space ? WINDOW_HAS_SPACE : 0));
     for (size_t i = 0; i < (size_t)TREES * NODES; i++) {
         vigil__put_u32(w, (uint32_t)h->dim[i]);
         vigil__put_f64(w, h->split[i]);
         vigil__put_f64(w, h->ref[i]);
         vigil__put_f64(w, h->latest[i]);
     }
+    if (!h->has_space)
+        return; /* a model loaded from an older file: saved as it was (canonical) */
+    vigil__put_f64s(w, h->wlo, TREES * det->d);
+    vigil__put_f64s(w, h->whi, TREES * det->d);
 }
 
 static int h_load(vigil__detector *det, vigil__rbuf *r)
@@ -203,6 +246,8 @@ static int h_load(vigil__detector *det, vigil__rbuf *r)
     h->seed = vigil__get_u64(r);
     h->n_ref = vigil__get_f64(r);
     uint64_t window = vigil__get_u64(r);
+    const int has_space = (window & WINDOW_HAS_SPACE) != 0;
+    window &= ~WINDOW_HAS_SPACE;
     if (r->err || !(h->n_ref >= 1.0) || h->n_ref > 1e12 || (double)window >= h->n_ref)
         return VIGIL_EFORMAT;
     h->window = (size_t)window;
@@ -216,6 +261,22 @@ static int h_load(vigil__detector *det, vigil__rbuf *r)
             return VIGIL_EFORMAT;
         h->dim[i] = (int)q;
     }
+    const size_t nw = TREES * det->d;
+    h->has_space = has_space;
+    if (!has_space) {
+        for (size_t i = 0; i < nw; i++) {
+            h->wlo[i] = -INFINITY;
+            h->whi[i] = INFINITY;
+        }
+        return VIGIL_OK;
+    }
+    vigil__get_f64s(r, h->wlo, nw);
+    vigil__get_f64s(r, h->whi, nw);
+    if (r->err)
+        return VIGIL_EFORMAT;
+    for (size_t i = 0; i < nw; i++)
+        if (!isfinite(h->wlo[i]) || !isfinite(h->whi[i]) || !(h->wlo[i] < h->whi[i]))
+            return VIGIL_EFORMAT;
     return VIGIL_OK;
 }
 
