@@ -1,15 +1,18 @@
 /* Half-Space Trees through the monitor: one feature far outside its healthy range alarms
  * whatever the others do (the trees' work spaces, docs/MODELS.md), and fresh healthy rows from
  * the same generator exceed the calibrated threshold about as often as the calibration
- * quantile (0.995) says. */
+ * quantile (0.995) says. The detector's saved state: work spaces kept, older states loaded. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include <vigil.h>
 
+#include "detector.h"
 #include "test_rng.h"
 
 static const char *const names[] = {"frame", "t_start", "rms", "kurtosis", "crest"};
@@ -94,11 +97,87 @@ static void test_healthy_rows_quiet(void **state)
     assert_true(rate < 0.02);
 }
 
+/* The detector's saved state: a row outside every tree's work space scores T n exactly (mass 0
+ * in all 25 trees: 25 n / (0 + 1)); the work spaces survive save/load; a state saved before
+ * they were kept (flag bit 63 of `window` clear, no work spaces after the nodes) loads, saves
+ * back byte for byte and scores rows inside the work spaces exactly as the new state does;
+ * a non-finite or missing work space is VIGIL_EFORMAT. */
+static void test_saved_work_space(void **state)
+{
+    (void)state;
+    enum { D = 3, N = 200 };
+    double z[N * D], con[D];
+    uint64_t s = 7;
+    for (size_t i = 0; i < N * D; i++)
+        z[i] = test_normal(&s);
+    const vigil__detector_params p = {0.3, 1};
+    vigil__detector *a, *b, *old;
+    assert_int_equal(vigil__detector_hst.create(D, &p, &a), VIGIL_OK);
+    assert_int_equal(a->ops->fit(a, z, N), VIGIL_OK);
+    const double far[D] = {0.0, 1e6, 0.0};
+    assert_true(a->ops->score(a, far, con) == 25.0 * N);
+    assert_true(fabs(con[1] - 1.0) < 1e-12 && con[0] == 0.0 && con[2] == 0.0);
+
+    vigil__wbuf w = {0};
+    a->ops->save(a, &w);
+    assert_int_equal(w.err, 0);
+    const size_t space = 2 * 25 * D * sizeof(double);
+    assert_true(w.len > space + 24 && (w.p[23] & 0x80));
+    vigil__rbuf r = {w.p, w.len, 0, 0};
+    assert_int_equal(vigil__detector_hst.create(D, &p, &b), VIGIL_OK);
+    assert_int_equal(b->ops->load(b, &r), VIGIL_OK);
+    assert_true(r.pos == w.len && b->ops->score(b, far, con) == 25.0 * N);
+
+    /* the older layout */
+    unsigned char *ob = malloc(w.len - space);
+    assert_non_null(ob);
+    memcpy(ob, w.p, w.len - space);
+    ob[23] &= 0x7F;
+    r = (vigil__rbuf){ob, w.len - space, 0, 0};
+    assert_int_equal(vigil__detector_hst.create(D, &p, &old), VIGIL_OK);
+    assert_int_equal(old->ops->load(old, &r), VIGIL_OK);
+    assert_true(r.pos == w.len - space);
+    vigil__wbuf w2 = {0};
+    old->ops->save(old, &w2);
+    assert_true(w2.len == w.len - space && memcmp(w2.p, ob, w2.len) == 0);
+    for (size_t i = 0; i < N; i++)
+        assert_true(old->ops->score(old, z + i * D, con) == a->ops->score(a, z + i * D, con));
+    assert_true(isfinite(old->ops->score(old, far, con)));
+
+    /* a corrupt work space: NaN, lo >= hi, cut short */
+    unsigned char *bad = malloc(w.len);
+    assert_non_null(bad);
+    const size_t lo0 = w.len - space, hi0 = w.len - space / 2;
+    vigil__wbuf nb = {0};
+    vigil__put_f64(&nb, NAN); /* the format's byte order */
+    assert_true(nb.err == 0 && nb.len == 8);
+    memcpy(bad, w.p, w.len);
+    memcpy(bad + lo0, nb.p, 8);
+    free(nb.p);
+    r = (vigil__rbuf){bad, w.len, 0, 0};
+    assert_int_equal(b->ops->load(b, &r), VIGIL_EFORMAT);
+    memcpy(bad, w.p, w.len);
+    memcpy(bad + lo0, w.p + hi0, sizeof(double));
+    r = (vigil__rbuf){bad, w.len, 0, 0};
+    assert_int_equal(b->ops->load(b, &r), VIGIL_EFORMAT);
+    r = (vigil__rbuf){w.p, w.len - 8, 0, 0};
+    assert_int_equal(b->ops->load(b, &r), VIGIL_EFORMAT);
+
+    free(bad);
+    free(ob);
+    free(w.p);
+    free(w2.p);
+    a->ops->destroy(a);
+    b->ops->destroy(b);
+    old->ops->destroy(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_far_feature_alarms),
         cmocka_unit_test(test_healthy_rows_quiet),
+        cmocka_unit_test(test_saved_work_space),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
