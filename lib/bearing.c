@@ -11,6 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+int vigil__shaft_check(double rate, double shaft_hz)
+{
+    const double nyq = rate / 2.0;
+    if (!isfinite(shaft_hz) || shaft_hz < 0.0 || shaft_hz >= nyq)
+        return vigil__fail(VIGIL_EINVAL, "shaft rate must be 0 (estimate) or 0 < f < %g Hz (got %g)",
+                           nyq, shaft_hz);
+    return VIGIL_OK;
+}
+
 int vigil__bearing_check(double balls, double d, double pitch, double angle_deg)
 {
     if (!isfinite(balls) || balls < 1.0 || balls > 1000.0 || balls != floor(balls))
@@ -155,10 +164,9 @@ int vigil_extractor_set_shaft_hz(vigil_extractor *ex, double shaft_hz)
     int rc = vigil__extractor_configurable(ex);
     if (rc)
         return rc;
-    const double nyq = vigil_extractor_rate(ex) / 2.0;
-    if (!isfinite(shaft_hz) || shaft_hz < 0.0 || shaft_hz >= nyq)
-        return vigil__fail(VIGIL_EINVAL, "shaft rate must be 0 (estimate) or 0 < f < %g Hz (got %g)",
-                           nyq, shaft_hz);
+    rc = vigil__shaft_check(vigil_extractor_rate(ex), shaft_hz);
+    if (rc)
+        return rc;
     vigil__extractor_machine(ex)->shaft_hz = shaft_hz;
     return VIGIL_OK;
 }

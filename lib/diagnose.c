@@ -143,9 +143,9 @@ int vigil_diagnosis_set_shaft_hz(vigil_diagnosis *d, double shaft_hz)
     int rc = configurable(d);
     if (rc)
         return rc;
-    if (!isfinite(shaft_hz) || shaft_hz < 0.0 || shaft_hz >= d->rate / 2.0)
-        return vigil__fail(VIGIL_EINVAL, "shaft rate must be 0 (estimate) or 0 < f < %g Hz (got %g)",
-                           d->rate / 2.0, shaft_hz);
+    rc = vigil__shaft_check(d->rate, shaft_hz);
+    if (rc)
+        return rc;
     d->shaft_hz = shaft_hz;
     return VIGIL_OK;
 }
