@@ -6,7 +6,14 @@ np.fft.rfft), timed, and compared with vigil's throughput from `vigil-bench feat
 
     /usr/bin/python3 bench/numpy_peer.py [--bench build/bench/vigil-bench]
         [--input FILE --rate HZ [--column C]] [--samples 1048576]
-        [--frames 1024,4096,16384] [--hop-divisors 1,2] [--min-time 1] [--json]
+        [--frames 1024,4096,16384] [--hop-divisors 1,2] [--min-time 1] [--repeat 3] [--json]
+
+The two sides alternate: for each frame/hop point, --repeat pairs of (numpy timed for
+--min-time, then vigil-bench for that point alone, for --min-time), and the ratio is taken
+within each pair. A shared VM changes speed over minutes, and numpy gains more from a fast
+phase than vigil does, so a ratio of two measurements taken minutes apart moves by several x;
+within a pair both sides see the same phase. The median pair (the lower middle one for an even
+--repeat) is reported, with the range of the pairs' ratios.
 
 Without --input a vibration-like signal is generated (seeded) and written to a temporary CSV
 that vigil-bench then reads, so both sides see bit-identical samples. Both sides tile the data
@@ -65,17 +72,57 @@ def time_numpy(x, rate, frame, hop, bands, min_time):
     return len(x) * runs / spent, rows.shape[0]
 
 
-def run_vigil(bench, path, args):
+def run_vigil(bench, path, args, frame, div):
+    """vigil-bench's JSON row for one frame length and hop divisor."""
     cmd = [bench, "features", "--json", "--input", path, "--rate", repr(args.rate),
-           "--column", args.column, "--samples", str(args.samples), "--frames", args.frames,
-           "--hop-divisors", args.hop_divisors, "--min-time", repr(args.min_time)]
+           "--column", args.column, "--samples", str(args.samples), "--frames", str(frame),
+           "--hop-divisors", str(div), "--min-time", repr(args.min_time)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return {(r["frame"], r["hop"]): r for r in map(json.loads, out.splitlines())}
+    rows = [json.loads(line) for line in out.splitlines()]
+    if len(rows) != 1 or rows[0]["frame"] != frame or rows[0]["hop"] != frame // div:
+        raise RuntimeError("unexpected vigil-bench output: %r" % out)
+    return rows[0]
 
 
 def default_bench():
     env = os.environ.get("VIGIL_BENCH")
     return env if env else os.path.join(ROOT, "build", "bench", "vigil-bench")
+
+
+def report(args, path, x):
+    """Time each point in alternating pairs and print one line (or JSON object) per point."""
+    bands = bands_for(args.rate)
+    if not args.json:
+        print("numpy peer (tests/reference/features_ref.py, numpy %s) vs vigil-bench, %s, "
+              "%d samples, %d alternating pair(s) per point, median pair" %
+              (np.__version__, os.path.basename(args.input or "generated"), args.samples,
+               args.repeat))
+        print("%6s %6s %12s %12s %9s %16s" % ("N", "hop", "numpy MS/s", "vigil MS/s", "vigil/np",
+                                              "range"))
+    for frame in map(int, args.frames.split(",")):
+        for div in map(int, args.hop_divisors.split(",")):
+            hop = frame // div
+            pairs = []
+            for _ in range(args.repeat):
+                np_rate, nrows = time_numpy(x, args.rate, frame, hop, bands, args.min_time)
+                v = run_vigil(args.bench, path, args, frame, div)
+                pairs.append((v["samples_per_s"] / np_rate, np_rate, v))
+            pairs.sort(key=lambda p: p[0])
+            ratio, np_rate, v = pairs[(len(pairs) - 1) // 2]  # the median pair (lower middle)
+            lo, hi = pairs[0][0], pairs[-1][0]
+            if args.json:
+                print(json.dumps({"bench": "numpy_peer", "frame": frame, "hop": hop,
+                                  "samples_per_s": np_rate,
+                                  "vigil_samples_per_s": v["samples_per_s"],
+                                  "fftw_samples_per_s": v["fftw_samples_per_s"],
+                                  "vigil_over_numpy": ratio, "vigil_over_numpy_min": lo,
+                                  "vigil_over_numpy_max": hi, "pairs": len(pairs),
+                                  "frames": nrows}))
+            else:
+                print("%6d %6d %12.2f %12.2f %8.1fx %16s" % (
+                    frame, hop, np_rate / 1e6, v["samples_per_s"] / 1e6, ratio,
+                    "%.1f-%.1fx" % (lo, hi)))
+            sys.stdout.flush()
 
 
 def main(argv=None):
@@ -88,13 +135,18 @@ def main(argv=None):
     ap.add_argument("--samples", type=int, default=1 << 20, help="stream length (default 2^20)")
     ap.add_argument("--frames", default="1024,4096,16384")
     ap.add_argument("--hop-divisors", default="1,2")
-    ap.add_argument("--min-time", type=float, default=1.0, help="timed seconds per point")
+    ap.add_argument("--min-time", type=float, default=1.0,
+                    help="timed seconds per side of each pair")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="alternating numpy/vigil pairs per point (default 3)")
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
     args = ap.parse_args(argv)
     if args.input and args.rate is None:
         ap.error("--rate is required with --input")
     if args.rate is None:
         args.rate = 25600.0
+    if args.repeat < 1:
+        ap.error("--repeat must be >= 1")
 
     tmp = None
     try:
@@ -109,33 +161,10 @@ def main(argv=None):
                 np.savetxt(fh, x, fmt="%.17g")  # round-trips every double exactly
             path = tmp
         x = np.resize(np.asarray(x, dtype=np.float64), args.samples)  # tile, as the C bench
-        vigil = run_vigil(args.bench, path, args)
+        report(args, path, x)
     finally:
         if tmp:
             os.unlink(tmp)
-
-    bands = bands_for(args.rate)
-    if not args.json:
-        print("numpy peer (tests/reference/features_ref.py, numpy %s) vs vigil-bench, %s, "
-              "%d samples" % (np.__version__, os.path.basename(args.input or "generated"),
-                              args.samples))
-        print("%6s %6s %12s %12s %9s" % ("N", "hop", "numpy MS/s", "vigil MS/s", "vigil/np"))
-    for frame in map(int, args.frames.split(",")):
-        for div in map(int, args.hop_divisors.split(",")):
-            hop = frame // div
-            np_rate, nrows = time_numpy(x, args.rate, frame, hop, bands, args.min_time)
-            v = vigil[(frame, hop)]
-            ratio = v["samples_per_s"] / np_rate
-            if args.json:
-                print(json.dumps({"bench": "numpy_peer", "frame": frame, "hop": hop,
-                                  "samples_per_s": np_rate,
-                                  "vigil_samples_per_s": v["samples_per_s"],
-                                  "fftw_samples_per_s": v["fftw_samples_per_s"],
-                                  "vigil_over_numpy": ratio, "frames": nrows}))
-            else:
-                print("%6d %6d %12.2f %12.2f %8.1fx" % (frame, hop, np_rate / 1e6,
-                                                        v["samples_per_s"] / 1e6, ratio))
-            sys.stdout.flush()
     return 0
 
 
