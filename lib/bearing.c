@@ -20,6 +20,18 @@ int vigil__shaft_check(double rate, double shaft_hz)
     return VIGIL_OK;
 }
 
+int vigil__shaft_range_check(double rate, double lo_hz, double hi_hz)
+{
+    const double nyq = rate / 2.0;
+    if (lo_hz == 0.0 && hi_hz == 0.0)
+        return VIGIL_OK;
+    if (!isfinite(lo_hz) || !isfinite(hi_hz) || lo_hz <= 0.0 || lo_hz >= hi_hz || hi_hz >= nyq)
+        return vigil__fail(VIGIL_EINVAL,
+                           "shaft range must be 0,0 (the default) or 0 < lo < hi < %g Hz "
+                           "(got %g-%g)", nyq, lo_hz, hi_hz);
+    return VIGIL_OK;
+}
+
 int vigil__bearing_check(double balls, double d, double pitch, double angle_deg)
 {
     if (!isfinite(balls) || balls < 1.0 || balls > 1000.0 || balls != floor(balls))
@@ -168,5 +180,19 @@ int vigil_extractor_set_shaft_hz(vigil_extractor *ex, double shaft_hz)
     if (rc)
         return rc;
     vigil__extractor_machine(ex)->shaft_hz = shaft_hz;
+    return VIGIL_OK;
+}
+
+int vigil_extractor_set_shaft_range(vigil_extractor *ex, double lo_hz, double hi_hz)
+{
+    int rc = vigil__extractor_configurable(ex);
+    if (rc)
+        return rc;
+    rc = vigil__shaft_range_check(vigil_extractor_rate(ex), lo_hz, hi_hz);
+    if (rc)
+        return rc;
+    vigil__machine *m = vigil__extractor_machine(ex);
+    m->shaft_lo = lo_hz;
+    m->shaft_hi = hi_hz;
     return VIGIL_OK;
 }

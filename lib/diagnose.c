@@ -1,5 +1,6 @@
-/* Per-recording diagnosis: average envelope spectra, velocity power and shaft orders over 50 %
- * overlapping frames, then name the fault by the documented rules (docs/DIAGNOSTICS.md). */
+/* Per-recording diagnosis: average envelope spectra, amplitude spectra and velocity power over
+ * 50 % overlapping frames, then estimate the shaft rate and name the fault by the documented
+ * rules (docs/DIAGNOSTICS.md). */
 #include "vigil/diagnose.h"
 
 #include "vigil/bearing.h"
@@ -29,6 +30,7 @@ struct vigil_diagnosis {
     int has_bearing;
     double balls, bd, pitch, angle;
     double shaft_hz;
+    double shaft_lo, shaft_hi; /* range of the estimate; 0,0 the default */
     double band_lo, band_hi;   /* 0,0 auto; default 0, rate (whole spectrum) */
     double scale;              /* m/s^2 per unit; 0: no severity */
     int machine_class;
@@ -40,8 +42,9 @@ struct vigil_diagnosis {
     size_t fill;
     /* accumulators */
     size_t frames;
-    double *env_sum;
-    double shaft_sum, v2_sum, order_sum[3], last_lo, last_hi;
+    double *env_sum, *amp_sum; /* sums of the frames' envelope and amplitude spectra */
+    double *amp;               /* their mean amplitude spectrum, at decide */
+    double v2_sum, last_lo, last_hi;
     /* decision */
     int decided;
     double values[VIGIL_DIAG_VALUE_COUNT];
@@ -68,6 +71,8 @@ void vigil_diagnosis_destroy(vigil_diagnosis *d)
     free(d->env);
     free(d->scratch);
     free(d->env_sum);
+    free(d->amp_sum);
+    free(d->amp);
     vigil__fft_destroy(d->fft);
     vigil__env_destroy(d->envelope);
     free(d);
@@ -99,8 +104,11 @@ int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis **out)
     d->env = malloc(nb * sizeof *d->env);
     d->scratch = malloc(nb * sizeof *d->scratch);
     d->env_sum = calloc(nb, sizeof *d->env_sum);
+    d->amp_sum = calloc(nb, sizeof *d->amp_sum);
+    d->amp = malloc(nb * sizeof *d->amp);
     int rc = VIGIL_ENOMEM;
-    if (d->buf && d->window && d->psd && d->env && d->scratch && d->env_sum)
+    if (d->buf && d->window && d->psd && d->env && d->scratch && d->env_sum && d->amp_sum &&
+        d->amp)
         rc = vigil__fft_create(frame, &d->fft);
     if (rc == VIGIL_OK)
         rc = vigil__env_create(rate, frame, d->band_lo, d->band_hi, 1, &d->envelope);
@@ -150,6 +158,19 @@ int vigil_diagnosis_set_shaft_hz(vigil_diagnosis *d, double shaft_hz)
     return VIGIL_OK;
 }
 
+int vigil_diagnosis_set_shaft_range(vigil_diagnosis *d, double lo_hz, double hi_hz)
+{
+    int rc = configurable(d);
+    if (rc)
+        return rc;
+    rc = vigil__shaft_range_check(d->rate, lo_hz, hi_hz);
+    if (rc)
+        return rc;
+    d->shaft_lo = lo_hz;
+    d->shaft_hi = hi_hz;
+    return VIGIL_OK;
+}
+
 int vigil_diagnosis_set_band(vigil_diagnosis *d, double lo_hz, double hi_hz)
 {
     int rc = configurable(d);
@@ -195,8 +216,8 @@ int vigil_diagnosis_reset(vigil_diagnosis *d)
     d->fill = 0;
     d->frames = 0;
     memset(d->env_sum, 0, d->nbins * sizeof *d->env_sum);
-    d->shaft_sum = d->v2_sum = 0.0;
-    d->order_sum[0] = d->order_sum[1] = d->order_sum[2] = 0.0;
+    memset(d->amp_sum, 0, d->nbins * sizeof *d->amp_sum);
+    d->v2_sum = 0.0;
     d->decided = 0;
     d->reason[0] = '\0';
     return VIGIL_OK;
@@ -216,17 +237,13 @@ static void process_frame(vigil_diagnosis *d)
     vigil__fft_execute(d->fft);
     const double *spec = vigil__fft_output(d->fft);
     vigil__psd(spec, n, d->rate, d->s2, d->psd);
-    const vigil__frame f = {d->buf, n, d->rate, mean, spec, d->psd, d->nbins, d->rate / (double)n,
-                            d->s1, d->s2};
     vigil__env_spectrum(d->envelope, spec, d->env, &d->last_lo, &d->last_hi);
-    for (size_t k = 0; k < d->nbins; k++)
+    for (size_t k = 0; k < d->nbins; k++) {
         d->env_sum[k] += d->env[k];
-    const double fr = d->shaft_hz > 0.0 ? d->shaft_hz : vigil__shaft_estimate(&f);
-    d->shaft_sum += fr;
-    for (int h = 1; h <= 3; h++)
-        d->order_sum[h - 1] += vigil__order_amplitude(&f, h * fr);
+        d->amp_sum[k] += vigil__amplitude(spec, k, n, d->s1);
+    }
     if (d->scale > 0.0)
-        d->v2_sum += vigil__velocity_ms2(d->psd, d->nbins, f.df, d->scale);
+        d->v2_sum += vigil__velocity_ms2(d->psd, d->nbins, d->rate / (double)n, d->scale);
     d->frames++;
 }
 
@@ -295,9 +312,17 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
         return vigil__fail(VIGIL_ENODATA, "no complete frame of %zu samples yet", d->n);
     const double nf = (double)d->frames;
     const double df = d->rate / (double)d->n;
-    for (size_t k = 0; k < d->nbins; k++)
+    for (size_t k = 0; k < d->nbins; k++) {
         d->env[k] = d->env_sum[k] / nf;
-    const double fr = d->shaft_sum / nf;
+        d->amp[k] = d->amp_sum[k] / nf;
+    }
+    /* The shaft rate and its orders from the mean amplitude spectrum: its lines stand out of
+     * the averaged noise, so one estimate per recording is steadier than a mean of per-frame
+     * estimates that jump between 1x, 2x and 3x. */
+    const vigil__amps amps = {d->amp, NULL, d->n, d->nbins, d->s1, df};
+    const double fr =
+        d->shaft_hz > 0.0 ? d->shaft_hz
+                          : vigil__shaft_estimate(&amps, d->shaft_lo, d->shaft_hi, nf);
     double orders[VIGIL_DEFECT_COUNT];
     vigil__bearing_orders(d->balls, d->bd, d->pitch, d->angle, orders);
     for (int q = 0; q < VIGIL_DEFECT_COUNT; q++)
@@ -314,7 +339,7 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
     v[VIGIL_DIAG_FRAMES] = nf;
     v[VIGIL_DIAG_SHAFT_HZ] = fr;
     for (int h = 0; h < 3; h++)
-        v[VIGIL_DIAG_ORDER_1X + h] = d->order_sum[h] / nf;
+        v[VIGIL_DIAG_ORDER_1X + h] = vigil__order_amplitude(&amps, (h + 1) * fr);
     v[VIGIL_DIAG_BAND_LO] = d->last_lo;
     v[VIGIL_DIAG_BAND_HI] = d->last_hi;
     const double two_pi = 6.28318530717958647692;

@@ -281,8 +281,10 @@ static void env_compute(void *self, const vigil__frame *f, double *out)
     env_group *g = self;
     vigil__env_spectrum(g->env, f->spec, g->spectrum, &out[8], &out[9]);
     double fr = g->machine->shaft_hz;
-    if (fr == 0.0)
-        fr = vigil__shaft_estimate(f);
+    if (fr == 0.0) {
+        const vigil__amps a = vigil__frame_amps(f);
+        fr = vigil__shaft_estimate(&a, g->machine->shaft_lo, g->machine->shaft_hi, 1.0);
+    }
     double orders[VIGIL_DEFECT_COUNT];
     vigil__bearing_orders(g->machine->balls, g->machine->d, g->machine->pitch,
                           g->machine->angle_deg, orders);

@@ -48,6 +48,7 @@ typedef struct vigil__machine {
     int has_bearing;            /* set_bearing called */
     double balls, d, pitch, angle_deg;
     double shaft_hz;            /* 0: estimate from each frame's spectrum */
+    double shaft_lo, shaft_hi;  /* range of the estimate, Hz; 0, 0: the default range */
 } vigil__machine;
 vigil__machine *vigil__extractor_machine(vigil_extractor *ex);
 /* VIGIL_OK, or VIGIL_EINVAL / VIGIL_ESTATE (with message) as the public setters report. */

@@ -39,7 +39,13 @@ class Cli(unittest.TestCase):
                      ["features", "--rate", "100", "--frame", "64", "--hop", "0", "x.csv"],
                      ["features", "--rate", "100", "--frame", "64", "--hop", "65", "x.csv"],
                      ["features", "--rate", "100", "--bands", "5-1", "x.csv"],
-                     ["features", "--nope"], []):
+                     ["features", "--nope"], [],
+                     ["diagnose", "--rate", "12000", "--bearing", "n=9,d=0.3,D=1.5",
+                      "--shaft-range", "30-20", "x.csv"],
+                     ["diagnose", "--rate", "12000", "--bearing", "n=9,d=0.3,D=1.5",
+                      "--shaft-range", "0-30", "x.csv"],
+                     ["diagnose", "--rate", "12000", "--bearing", "n=9,d=0.3,D=1.5",
+                      "--shaft-range", "abc", "x.csv"]):
             r = run(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stdout, "", args)

@@ -100,7 +100,7 @@ static void test_diagnosis_create(void **state)
     assert_int_equal(vigil_diagnosis_create(RATE, FRAME, NULL), VIGIL_EINVAL);
 }
 
-enum dsetter { BEARING, SHAFT, BAND, SEVERITY };
+enum dsetter { BEARING, SHAFT, SHAFT_RANGE, BAND, SEVERITY };
 
 struct dsetter_case {
     const char *what;
@@ -124,6 +124,13 @@ static const struct dsetter_case dsetter_cases[] = {
     {"shaft NaN", SHAFT, NAN, 0, 0, 0, VIGIL_EINVAL},
     {"shaft at Nyquist", SHAFT, RATE / 2, 0, 0, 0, VIGIL_EINVAL},
     {"shaft inf", SHAFT, INFINITY, 0, 0, 0, VIGIL_EINVAL},
+    {"shaft range lo 0", SHAFT_RANGE, 0.0, 30.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range lo negative", SHAFT_RANGE, -5.0, 30.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range lo == hi", SHAFT_RANGE, 30.0, 30.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range lo > hi", SHAFT_RANGE, 31.0, 29.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range NaN", SHAFT_RANGE, NAN, 30.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range hi inf", SHAFT_RANGE, 10.0, INFINITY, 0, 0, VIGIL_EINVAL},
+    {"shaft range hi at Nyquist", SHAFT_RANGE, 10.0, RATE / 2, 0, 0, VIGIL_EINVAL},
     {"band lo > hi", BAND, 3000.0, 2000.0, 0, 0, VIGIL_EINVAL},
     {"band NaN", BAND, NAN, 2000.0, 0, 0, VIGIL_EINVAL},
     {"band of one bin", BAND, 1000.0, 1000.0 + RATE / FRAME, 0, 0, VIGIL_EINVAL},
@@ -139,6 +146,7 @@ static int apply_dsetter(vigil_diagnosis *d, const struct dsetter_case *c)
     switch (c->which) {
     case BEARING: return vigil_diagnosis_set_bearing(d, c->a, c->b, c->c, c->e);
     case SHAFT: return vigil_diagnosis_set_shaft_hz(d, c->a);
+    case SHAFT_RANGE: return vigil_diagnosis_set_shaft_range(d, c->a, c->b);
     case BAND: return vigil_diagnosis_set_band(d, c->a, c->b);
     case SEVERITY: return vigil_diagnosis_set_severity(d, (int)c->a, (int)c->b);
     }
@@ -168,6 +176,7 @@ static void test_diagnosis_setters(void **state)
     static const struct dsetter_case late[] = {
         {"bearing after push", BEARING, 8, 0.3, 1.5, 0, VIGIL_ESTATE},
         {"shaft after push", SHAFT, 25.0, 0, 0, 0, VIGIL_ESTATE},
+        {"shaft range after push", SHAFT_RANGE, 20.0, 40.0, 0, 0, VIGIL_ESTATE},
         {"band after push", BAND, 2000.0, 4000.0, 0, 0, VIGIL_ESTATE},
         {"severity after push", SEVERITY, VIGIL_UNITS_M_S2, 1, 0, 0, VIGIL_ESTATE},
     };
@@ -253,7 +262,7 @@ static vigil_extractor *extractor(void)
     return ex;
 }
 
-enum gsetter { SET_BEARING, SET_SHAFT, ENVELOPE, ORDERS, SEVERITY_GROUP };
+enum gsetter { SET_BEARING, SET_SHAFT, SET_SHAFT_RANGE, ENVELOPE, ORDERS, SEVERITY_GROUP };
 
 struct gsetter_case {
     const char *what;
@@ -275,6 +284,10 @@ static const struct gsetter_case gsetter_cases[] = {
     {"shaft negative", SET_SHAFT, 0, -3.0, 0, 0, 0, VIGIL_EINVAL},
     {"shaft at Nyquist", SET_SHAFT, 0, RATE / 2, 0, 0, 0, VIGIL_EINVAL},
     {"shaft NaN", SET_SHAFT, 0, NAN, 0, 0, 0, VIGIL_EINVAL},
+    {"shaft range lo 0", SET_SHAFT_RANGE, 0, 0.0, 30.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range lo > hi", SET_SHAFT_RANGE, 0, 31.0, 29.0, 0, 0, VIGIL_EINVAL},
+    {"shaft range NaN", SET_SHAFT_RANGE, 0, 10.0, NAN, 0, 0, VIGIL_EINVAL},
+    {"shaft range hi at Nyquist", SET_SHAFT_RANGE, 0, 10.0, RATE / 2, 0, 0, VIGIL_EINVAL},
     {"severity units 0", SEVERITY_GROUP, 0, 0, VIGIL_ISO_GROUP1_RIGID, 0, 0, VIGIL_EINVAL},
     {"severity class 9", SEVERITY_GROUP, 0, VIGIL_UNITS_G, 9, 0, 0, VIGIL_EINVAL},
 };
@@ -284,6 +297,7 @@ static int apply_gsetter(vigil_extractor *ex, const struct gsetter_case *c)
     switch (c->which) {
     case SET_BEARING: return vigil_extractor_set_bearing(ex, c->a, c->b, c->c, c->e);
     case SET_SHAFT: return vigil_extractor_set_shaft_hz(ex, c->a);
+    case SET_SHAFT_RANGE: return vigil_extractor_set_shaft_range(ex, c->a, c->b);
     case ENVELOPE: return vigil_extractor_enable_envelope(ex, c->a, c->b);
     case ORDERS: return vigil_extractor_enable_orders(ex);
     case SEVERITY_GROUP: return vigil_extractor_enable_severity(ex, (int)c->a, (int)c->b);
@@ -343,6 +357,7 @@ static void test_group_setters(void **state)
                      VIGIL_ESTATE);
     assert_int_equal(vigil_extractor_set_bearing(ex, 8, 0.3, 1.5, 0), VIGIL_ESTATE);
     assert_int_equal(vigil_extractor_set_shaft_hz(ex, 20.0), VIGIL_ESTATE);
+    assert_int_equal(vigil_extractor_set_shaft_range(ex, 20.0, 40.0), VIGIL_ESTATE);
     assert_int_equal(vigil_extractor_feature_count(ex), nc);
     vigil_extractor_destroy(ex);
     /* severity needs the band 10-1000 Hz below Nyquist: a 20 Hz rate cannot */

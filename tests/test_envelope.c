@@ -10,6 +10,7 @@
 #include <vigil.h>
 
 #include "diag_vectors.h"
+#include "test_rng.h"
 
 #define PI_ 3.14159265358979323846
 
@@ -124,6 +125,56 @@ static void test_orders(void **state)
     free(x);
 }
 
+/* The shaft rate a frame of 1x, 2x, 3x lines of the given amplitudes (bin-centred: rate 4096 Hz,
+ * N = 4096, df = 1 Hz, fr = 25 Hz) plus seeded Gaussian noise (sigma 0.05: each bin's noise
+ * amplitude ~0.002) gets from the estimate, with the range lo..hi (0, 0: the default). */
+static double estimate(double a1, double a2, double a3, double lo, double hi)
+{
+    const double rate = 4096.0, fr = 25.0;
+    const size_t n = 4096;
+    double *x = malloc(n * sizeof *x);
+    uint64_t seed = 11;
+    for (size_t i = 0; i < n; i++) {
+        const double t = (double)i / rate;
+        x[i] = a1 * sin(2 * PI_ * fr * t) + a2 * sin(2 * PI_ * 2 * fr * t + 1) +
+               a3 * sin(2 * PI_ * 3 * fr * t + 2) + 0.05 * test_normal(&seed);
+    }
+    vigil_extractor *ex = NULL;
+    assert_int_equal(vigil_extractor_create(rate, n, &ex), 0);
+    assert_int_equal(vigil_extractor_set_shaft_range(ex, lo, hi), 0);
+    assert_int_equal(vigil_extractor_enable_orders(ex), 0);
+    assert_int_equal(vigil_extractor_push(ex, x, n, NULL), 0);
+    double row[64];
+    assert_int_equal(vigil_extractor_pop(ex, row, 64, NULL), 1);
+    const double f = row[vigil_extractor_feature_index(ex, "shaft_hz")];
+    vigil_extractor_destroy(ex);
+    free(x);
+    return f;
+}
+
+/* The rule of docs/DIAGNOSTICS.md, "Shaft-rate estimate". A bin-centred sine's two Hann
+ * neighbours are equal, so the parabola gives the bin itself; the noise moves it by far less
+ * than 0.05 Hz. */
+static void test_shaft_estimate(void **state)
+{
+    (void)state;
+    /* 1x the largest line: that line */
+    assert_true(fabs(estimate(1.0, 0.5, 0.25, 0, 0) - 25.0) < 0.05);
+    /* 2x or 3x the largest (misalignment, the supply's line beside 2x): the line at f/2 or f/3
+     * stands out of the noise, so it is 1x */
+    assert_true(fabs(estimate(0.3, 1.0, 0.5, 0, 0) - 25.0) < 0.05);
+    assert_true(fabs(estimate(0.3, 0.5, 1.0, 0, 0) - 25.0) < 0.05);
+    /* no 1x line at all: 2x is all the spectrum can say (why a range or the rate is better) */
+    assert_true(fabs(estimate(0.0, 1.0, 0.5, 0, 0) - 50.0) < 0.05);
+    /* a range: the largest line inside it, and no subharmonic below it */
+    assert_true(fabs(estimate(0.3, 1.0, 0.5, 40.0, 60.0) - 50.0) < 0.05);
+    assert_true(fabs(estimate(0.3, 1.0, 1.2, 20.0, 30.0) - 25.0) < 0.05);
+    /* a range narrower than a bin, beside the line: the estimate stays in the range */
+    assert_true(estimate(0.3, 1.0, 0.5, 24.6, 24.8) == 24.8);
+    /* 0, 0 restores the default range */
+    assert_true(fabs(estimate(0.3, 1.0, 0.5, 0, 0) - 25.0) < 0.05);
+}
+
 /* Chunking invariance holds for the new groups too. */
 static void test_chunking(void **state)
 {
@@ -153,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_known_defect_is_most_prominent),
         cmocka_unit_test(test_bad_band),
         cmocka_unit_test(test_orders),
+        cmocka_unit_test(test_shaft_estimate),
         cmocka_unit_test(test_chunking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

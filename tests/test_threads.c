@@ -210,7 +210,7 @@ static int run_monitor(const struct workload *w, double *out, size_t cap, size_t
     return rc;
 }
 
-/* A per-recording diagnosis with the shaft rate estimated per frame and severity on: its FFT
+/* A per-recording diagnosis with the shaft rate estimated and severity on: its FFT
  * plans are made under the planner lock while other threads plan and execute theirs. */
 static int run_diagnosis(const struct workload *w, double *out, size_t cap, size_t *nout)
 {

@@ -8,8 +8,9 @@
 #include <string.h>
 
 static const char diagnose_help[] =
-    "usage: vigil diagnose --rate HZ --bearing n=N,d=D1,D=D2[,angle=DEG] [--shaft-hz F]\n"
-    "                      [--units g|m/s2] [--class 1r|1f|2r|2f] [--band LO-HI|auto|full]\n"
+    "usage: vigil diagnose --rate HZ --bearing n=N,d=D1,D=D2[,angle=DEG]\n"
+    "                      [--shaft-hz F | --shaft-range LO-HI] [--units g|m/s2]\n"
+    "                      [--class 1r|1f|2r|2f] [--band LO-HI|auto|full]\n"
     "                      [--frame N] [--column NAME|INDEX] FILE...\n"
     "\n"
     "Diagnose each FILE (CSV or gzip CSV with a header row; '-' reads standard input) as one\n"
@@ -23,7 +24,9 @@ static const char diagnose_help[] =
     "  --rate HZ         sample rate in Hz (required)\n"
     "  --bearing SPEC    geometry: n rolling elements, d element and D pitch diameter (same\n"
     "                    unit), contact angle in degrees (default 0); required\n"
-    "  --shaft-hz F      shaft rate in Hz; 0 or absent: estimated from the spectrum (5-100 Hz)\n"
+    "  --shaft-hz F      shaft rate in Hz; 0 or absent: estimated from the spectrum\n"
+    "  --shaft-range R   LO-HI in Hz: where the estimate looks for the 1x line (default 5-100),\n"
+    "                    e.g. 28-30.5 for a 4-pole 60 Hz motor; the estimate stays inside it\n"
     "  --units U         acceleration unit of the samples: g (default) or m/s2\n"
     "  --class C         ISO 10816-3 class: 1r, 1f (group 1 rigid/flexible), 2r (default), 2f\n"
     "  --band B          demodulation band LO-HI in Hz, 'auto' (spectral kurtosis per frame) or\n"
@@ -33,7 +36,7 @@ static const char diagnose_help[] =
     "  -h, --help        show this help\n";
 
 typedef struct diag_opts {
-    double rate, shaft_hz;
+    double rate, shaft_hz, shaft_lo, shaft_hi;
     double balls, d, pitch, angle;
     int have_bearing;
     int units, machine_class;
@@ -116,6 +119,7 @@ int cmd_diagnose(int argc, char **argv)
         {"shaft-hz", required_argument, NULL, 's'}, {"units", required_argument, NULL, 'u'},
         {"class", required_argument, NULL, 'k'},   {"band", required_argument, NULL, 'B'},
         {"frame", required_argument, NULL, 'n'},   {"column", required_argument, NULL, 'c'},
+        {"shaft-range", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     diag_opts o = {0};
@@ -153,6 +157,12 @@ int cmd_diagnose(int argc, char **argv)
             break;
         }
         case 'B': if (!parse_band(optarg, &o)) return CLI_USAGE; break;
+        case 'R': {
+            size_t n = 0;
+            if (vigil_parse_bands(optarg, &o.shaft_lo, &o.shaft_hi, 1, &n) != VIGIL_OK || n != 1)
+                return cli_usage_error("diagnose", "--shaft-range: %s", vigil_last_error());
+            break;
+        }
         case 'h': fputs(diagnose_help, stdout); return CLI_OK;
         default: return cli_usage_error("diagnose", "unknown option");
         }
@@ -174,6 +184,8 @@ int cmd_diagnose(int argc, char **argv)
         rc = vigil_diagnosis_set_bearing(dg, o.balls, o.d, o.pitch, o.angle);
     if (rc == VIGIL_OK)
         rc = vigil_diagnosis_set_shaft_hz(dg, o.shaft_hz);
+    if (rc == VIGIL_OK)
+        rc = vigil_diagnosis_set_shaft_range(dg, o.shaft_lo, o.shaft_hi);
     if (rc == VIGIL_OK)
         rc = vigil_diagnosis_set_severity(dg, o.units, o.machine_class);
     if (rc == VIGIL_OK && o.band_mode == 1)

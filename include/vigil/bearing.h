@@ -88,17 +88,32 @@ VIGIL_API int vigil_extractor_set_bearing(vigil_extractor *ex, double balls, dou
  * Set the shaft rate used by the envelope and shaft-order groups.
  *
  * @param shaft_hz shaft rate in Hz, finite, 0 < shaft_hz < rate/2; or 0 (the default): estimate
- *        it in each frame as the frequency of the largest line of the amplitude spectrum between
- *        VIGIL_SHAFT_MIN_HZ and VIGIL_SHAFT_MAX_HZ, refined by parabolic interpolation (see
- *        docs/DIAGNOSTICS.md; reliable only when the 1x line dominates that range).
+ *        it in each frame from the amplitude spectrum within the range of
+ *        vigil_extractor_set_shaft_range() (docs/DIAGNOSTICS.md, "Shaft-rate estimate"): the
+ *        largest line of the range, refined by parabolic interpolation, replaced by a line at
+ *        1/3 or 1/2 of its frequency when one stands out there (the largest line is often 2x
+ *        or 3x). Give the rate (a tachometer, the nameplate rpm) or at least a range whenever
+ *        you can: a frame without a clear 1x line gives a wrong estimate.
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (samples pushed since create/reset).
  */
 VIGIL_API int vigil_extractor_set_shaft_hz(vigil_extractor *ex, double shaft_hz);
 
-/** Lowest shaft rate (Hz) the estimate considers (300 rpm). */
+/** Lowest shaft rate (Hz) the estimate considers by default (300 rpm). */
 #define VIGIL_SHAFT_MIN_HZ 5.0
-/** Highest shaft rate (Hz) the estimate considers (6000 rpm). */
+/** Highest shaft rate (Hz) the estimate considers by default (6000 rpm). */
 #define VIGIL_SHAFT_MAX_HZ 100.0
+
+/**
+ * Limit the shaft-rate estimate (used when the shaft rate is 0) to lo_hz..hi_hz, e.g. the
+ * nominal speed of an induction motor -5 % .. +1 % (slip), or a variable-speed drive's range.
+ * Within a range that excludes 2x and 3x the estimate cannot mistake them for 1x. The estimate
+ * always lies within the range.
+ *
+ * @param lo_hz,hi_hz finite, 0 < lo_hz < hi_hz < rate/2; or 0, 0: the default range
+ *        VIGIL_SHAFT_MIN_HZ..VIGIL_SHAFT_MAX_HZ.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (samples pushed since create/reset).
+ */
+VIGIL_API int vigil_extractor_set_shaft_range(vigil_extractor *ex, double lo_hz, double hi_hz);
 
 VIGIL_END_DECLS
 

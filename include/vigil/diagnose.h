@@ -4,8 +4,9 @@
  *        ball, cage, imbalance or none), how severe (ISO zone), and why.
  *
  * A `vigil_diagnosis` frames one accelerometer channel (frame N, hop N/2, Hann window), computes
- * each frame's envelope spectrum (vigil/envelope.h), velocity RMS (vigil/severity.h) and shaft
- * orders (vigil/orders.h), and averages them over the recording. vigil_diagnosis_decide() then
+ * each frame's envelope spectrum (vigil/envelope.h), amplitude spectrum and velocity RMS
+ * (vigil/severity.h), and averages them over the recording; the shaft rate (when not given) and
+ * the shaft orders (vigil/orders.h) come from the mean amplitude spectrum. vigil_diagnosis_decide() then
  * measures the defect lines of the averaged envelope spectrum and applies the rules of
  * docs/DIAGNOSTICS.md. In short, with prominence = line amplitude / median of the neighbouring
  * bins and T = VIGIL_DIAG_PROMINENCE:
@@ -53,11 +54,14 @@ enum vigil_fault {
 /** Scalars reported by vigil_diagnosis_value(). */
 enum vigil_diag_value {
     VIGIL_DIAG_FRAMES = 0,        /**< frames averaged */
-    VIGIL_DIAG_SHAFT_HZ = 1,      /**< shaft rate used (given, or mean of the frame estimates) */
+    VIGIL_DIAG_SHAFT_HZ = 1,      /**< shaft rate used (given, or estimated from the mean
+                                       amplitude spectrum) */
     VIGIL_DIAG_VELOCITY_RMS = 2,  /**< velocity RMS 10-1000 Hz over the recording, mm/s (0 if
                                        severity is not configured) */
     VIGIL_DIAG_ISO_ZONE = 3,      /**< 1..4 (A..D), 0 if severity is not configured */
-    VIGIL_DIAG_ORDER_1X = 4,      /**< mean 1x amplitude, input units (peak) */
+    VIGIL_DIAG_ORDER_1X = 4,      /**< 1x amplitude of the mean amplitude spectrum (FEATURES.md
+                                       A[k], largest within +-max(1 %, 1 bin)), input units
+                                       (peak) */
     VIGIL_DIAG_ORDER_2X = 5,
     VIGIL_DIAG_ORDER_3X = 6,
     VIGIL_DIAG_ORDER_1X_VELOCITY = 7, /**< the 1x line as velocity RMS, mm/s (0 without severity) */
@@ -98,9 +102,15 @@ VIGIL_API void vigil_diagnosis_destroy(vigil_diagnosis *d);
 VIGIL_API int vigil_diagnosis_set_bearing(vigil_diagnosis *d, double balls, double ball_d,
                                           double pitch, double angle_deg);
 
-/** Shaft rate in Hz (0 < f < rate/2), or 0 to estimate it per frame (vigil/bearing.h).
+/** Shaft rate in Hz (0 < f < rate/2), or 0 (the default) to estimate it from the recording's
+ *  mean amplitude spectrum, by the rule of vigil_extractor_set_shaft_hz() (vigil/bearing.h).
  *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
 VIGIL_API int vigil_diagnosis_set_shaft_hz(vigil_diagnosis *d, double shaft_hz);
+
+/** Range of the shaft-rate estimate, as vigil_extractor_set_shaft_range(): 0 < lo < hi < rate/2,
+ *  or 0, 0 for VIGIL_SHAFT_MIN_HZ..VIGIL_SHAFT_MAX_HZ (the default). Unused when the shaft rate
+ *  is given. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_diagnosis_set_shaft_range(vigil_diagnosis *d, double lo_hz, double hi_hz);
 
 /**
  * Demodulation band, as vigil_extractor_enable_envelope(): lo <= f < hi with at least 2 bins,

@@ -70,6 +70,18 @@ class TestDiagnoseEqualsCommand(unittest.TestCase):
         for d in res.values():  # 1x dominates 5-100 Hz in the generator's signal
             self.assertAlmostEqual(d["shaft_hz"], SHAFT, delta=0.2)
 
+    def test_shaft_range(self):
+        # a 4-pole motor on 60 Hz: the estimate is looked for in 28-30.5 Hz and stays there
+        res = self.check(["--shaft-range", "28-30.5"], shaft_hz=None, shaft_range=(28, 30.5))
+        for name, d in res.items():
+            self.assertAlmostEqual(d["shaft_hz"], SHAFT, delta=0.2)
+            self.assertEqual(d["fault"], EXPECTED_FAULT[name], d["reason"])
+        self.check(["--shaft-range", "28-30.5"], shaft_hz=None, shaft_range="28-30.5")
+        # a range that holds no 1x line: the estimate is still inside it
+        for d in self.check(["--shaft-range", "40-45"], shaft_hz=None,
+                            shaft_range=(40, 45)).values():
+            self.assertTrue(40 <= d["shaft_hz"] <= 45)
+
     def test_bands(self):
         self.check(["--shaft-hz", support.printed(SHAFT), "--band", "auto"], band="auto")
         self.check(["--shaft-hz", support.printed(SHAFT), "--band", "2000-5000"],
@@ -153,6 +165,12 @@ class TestDiagnosisErrors(unittest.TestCase):
         self.assertStatus(S.EINVAL, vigil.Diagnosis, RATE, GEOMETRY, shaft_hz=6000)
         self.assertStatus(S.EINVAL, vigil.Diagnosis, RATE, GEOMETRY, shaft_hz=-1)
         self.assertStatus(S.EINVAL, vigil.Diagnosis, RATE, GEOMETRY, band=(500, 100))
+        for bad in ((0, 30), (31, 29), (10, 6000), (float("nan"), 30)):
+            self.assertStatus(S.EINVAL, vigil.Diagnosis, RATE, GEOMETRY, shaft_range=bad)
+        with self.assertRaises(ValueError):
+            vigil.Diagnosis(RATE, GEOMETRY, shaft_range="20-30,40-50")
+        with self.assertRaises(TypeError):
+            vigil.Diagnosis(RATE, GEOMETRY, shaft_range=30)
         self.assertStatus(S.EINVAL, vigil.Diagnosis, RATE, (9, 2.0, 1.0))  # d > D
         self.assertStatus(S.EFORMAT, vigil.Diagnosis, RATE, "n=9,d=0.3")
         self.assertStatus(S.EFORMAT, vigil.Diagnosis, RATE, GEOMETRY, band="lo-hi")
@@ -344,6 +362,22 @@ class TestExtractorGroups(unittest.TestCase):
                                ("shaft_hz", fr)):
                 self.assertAlmostEqual(cols[name][0], want, delta=1e-9)
 
+    def test_shaft_range(self):
+        # 2x the largest line: the estimate takes the line at half its frequency (1x); a range
+        # that excludes 1x gives the largest line inside it (tests/test_envelope.c, the same rule)
+        rate, fr, n = 4096.0, 25.0, 4096
+        rng = random.Random(3)
+        x = [0.3 * math.sin(2 * math.pi * fr * i / rate) + math.sin(4 * math.pi * fr * i / rate
+             + 1) + 0.05 * rng.gauss(0, 1) for i in range(n)]
+        for kw, want in (({}, fr), ({"shaft_range": None}, fr), ({"shaft_range": (40, 60)}, 2 * fr),
+                         ({"shaft_range": "20-30"}, fr)):
+            cols = vigil.features(x, rate, n, orders=True, **kw)
+            self.assertAlmostEqual(cols["shaft_hz"][0], want, delta=0.05, msg=repr(kw))
+        with vigil.FeatureExtractor(rate, n, orders=True) as ex:
+            ex.set_shaft_range((40, 60))
+            ex.push(x)
+            self.assertAlmostEqual(ex.drain()["shaft_hz"][0], 2 * fr, delta=0.05)
+
     def test_methods_equal_keywords_and_command_order(self):
         x = signal("ball")
         kw = vigil.features(x, RATE, 4096, bands="0-500", bearing=GEOMETRY, shaft_hz=SHAFT,
@@ -374,6 +408,9 @@ class TestExtractorGroups(unittest.TestCase):
             with self.assertRaises(vigil.VigilError) as cm:
                 ex.set_shaft_hz(7000)
             self.assertIs(cm.exception.status, S.EINVAL)
+            with self.assertRaises(vigil.VigilError) as cm:
+                ex.set_shaft_range((30, 20))
+            self.assertIs(cm.exception.status, S.EINVAL)
             ex.set_bearing(GEOMETRY)
             for band in ((100, 50), (7000, 8000), (100, 101)):
                 with self.assertRaises(vigil.VigilError, msg=repr(band)):
@@ -383,7 +420,8 @@ class TestExtractorGroups(unittest.TestCase):
             n = len(ex.names)
             ex.push([0.0] * 10)
             for call in (ex.enable_orders, lambda: ex.set_bearing(GEOMETRY),
-                         lambda: ex.set_shaft_hz(30), ex.enable_severity):
+                         lambda: ex.set_shaft_hz(30), lambda: ex.set_shaft_range("20-40"),
+                         ex.enable_severity):
                 with self.assertRaises(vigil.VigilError) as cm:
                     call()
                 self.assertIs(cm.exception.status, S.ESTATE)

@@ -128,6 +128,7 @@ PROTOTYPES = {
     "vigil_extractor_set_bearing": (c_int, [ExtractorP, c_double, c_double, c_double, c_double],
                                     STATUS),
     "vigil_extractor_set_shaft_hz": (c_int, [ExtractorP, c_double], STATUS),
+    "vigil_extractor_set_shaft_range": (c_int, [ExtractorP, c_double, c_double], STATUS),
     # envelope.h
     "vigil_extractor_enable_envelope": (c_int, [ExtractorP, c_double, c_double], STATUS),
     # orders.h
@@ -146,6 +147,7 @@ PROTOTYPES = {
     "vigil_diagnosis_set_bearing": (c_int, [DiagnosisP, c_double, c_double, c_double, c_double],
                                     STATUS),
     "vigil_diagnosis_set_shaft_hz": (c_int, [DiagnosisP, c_double], STATUS),
+    "vigil_diagnosis_set_shaft_range": (c_int, [DiagnosisP, c_double, c_double], STATUS),
     "vigil_diagnosis_set_band": (c_int, [DiagnosisP, c_double, c_double], STATUS),
     "vigil_diagnosis_set_severity": (c_int, [DiagnosisP, c_int, c_int], STATUS),
     "vigil_diagnosis_push": (c_int, [DiagnosisP, DoubleP, c_size_t], STATUS),

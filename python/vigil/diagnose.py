@@ -13,7 +13,7 @@ from ._lib import DiagnosisP, lib
 from ._handle import CObject
 from .bearing import DEFECTS, bearing_arg
 from .errors import Status, VigilError
-from .features import envelope_band
+from .features import envelope_band, shaft_range_arg
 from .severity import ZONE_LETTERS, machine_class_arg, units_arg
 
 #: Fault labels in the library's order (``enum vigil_fault``): index = the C label.
@@ -58,9 +58,11 @@ class Diagnosis(CObject):
             ``"n=9,d=0.3126,D=1.537,angle=0"``, ``(n, d, D[, angle])`` or a dict (required).
         frame: frame length in samples (16 .. 2**20); ``None`` takes the smallest power of two
             >= rate (bins of at most 1 Hz), as ``vigil diagnose`` does.
-        shaft_hz: shaft rate in Hz (0 < f < rate/2); ``None`` or 0 estimates it per frame from
-            the largest line between 5 and 100 Hz (reliable only when 1x dominates there: give
-            the rate whenever it is known).
+        shaft_hz: shaft rate in Hz (0 < f < rate/2); ``None`` or 0 estimates it from the
+            recording's mean amplitude spectrum (docs/DIAGNOSTICS.md, "Shaft-rate estimate"):
+            give the rate whenever it is known, or at least ``shaft_range``.
+        shaft_range: where the estimate looks for the 1x line, ``"LO-HI"`` or ``(lo, hi)`` in
+            Hz (e.g. ``(28, 30.5)`` for a 4-pole motor on 60 Hz); ``None``: 5-100 Hz.
         band: demodulation band: ``"full"`` (default: the whole spectrum, prewhitened),
             ``"auto"`` (spectral-kurtosis choice per frame), ``"LO-HI"`` or ``(lo, hi)`` in Hz.
         units: unit of the samples, ``"g"`` (default) or ``"m/s2"``; enables the velocity RMS,
@@ -78,10 +80,11 @@ class Diagnosis(CObject):
     _destroy = "vigil_diagnosis_destroy"
 
     def __init__(self, rate, bearing, frame=None, shaft_hz=None, band="full", units="g",
-                 machine_class="2r"):
+                 machine_class="2r", shaft_range=None):
         self._ptr = None
         b = bearing_arg(bearing)
         pair = envelope_band(band)
+        shaft_lo, shaft_hi = shaft_range_arg(shaft_range)
         u = None if units is None else units_arg(units)
         c = machine_class_arg(machine_class)
         n = default_frame(float(rate)) if frame is None else _buffers.size_arg(frame, "frame")
@@ -91,6 +94,7 @@ class Diagnosis(CObject):
         try:
             lib.vigil_diagnosis_set_bearing(ptr, b.n, b.d, b.D, b.angle)
             lib.vigil_diagnosis_set_shaft_hz(ptr, float(shaft_hz or 0.0))
+            lib.vigil_diagnosis_set_shaft_range(ptr, shaft_lo, shaft_hi)
             if pair is not None:
                 lib.vigil_diagnosis_set_band(ptr, pair[0], pair[1])
             if u is not None:
@@ -242,7 +246,7 @@ class Diagnosis(CObject):
 
 
 def diagnose(x, rate, shaft_hz, bearing, units="g", machine_class="2r", band="full",
-             frame=None):
+             frame=None, shaft_range=None):
     """Diagnose one recording at once (what ``vigil diagnose`` prints for a file).
 
     Args:
@@ -255,6 +259,8 @@ def diagnose(x, rate, shaft_hz, bearing, units="g", machine_class="2r", band="fu
         machine_class: ``"1r"``, ``"1f"``, ``"2r"`` (default) or ``"2f"`` (ISO 10816-3).
         band: ``"full"`` (default), ``"auto"``, ``"LO-HI"`` or ``(lo, hi)`` in Hz.
         frame: frame length; ``None``: the smallest power of two >= rate.
+        shaft_range: ``"LO-HI"`` or ``(lo, hi)`` in Hz: where an estimated shaft rate is
+            looked for; ``None``: 5-100 Hz.
 
     Returns:
         The dict of :meth:`Diagnosis.result` (``fault``, ``reason``, every line's frequency,
@@ -264,7 +270,7 @@ def diagnose(x, rate, shaft_hz, bearing, units="g", machine_class="2r", band="fu
         VigilError: bad settings, a NaN/infinite sample, or ``Status.ENODATA`` when ``x`` is
             shorter than one frame.
     """
-    with Diagnosis(rate, bearing, frame, shaft_hz, band, units, machine_class) as d:
+    with Diagnosis(rate, bearing, frame, shaft_hz, band, units, machine_class, shaft_range) as d:
         d.push(x)
         d.decide()
         return d.result()

@@ -56,6 +56,24 @@ def envelope_band(band, what="envelope"):
     return float(lo), float(hi)
 
 
+def shaft_range_arg(shaft_range):
+    """Normalise a shaft-range argument to the C pair (lo, hi) in Hz: ``"LO-HI"`` or a pair;
+    ``None`` gives (0, 0), the library's default range (5-100 Hz)."""
+    if shaft_range is None:
+        return (0.0, 0.0)
+    if isinstance(shaft_range, (str, bytes)):
+        pairs = parse_bands(shaft_range)
+        if len(pairs) != 1:
+            raise ValueError("vigil: shaft range must be one LO-HI range, got %r" % (shaft_range,))
+        return pairs[0]
+    try:
+        lo, hi = shaft_range
+    except (TypeError, ValueError):
+        raise TypeError("vigil: shaft range is 'LO-HI' or a (lo, hi) pair in Hz, got %r"
+                        % (shaft_range,)) from None
+    return float(lo), float(hi)
+
+
 class FeatureExtractor(CObject):
     """Streaming feature extractor for one channel (``vigil_extractor``).
 
@@ -80,7 +98,9 @@ class FeatureExtractor(CObject):
             :class:`vigil.Bearing`, ``"n=9,d=0.3126,D=1.537,angle=0"``, ``(n, d, D[, angle])``
             or a dict. Needed by ``envelope``.
         shaft_hz: shaft rate in Hz (:meth:`set_shaft_hz`); ``None`` or 0 estimates it per frame
-            from the largest spectral line between 5 and 100 Hz.
+            (docs/DIAGNOSTICS.md, "Shaft-rate estimate").
+        shaft_range: where that estimate looks for the 1x line (:meth:`set_shaft_range`):
+            ``"LO-HI"`` or ``(lo, hi)`` in Hz; ``None`` keeps the default 5-100 Hz.
         envelope: add the ``env_*`` columns (:meth:`enable_envelope`): ``True`` or ``"full"``
             (whole spectrum, prewhitened), ``"auto"`` (per-frame spectral-kurtosis band),
             ``"LO-HI"`` or ``(lo, hi)`` in Hz; ``None``/``False`` adds nothing.
@@ -101,8 +121,8 @@ class FeatureExtractor(CObject):
     _destroy = "vigil_extractor_destroy"
 
     def __init__(self, rate, frame=4096, hop=None, bands=(), queue=None, *, bearing=None,
-                 shaft_hz=None, envelope=None, orders=False, severity=False, units="g",
-                 machine_class="2r"):
+                 shaft_hz=None, shaft_range=None, envelope=None, orders=False, severity=False,
+                 units="g", machine_class="2r"):
         self._ptr = None
         frame = _buffers.size_arg(frame, "frame")
         ptr = ExtractorP()
@@ -123,6 +143,8 @@ class FeatureExtractor(CObject):
                 self.set_bearing(bearing)
             if shaft_hz is not None:
                 self.set_shaft_hz(shaft_hz)
+            if shaft_range is not None:
+                self.set_shaft_range(shaft_range)
             if envelope is not None and envelope is not False:
                 self.enable_envelope("full" if envelope is True else envelope)
             if orders:
@@ -161,6 +183,17 @@ class FeatureExtractor(CObject):
             VigilError: ``Status.EINVAL`` (out of range), ``Status.ESTATE`` (samples pushed).
         """
         lib.vigil_extractor_set_shaft_hz(self._handle(), float(shaft_hz or 0.0))
+
+    def set_shaft_range(self, shaft_range):
+        """Limit the per-frame shaft-rate estimate to a range (``vigil_extractor_set_shaft_range``):
+        ``"LO-HI"`` or ``(lo, hi)`` in Hz with 0 < lo < hi < rate/2, e.g. ``(28, 30.5)`` for a
+        4-pole motor on 60 Hz; ``None`` restores the default 5-100 Hz. The estimate stays in it.
+
+        Raises:
+            VigilError: ``Status.EINVAL`` (out of range), ``Status.ESTATE`` (samples pushed).
+        """
+        lo, hi = shaft_range_arg(shaft_range)
+        lib.vigil_extractor_set_shaft_range(self._handle(), lo, hi)
 
     def enable_envelope(self, band="full"):
         """Add the envelope columns ``env_ftf`` .. ``env_bsf``, ``env_ftf_prom`` ..
@@ -370,7 +403,8 @@ def features(x, rate, frame=4096, hop=None, bands=(), **groups):
         hop: samples between frame starts; ``None`` means ``frame``.
         bands: (lo, hi) pairs in Hz or a string such as ``"0-500,500-2000"``.
         groups: the diagnostic keyword arguments of :class:`FeatureExtractor` (``bearing``,
-            ``shaft_hz``, ``envelope``, ``orders``, ``severity``, ``units``, ``machine_class``).
+            ``shaft_hz``, ``shaft_range``, ``envelope``, ``orders``, ``severity``, ``units``,
+            ``machine_class``).
 
     Returns:
         A dict of named columns in library order (``frame``, ``t_start``, ``mean``, ``rms``,
