@@ -371,13 +371,15 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
     char *r = d->reason;
     const size_t cap = sizeof d->reason;
     r[0] = '\0';
+    /* Every line was looked for at multiples of fr: say when fr is only an estimate. */
+    const char *const estimated = d->shaft_hz > 0.0 ? "" : " estimated";
     if (best >= 0 && best_p >= d->evid_t[best]) {
         const int q = evidence[best].defect, h = evidence[best].harmonic;
         fault = evidence[best].fault;
-        append(r, cap, "%s: %s%s line at %.1f Hz (%.4g x shaft %.2f Hz) is %.1fx its local floor "
+        append(r, cap, "%s: %s%s line at %.1f Hz (%.4g x shaft %.2f Hz%s) is %.1fx its local floor "
                        "(threshold %.3g); harmonics 1-3: %.1fx %.1fx %.1fx",
                vigil_fault_name(fault), h ? "2x" : "", upper_names[q], d->line_f[q][h],
-               (h + 1) * orders[q], fr, best_p, d->evid_t[best], d->line_p[q][0],
+               (h + 1) * orders[q], fr, estimated, best_p, d->evid_t[best], d->line_p[q][0],
                d->line_p[q][1], d->line_p[q][2]);
         for (int e = 0; e < 4; e++) {
             const double p = d->line_p[evidence[e].defect][evidence[e].harmonic];
@@ -390,16 +392,18 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
         if (d->scale > 0.0 && v[VIGIL_DIAG_ISO_ZONE] >= 3 && p1 * p1 >= 0.5 * vr * vr) {
             fault = VIGIL_FAULT_IMBALANCE;
             append(r, cap, "imbalance: no bearing line reaches %gx its floor; vibration is in "
-                           "zone %c and the 1x line (%.2f mm/s) carries %.0f%% of the velocity "
-                           "power",
-                   VIGIL_DIAG_PROMINENCE, "?ABCD"[(int)v[VIGIL_DIAG_ISO_ZONE]], p1,
-                   100.0 * p1 * p1 / (vr * vr));
+                           "zone %c and the 1x line (shaft %.2f Hz%s, %.2f mm/s) carries %.0f%% "
+                           "of the velocity power",
+                   VIGIL_DIAG_PROMINENCE, "?ABCD"[(int)v[VIGIL_DIAG_ISO_ZONE]], fr, estimated,
+                   p1, 100.0 * p1 * p1 / (vr * vr));
         } else {
             append(r, cap, "normal: no bearing line reaches %.3gx its local floor (strongest: %s%s "
                            "%.1fx)",
                    best >= 0 ? d->evid_t[best] : VIGIL_DIAG_PROMINENCE,
                    best >= 0 && evidence[best].harmonic ? "2x" : "",
                    best >= 0 ? upper_names[evidence[best].defect] : "none", best_p);
+            if (*estimated)
+                append(r, cap, "; lines sought at shaft %.2f Hz estimated", fr);
             if (d->scale > 0.0)
                 append(r, cap, "; 1x line %.2f mm/s of %.2f mm/s", p1, vr);
         }

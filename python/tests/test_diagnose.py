@@ -59,6 +59,7 @@ class TestDiagnoseEqualsCommand(unittest.TestCase):
         res = self.check(["--shaft-hz", support.printed(SHAFT)])
         for name, d in res.items():  # the generator's faults are found
             self.assertEqual(d["fault"], EXPECTED_FAULT[name], d["reason"])
+            self.assertNotIn("estimated", d["reason"])
             self.assertEqual(d["frames"], 1)  # 24000 samples, frame 16384, hop 8192
 
     def test_short_frames_many_averaged(self):
@@ -69,6 +70,7 @@ class TestDiagnoseEqualsCommand(unittest.TestCase):
         res = self.check([], shaft_hz=None)
         for d in res.values():  # 1x dominates 5-100 Hz in the generator's signal
             self.assertAlmostEqual(d["shaft_hz"], SHAFT, delta=0.2)
+            self.assertIn("%.2f Hz estimated" % d["shaft_hz"], d["reason"])
 
     def test_shaft_range(self):
         # a 4-pole motor on 60 Hz: the estimate is looked for in 28-30.5 Hz and stays there
