@@ -5,11 +5,11 @@
  *
  * A `vigil_diagnosis` frames one accelerometer channel (frame N, hop N/2, Hann window), computes
  * each frame's envelope spectrum (vigil/envelope.h), amplitude spectrum and velocity RMS
- * (vigil/severity.h), and averages them over the recording; the shaft rate (when not given) and
- * the shaft orders (vigil/orders.h) come from the mean amplitude spectrum. vigil_diagnosis_decide() then
- * measures the defect lines of the averaged envelope spectrum and applies the rules of
- * docs/DIAGNOSTICS.md. In short, with prominence = line amplitude / median of the neighbouring
- * bins and T = VIGIL_DIAG_PROMINENCE:
+ * (vigil/severity.h), and averages them over the recording. vigil_diagnosis_decide() takes the
+ * shaft rate (when not given) and the shaft orders (vigil/orders.h) from the mean amplitude
+ * spectrum, then measures the defect lines of the averaged envelope spectrum and applies the
+ * rules of docs/DIAGNOSTICS.md. In short, with prominence = line amplitude / median of the
+ * neighbouring bins and T = VIGIL_DIAG_PROMINENCE:
  *
  *  1. the bearing evidences are BPFO (outer race), BPFI (inner race), 2 x BSF (ball: a ball
  *     defect strikes both races once per spin turn) and FTF (cage), each at its first listed
