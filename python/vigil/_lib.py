@@ -230,6 +230,8 @@ PROTOTYPES = {
     "vigil_monitor_event_count": (c_size_t, [MonitorP], None),
     "vigil_monitor_next_event": (c_int, [MonitorP, DoubleP, IntP, IntP], STATUS),
     "vigil_monitor_gaps": (c_size_t, [MonitorP], None),
+    "vigil_monitor_counter": (c_size_t, [MonitorP, c_int], None),  # issue 16
+    "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
     "vigil_monitor_save_size": (c_int, [MonitorP, SizeP], STATUS),
     "vigil_monitor_save": (c_int, [MonitorP, c_void_p, c_size_t, SizeP], STATUS),
