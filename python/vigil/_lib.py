@@ -113,6 +113,7 @@ PROTOTYPES = {
     "vigil_reader_column_name": (c_char_p, [ReaderP, c_size_t], None),
     "vigil_reader_find_column": (c_int, [ReaderP, c_char_p], STATUS),
     "vigil_reader_set_time_column": (c_int, [ReaderP, c_size_t], STATUS),
+    "vigil_reader_set_missing": (c_int, [ReaderP, c_int], STATUS),  # issue 16
     "vigil_reader_read_column": (c_int, [ReaderP, c_size_t, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_read_rows": (c_int, [ReaderP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_line": (c_size_t, [ReaderP], None),
