@@ -157,6 +157,11 @@ PROTOTYPES = {
     "vigil_diagnosis_value": (c_double, [DiagnosisP, c_int], None),
     "vigil_diagnosis_reason": (c_char_p, [DiagnosisP], None),
     "vigil_diagnosis_reset": (c_int, [DiagnosisP], STATUS),
+    # diagnose.h: the framer's hop and float push, the averaged envelope spectrum (issue 19)
+    "vigil_diagnosis_set_hop": (c_int, [DiagnosisP, c_size_t], STATUS),
+    "vigil_diagnosis_push_f32": (c_int, [DiagnosisP, FloatP, c_size_t], STATUS),
+    "vigil_diagnosis_envelope_spectrum": (c_int, [DiagnosisP, DoubleP, c_size_t, SizeP, DoubleP],
+                                          STATUS),
     # drift.h
     "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
     "vigil_drift_destroy": (None, [DriftP], None),
