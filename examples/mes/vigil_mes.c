@@ -22,6 +22,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef VIGIL_MES_PG
+#include "mes_pg.h"
+#endif
+
 #define PROG "vigil_mes"
 
 /* Version 2 of the schema; README.md explains every column. (machine, channel, segment, t)
@@ -135,7 +139,9 @@ static const char usage[] =
     "       " PROG " --db FILE --stdin [--prefix P]     (reads 'topic payload' lines)\n"
     "Stores the gateway's <prefix>/+/+/health, event and error messages in SQLite.\n"
     "Defaults: localhost:1883, id vigil-mes (persistent session), prefix vigil, QoS 1,\n"
-    "commit every 1000 ms. Password from the environment variable VIGIL_MQTT_PASSWORD.\n";
+    "commit every 1000 ms. Password from the environment variable VIGIL_MQTT_PASSWORD.\n"
+    "--pg CONNINFO instead of --db: the same tables in PostgreSQL (libpq connection string\n"
+    "or URI); --pg-queue N rows kept while the server is away (default 100000).\n";
 
 typedef struct mes {
     sqlite3 *db;
@@ -147,6 +153,9 @@ typedef struct mes {
     const char *host;
     int port, qos;
     unsigned long long stored[3], ignored, failed;
+#ifdef VIGIL_MES_PG
+    mes_pg *pg;             /* --pg: rows go to PostgreSQL instead (mes_pg.c) */
+#endif
 } mes;
 
 static volatile sig_atomic_t g_stop;
@@ -260,6 +269,12 @@ static void store(mes *m, const char *topic, const char *payload, int len)
         k++;
     if (k == 3 || !*machine || !*channel || strchr(kind, '/'))
         return;
+#ifdef VIGIL_MES_PG
+    if (m->pg) {
+        mes_pg_store(m->pg, k, machine, channel, payload, len, now_s());
+        return;
+    }
+#endif
     if (!m->in_txn) {
         if (exec(m, "BEGIN") != 0)
             return;
@@ -424,6 +439,10 @@ static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const 
         if (m->in_txn && (now_s() - m->txn_start) * 1000.0 >= commit_ms)
             commit(m);
         pthread_mutex_unlock(&m->lock);
+#ifdef VIGIL_MES_PG
+        if (m->pg)
+            mes_pg_flush(m->pg, 0); /* outside the lock: the network thread keeps queueing */
+#endif
     }
     mosquitto_disconnect(mosq);
     mosquitto_loop_stop(mosq, false);
@@ -445,6 +464,10 @@ static int run_stdin(mes *m)
             continue;
         *sp = '\0';
         store(m, line, sp + 1, (int)(line + n - (sp + 1)));
+#ifdef VIGIL_MES_PG
+        if (m->pg)
+            mes_pg_flush(m->pg, 0);
+#endif
     }
     free(line);
     return 0;
@@ -461,14 +484,17 @@ int main(int argc, char **argv)
     m.qos = 1;
     const char *db = NULL, *id = "vigil-mes", *user = NULL, *cafile = NULL;
     int clean = 0, from_stdin = 0, commit_ms = 1000, reconnect_max = 30, bad = 0, o;
+    const char *pg_conninfo = NULL;
+    int pg_queue = 100000;
     enum { O_DB = 256, O_HOST, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_USER, O_CAFILE,
-           O_COMMIT, O_RECONNECT, O_STDIN, O_HELP };
+           O_COMMIT, O_RECONNECT, O_STDIN, O_HELP, O_PG, O_PG_QUEUE };
     static const struct option longopts[] = {
         {"db", 1, NULL, O_DB}, {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT},
         {"id", 1, NULL, O_ID}, {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX},
         {"qos", 1, NULL, O_QOS}, {"username", 1, NULL, O_USER}, {"cafile", 1, NULL, O_CAFILE},
         {"commit-ms", 1, NULL, O_COMMIT}, {"reconnect-max", 1, NULL, O_RECONNECT},
-        {"stdin", 0, NULL, O_STDIN}, {"help", 0, NULL, O_HELP}, {NULL, 0, NULL, 0}};
+        {"stdin", 0, NULL, O_STDIN}, {"help", 0, NULL, O_HELP}, {"pg", 1, NULL, O_PG},
+        {"pg-queue", 1, NULL, O_PG_QUEUE}, {NULL, 0, NULL, 0}};
     while (!bad && (o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (o) {
         case O_DB: db = optarg; break;
@@ -484,10 +510,12 @@ int main(int argc, char **argv)
         case O_RECONNECT: bad = opt_int("--reconnect-max", optarg, 1, 3600, &reconnect_max); break;
         case O_STDIN: from_stdin = 1; break;
         case O_HELP: fputs(usage, stdout); return 0;
+        case O_PG: pg_conninfo = optarg; break;
+        case O_PG_QUEUE: bad = opt_int("--pg-queue", optarg, 1, 100000000, &pg_queue); break;
         default: bad = 1; break;
         }
     }
-    if (bad || !db || optind != argc) {
+    if (bad || !db == !pg_conninfo || optind != argc) {
         fputs(usage, stderr);
         return 2;
     }
@@ -498,7 +526,26 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
 
     int status = 1;
-    if (open_db(&m, db) == 0) {
+    if (pg_conninfo) {
+#ifdef VIGIL_MES_PG
+        if (!(m.pg = mes_pg_open(pg_conninfo, commit_ms, (size_t)pg_queue, reconnect_max))) {
+            logmsg("out of memory");
+            return 1;
+        }
+        status = from_stdin ? run_stdin(&m)
+                            : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
+        mes_pg_counts c;
+        mes_pg_close(m.pg, reconnect_max, &c);
+        memcpy(m.stored, c.stored, sizeof m.stored);
+        m.ignored = c.ignored;
+        m.failed = c.failed + c.dropped;
+        if (c.dropped)
+            status = 1;
+#else
+        logmsg("--pg: this vigil_mes was built without libpq (apt-get install libpq-dev)");
+        return 2;
+#endif
+    } else if (open_db(&m, db) == 0) {
         status = from_stdin ? run_stdin(&m)
                             : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
         commit(&m);

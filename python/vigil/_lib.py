@@ -104,6 +104,7 @@ PROTOTYPES = {
     "vigil_extractor_push": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_push_f32": (c_int, [ExtractorP, FloatP, c_size_t, SizeP], STATUS),
     "vigil_extractor_pop": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_pop_many": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_ready": (c_size_t, [ExtractorP], None),
     "vigil_extractor_reset": (c_int, [ExtractorP], STATUS),
     "vigil_extractor_feature_count": (c_size_t, [ExtractorP], None),
@@ -166,6 +167,14 @@ PROTOTYPES = {
     "vigil_diagnosis_value": (c_double, [DiagnosisP, c_int], None),
     "vigil_diagnosis_reason": (c_char_p, [DiagnosisP], None),
     "vigil_diagnosis_reset": (c_int, [DiagnosisP], STATUS),
+    # diagnose.h: the framer's hop and float push, the averaged envelope spectrum (issue 19)
+    "vigil_diagnosis_set_hop": (c_int, [DiagnosisP, c_size_t], STATUS),
+    "vigil_diagnosis_push_f32": (c_int, [DiagnosisP, FloatP, c_size_t], STATUS),
+    "vigil_diagnosis_envelope_spectrum": (c_int, [DiagnosisP, DoubleP, c_size_t, SizeP, DoubleP],
+                                          STATUS),
+    "vigil_diagnosis_evidence": (c_int, [DiagnosisP, c_int, c_size_t, DoubleP, DoubleP, DoubleP,
+                                         POINTER(c_char_p)], STATUS),
+    "vigil_line_kind_name": (c_char_p, [c_int], None),
     # drift.h
     "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
     "vigil_drift_destroy": (None, [DriftP], None),
