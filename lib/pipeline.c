@@ -177,6 +177,14 @@ static int canon_string(const key_def *k, const char *in, char *out)
 }
 
 /* on/off; the usual spellings of a flag are accepted. */
+static int canon_alarm_rule(const key_def *k, const char *in, char *out)
+{
+    if (strcmp(in, "cusum") && strcmp(in, "kofn"))
+        return bad_value(k, in, "is not cusum or kofn");
+    strcpy(out, in);
+    return VIGIL_OK;
+}
+
 static int canon_flag(const key_def *k, const char *in, char *out)
 {
     static const char *const on[] = {"on", "1", "true", "yes"};
@@ -498,6 +506,16 @@ static const key_def keys[] = {
      "rows source: the feature columns are G channel blocks referred to the median of the "
      "others (2..64), or off"},
     /* ---- alarm/monitor keys of issue 16 go here (helper b16): one entry each ---- */
+    {"monitor.alarm", "cusum", canon_alarm_rule, TEXT,
+     "alarm rule: cusum (the onset test) or kofn (monitor.persistence K of N)"},
+    {"monitor.onset_p1", "0.5", canon_number, NUM(1e-9, 0.999999999),
+     "onset test: exceedance rate of a degraded machine, above 1 - monitor.quantile"},
+    {"monitor.false_alarm", "100000", canon_number, NUM(2.0, 1e15),
+     "onset test: in-control period in rows (h = ln of it)"},
+    {"monitor.confirm", "5", canon_whole, NUM(0, 1000000),
+     "onset test: rows an episode holds, beyond the burst decay, before it is an alarm"},
+    {"monitor.confirm_time", "0", canon_number, NUM(0.0, 1e12),
+     "onset test: and at least this many seconds after it opened (e.g. 1800)"},
     /* ---- prognosis.* keys of issue 15 go here (helper b15): one entry each ---- */
 };
 #define NKEYS COUNT(keys)
@@ -1103,6 +1121,19 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
                                          (size_t)num(p, "monitor.relearn")),
                    "monitor.gap");
     /* ---- monitor/alarm keys of issue 16 are applied here (helper b16) ---- */
+    /* after monitor.persistence, which selects the k-of-n rule */
+    if (rc == VIGIL_OK)
+        rc = keyed(vigil_monitor_set_alarm_rule(m, strcmp(val(p, "monitor.alarm"), "kofn")
+                                                       ? VIGIL_ALARM_CUSUM : VIGIL_ALARM_KOFN),
+                   "monitor.alarm");
+    if (rc == VIGIL_OK)
+        rc = keyed(vigil_monitor_set_onset_test(m, num(p, "monitor.onset_p1"),
+                                                num(p, "monitor.false_alarm")),
+                   "monitor.onset_p1");
+    if (rc == VIGIL_OK)
+        rc = keyed(vigil_monitor_set_confirm(m, (size_t)num(p, "monitor.confirm"),
+                                             num(p, "monitor.confirm_time")),
+                   "monitor.confirm");
     return rc;
 }
 

@@ -233,6 +233,50 @@ static void test_rejected_rows_counted(void **state)
     vigil_monitor_destroy(m);
 }
 
+/* The pipeline keys of the alarm (monitor.alarm, .confirm, .confirm_time, .onset_p1,
+ * .false_alarm): the default builds the onset test (ALARM at the 25th exceeding row), kofn the
+ * 3-of-5 rule (ALARM at the 3rd), confirm_time holds the alarm back in time; bad values are
+ * refused with the key's name. */
+static void test_pipeline_alarm_keys(void **state)
+{
+    (void)state;
+    const char *const setups[3][2] = {{"monitor.alarm", "cusum"}, {"monitor.alarm", "kofn"},
+                                      {"monitor.confirm_time", "600"}};
+    /* rows scored until ALARM: the 25th, the 3rd, and 600 s (60 rows of 10 s) after the
+     * episode opened at the 3rd */
+    const int want[3] = {25, 3, 63};
+    for (int v = 0; v < 3; v++) {
+        vigil_pipeline *p = NULL;
+        assert_int_equal(vigil_pipeline_create(&p), VIGIL_OK);
+        assert_int_equal(vigil_pipeline_set(p, "source", "rows"), VIGIL_OK);
+        assert_int_equal(vigil_pipeline_set(p, setups[v][0], setups[v][1]), VIGIL_OK);
+        vigil_monitor *m = NULL;
+        assert_int_equal(vigil_pipeline_create_monitor(p, names, NC, &m), VIGIL_OK);
+        for (int r = 0; r < NLEARN; r++)
+            assert_int_equal(vigil_monitor_learn(m, learn_rows[r], NC, 0), VIGIL_OK);
+        assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
+        double row[NC];
+        int i = 0, st = 0;
+        for (; st != VIGIL_STATE_ALARM && i < 200; i++) {
+            memcpy(row, score_rows[i % 20], sizeof row);
+            row[2] *= 3.0; /* rms x3: every row exceeds */
+            st = vigil_monitor_score(m, row, NC, DT * i, 0);
+        }
+        if (i != want[v])
+            fail_msg("%s = %s: ALARM at row %d, want %d", setups[v][0], setups[v][1], i,
+                     want[v]);
+        vigil_monitor_destroy(m);
+        vigil_pipeline_destroy(p);
+    }
+    vigil_pipeline *p = NULL;
+    assert_int_equal(vigil_pipeline_create(&p), VIGIL_OK);
+    assert_int_equal(vigil_pipeline_set(p, "monitor.alarm", "sometimes"), VIGIL_EINVAL);
+    assert_non_null(strstr(vigil_last_error(), "monitor.alarm"));
+    assert_int_equal(vigil_pipeline_set(p, "monitor.confirm_time", "-1"), VIGIL_EINVAL);
+    assert_int_equal(vigil_pipeline_set(p, "monitor.false_alarm", "1"), VIGIL_EINVAL);
+    vigil_pipeline_destroy(p);
+}
+
 int main(void)
 {
     make_rows();
@@ -240,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_quirk_table),
         cmocka_unit_test(test_step_back_restarts_segment),
         cmocka_unit_test(test_rejected_rows_counted),
+        cmocka_unit_test(test_pipeline_alarm_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
