@@ -1123,7 +1123,13 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
     /* ---- monitor/alarm keys of issue 16 are applied here (helper b16) ---- */
     /* after monitor.persistence, which selects the k-of-n rule */
     if (rc == VIGIL_OK)
-        rc = keyed(vigil_monitor_set_alarm_rule(m, strcmp(val(p, "monitor.alarm"), "kofn")
+        rc = vigil__pipeline_apply_alarm(p, m);
+    return rc;
+}
+
+int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m)
+{
+    int rc = keyed(vigil_monitor_set_alarm_rule(m, strcmp(val(p, "monitor.alarm"), "kofn")
                                                        ? VIGIL_ALARM_CUSUM : VIGIL_ALARM_KOFN),
                    "monitor.alarm");
     if (rc == VIGIL_OK)
@@ -1270,7 +1276,17 @@ int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m)
         rc = vigil_pipeline_set(p, "monitor.gap_policy", vigil_gap_policy_name(s.gap_policy));
     rc = SETNUM("monitor.relearn", s.relearn);
 #undef SETNUM
+#define SETNUM2(key, x) \
+    (print_number(a, sizeof a, (double)(x)), rc == VIGIL_OK ? vigil_pipeline_set(p, key, a) : rc)
     /* ---- monitor/alarm keys of issue 16 are read back here (helper b16) ---- */
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_set(p, "monitor.alarm",
+                                s.alarm_rule == VIGIL_ALARM_KOFN ? "kofn" : "cusum");
+    rc = SETNUM2("monitor.onset_p1", s.p1);
+    rc = SETNUM2("monitor.false_alarm", s.fa_frames);
+    rc = SETNUM2("monitor.confirm", s.confirm);
+    rc = SETNUM2("monitor.confirm_time", s.confirm_s);
+#undef SETNUM2
     return rc;
 }
 

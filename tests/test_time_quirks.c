@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_rng.h"
@@ -268,6 +269,35 @@ static void test_pipeline_alarm_keys(void **state)
         vigil_monitor_destroy(m);
         vigil_pipeline_destroy(p);
     }
+    /* saved and loaded with the model: the settings come back, as keys and in behaviour */
+    vigil_monitor *m = fitted(VIGIL_DETECTOR_ZSCORE);
+    assert_int_equal(vigil_monitor_set_confirm(m, 7, 60.0), VIGIL_OK);
+    assert_int_equal(vigil_monitor_set_alarm_rule(m, VIGIL_ALARM_KOFN), VIGIL_OK);
+    size_t size = 0, written = 0;
+    assert_int_equal(vigil_monitor_save_size(m, &size), VIGIL_OK);
+    unsigned char *buf = malloc(size);
+    assert_non_null(buf);
+    assert_int_equal(vigil_monitor_save(m, buf, size, &written), VIGIL_OK);
+    vigil_monitor *back = NULL;
+    assert_int_equal(vigil_monitor_load(buf, written, &back), VIGIL_OK);
+    free(buf);
+    vigil_pipeline *spec = NULL;
+    assert_int_equal(vigil_monitor_get_pipeline(back, &spec), VIGIL_OK);
+    assert_string_equal(vigil_pipeline_string(spec, "monitor.alarm"), "kofn");
+    assert_string_equal(vigil_pipeline_string(spec, "monitor.confirm"), "7");
+    assert_string_equal(vigil_pipeline_string(spec, "monitor.confirm_time"), "60");
+    vigil_pipeline_destroy(spec);
+    double row[NC];
+    int st = 0, i = 0;
+    for (; st != VIGIL_STATE_ALARM && i < 50; i++) {
+        memcpy(row, score_rows[i], sizeof row);
+        row[2] *= 3.0;
+        st = vigil_monitor_score(back, row, NC, DT * i, 0);
+    }
+    assert_int_equal(i, 3); /* k of n: the 3rd exceeding row */
+    vigil_monitor_destroy(m);
+    vigil_monitor_destroy(back);
+
     vigil_pipeline *p = NULL;
     assert_int_equal(vigil_pipeline_create(&p), VIGIL_OK);
     assert_int_equal(vigil_pipeline_set(p, "monitor.alarm", "sometimes"), VIGIL_EINVAL);

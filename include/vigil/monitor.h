@@ -173,8 +173,8 @@ VIGIL_API int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n
 /**
  * Alarm rule (a vigil_alarm_rule, include/vigil/alarm.h): VIGIL_ALARM_CUSUM, the onset test
  * (default), or VIGIL_ALARM_KOFN, the k-of-n persistence of vigil_monitor_set_persistence().
- * Any time; clears the alarm window. Not saved with the model yet (a loaded monitor has the
- * defaults). @return VIGIL_OK, VIGIL_EINVAL.
+ * Any time; clears the alarm window. Saved with the model (pipeline key monitor.alarm, with
+ * monitor.onset_p1, .false_alarm, .confirm, .confirm_time). @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule);
 /**
