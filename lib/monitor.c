@@ -1001,6 +1001,11 @@ int vigil_monitor_explain(const vigil_monitor *m, size_t *idx, double *contrib, 
     return VIGIL_OK;
 }
 
+double vigil_monitor_last_z(const vigil_monitor *m, size_t i)
+{
+    return m && m->scored && i < m->nsel ? m->z[i] : NAN;
+}
+
 const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i)
 {
     return m && m->drift && i < m->nsel ? m->drift[i] : NULL;

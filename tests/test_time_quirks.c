@@ -307,6 +307,43 @@ static void test_pipeline_alarm_keys(void **state)
     vigil_pipeline_destroy(p);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* vigil_monitor_last_z: the baseline scales an explanation quotes, against the closed form of
+ * the baseline (median, 1.4826 MAD floored at 5 % of the median: docs/MODELS.md) computed here
+ * from the learnt rows; an UP feature below its median reads 0. */
+static void test_last_z(void **state)
+{
+    (void)state;
+    vigil_monitor *m = fitted(VIGIL_DETECTOR_ZSCORE);
+    assert_true(isnan(vigil_monitor_last_z(m, 0)));
+    assert_string_equal(vigil_monitor_feature_name(m, 0), "rms");
+    double v[NLEARN], d[NLEARN];
+    for (int r = 0; r < NLEARN; r++)
+        v[r] = learn_rows[r][2];
+    qsort(v, NLEARN, sizeof *v, cmp_dbl);
+    const double md = 0.5 * (v[NLEARN / 2 - 1] + v[NLEARN / 2]);
+    for (int r = 0; r < NLEARN; r++)
+        d[r] = fabs(v[r] - md);
+    qsort(d, NLEARN, sizeof *d, cmp_dbl);
+    const double scale = fmax(1.4826 * 0.5 * (d[NLEARN / 2 - 1] + d[NLEARN / 2]), 0.05 * md);
+    double row[NC];
+    memcpy(row, score_rows[0], sizeof row);
+    row[2] = md + 4.0 * scale;
+    assert_true(vigil_monitor_score(m, row, NC, 0.0, 0) >= 0);
+    assert_true(fabs(vigil_monitor_last_z(m, 0) - 4.0) < 1e-9);
+    row[2] = md - 3.0 * scale; /* a fall of an UP feature is not a fault */
+    assert_true(vigil_monitor_score(m, row, NC, DT, 0) >= 0);
+    assert_true(vigil_monitor_last_z(m, 0) == 0.0);
+    assert_true(isnan(vigil_monitor_last_z(m, 99)));
+    assert_true(isnan(vigil_monitor_last_z(NULL, 0)));
+    vigil_monitor_destroy(m);
+}
+
 int main(void)
 {
     make_rows();
@@ -315,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_step_back_restarts_segment),
         cmocka_unit_test(test_rejected_rows_counted),
         cmocka_unit_test(test_pipeline_alarm_keys),
+        cmocka_unit_test(test_last_z),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -299,6 +299,14 @@ VIGIL_API double vigil_monitor_threshold(const vigil_monitor *m, size_t conditio
  */
 VIGIL_API int vigil_monitor_explain(const vigil_monitor *m, size_t *idx, double *contrib,
                                     size_t cap, size_t *written);
+/**
+ * How far selected feature i of the last scored row was from its baseline, in baseline scales:
+ * (value - median) / scale of the row's condition, after the direction clipping the detectors
+ * see (an UP feature below its median gives 0) and clipped to +-1e6. What an explanation
+ * quotes as "kurtosis +8.3 scales".
+ * @return the value; NaN before the first score, for NULL or i out of range.
+ */
+VIGIL_API double vigil_monitor_last_z(const vigil_monitor *m, size_t i);
 /** @return the drift tracker of selected feature i (owned by the monitor), NULL if none. */
 VIGIL_API const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i);
 
