@@ -18,10 +18,9 @@
 #define RECORDINGS_MAX 64
 #define PATHLEN 2048
 
-/* "All features on": every column this build of the library can compute. Today that is the 19
- * FEATURES.md base features plus bands; BANDS equal-width bands from 0 to rate/2 stand for a
- * typical band-power configuration. When optional groups (envelope, shaft orders, severity)
- * exist, switch them on in make_extractor() as well. */
+/* The default row: the 19 FEATURES.md base features plus BANDS equal-width bands from 0 to
+ * rate/2 (a typical band-power configuration). The optional groups (envelope, shaft orders,
+ * severity) are off there and measured separately, each alone (run_group_costs()). */
 #define BANDS 8
 #define LATENCY_CAP 20000
 #define LATENCY_MIN 2000
@@ -41,6 +40,9 @@ static const char features_help[] =
     "  --planners LIST     estimate, measure or both (default estimate,measure): the library's\n"
     "                      planner mode (vigil/planner.h) and the baseline's FFTW flag, the same\n"
     "                      on both sides; the recordings use the first\n"
+    "  --no-group-costs    leave out the p50 per frame of each optional group (envelope,\n"
+    "                      orders, severity) alone on top of the default row, measured at the\n"
+    "                      recording point on the main signal\n"
     "\n"
     "Without --input the generated signal is measured, then every CWRU recording listed in\n"
     "DIR/cwru/MANIFEST.tsv (its first channel, at its rate, tiled to the stream length) at one\n"
@@ -54,6 +56,7 @@ static const char features_help[] =
 
 typedef struct point {
     int planner; /* VIGIL_PLANNER_*: the library's mode and the baseline's flag */
+    int group;   /* GROUP_*: an optional group on top of the default row */
     size_t frame, hop, ncols, frames_per_pass, rounds, memory;
     double vigil_s, fftw_s; /* timed seconds over `rounds` passes */
     double ratio;           /* median over the rounds of (FFTW seconds / vigil seconds) */
@@ -61,7 +64,13 @@ typedef struct point {
     double fftw_p50_us; /* the baseline's frame (copy + FFT), timed after each latency frame */
 } point;
 
-static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop)
+/* The optional groups, each measured alone on top of the default row (--group-costs). */
+enum { GROUP_NONE, GROUP_ENVELOPE, GROUP_ORDERS, GROUP_SEVERITY, GROUP_COUNT };
+static const char *const group_names[GROUP_COUNT] = {
+    "none (default row)", "envelope (auto band)", "orders", "severity",
+};
+
+static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop, int group)
 {
     vigil_extractor *ex = NULL;
     int rc = vigil_extractor_create(rate, frame, &ex);
@@ -69,6 +78,16 @@ static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop)
         rc = vigil_extractor_set_hop(ex, hop);
     for (int b = 0; rc == VIGIL_OK && b < BANDS; b++)
         rc = vigil_extractor_add_band(ex, b * rate / (2 * BANDS), (b + 1) * rate / (2 * BANDS));
+    /* the shaft rate is estimated per frame (the default), the costlier case; a 6205 bearing */
+    if (rc == VIGIL_OK && group == GROUP_ENVELOPE) {
+        rc = vigil_extractor_set_bearing(ex, 9, 0.3126, 1.537, 0.0);
+        if (rc == VIGIL_OK)
+            rc = vigil_extractor_enable_envelope(ex, 0.0, 0.0);
+    }
+    if (rc == VIGIL_OK && group == GROUP_ORDERS)
+        rc = vigil_extractor_enable_orders(ex);
+    if (rc == VIGIL_OK && group == GROUP_SEVERITY)
+        rc = vigil_extractor_enable_severity(ex, VIGIL_UNITS_G, VIGIL_ISO_GROUP1_RIGID);
     if (rc != VIGIL_OK) {
         bench_error("extractor N=%zu hop=%zu: %s", frame, hop, vigil_last_error());
         vigil_extractor_destroy(ex);
@@ -158,7 +177,7 @@ static int run_point(const bench_opts *o, const bench_signal *s, size_t chunk, p
      * wisdom the extractor's planning left, so the two run the same algorithm. */
     if (vigil_planner_set_mode(p->planner) != VIGIL_OK)
         return bench_error("%s", vigil_last_error());
-    vigil_extractor *ex = make_extractor(s->rate, p->frame, p->hop);
+    vigil_extractor *ex = make_extractor(s->rate, p->frame, p->hop, p->group);
     if (!ex)
         return BENCH_FAIL;
     p->ncols = vigil_extractor_feature_count(ex);
@@ -367,6 +386,41 @@ static int run_recordings(const bench_opts *o, const char *dir, int classes, siz
     return BENCH_OK;
 }
 
+/* p50 per frame of the default row and of the row with each optional group alone: what each
+ * group costs per frame, on the same signal, at one point. */
+static int run_group_costs(const bench_opts *o, const bench_signal *s, size_t chunk, size_t frame,
+                           size_t div, int planner)
+{
+    double base = 0.0;
+    if (!o->json)
+        printf("\noptional groups, %s, N = %zu, hop = %zu: p50 per frame, each group alone on top "
+               "of the default row\n%-22s %8s %8s %8s\n", s->source, frame, frame / div, "group",
+               "p50 us", "+us", "cols");
+    for (int g = 0; g < GROUP_COUNT; g++) {
+        point p = {0};
+        p.planner = planner;
+        p.group = g;
+        p.frame = frame;
+        p.hop = frame / div;
+        bench_opts quick = *o;
+        quick.min_time = o->min_time > 0 ? 0.25 * o->min_time : 0; /* latency is what counts */
+        const int status = run_point(&quick, s, chunk, &p);
+        if (status != BENCH_OK)
+            return status;
+        if (g == GROUP_NONE)
+            base = p.p50_us;
+        if (o->json)
+            printf("{\"bench\":\"features_group\",\"group\":\"%s\",\"frame\":%zu,\"hop\":%zu,"
+                   "\"latency_p50_us\":%.4g,\"extra_us\":%.4g,\"columns\":%zu}\n",
+                   group_names[g], p.frame, p.hop, p.p50_us, p.p50_us - base, p.ncols);
+        else
+            printf("%-22s %8.1f %+8.1f %8zu\n", group_names[g], p.p50_us, p.p50_us - base,
+                   p.ncols);
+        fflush(stdout);
+    }
+    return BENCH_OK;
+}
+
 int bench_features(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -375,6 +429,7 @@ int bench_features(int argc, char **argv)
         {"chunk", required_argument, NULL, 'c'},
         {"datasets", required_argument, NULL, 'D'},
         {"planners", required_argument, NULL, 'M'},
+        {"no-group-costs", no_argument, NULL, 'G'},
         {"recordings", required_argument, NULL, 'R'},
         {"recording-point", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -391,6 +446,7 @@ int bench_features(int argc, char **argv)
     size_t rec_point[2] = {4096, 2};
     int planners[2] = {VIGIL_PLANNER_ESTIMATE, VIGIL_PLANNER_MEASURE};
     size_t nplanners = 2;
+    int group_costs = 1;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -413,6 +469,7 @@ int bench_features(int argc, char **argv)
                 return bench_error("--chunk needs a whole number >= 1, got '%s'", optarg), BENCH_USAGE;
             break;
         case 'D': datasets = optarg; break;
+        case 'G': group_costs = 0; break;
         case 'M':
             nplanners = 0;
             for (const char *q = optarg; *q && nplanners < 2;) {
@@ -480,6 +537,8 @@ int bench_features(int argc, char **argv)
                 print_point(&o, &s, &p);
         }
     }
+    if (status == BENCH_OK && group_costs)
+        status = run_group_costs(&o, &s, chunk, rec_point[0], rec_point[1], planners[0]);
     bench_signal_free(&s);
     if (status == BENCH_OK && !o.input && recordings) {
         if (!datasets || !*datasets)
