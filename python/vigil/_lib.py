@@ -173,6 +173,9 @@ PROTOTYPES = {
     "vigil_diagnosis_push_f32": (c_int, [DiagnosisP, FloatP, c_size_t], STATUS),
     "vigil_diagnosis_envelope_spectrum": (c_int, [DiagnosisP, DoubleP, c_size_t, SizeP, DoubleP],
                                           STATUS),
+    "vigil_diagnosis_evidence": (c_int, [DiagnosisP, c_int, c_size_t, DoubleP, DoubleP, DoubleP,
+                                         POINTER(c_char_p)], STATUS),
+    "vigil_line_kind_name": (c_char_p, [c_int], None),
     # drift.h
     "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
     "vigil_drift_destroy": (None, [DriftP], None),
