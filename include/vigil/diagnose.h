@@ -1,7 +1,8 @@
 /**
  * @file vigil/diagnose.h
  * @brief Per-recording diagnosis of a rotating machine: which fault (outer race, inner race,
- *        ball, cage, imbalance or none), how severe (ISO zone), and why.
+ *        ball, cage, imbalance, none, or inconclusive), how severe (ISO zone), how sure,
+ *        and on what evidence.
  *
  * A `vigil_diagnosis` is an averaging stage on an extractor's framer (vigil/extractor.h: the
  * same validation, float push, Hann window and FFT; frame N, hop N/2 unless set): it takes each

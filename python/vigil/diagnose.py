@@ -1,7 +1,8 @@
 """Per-recording diagnosis of a rotating machine (include/vigil/diagnose.h): the streaming
 :class:`Diagnosis` and the one-call :func:`diagnose`.
 
-Which fault (outer race, inner race, ball, cage, imbalance or none), how severe (ISO zone) and
+Which fault (outer race, inner race, ball, cage, imbalance, none, or inconclusive with the part
+the strongest evidence points to), how severe (ISO zone), with what confidence and evidence, and
 why, decided by the C library from the averaged envelope spectrum (rules in
 docs/DIAGNOSTICS.md), so results equal those of ``vigil diagnose``.
 """
