@@ -96,6 +96,7 @@ PROTOTYPES = {
     "vigil_extractor_push": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_push_f32": (c_int, [ExtractorP, FloatP, c_size_t, SizeP], STATUS),
     "vigil_extractor_pop": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_pop_many": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_ready": (c_size_t, [ExtractorP], None),
     "vigil_extractor_reset": (c_int, [ExtractorP], STATUS),
     "vigil_extractor_feature_count": (c_size_t, [ExtractorP], None),
