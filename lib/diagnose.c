@@ -770,7 +770,7 @@ int vigil_diagnosis_evidence(const vigil_diagnosis *d, int fault, size_t index, 
         *threshold = d->ev_t[e][index];
     if (name)
         *name = evidence[e].line[index].name;
-    return VIGIL_OK;
+    return evidence[e].nlines;
 }
 
 int vigil_diagnosis_line(const vigil_diagnosis *d, int defect, int harmonic, double *freq,
