@@ -169,7 +169,6 @@ def check(run, server, healthy, faulty):
         cg.fail("vigil_mes did not report its database connection")
 
     # 1. healthy data
-    topic = "vigil/%s/%s/samples" % (MACHINE, CHANNEL)
     run.replay(healthy, cg.T0, first=True)
     n1 = cg.frames_of(len(healthy))
     cg.wait_for("%d health rows" % n1, lambda: server.count() == n1)
