@@ -3,6 +3,7 @@
  * docs/MODELS.md. Saving lives in monitor_io.c. */
 #include "monitor_impl.h"
 
+#include "pipeline_impl.h"
 #include "status.h"
 
 #include <gsl/gsl_cdf.h>
@@ -10,42 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Default vibration feature set (extractor names): level (rms, peak) and impulsiveness
- * (crest, kurtosis, impulse, clearance, shape), plus every configured band: all of them grow
- * when a rolling bearing degrades, whatever the machine. Spectral shape (centroid, spread,
- * flatness, entropy), skewness, mean, zcr and peak_freq are left out by default: they move
- * with temperature, lubrication and operating point at least as much as with health (on the
- * PRONOSTIA rig the spectral centroid wanders by a factor of 2.5 in the first half hour of a
- * healthy run); select them explicitly when the operating point is tightly controlled. p2p,
- * std and power duplicate rms/peak. */
-static const char *const default_set[] = {
-    "rms", "peak", "crest", "kurtosis", "impulse", "clearance", "shape",
-};
-
-/* Features whose increase is the fault direction, matched on the whole name or on the part
- * after the last '_' (so historians' "B1_x_rms" matches): energy and impulsiveness grow as a
- * bearing degrades; a fall (run-in, lower load) is not a fault. */
-static const char *const up_names[] = {
-    "rms", "std", "peak", "p2p", "crest", "kurtosis", "impulse", "clearance", "clearence",
-    "shape", "power", "peak_amp", "max", "energy",
-};
-
-static int is_meta_column(const char *name)
-{
-    return strcmp(name, "frame") == 0 || strcmp(name, "t_start") == 0 ||
-           strcmp(name, "time") == 0 || strcmp(name, "timestamp") == 0;
-}
-
+/* The default selection and the fault directions come from the column tables (columns.c and
+ * each feature group's table; vigil_column_facts()). */
 int vigil__default_direction(const char *name)
 {
-    if (strncmp(name, "band_", 5) == 0 || strncmp(name, "env", 3) == 0)
-        return VIGIL_DIR_UP;
-    const char *base = strrchr(name, '_');
-    base = base ? base + 1 : name;
-    for (size_t i = 0; i < sizeof up_names / sizeof up_names[0]; i++)
-        if (strcmp(name, up_names[i]) == 0 || strcmp(base, up_names[i]) == 0)
-            return VIGIL_DIR_UP;
-    return VIGIL_DIR_BOTH;
+    int dir = VIGIL_DIR_BOTH;
+    vigil_column_facts(name, &dir, NULL, NULL, NULL);
+    return dir;
 }
 
 static char *dup_string(const char *s)
@@ -85,11 +57,13 @@ void vigil_monitor_destroy(vigil_monitor *m)
     free(m->dir);
     free(m->z);
     free(m->contrib);
+    free(m->prev);
     for (size_t i = 0; m->drift && i < m->nsel; i++)
         vigil_drift_destroy(m->drift[i]);
     free(m->drift);
     vigil_alarm_destroy(m->alarm);
     free(m->note);
+    vigil_pipeline_destroy(m->spec);
     free(m);
 }
 
@@ -166,41 +140,27 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
     int rc = vigil__monitor_new(names, n, kind, &m);
     if (rc != VIGIL_OK)
         return rc;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hit = strncmp(names[i], "band_", 5) == 0;
-        for (size_t j = 0; !hit && j < sizeof default_set / sizeof default_set[0]; j++)
-            hit = strcmp(names[i], default_set[j]) == 0;
-        count += hit;
+    size_t *idx = malloc(n * sizeof *idx), count = 0;
+    if (!idx) {
+        vigil_monitor_destroy(m);
+        return vigil__status(VIGIL_ENOMEM);
     }
-    int use_default = count > 0;
-    if (!use_default)
-        for (size_t i = 0; i < n; i++)
-            count += !is_meta_column(names[i]);
+    vigil__default_selection(names, n, idx, &count);
     if (count == 0) {
+        free(idx);
         vigil_monitor_destroy(m);
         return vigil__fail(VIGIL_EINVAL, "no feature columns among the names");
     }
     if (vigil__monitor_alloc_selection(m, count) != VIGIL_OK) {
+        free(idx);
         vigil_monitor_destroy(m);
         return vigil__status(VIGIL_ENOMEM);
     }
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hit;
-        if (use_default) {
-            hit = strncmp(names[i], "band_", 5) == 0;
-            for (size_t q = 0; !hit && q < sizeof default_set / sizeof default_set[0]; q++)
-                hit = strcmp(names[i], default_set[q]) == 0;
-        } else {
-            hit = !is_meta_column(names[i]);
-        }
-        if (hit) {
-            m->sel[j] = i;
-            m->dir[j] = vigil__default_direction(names[i]);
-            j++;
-        }
+    for (size_t j = 0; j < count; j++) {
+        m->sel[j] = idx[j];
+        m->dir[j] = vigil__default_direction(names[idx[j]]);
     }
+    free(idx);
     *out = m;
     return VIGIL_OK;
 }
@@ -641,7 +601,9 @@ done:
 int vigil__monitor_prepare(vigil_monitor *m)
 {
     m->drift = calloc(m->nsel, sizeof *m->drift);
-    if (!m->drift)
+    free(m->prev);
+    m->prev = calloc(m->nsel, sizeof *m->prev);
+    if (!m->drift || !m->prev)
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < m->nsel; i++) {
         int rc = vigil_drift_create(m->horizon, 4096, &m->drift[i]);
@@ -709,6 +671,8 @@ int vigil_monitor_reset(vigil_monitor *m)
     m->gaps = 0;
     m->reref_cond = -1;
     m->t2 = m->spe = NAN;
+    memset(m->counts, 0, sizeof m->counts);
+    m->t_shift = 0.0;
     return VIGIL_OK;
 }
 
@@ -759,11 +723,46 @@ static double strided_median(const double *x, size_t r, size_t stride)
     return 0.5 * (lo + hi);
 }
 
+/* Is the row the same as the last accepted one: same time, condition and selected values? */
+static int duplicate_of_previous(const vigil_monitor *m, const double *row, double t,
+                                 size_t condition)
+{
+    if (!m->have_t || t != m->last_t || condition != m->prev_cond)
+        return 0;
+    for (size_t i = 0; i < m->nsel; i++)
+        if (row[m->sel[i]] != m->prev[i])
+            return 0;
+    return 1;
+}
+
+/* A new segment of the stream (a gap forward, or time stepping back or repeating): the
+ * persistence window and the smoothing restart; REREF re-learns the condition's baseline. */
+static void start_segment(vigil_monitor *m, size_t condition)
+{
+    vigil_alarm_clear_window(m->alarm);
+    for (size_t c = 0; c < m->nconds; c++)
+        m->cond[c].det->ops->reset(m->cond[c].det);
+    if (m->gap_policy == VIGIL_GAP_REREF) {
+        m->reref_cond = (int)condition;
+        m->cond[condition].nreref = 0;
+    }
+}
+
+static int score_row(vigil_monitor *m, const double *row, size_t n, double t, size_t condition);
+
 int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
                         size_t condition)
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
+    int st = score_row(m, row, n, t, condition);
+    if (st < 0 && m->fitted)
+        m->counts[VIGIL_COUNTER_REJECTED]++;
+    return st;
+}
+
+static int score_row(vigil_monitor *m, const double *row, size_t n, double t, size_t condition)
+{
     if (!m->fitted)
         return vigil__fail(VIGIL_ESTATE, "fit the monitor before scoring");
     int rc = check_row(m, row, n, condition);
@@ -771,21 +770,36 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
         return rc;
     if (!isfinite(t))
         return vigil__fail(VIGIL_ENONFINITE, "row time is not finite");
-    if (m->have_t && t < m->last_t)
-        return vigil__fail(VIGIL_EINVAL, "row time %.17g is before the previous %.17g", t,
-                           m->last_t);
+    /* The time-quirk policy (docs/MODELS.md): real exports repeat rows and set their clocks
+     * back (DST, NTP corrections, a historian re-sending a block). An exact repeat of the last
+     * row carries no information and is dropped; any other row whose time is not after the
+     * previous one starts a new segment, handled like a gap, so the rest of the history is
+     * still scored. */
+    if (duplicate_of_previous(m, row, t, condition)) {
+        m->counts[VIGIL_COUNTER_DUPLICATES]++;
+        return vigil_alarm_state(m->alarm);
+    }
     vigil__cond *k = &m->cond[condition];
     const size_t d = m->nsel;
-    if (gap_before(m, t)) {
+    if (m->have_t && !(t > m->last_t)) {
+        m->counts[t < m->last_t ? VIGIL_COUNTER_STEPS_BACK : VIGIL_COUNTER_REPEATS]++;
+        m->counts[VIGIL_COUNTER_SEGMENTS]++;
+        start_segment(m, condition);
+        /* the drift trackers need a clock that never goes back: shift the new segment to
+         * start where the last one ended */
+        m->t_shift += m->last_t - t;
+    } else if (gap_before(m, t)) {
         m->gaps++;
-        vigil_alarm_clear_window(m->alarm);
-        for (size_t c = 0; c < m->nconds; c++)
-            m->cond[c].det->ops->reset(m->cond[c].det);
-        if (m->gap_policy == VIGIL_GAP_REREF) {
-            m->reref_cond = (int)condition;
-            k->nreref = 0;
-        }
+        m->counts[VIGIL_COUNTER_GAPS]++;
+        m->counts[VIGIL_COUNTER_SEGMENTS]++;
+        start_segment(m, condition);
     }
+    if (!m->have_t)
+        m->counts[VIGIL_COUNTER_SEGMENTS]++;
+    m->counts[VIGIL_COUNTER_SCORED]++;
+    for (size_t i = 0; i < d; i++)
+        m->prev[i] = row[m->sel[i]];
+    m->prev_cond = condition;
     m->have_t = 1;
     m->last_t = t;
 
@@ -793,7 +807,7 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
     for (size_t i = 0; i < d; i++)
         m->contrib[i] = row[m->sel[i]];
     for (size_t i = 0; i < d; i++)
-        vigil_drift_update(m->drift[i], t, m->contrib[i]);
+        vigil_drift_update(m->drift[i], t + m->t_shift, m->contrib[i]);
     int rereferencing = m->reref_cond == (int)condition;
     if (rereferencing) {
         memcpy(k->reref + k->nreref * d, m->contrib, d * sizeof *m->contrib);
@@ -861,6 +875,19 @@ double vigil_monitor_last_threshold(const vigil_monitor *m) { return m ? m->last
 double vigil_monitor_last_health(const vigil_monitor *m) { return m ? m->last_health : NAN; }
 int vigil_monitor_state(const vigil_monitor *m) { return m ? vigil_alarm_state(m->alarm) : 0; }
 size_t vigil_monitor_gaps(const vigil_monitor *m) { return m ? m->gaps : 0; }
+
+size_t vigil_monitor_counter(const vigil_monitor *m, int which)
+{
+    return m && which >= 0 && which < VIGIL_COUNTER_COUNT ? m->counts[which] : 0;
+}
+
+const char *vigil_counter_name(int which)
+{
+    static const char *const names[VIGIL_COUNTER_COUNT] = {
+        "scored", "segments", "gaps", "steps_back", "repeats", "duplicates", "rejected",
+    };
+    return which >= 0 && which < VIGIL_COUNTER_COUNT ? names[which] : NULL;
+}
 
 int vigil_monitor_top_feature(const vigil_monitor *m)
 {

@@ -6,6 +6,7 @@
 #include "vigil/alarm.h"
 #include "vigil/drift.h"
 #include "vigil/monitor.h"
+#include "vigil/pipeline.h"
 
 #define VIGIL__AUTO_INTERVALS 15
 
@@ -41,6 +42,7 @@ struct vigil_monitor {
     double rel_floor;       /* scale >= rel_floor * |median| */
     int fitted;
     char *note;             /* NULL: none */
+    vigil_pipeline *spec;   /* how the rows are made (pipeline.h); NULL: rows source */
 
     /* stream state */
     vigil_alarm *alarm;
@@ -55,6 +57,12 @@ struct vigil_monitor {
     double auto_gap;
     size_t gaps;
     int reref_cond;         /* condition re-learning its medians, -1 none */
+    /* time-quirk policy (vigil_monitor_counter()): the previous accepted row, to drop an
+     * exact duplicate, and what happened to the rows offered since fit/reset */
+    double *prev;           /* nsel selected values of the last accepted row */
+    size_t prev_cond;
+    double t_shift;         /* added to row times for the drift trackers (monotone clock) */
+    size_t counts[VIGIL_COUNTER_COUNT];
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */

@@ -28,8 +28,10 @@
 
 #define PROG "vigil_mes"
 
-/* Version 1 of the schema; README.md explains every column. (machine, channel, t) identifies
- * a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once. */
+/* Version 2 of the schema; README.md explains every column. (machine, channel, segment, t)
+ * identifies a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once,
+ * while the rows of a new segment (the sender's clock set back: its times repeat an earlier
+ * hour) are kept. Version 1 (no segment) is migrated at open (migrate_v1). */
 static const char schema[] =
     "PRAGMA journal_mode=WAL;\n"
     "PRAGMA synchronous=NORMAL;\n"
@@ -47,7 +49,8 @@ static const char schema[] =
     "  top_contribution REAL,\n"
     "  top TEXT,\n"
     "  received REAL NOT NULL,\n"
-    "  UNIQUE (machine, channel, t)\n"
+    "  segment INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE (machine, channel, segment, t)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS health_state ON health(state, machine, channel)\n"
     "  WHERE state IN ('warn','alarm');\n"
@@ -64,7 +67,8 @@ static const char schema[] =
     "  threshold REAL,\n"
     "  top TEXT,\n"
     "  received REAL NOT NULL,\n"
-    "  UNIQUE (machine, channel, t, to_state)\n"
+    "  segment INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events(t);\n"
     "CREATE TABLE IF NOT EXISTS errors (\n"
@@ -76,10 +80,33 @@ static const char schema[] =
     "  received REAL NOT NULL\n"
     ");\n"
     "CREATE VIEW IF NOT EXISTS channel_status AS\n"
-    "  SELECT machine, channel, max(t) AS t, frame, state, score, threshold, health, top_feature\n"
-    "  FROM health GROUP BY machine, channel;\n"
+    "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
+    "  FROM health WHERE id IN (SELECT max(id) FROM health GROUP BY machine, channel);\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);\n"
-    "INSERT INTO schema_version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
+    "INSERT INTO schema_version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
+
+/* Version 1 -> 2: the tables are rebuilt with the segment column (0 for the old rows) and the
+ * new unique keys (SQLite cannot alter a constraint), in one transaction. */
+static const char migrate_v1[] =
+    "BEGIN;\n"
+    "DROP VIEW IF EXISTS channel_status;\n"
+    "DROP INDEX IF EXISTS health_state;\n"
+    "DROP INDEX IF EXISTS events_time;\n"
+    "ALTER TABLE health RENAME TO health_v1;\n"
+    "ALTER TABLE events RENAME TO events_v1;\n"
+    "DELETE FROM schema_version;\n"
+    "COMMIT;\n";
+static const char migrate_v1_copy[] =
+    "BEGIN;\n"
+    "INSERT INTO health (id, machine, channel, t, frame, state, score, threshold, health,"
+    " top_feature, top_contribution, top, received) SELECT id, machine, channel, t, frame, state,"
+    " score, threshold, health, top_feature, top_contribution, top, received FROM health_v1;\n"
+    "INSERT INTO events (id, machine, channel, t, frame, from_state, to_state, reason, score,"
+    " threshold, top, received) SELECT id, machine, channel, t, frame, from_state, to_state,"
+    " reason, score, threshold, top, received FROM events_v1;\n"
+    "DROP TABLE health_v1;\n"
+    "DROP TABLE events_v1;\n"
+    "COMMIT;\n";
 
 /* ?1 machine, ?2 channel, ?3 payload, ?4 time received. json(?3) rejects malformed text.
  * ON CONFLICT ... DO NOTHING skips only a repeated frame or event; INSERT OR IGNORE would also
@@ -87,18 +114,20 @@ static const char schema[] =
  * ("WHERE true" is SQLite's required disambiguation of an upsert on INSERT ... SELECT.) */
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
-    " top_feature, top_contribution, top, received)"
+    " top_feature, top_contribution, top, received, segment)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.state'),"
     " json_extract(j,'$.score'), json_extract(j,'$.threshold'), json_extract(j,'$.health'),"
     " json_extract(j,'$.top[0].feature'), json_extract(j,'$.top[0].contribution'),"
-    " json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j) WHERE true"
-    " ON CONFLICT (machine, channel, t) DO NOTHING",
+    " json_extract(j,'$.top'), ?4, coalesce(json_extract(j,'$.segment'), 0)"
+    " FROM (SELECT json(?3) AS j) WHERE true"
+    " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
-    " score, threshold, top, received)"
+    " score, threshold, top, received, segment)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.from'),"
     " json_extract(j,'$.to'), json_extract(j,'$.reason'), json_extract(j,'$.score'),"
-    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)"
-    " WHERE true ON CONFLICT (machine, channel, t, to_state) DO NOTHING",
+    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4,"
+    " coalesce(json_extract(j,'$.segment'), 0) FROM (SELECT json(?3) AS j)"
+    " WHERE true ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.error'), ?4"
     " FROM (SELECT json(?3) AS j)"};
@@ -164,6 +193,33 @@ static int exec(mes *m, const char *sql)
     return 0;
 }
 
+static int table_exists(mes *m, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* The stored schema version (0: a new database). */
+static int schema_version(mes *m)
+{
+    if (!table_exists(m, "schema_version"))
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(m->db, "SELECT max(version) FROM schema_version", -1, &st, NULL) ==
+            SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static int open_db(mes *m, const char *path)
 {
     if (sqlite3_open(path, &m->db) != SQLITE_OK) {
@@ -172,7 +228,11 @@ static int open_db(mes *m, const char *path)
     }
     /* a dashboard may hold a read lock for a moment: wait rather than fail */
     sqlite3_busy_timeout(m->db, 5000);
+    if (schema_version(m) == 1 && exec(m, migrate_v1) != 0)
+        return -1;
     if (exec(m, schema) != 0)
+        return -1;
+    if (table_exists(m, "health_v1") && exec(m, migrate_v1_copy) != 0)
         return -1;
     for (int i = 0; i < 3; i++)
         if (sqlite3_prepare_v2(m->db, insert_sql[i], -1, &m->ins[i], NULL) != SQLITE_OK) {

@@ -36,6 +36,7 @@ C_TYPES = {
     "vigil_monitor *": _lib.MonitorP, "const vigil_monitor *": _lib.MonitorP,
     "vigil_monitor **": ctypes.POINTER(_lib.MonitorP),
     "const char * const *": ctypes.POINTER(ctypes.c_char_p), "uint64_t": ctypes.c_uint64,
+    "const char **": ctypes.POINTER(ctypes.c_char_p),
     "int *": _lib.IntP, "void *": ctypes.c_void_p, "const void *": ctypes.c_void_p,
 }
 

@@ -96,6 +96,7 @@ PROTOTYPES = {
     "vigil_extractor_push": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_push_f32": (c_int, [ExtractorP, FloatP, c_size_t, SizeP], STATUS),
     "vigil_extractor_pop": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_pop_many": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_ready": (c_size_t, [ExtractorP], None),
     "vigil_extractor_reset": (c_int, [ExtractorP], STATUS),
     "vigil_extractor_feature_count": (c_size_t, [ExtractorP], None),
@@ -113,6 +114,7 @@ PROTOTYPES = {
     "vigil_reader_column_name": (c_char_p, [ReaderP, c_size_t], None),
     "vigil_reader_find_column": (c_int, [ReaderP, c_char_p], STATUS),
     "vigil_reader_set_time_column": (c_int, [ReaderP, c_size_t], STATUS),
+    "vigil_reader_set_missing": (c_int, [ReaderP, c_int], STATUS),  # issue 16
     "vigil_reader_read_column": (c_int, [ReaderP, c_size_t, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_read_rows": (c_int, [ReaderP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_line": (c_size_t, [ReaderP], None),
@@ -162,6 +164,9 @@ PROTOTYPES = {
     "vigil_diagnosis_push_f32": (c_int, [DiagnosisP, FloatP, c_size_t], STATUS),
     "vigil_diagnosis_envelope_spectrum": (c_int, [DiagnosisP, DoubleP, c_size_t, SizeP, DoubleP],
                                           STATUS),
+    "vigil_diagnosis_evidence": (c_int, [DiagnosisP, c_int, c_size_t, DoubleP, DoubleP, DoubleP,
+                                         POINTER(c_char_p)], STATUS),
+    "vigil_line_kind_name": (c_char_p, [c_int], None),
     # drift.h
     "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
     "vigil_drift_destroy": (None, [DriftP], None),
@@ -235,6 +240,8 @@ PROTOTYPES = {
     "vigil_monitor_event_count": (c_size_t, [MonitorP], None),
     "vigil_monitor_next_event": (c_int, [MonitorP, DoubleP, IntP, IntP], STATUS),
     "vigil_monitor_gaps": (c_size_t, [MonitorP], None),
+    "vigil_monitor_counter": (c_size_t, [MonitorP, c_int], None),  # issue 16
+    "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
     "vigil_monitor_save_size": (c_int, [MonitorP, SizeP], STATUS),
     "vigil_monitor_save": (c_int, [MonitorP, c_void_p, c_size_t, SizeP], STATUS),
