@@ -16,7 +16,7 @@ from vigil import _lib
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
 COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
            "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h", "drift.h", "alarm.h",
-           "monitor.h"]
+           "monitor.h", "planner.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
