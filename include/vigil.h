@@ -20,6 +20,7 @@
 #include "vigil/orders.h"
 #include "vigil/severity.h"
 #include "vigil/rul.h"
+#include "vigil/prognosis.h"
 #include "vigil/diagnose.h"
 #include "vigil/drift.h"
 #include "vigil/alarm.h"
