@@ -21,6 +21,7 @@
 #include "vigil/severity.h"
 #include "vigil/rul.h"
 #include "vigil/prognosis.h"
+#include "vigil/snapshot.h"
 #include "vigil/diagnose.h"
 #include "vigil/drift.h"
 #include "vigil/alarm.h"
