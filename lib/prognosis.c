@@ -82,6 +82,8 @@ typedef struct history {
 struct vigil_prognosis_prior {
     char feature[FEATURE_MAX + 1];
     double level;
+    size_t baseline; /* the onset test its histories were read with */
+    double delta, hcusum;
     size_t nh;
     history h[PRIOR_HISTORIES_MAX];
 };
@@ -625,7 +627,26 @@ int vigil_prognosis_prior_create(const char *feature, double failure_level,
         return vigil__status(VIGIL_ENOMEM);
     snprintf(pr->feature, sizeof pr->feature, "%s", feature);
     pr->level = failure_level;
+    pr->baseline = 30;
+    pr->delta = log(2.0);
+    pr->hcusum = 5.0;
     *out = pr;
+    return VIGIL_OK;
+}
+
+int vigil_prognosis_prior_set_onset(vigil_prognosis_prior *pr, size_t baseline, double delta,
+                                    double h)
+{
+    if (!pr || baseline < 5 || baseline > BASELINE_MAX || !isfinite(delta) || !(delta >= 0.0) ||
+        !isfinite(h) || !(h > 0.0))
+        return vigil__fail(VIGIL_EINVAL,
+                           "onset test needs baseline 5..%d points, delta >= 0, h > 0",
+                           BASELINE_MAX);
+    if (pr->nh)
+        return vigil__fail(VIGIL_ESTATE, "the onset test can only be set before the histories");
+    pr->baseline = baseline;
+    pr->delta = delta;
+    pr->hcusum = h;
     return VIGIL_OK;
 }
 
@@ -644,8 +665,12 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
                            PRIOR_HISTORIES_MAX);
     vigil_prognoser *p;
     int rc = vigil_prognoser_create(pr->feature, pr->level, &p);
-    if (rc)
+    if (rc == VIGIL_OK)
+        rc = vigil_prognoser_set_onset(p, pr->baseline, pr->delta, pr->hcusum);
+    if (rc) {
+        vigil_prognoser_destroy(p);
         return rc;
+    }
     if (n < p->baseline + 3) {
         vigil_prognoser_destroy(p);
         return vigil__fail(VIGIL_ENODATA, "a history needs at least %zu points (got %zu)",
@@ -682,7 +707,11 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
         hi->b[j] = po.c1;
         hi->a[j] = po.c0 - po.c1 * p->f[j].tbar;
         hi->s2[j] = po.s2;
-        hi->yend[j] = j == EXP ? log(h[n - 1]) : h[n - 1];
+        /* the level of the fitted path at the end, not the last (noisy) value: failure is
+         * declared at the first snapshot over the limit, which noise brings forward from the
+         * path's crossing; the path's level at that time is what the next unit's path will
+         * be compared with */
+        hi->yend[j] = p->mu[j] + hi->a[j] + hi->b[j] * (t[n - 1] - p->t_on);
     }
     vigil_prognoser_destroy(p);
     pr->nh++;
@@ -1019,6 +1048,9 @@ static void serialise_prior(const vigil_prognosis_prior *pr, vigil__wbuf *w)
     vigil__put_u32(w, FORMAT_VERSION);
     vigil__put_str(w, pr->feature);
     vigil__put_f64(w, pr->level);
+    vigil__put_u64(w, pr->baseline);
+    vigil__put_f64(w, pr->delta);
+    vigil__put_f64(w, pr->hcusum);
     vigil__put_u64(w, pr->nh);
     for (size_t i = 0; i < pr->nh; i++) {
         const history *h = &pr->h[i];
@@ -1081,6 +1113,12 @@ int vigil_prognosis_prior_load(const void *buf, size_t len, vigil_prognosis_prio
     const double level = vigil__get_f64(&r);
     if (r.err || !feature || vigil_prognosis_prior_create(feature, level, &pr) != VIGIL_OK) {
         rc = vigil__fail(VIGIL_EFORMAT, "vigil prior: invalid indicator or level");
+        goto done;
+    }
+    const size_t baseline = vigil__get_count(&r, BASELINE_MAX);
+    const double delta = vigil__get_f64(&r), hc = vigil__get_f64(&r);
+    if (r.err || vigil_prognosis_prior_set_onset(pr, baseline, delta, hc) != VIGIL_OK) {
+        rc = vigil__fail(VIGIL_EFORMAT, "vigil prior: invalid onset test");
         goto done;
     }
     pr->nh = vigil__get_count(&r, PRIOR_HISTORIES_MAX);

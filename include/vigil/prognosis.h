@@ -190,10 +190,16 @@ VIGIL_API int vigil_prognoser_load(const void *buf, size_t len, vigil_prognoser 
  * Create an empty fleet prior.
  * @param feature       indicator name (as for vigil_prognoser_create()).
  * @param failure_level the failure level prognosers using it will be given (finite, > 0).
- * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM. The onset test is the prognoser's default.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM. The onset test is the prognoser's default
+ *         unless vigil_prognosis_prior_set_onset() says otherwise.
  */
 VIGIL_API int vigil_prognosis_prior_create(const char *feature, double failure_level,
                                            vigil_prognosis_prior **out);
+/** Onset test used to read the histories (as vigil_prognoser_set_onset(); give prognosers
+ *  using this prior the same). Only before the first history.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+VIGIL_API int vigil_prognosis_prior_set_onset(vigil_prognosis_prior *pr, size_t baseline,
+                                              double delta, double h);
 /** Free a prior. NULL is a no-op. */
 VIGIL_API void vigil_prognosis_prior_destroy(vigil_prognosis_prior *pr);
 /**
