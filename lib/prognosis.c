@@ -337,11 +337,11 @@ static int posterior_of(const fit *f, const prior_model *pm, posterior *po)
  * q^2 var(u_med) = 0. The constant term is <= 0, so when the leading one is > 0 the roots fall
  * on either side of the median (the lower and upper ends); otherwise the missing side is
  * unbounded. This form keeps a nearly noiseless fit's double root on the median. */
-static void crossing_interval(const posterior *po, double dvar, double q, double umed,
-                              double *ulo, double *uhi)
+static void crossing_interval(const posterior *po, double noise, double dvar, double q,
+                              double umed, double *ulo, double *uhi)
 {
     const double q2 = q * q, c1 = po->c1;
-    const double A0 = po->s2 * (po->P[0] + 1.0) + dvar, A1 = po->s2 * po->P[1],
+    const double A0 = po->s2 * (po->P[0] + noise) + dvar, A1 = po->s2 * po->P[1],
                  A2 = po->s2 * po->P[2];
     double v0 = A0 + 2.0 * A1 * umed + A2 * umed * umed;
     v0 = v0 > 0.0 ? v0 : 0.0;
@@ -421,7 +421,11 @@ static void estimate(vigil_prognoser *p)
     failure_level_of(p, j, &D, &dvar);
     const double umed = (D - q->c0) / q->c1;
     double ulo, uhi;
-    crossing_interval(q, dvar, t_quantile(p->tq2, p->z2, q->nu), umed, &ulo, &uhi);
+    /* Without a prior the failure level is a level of the observed indicator, whose noise
+     * enters the crossing (Gebraeel's P(S(t) >= D)); a prior's level is the fleet's level of the
+     * degradation path at failure, and the crossing is the path's: no observation noise. */
+    crossing_interval(q, p->has_prior ? 0.0 : 1.0, dvar, t_quantile(p->tq2, p->z2, q->nu), umed,
+                      &ulo, &uhi);
     const double now = p->t_last, origin = p->t_on + p->f[j].tbar;
     const double r = origin + umed - now;
     p->rul = r > 0.0 ? r : 0.0;

@@ -155,10 +155,11 @@ static coverage run_units(uint64_t *s, const vigil_prognosis_prior *prior, int u
     return c;
 }
 
-/* The interval is Gebraeel's P(S(t) >= D), the marginal crossing, while the truth here is the
- * first passage of the noisy signal, which comes earlier: without a prior the 95 % interval
- * holds it about 89 % of the time (12766 cuts, seeded), with a prior from 20 units about 95 %.
- * Binomial standard error at these counts: 0.3 %. */
+/* Without a prior the interval is Gebraeel's P(S(t) >= D), the marginal crossing of the
+ * observed indicator, while the truth is its first passage, which noise brings earlier: the
+ * 95 % interval holds it 89.6 % of the time (9339 estimates, seeded). With a prior from 20 units
+ * the failure level is the fleet's path level at failure and the interval holds the truth
+ * 95.5 % of the time (9687 estimates). Binomial standard error at these counts: 0.3 %. */
 static void test_generated_coverage(void **state)
 {
     (void)state;
@@ -182,7 +183,7 @@ static void test_generated_coverage(void **state)
     print_message("coverage without prior %.3f (%ld of %ld cuts estimated, MAE %.1f s), with "
                   "prior %.3f (%ld, MAE %.1f s)\n",
                   cn, none.estimates, none.cuts, en, cw, with.estimates, ew);
-    if (!(cn > 0.85 && cn < 0.98) || !(cw > 0.92 && cw < 0.98))
+    if (!(cn > 0.85 && cn < 0.95) || !(cw > 0.93 && cw < 0.975))
         fail_msg("coverage %.3f / %.3f outside the stated bands", cn, cw);
     assert_true(ew < en);                         /* the prior sharpens the estimate */
     assert_true(with.estimates >= none.estimates); /* and gives one sooner */
