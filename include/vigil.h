@@ -27,5 +27,6 @@
 #include "vigil/alarm.h"
 #include "vigil/monitor.h"
 #include "vigil/common_mode.h"
+#include "vigil/pipeline.h"
 
 #endif /* VIGIL_H */

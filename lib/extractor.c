@@ -238,7 +238,7 @@ int vigil__extractor_configurable(const vigil_extractor *ex) { return check_conf
 void vigil__extractor_rowless(vigil_extractor *ex) { ex->rowless = 1; }
 
 int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
-                               size_t width, const char *const *names)
+                               size_t width, const vigil__column *cols)
 {
     int rc = check_configurable(ex);
     if (rc == VIGIL_OK && ex->ngroups >= VIGIL__GROUPS_MAX)
@@ -247,7 +247,7 @@ int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops,
         rc = vigil__status(VIGIL_ENOMEM);
     if (rc == VIGIL_OK) {
         for (size_t i = 0; i < width; i++) {
-            ex->names[ex->ncols + i] = dup_string(names[i]);
+            ex->names[ex->ncols + i] = dup_string(cols[i].name);
             if (!ex->names[ex->ncols + i])
                 rc = VIGIL_ENOMEM;
         }

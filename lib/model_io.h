@@ -8,7 +8,9 @@
 #include <stdint.h>
 
 #define VIGIL__MODEL_MAGIC "VIGILMDL"
-#define VIGIL__MODEL_VERSION 1u
+/* Version 2: the payload is a list of sections (monitor_io.c); version 1 (one monitor payload)
+ * is still read. */
+#define VIGIL__MODEL_VERSION 2u
 #define VIGIL__MODEL_HEADER 44
 #define VIGIL__MODEL_PAYLOAD_MAX ((uint64_t)1 << 30)
 
@@ -29,6 +31,7 @@ void vigil__put_u64(vigil__wbuf *w, uint64_t v);
 void vigil__put_f64(vigil__wbuf *w, double v);
 void vigil__put_f64s(vigil__wbuf *w, const double *v, size_t n);
 void vigil__put_str(vigil__wbuf *w, const char *s);
+void vigil__put_bytes(vigil__wbuf *w, const void *b, size_t n);
 
 uint32_t vigil__get_u32(vigil__rbuf *r);
 uint64_t vigil__get_u64(vigil__rbuf *r);
@@ -41,11 +44,11 @@ char *vigil__get_str(vigil__rbuf *r);
 
 /* Wrap a payload: header (magic, version, flags, lengths, CRCs) + zlib stream, into a malloc'ed
  * buffer. Returns VIGIL_OK or VIGIL_ENOMEM. */
-int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **out,
-                      size_t *out_len);
-/* Check and unwrap; *payload is malloc'ed. Returns VIGIL_OK, VIGIL_EFORMAT (with message) or
- * VIGIL_ENOMEM. */
+int vigil__model_pack(const unsigned char *payload, size_t n, uint32_t version,
+                      unsigned char **out, size_t *out_len);
+/* Check and unwrap; *payload is malloc'ed, *version is 1..VIGIL__MODEL_VERSION. Returns
+ * VIGIL_OK, VIGIL_EFORMAT (with message) or VIGIL_ENOMEM. */
 int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,
-                        size_t *n);
+                        size_t *n, uint32_t *version);
 
 #endif

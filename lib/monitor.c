@@ -3,6 +3,7 @@
  * docs/MODELS.md. Saving lives in monitor_io.c. */
 #include "monitor_impl.h"
 
+#include "pipeline_impl.h"
 #include "status.h"
 
 #include <gsl/gsl_cdf.h>
@@ -10,42 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Default vibration feature set (extractor names): level (rms, peak) and impulsiveness
- * (crest, kurtosis, impulse, clearance, shape), plus every configured band: all of them grow
- * when a rolling bearing degrades, whatever the machine. Spectral shape (centroid, spread,
- * flatness, entropy), skewness, mean, zcr and peak_freq are left out by default: they move
- * with temperature, lubrication and operating point at least as much as with health (on the
- * PRONOSTIA rig the spectral centroid wanders by a factor of 2.5 in the first half hour of a
- * healthy run); select them explicitly when the operating point is tightly controlled. p2p,
- * std and power duplicate rms/peak. */
-static const char *const default_set[] = {
-    "rms", "peak", "crest", "kurtosis", "impulse", "clearance", "shape",
-};
-
-/* Features whose increase is the fault direction, matched on the whole name or on the part
- * after the last '_' (so historians' "B1_x_rms" matches): energy and impulsiveness grow as a
- * bearing degrades; a fall (run-in, lower load) is not a fault. */
-static const char *const up_names[] = {
-    "rms", "std", "peak", "p2p", "crest", "kurtosis", "impulse", "clearance", "clearence",
-    "shape", "power", "peak_amp", "max", "energy",
-};
-
-static int is_meta_column(const char *name)
-{
-    return strcmp(name, "frame") == 0 || strcmp(name, "t_start") == 0 ||
-           strcmp(name, "time") == 0 || strcmp(name, "timestamp") == 0;
-}
-
+/* The default selection and the fault directions come from the column tables (columns.c and
+ * each feature group's table; vigil_column_facts()). */
 int vigil__default_direction(const char *name)
 {
-    if (strncmp(name, "band_", 5) == 0 || strncmp(name, "env", 3) == 0)
-        return VIGIL_DIR_UP;
-    const char *base = strrchr(name, '_');
-    base = base ? base + 1 : name;
-    for (size_t i = 0; i < sizeof up_names / sizeof up_names[0]; i++)
-        if (strcmp(name, up_names[i]) == 0 || strcmp(base, up_names[i]) == 0)
-            return VIGIL_DIR_UP;
-    return VIGIL_DIR_BOTH;
+    int dir = VIGIL_DIR_BOTH;
+    vigil_column_facts(name, &dir, NULL, NULL, NULL);
+    return dir;
 }
 
 static char *dup_string(const char *s)
@@ -91,6 +63,7 @@ void vigil_monitor_destroy(vigil_monitor *m)
     free(m->drift);
     vigil_alarm_destroy(m->alarm);
     free(m->note);
+    vigil_pipeline_destroy(m->spec);
     free(m);
 }
 
@@ -167,41 +140,27 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
     int rc = vigil__monitor_new(names, n, kind, &m);
     if (rc != VIGIL_OK)
         return rc;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hit = strncmp(names[i], "band_", 5) == 0;
-        for (size_t j = 0; !hit && j < sizeof default_set / sizeof default_set[0]; j++)
-            hit = strcmp(names[i], default_set[j]) == 0;
-        count += hit;
+    size_t *idx = malloc(n * sizeof *idx), count = 0;
+    if (!idx) {
+        vigil_monitor_destroy(m);
+        return vigil__status(VIGIL_ENOMEM);
     }
-    int use_default = count > 0;
-    if (!use_default)
-        for (size_t i = 0; i < n; i++)
-            count += !is_meta_column(names[i]);
+    vigil__default_selection(names, n, idx, &count);
     if (count == 0) {
+        free(idx);
         vigil_monitor_destroy(m);
         return vigil__fail(VIGIL_EINVAL, "no feature columns among the names");
     }
     if (vigil__monitor_alloc_selection(m, count) != VIGIL_OK) {
+        free(idx);
         vigil_monitor_destroy(m);
         return vigil__status(VIGIL_ENOMEM);
     }
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hit;
-        if (use_default) {
-            hit = strncmp(names[i], "band_", 5) == 0;
-            for (size_t q = 0; !hit && q < sizeof default_set / sizeof default_set[0]; q++)
-                hit = strcmp(names[i], default_set[q]) == 0;
-        } else {
-            hit = !is_meta_column(names[i]);
-        }
-        if (hit) {
-            m->sel[j] = i;
-            m->dir[j] = vigil__default_direction(names[i]);
-            j++;
-        }
+    for (size_t j = 0; j < count; j++) {
+        m->sel[j] = idx[j];
+        m->dir[j] = vigil__default_direction(names[idx[j]]);
     }
+    free(idx);
     *out = m;
     return VIGIL_OK;
 }

@@ -6,6 +6,7 @@
 #include "vigil/alarm.h"
 #include "vigil/drift.h"
 #include "vigil/monitor.h"
+#include "vigil/pipeline.h"
 
 #define VIGIL__AUTO_INTERVALS 15
 
@@ -41,6 +42,7 @@ struct vigil_monitor {
     double rel_floor;       /* scale >= rel_floor * |median| */
     int fitted;
     char *note;             /* NULL: none */
+    vigil_pipeline *spec;   /* how the rows are made (pipeline.h); NULL: rows source */
 
     /* stream state */
     vigil_alarm *alarm;
