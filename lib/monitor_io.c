@@ -4,6 +4,7 @@
 #include "model_io.h"
 #include "monitor_impl.h"
 #include "pipeline_impl.h"
+#include "prognosis_impl.h"
 
 #include "status.h"
 
@@ -103,6 +104,15 @@ static int serialise(const vigil_monitor *m, unsigned char **out, size_t *out_le
 {
     vigil__wbuf w = {0};
     int rc = serialise_sections(m, &w);
+    if (rc == VIGIL_OK && m->prog) {
+        /* the prognoser: settings, prior and state; not part of the model id (it changes with
+         * every row) */
+        vigil__wbuf pw = {0};
+        vigil__prognoser_serialise(m->prog, &pw);
+        put_section(&w, SECTION_PROGNOSER, pw.p, pw.len);
+        rc = pw.err || w.err ? vigil__status(VIGIL_ENOMEM) : VIGIL_OK;
+        free(pw.p);
+    }
     if (rc == VIGIL_OK)
         rc = vigil__model_pack(w.p, w.len, VIGIL__MODEL_VERSION, out, out_len);
     free(w.p);
@@ -322,6 +332,18 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
                 rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
             }
             have_pipeline = 1;
+        } else if (tag == SECTION_PROGNOSER) {
+            vigil_prognoser *p = NULL;
+            if (!m) {
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: prognoser section out of place");
+                break;
+            }
+            rc = vigil__prognoser_parse(&sec, &p);
+            if (rc == VIGIL_OK && vigil__monitor_attach_prognoser(m, p) != VIGIL_OK) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s", vigil_last_error());
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
+            }
         } else if (tag < 0x100) {
             rc = vigil__fail(VIGIL_EFORMAT, "vigil model: unknown section %u (written by a newer "
                              "vigil?)", (unsigned)tag);

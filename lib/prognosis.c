@@ -7,7 +7,10 @@
 #include "vigil/prognosis.h"
 
 #include "model_io.h"
+#include "monitor_impl.h"
+#include "prognosis_impl.h"
 #include "status.h"
+#include "vigil/pipeline.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -96,6 +99,15 @@ const char *vigil_prognosis_model_name(int model)
     case VIGIL_PROGNOSIS_LINEAR: return "linear";
     default: return "unknown";
     }
+}
+
+int vigil_prognosis_model_parse(const char *name)
+{
+    for (int m = VIGIL_PROGNOSIS_AUTO; m <= VIGIL_PROGNOSIS_LINEAR; m++)
+        if (name && strcmp(name, vigil_prognosis_model_name(m)) == 0)
+            return m;
+    return vigil__fail(VIGIL_EINVAL, "model must be auto, exponential or linear, not '%.40s'",
+                       name ? name : "(null)");
 }
 
 const char *vigil_prognosis_reason_name(int reason)
@@ -828,7 +840,7 @@ static int finish_save(vigil__wbuf *w, void *buf, size_t cap, size_t *written, i
     }
     unsigned char *b;
     size_t n;
-    int rc = vigil__model_pack(w->p, w->len, &b, &n);
+    int rc = vigil__model_pack(w->p, w->len, VIGIL__MODEL_VERSION, &b, &n);
     free(w->p);
     if (rc)
         return rc;
@@ -857,7 +869,7 @@ static void put_prior_model(vigil__wbuf *w, const prior_model *m)
     vigil__put_f64s(w, v, 9);
 }
 
-static void serialise_prognoser(const vigil_prognoser *p, vigil__wbuf *w)
+void vigil__prognoser_serialise(const vigil_prognoser *p, vigil__wbuf *w)
 {
     vigil__put_u32(w, PROGNOSER_TAG);
     vigil__put_u32(w, FORMAT_VERSION);
@@ -899,7 +911,7 @@ int vigil_prognoser_save_size(const vigil_prognoser *p, size_t *size)
     if (!p || !size)
         return vigil__status(VIGIL_EINVAL);
     vigil__wbuf w = {0};
-    serialise_prognoser(p, &w);
+    vigil__prognoser_serialise(p, &w);
     return finish_save(&w, NULL, 0, size, 1);
 }
 
@@ -910,7 +922,7 @@ int vigil_prognoser_save(const vigil_prognoser *p, void *buf, size_t cap, size_t
     if (!p || !buf || !written)
         return vigil__status(VIGIL_EINVAL);
     vigil__wbuf w = {0};
-    serialise_prognoser(p, &w);
+    vigil__prognoser_serialise(p, &w);
     size_t n = 0;
     int rc = finish_save(&w, buf, cap, &n, 0);
     *written = rc == VIGIL_OK || rc == VIGIL_ESPACE ? n : 0;
@@ -942,7 +954,7 @@ static int prior_model_valid(const prior_model *m)
     return m->L0[0] >= 0.0 && m->L0[2] >= 0.0 && m->a0 >= 1.0 && m->b0 > 0.0 && m->dvar >= 0.0;
 }
 
-static int parse_prognoser(vigil__rbuf *r, vigil_prognoser **out)
+int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
 {
     if (vigil__get_u32(r) != PROGNOSER_TAG || r->err)
         return vigil__fail(VIGIL_EFORMAT, "not a vigil prognoser");
@@ -1037,11 +1049,12 @@ int vigil_prognoser_load(const void *buf, size_t len, vigil_prognoser **out)
         return vigil__status(VIGIL_EINVAL);
     unsigned char *payload;
     size_t n;
-    int rc = vigil__model_unpack(buf, len, &payload, &n);
+    uint32_t version;
+    int rc = vigil__model_unpack(buf, len, &payload, &n, &version);
     if (rc)
         return rc;
     vigil__rbuf r = {payload, n, 0, 0};
-    rc = parse_prognoser(&r, out);
+    rc = vigil__prognoser_parse(&r, out);
     free(payload);
     return rc;
 }
@@ -1100,7 +1113,8 @@ int vigil_prognosis_prior_load(const void *buf, size_t len, vigil_prognosis_prio
         return vigil__status(VIGIL_EINVAL);
     unsigned char *payload;
     size_t n;
-    int rc = vigil__model_unpack(buf, len, &payload, &n);
+    uint32_t version;
+    int rc = vigil__model_unpack(buf, len, &payload, &n, &version);
     if (rc)
         return rc;
     vigil__rbuf r = {payload, n, 0, 0};
@@ -1225,4 +1239,105 @@ int vigil_prognosis_prior_load_file(const char *path, vigil_prognosis_prior **ou
     }
     free(b);
     return rc;
+}
+
+/* ---- with a monitor and a pipeline --------------------------------------------------------- */
+
+int vigil__monitor_attach_prognoser(vigil_monitor *m, vigil_prognoser *p)
+{
+    long col = -1;
+    if (strcmp(p->feature, "score") != 0) {
+        for (size_t i = 0; i < m->ncols && col < 0; i++)
+            if (strcmp(m->names[i], p->feature) == 0)
+                col = (long)i;
+        if (col < 0) {
+            const int rc = vigil__fail(VIGIL_ENOTFOUND,
+                                       "prognosis indicator '%s' is neither a column of the "
+                                       "monitor's rows nor 'score'", p->feature);
+            vigil_prognoser_destroy(p);
+            return rc;
+        }
+    }
+    vigil_prognoser_destroy(m->prog);
+    m->prog = p;
+    m->prog_col = col;
+    return VIGIL_OK;
+}
+
+void vigil__monitor_feed_prognoser(vigil_monitor *m, const double *row, double t)
+{
+    const double h = m->prog_col >= 0 ? row[m->prog_col] : m->last_score;
+    /* validated here so that a refused point leaves no message behind a successful score */
+    if (isfinite(h) && (!m->prog->count || t > m->prog->t_last) &&
+        (m->prog->model == VIGIL_PROGNOSIS_LINEAR || h > 0.0) &&
+        (m->prog->count || h < m->prog->level))
+        vigil_prognoser_update(m->prog, t, h);
+}
+
+static int copy_prognoser(const vigil_prognoser *p, vigil_prognoser **out)
+{
+    vigil__wbuf w = {0};
+    vigil__prognoser_serialise(p, &w);
+    if (w.err) {
+        free(w.p);
+        return vigil__status(VIGIL_ENOMEM);
+    }
+    vigil__rbuf r = {w.p, w.len, 0, 0};
+    const int rc = vigil__prognoser_parse(&r, out);
+    free(w.p);
+    return rc;
+}
+
+int vigil_monitor_set_prognoser(vigil_monitor *m, const vigil_prognoser *p)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    if (!p) {
+        vigil_prognoser_destroy(m->prog);
+        m->prog = NULL;
+        return VIGIL_OK;
+    }
+    vigil_prognoser *copy;
+    int rc = copy_prognoser(p, &copy);
+    return rc ? rc : vigil__monitor_attach_prognoser(m, copy);
+}
+
+const vigil_prognoser *vigil_monitor_prognoser(const vigil_monitor *m)
+{
+    return m ? m->prog : NULL;
+}
+
+int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **out)
+{
+    if (!out)
+        return vigil__status(VIGIL_EINVAL);
+    *out = NULL;
+    if (!pl)
+        return vigil__status(VIGIL_EINVAL);
+    const char *feature = vigil_pipeline_string(pl, "prognosis.feature");
+    if (!feature || strcmp(feature, "none") == 0)
+        return vigil__fail(VIGIL_ENOTFOUND, "the pipeline has no prognosis (prognosis.feature "
+                           "= none)");
+    double level = 0, baseline = 0, delta = 0, h = 0, minp = 0, conf = 0;
+    if (vigil_pipeline_number(pl, "prognosis.failure", &level) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.baseline", &baseline) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.rise", &delta) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.cusum_h", &h) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.min_points", &minp) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.level", &conf) != VIGIL_OK)
+        return vigil__status(VIGIL_EINVAL);
+    vigil_prognoser *p;
+    int rc = vigil_prognoser_create(feature, level, &p);
+    if (rc)
+        return rc;
+    const int model = vigil_prognosis_model_parse(vigil_pipeline_string(pl, "prognosis.model"));
+    if (model < 0 || (rc = vigil_prognoser_set_model(p, model)) != VIGIL_OK ||
+        (rc = vigil_prognoser_set_onset(p, (size_t)baseline, delta, h)) != VIGIL_OK ||
+        (rc = vigil_prognoser_set_min_points(p, (size_t)minp)) != VIGIL_OK ||
+        (rc = vigil_prognoser_set_level(p, conf)) != VIGIL_OK) {
+        vigil_prognoser_destroy(p);
+        return rc ? rc : vigil__status(VIGIL_EINVAL);
+    }
+    *out = p;
+    return VIGIL_OK;
 }

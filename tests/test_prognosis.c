@@ -442,6 +442,108 @@ static void test_reset_and_level(void **state)
     vigil_prognoser_destroy(b);
 }
 
+/* A monitor with a prognoser feeds it each scored row's column (or its score); the model file
+ * carries it, and the loaded monitor continues with the same estimates. */
+static void test_with_monitor(void **state)
+{
+    (void)state;
+    const char *const names[3] = {"t", "rms", "kurtosis"};
+    vigil_monitor *m;
+    assert_int_equal(vigil_monitor_create(names, 3, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
+    uint64_t s = 9;
+    double row[3];
+    for (int i = 0; i < 100; i++) {
+        row[0] = i, row[1] = exp(0.1 * test_normal(&s)), row[2] = 3.0 + 0.1 * test_normal(&s);
+        assert_int_equal(vigil_monitor_learn(m, row, 3, 0), VIGIL_OK);
+    }
+    assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
+    vigil_prognoser *p, *alone;
+    assert_int_equal(vigil_prognoser_create("vibration", 20.0, &p), VIGIL_OK);
+    assert_int_equal(vigil_monitor_set_prognoser(m, p), VIGIL_ENOTFOUND);
+    assert_null(vigil_monitor_prognoser(m));
+    vigil_prognoser_destroy(p);
+    assert_int_equal(vigil_prognoser_create("rms", 20.0, &p), VIGIL_OK);
+    assert_int_equal(vigil_monitor_set_prognoser(m, p), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_create("rms", 20.0, &alone), VIGIL_OK);
+    vigil_prognoser_destroy(p); /* the monitor has its own copy */
+    vigil_monitor *back = NULL;
+    int estimates = 0;
+    for (int i = 0; i < 800; i++) {
+        const double t = 10.0 * i, tau = i < 300 ? 0.0 : 10.0 * (i - 300);
+        row[0] = t, row[1] = exp(0.0008 * tau + 0.1 * test_normal(&s));
+        row[2] = 3.0 + 0.1 * test_normal(&s);
+        if (row[1] >= 20.0)
+            break;
+        assert_true(vigil_monitor_score(m, row, 3, t, 0) >= 0);
+        assert_true(vigil_prognoser_update(alone, t, row[1]) >= 0);
+        if (back)
+            assert_true(vigil_monitor_score(back, row, 3, t, 0) >= 0);
+        const vigil_prognoser *in = vigil_monitor_prognoser(m);
+        assert_int_equal(vigil_prognoser_reason(in), vigil_prognoser_reason(alone));
+        double r1 = -1, r2 = -1, r3 = -1;
+        vigil_prognoser_rul(in, &r1, NULL, NULL);
+        vigil_prognoser_rul(alone, &r2, NULL, NULL);
+        assert_memory_equal(&r1, &r2, sizeof r1);
+        if (back) {
+            vigil_prognoser_rul(vigil_monitor_prognoser(back), &r3, NULL, NULL);
+            assert_memory_equal(&r1, &r3, sizeof r1);
+        }
+        estimates += vigil_prognoser_reason(in) == VIGIL_PROGNOSIS_ESTIMATE;
+        if (i == 400) { /* save mid-degradation, load, continue side by side */
+            size_t n, w;
+            assert_int_equal(vigil_monitor_save_size(m, &n), VIGIL_OK);
+            unsigned char *b = malloc(n);
+            assert_int_equal(vigil_monitor_save(m, b, n, &w), VIGIL_OK);
+            assert_int_equal(vigil_monitor_load(b, w, &back), VIGIL_OK);
+            assert_non_null(vigil_monitor_prognoser(back));
+            assert_string_equal(vigil_prognoser_feature(vigil_monitor_prognoser(back)), "rms");
+            free(b);
+        }
+    }
+    assert_true(estimates > 50);
+    /* reset clears the prognoser's history with the monitor's stream */
+    assert_int_equal(vigil_monitor_reset(m), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_reason(vigil_monitor_prognoser(m)), VIGIL_PROGNOSIS_BASELINE);
+    assert_int_equal(vigil_monitor_set_prognoser(m, NULL), VIGIL_OK);
+    assert_null(vigil_monitor_prognoser(m));
+    vigil_prognoser_destroy(alone);
+    vigil_monitor_destroy(back);
+    vigil_monitor_destroy(m);
+}
+
+/* The pipeline's prognosis.* keys build the same prognoser as the setters. */
+static void test_from_pipeline(void **state)
+{
+    (void)state;
+    vigil_pipeline *pl;
+    vigil_prognoser *p;
+    assert_int_equal(vigil_pipeline_create(&pl), VIGIL_OK);
+    assert_int_equal(vigil_pipeline_create_prognoser(pl, &p), VIGIL_ENOTFOUND);
+    assert_int_equal(vigil_pipeline_set(pl, "prognosis.model", "exponentiel"), VIGIL_EINVAL);
+    assert_int_equal(vigil_pipeline_set(pl, "prognosis.feature", "two words"), VIGIL_EINVAL);
+    const char *text = "prognosis.feature = peak\nprognosis.failure = 20\n"
+                       "prognosis.model = linear\nprognosis.level = 0.9\n";
+    vigil_pipeline_destroy(pl);
+    assert_int_equal(vigil_pipeline_parse(text, strlen(text), "test", &pl), VIGIL_OK);
+    assert_int_equal(vigil_pipeline_create_prognoser(pl, &p), VIGIL_OK);
+    assert_string_equal(vigil_prognoser_feature(p), "peak");
+    assert_true(vigil_prognoser_failure_level(p) == 20.0);
+    assert_int_equal(vigil_prognoser_model(p), VIGIL_PROGNOSIS_LINEAR);
+    vigil_prognoser *q;
+    assert_int_equal(vigil_prognoser_create("peak", 20.0, &q), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_set_model(q, VIGIL_PROGNOSIS_LINEAR), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_set_level(q, 0.9), VIGIL_OK);
+    size_t n1, n2;
+    unsigned char *b1 = save(p, &n1), *b2 = save(q, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b1);
+    free(b2);
+    vigil_prognoser_destroy(p);
+    vigil_prognoser_destroy(q);
+    vigil_pipeline_destroy(pl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +554,8 @@ int main(void)
         cmocka_unit_test(test_bad_input_keeps_state),
         cmocka_unit_test(test_save_load_continues),
         cmocka_unit_test(test_reset_and_level),
+        cmocka_unit_test(test_with_monitor),
+        cmocka_unit_test(test_from_pipeline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

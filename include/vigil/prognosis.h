@@ -48,6 +48,8 @@
 #define VIGIL_PROGNOSIS_H
 
 #include "common.h"
+#include "monitor.h"
+#include "pipeline.h"
 
 VIGIL_BEGIN_DECLS
 
@@ -81,6 +83,9 @@ typedef struct vigil_prognosis_prior vigil_prognosis_prior;
  * @return a static string; "unknown" for other values. Never NULL. Any thread.
  */
 VIGIL_API const char *vigil_prognosis_model_name(int model);
+
+/** Model by name ("auto", "exponential", "linear"): the value, or VIGIL_EINVAL. Any thread. */
+VIGIL_API int vigil_prognosis_model_parse(const char *name);
 
 /**
  * Name of a reason ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed").
@@ -243,6 +248,29 @@ VIGIL_API int vigil_prognosis_prior_load(const void *buf, size_t len,
 VIGIL_API int vigil_prognosis_prior_save_file(const vigil_prognosis_prior *pr, const char *path);
 /** Load from a file. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EIO, VIGIL_EFORMAT, VIGIL_ENOMEM. */
 VIGIL_API int vigil_prognosis_prior_load_file(const char *path, vigil_prognosis_prior **out);
+
+/**
+ * Give a monitor a prognoser (copied, with its prior and state): after every row the monitor
+ * scores (not a dropped duplicate or a refused row) it feeds the prognoser the row's column
+ * named like the prognoser's indicator, or its score when the indicator is "score", at the
+ * row's time. A point the prognoser refuses (time not after its last point, a non-positive
+ * value for a log model) is left out and the monitor goes on. vigil_monitor_reset() resets it;
+ * vigil_monitor_save() saves it (an optional section of the model file, read back by
+ * vigil_monitor_load()). NULL removes it.
+ * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOTFOUND (the indicator is not a column of the
+ *         monitor's rows nor "score"; nothing changes), VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_monitor_set_prognoser(vigil_monitor *m, const vigil_prognoser *p);
+/** The monitor's prognoser (owned by m, valid until m changes it or is destroyed; read it from
+ *  the thread using m), or NULL if none. */
+VIGIL_API const vigil_prognoser *vigil_monitor_prognoser(const vigil_monitor *m);
+/**
+ * Build a prognoser from a pipeline's prognosis.* keys (prognosis.feature, prognosis.failure,
+ * prognosis.model, prognosis.baseline, prognosis.rise, prognosis.cusum_h,
+ * prognosis.min_points, prognosis.level).
+ * @return VIGIL_OK, VIGIL_ENOTFOUND (prognosis.feature = none), VIGIL_EINVAL, VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **out);
 
 VIGIL_END_DECLS
 
