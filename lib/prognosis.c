@@ -615,6 +615,11 @@ int vigil_prognoser_onset(const vigil_prognoser *p, double *t)
     return VIGIL_OK;
 }
 
+double vigil_prognoser_last_time(const vigil_prognoser *p)
+{
+    return p && p->count ? p->t_last : NAN;
+}
+
 const char *vigil_prognoser_feature(const vigil_prognoser *p)
 {
     return p ? p->feature : "";
@@ -719,6 +724,14 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
         if (!posterior_of(&p->f[j], NULL, &po)) {
             vigil_prognoser_destroy(p);
             return vigil__fail(VIGIL_ENOTREND, "history not used: no spread in time after onset");
+        }
+        if (!(po.c1 > 0.0)) {
+            /* the path falls from the onset to the failure: this history does not follow a
+             * degradation model, and a falling rate would pull the fleet's mean rate down */
+            vigil_prognoser_destroy(p);
+            return vigil__fail(VIGIL_ENOTREND, "history not used: the %s fit from the onset "
+                               "(at %.17g s) to the end falls", j == EXP ? "exponential" : "linear",
+                               hi->onset);
         }
         hi->b[j] = po.c1;
         hi->a[j] = po.c0 - po.c1 * p->f[j].tbar;

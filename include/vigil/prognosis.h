@@ -170,6 +170,9 @@ VIGIL_API int vigil_prognoser_model(const vigil_prognoser *p);
 VIGIL_API size_t vigil_prognoser_points(const vigil_prognoser *p);
 /** Onset time in seconds. @return VIGIL_OK, VIGIL_ENOTREND (no onset yet), VIGIL_EINVAL. */
 VIGIL_API int vigil_prognoser_onset(const vigil_prognoser *p, double *t);
+/** Time of the last point taken, in seconds, or NaN before the first (or for NULL). A host
+ *  continuing a saved history on a relative clock starts after it. */
+VIGIL_API double vigil_prognoser_last_time(const vigil_prognoser *p);
 /** The indicator's name given at create (owned by p), or "" for NULL. */
 VIGIL_API const char *vigil_prognoser_feature(const vigil_prognoser *p);
 /** The failure level given at create, or NaN for NULL. */
