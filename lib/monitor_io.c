@@ -20,6 +20,7 @@
 enum {
     SECTION_CORE = 1,      /* configuration, baselines, thresholds, detectors (the v1 payload) */
     SECTION_PIPELINE = 2,  /* the specification: canonical text of vigil_pipeline_print() */
+    SECTION_TRAINING = 3,  /* what was learnt: rows per condition */
     SECTION_STREAM = 0x100, /* optional: stream state, so a restarted host resumes */
     SECTION_PROGNOSER = 0x101 /* optional: reserved for the prognoser of issue 15 */
 };
@@ -161,6 +162,14 @@ static int serialise_sections(const vigil_monitor *m, int flags, vigil__wbuf *w)
     if (rc == VIGIL_OK) {
         put_section(w, SECTION_CORE, core.p, core.len);
         put_section(w, SECTION_PIPELINE, (const unsigned char *)text, strlen(text));
+        vigil__wbuf tr = {0};
+        vigil__put_u64(&tr, m->nconds);
+        for (size_t c = 0; c < m->nconds; c++)
+            vigil__put_u64(&tr, m->cond[c].nrows);
+        put_section(w, SECTION_TRAINING, tr.p, tr.len);
+        if (tr.err)
+            w->err = tr.err;
+        free(tr.p);
         if (flags & VIGIL_SAVE_STREAM) {
             vigil__wbuf st = {0};
             serialise_stream(m, &st);
@@ -415,6 +424,13 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
                 rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
             }
             have_pipeline = 1;
+        } else if (tag == SECTION_TRAINING && m) {
+            if (vigil__get_count(&sec, VIGIL_CONDITIONS_MAX) != m->nconds)
+                sec.err = 1;
+            for (size_t c = 0; c < m->nconds; c++)
+                m->cond[c].nrows = vigil__get_count(&sec, (size_t)1 << 40);
+            if (sec.err || sec.pos != sec.len)
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: invalid training section");
         } else if (tag == SECTION_STREAM && m && have_pipeline) {
             stream = sec;
             have_stream = 1;

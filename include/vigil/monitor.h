@@ -186,7 +186,8 @@ VIGIL_API size_t vigil_monitor_conditions(const vigil_monitor *m);
  */
 VIGIL_API int vigil_monitor_learn(vigil_monitor *m, const double *row, size_t n,
                                   size_t condition);
-/** @return rows learnt for a condition (0 for NULL or out of range). */
+/** @return rows learnt for a condition (0 for NULL or out of range); kept after fit and saved
+ *  with the model (a format-1 file loads with 0). */
 VIGIL_API size_t vigil_monitor_learned(const vigil_monitor *m, size_t condition);
 /**
  * Fit baselines, detectors and thresholds of every condition from the learnt rows, then free
