@@ -2,6 +2,7 @@
 #ifndef VIGIL_LIB_MONITOR_IMPL_H
 #define VIGIL_LIB_MONITOR_IMPL_H
 
+#include "alarm_impl.h"
 #include "detector.h"
 #include "vigil/alarm.h"
 #include "vigil/drift.h"

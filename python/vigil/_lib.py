@@ -66,7 +66,12 @@ class Monitor(_Opaque):
     """``struct vigil_monitor`` (opaque)."""
 
 
+class Pipeline(_Opaque):
+    """``struct vigil_pipeline`` (opaque)."""
+
+
 ExtractorP = POINTER(Extractor)
+PipelineP = POINTER(Pipeline)
 ReaderP = POINTER(Reader)
 DiagnosisP = POINTER(Diagnosis)
 AlarmP = POINTER(Alarm)
@@ -244,6 +249,57 @@ PROTOTYPES = {
     "vigil_monitor_load": (c_int, [c_void_p, c_size_t, POINTER(MonitorP)], STATUS),
     "vigil_monitor_save_file": (c_int, [MonitorP, c_char_p], STATUS),
     "vigil_monitor_load_file": (c_int, [c_char_p, POINTER(MonitorP)], STATUS),
+    "vigil_monitor_save_size_ex": (c_int, [MonitorP, c_int, SizeP], STATUS),
+    "vigil_monitor_save_ex": (c_int, [MonitorP, c_int, c_void_p, c_size_t, SizeP], STATUS),
+    "vigil_monitor_save_file_ex": (c_int, [MonitorP, c_char_p, c_int], STATUS),
+    # pipeline.h (issue 14)
+    "vigil_pipeline_create": (c_int, [POINTER(PipelineP)], STATUS),
+    "vigil_pipeline_destroy": (None, [PipelineP], None),
+    "vigil_pipeline_copy": (c_int, [PipelineP, POINTER(PipelineP)], STATUS),
+    "vigil_pipeline_parse": (c_int, [c_char_p, c_size_t, c_char_p, POINTER(PipelineP)], STATUS),
+    "vigil_pipeline_load_file": (c_int, [c_char_p, POINTER(PipelineP)], STATUS),
+    "vigil_pipeline_print": (c_int, [PipelineP, c_int, c_char_p, c_size_t, SizeP], STATUS),
+    "vigil_pipeline_set": (c_int, [PipelineP, c_char_p, c_char_p], STATUS),
+    "vigil_pipeline_get": (c_int, [PipelineP, c_char_p, c_char_p, c_size_t, SizeP], STATUS),
+    "vigil_pipeline_is_default": (c_int, [PipelineP, c_char_p], STATUS),
+    "vigil_pipeline_number": (c_int, [PipelineP, c_char_p, DoubleP], STATUS),
+    "vigil_pipeline_rate": (c_double, [PipelineP], None),
+    "vigil_pipeline_frame": (c_size_t, [PipelineP], None),
+    "vigil_pipeline_hop": (c_size_t, [PipelineP], None),
+    "vigil_pipeline_rows": (c_int, [PipelineP], None),
+    "vigil_pipeline_detector": (c_int, [PipelineP], STATUS),
+    "vigil_pipeline_string": (c_char_p, [PipelineP, c_char_p], None),
+    "vigil_pipeline_check": (c_int, [PipelineP], STATUS),
+    "vigil_pipeline_key_count": (c_size_t, [], None),
+    "vigil_pipeline_key_name": (c_char_p, [c_size_t], None),
+    "vigil_pipeline_key_default": (c_char_p, [c_size_t], None),
+    "vigil_pipeline_key_doc": (c_char_p, [c_size_t], None),
+    "vigil_pipeline_create_extractor": (c_int, [PipelineP, POINTER(ExtractorP)], STATUS),
+    "vigil_pipeline_create_monitor": (c_int, [PipelineP, POINTER(c_char_p), c_size_t,
+                                              POINTER(MonitorP)], STATUS),
+    "vigil_monitor_get_pipeline": (c_int, [MonitorP, POINTER(PipelineP)], STATUS),
+    "vigil_monitor_set_pipeline": (c_int, [MonitorP, PipelineP], STATUS),
+    "vigil_monitor_check_columns": (c_int, [MonitorP, POINTER(c_char_p), c_size_t], STATUS),
+    "vigil_monitor_model_id": (c_int, [MonitorP, c_char_p, c_size_t], STATUS),
+    "vigil_detector_name": (c_char_p, [c_int], None),
+    "vigil_detector_parse": (c_int, [c_char_p], STATUS),
+    "vigil_state_name": (c_char_p, [c_int], None),
+    "vigil_state_parse": (c_int, [c_char_p], STATUS),
+    "vigil_direction_name": (c_char_p, [c_int], None),
+    "vigil_direction_parse": (c_int, [c_char_p], STATUS),
+    "vigil_gap_policy_name": (c_char_p, [c_int], None),
+    "vigil_gap_policy_parse": (c_int, [c_char_p], STATUS),
+    "vigil_threshold_mode_name": (c_char_p, [c_int], None),
+    "vigil_threshold_mode_parse": (c_int, [c_char_p], STATUS),
+    "vigil_units_name": (c_char_p, [c_int], None),
+    "vigil_units_parse": (c_int, [c_char_p], STATUS),
+    "vigil_machine_class_name": (c_char_p, [c_int], None),
+    "vigil_machine_class_parse": (c_int, [c_char_p], STATUS),
+    "vigil_zone_name": (c_char_p, [c_int], None),
+    "vigil_zone_parse": (c_int, [c_char_p], STATUS),
+    "vigil_common_mode_name": (c_char_p, [c_int], None),
+    "vigil_common_mode_parse": (c_int, [c_char_p], STATUS),
+    "vigil_column_facts": (c_int, [c_char_p, IntP, IntP, IntP, POINTER(c_char_p)], STATUS),
 }
 
 
