@@ -692,10 +692,10 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
         vigil_prognoser_destroy(p);
         return rc;
     }
-    if (n < p->baseline + 3) {
+    if (n < pr->baseline + 3) {
         vigil_prognoser_destroy(p);
         return vigil__fail(VIGIL_ENODATA, "a history needs at least %zu points (got %zu)",
-                           p->baseline + 3, n);
+                           pr->baseline + 3, n);
     }
     /* a recorded history may pass the failure level before its end: every point is learnt */
     p->level = INFINITY;
@@ -710,11 +710,11 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
         }
     }
     if (!p->onset || p->f[EXP].n < 3.0) {
+        const int onset = p->onset;
         vigil_prognoser_destroy(p);
-        return vigil__fail(VIGIL_ENOTREND,
-                           "history not used: %s", !p->onset
-                               ? "no onset of degradation detected"
-                               : "fewer than 3 points after the onset");
+        return vigil__fail(VIGIL_ENOTREND, "history not used: %s",
+                           !onset ? "no onset of degradation detected"
+                                  : "fewer than 3 points after the onset");
     }
     history *hi = &pr->h[pr->nh];
     hi->onset = p->t_on;

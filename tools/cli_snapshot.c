@@ -2,6 +2,7 @@
 #include "cli_snapshot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,17 @@ int cli_snap_opt(const char *cmd, int c, const char *arg, cli_snap *s)
         return 1;
     case CLI_OPT_INDEX: s->index_path = arg; return 1;
     case CLI_OPT_PRIOR: s->prior_path = arg; return 1;
+    case CLI_OPT_ONSET: {
+        double b = 0.0;
+        s->onset_rise = 0.6931471805599453; /* the library's defaults (docs/PROGNOSIS.md) */
+        s->onset_h = 5.0;
+        const int n = sscanf(arg, "%lf,%lf,%lf", &b, &s->onset_rise, &s->onset_h);
+        if ((n != 1 && n != 3) || !(b >= 5.0 && b <= 100000.0) || b != (double)(size_t)b)
+            return cli_usage_error(cmd, "--onset needs B[,RISE,H] with B 5..100000, got '%s'",
+                                   arg), -1;
+        s->onset_baseline = (size_t)b;
+        return 1;
+    }
     case CLI_OPT_FAILURE: {
         const char *colon = strrchr(arg, ':');
         if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof s->feature_buf)
@@ -101,6 +113,8 @@ vigil_prognoser *cli_snap_prognoser(const char *cmd, const cli_snap *s)
     vigil_prognoser *p = NULL;
     vigil_prognosis_prior *prior = NULL;
     if (vigil_prognoser_create(s->feature, s->level, &p) != VIGIL_OK ||
+        (s->onset_baseline && vigil_prognoser_set_onset(p, s->onset_baseline, s->onset_rise,
+                                                        s->onset_h) != VIGIL_OK) ||
         (s->prior_path && (vigil_prognosis_prior_load_file(s->prior_path, &prior) != VIGIL_OK ||
                            vigil_prognoser_set_prior(p, prior) != VIGIL_OK))) {
         cli_error("%s: %s", cmd, vigil_last_error());

@@ -6,13 +6,14 @@
 
 #include "cli.h"
 
-enum { CLI_OPT_INTERVAL = 1101, CLI_OPT_INDEX, CLI_OPT_FAILURE, CLI_OPT_PRIOR };
+enum { CLI_OPT_INTERVAL = 1101, CLI_OPT_INDEX, CLI_OPT_FAILURE, CLI_OPT_PRIOR, CLI_OPT_ONSET };
 
 #define CLI_SNAP_LONGOPTS                                                                     \
     {"interval", required_argument, NULL, CLI_OPT_INTERVAL},                                  \
     {"index", required_argument, NULL, CLI_OPT_INDEX},                                        \
     {"failure", required_argument, NULL, CLI_OPT_FAILURE},                                    \
-    {"prior", required_argument, NULL, CLI_OPT_PRIOR}
+    {"prior", required_argument, NULL, CLI_OPT_PRIOR},                                        \
+    {"onset", required_argument, NULL, CLI_OPT_ONSET}
 
 #define CLI_SNAP_HELP                                                                         \
     "  --interval S      each FILE is one snapshot, S seconds after the previous one; the\n"  \
@@ -23,7 +24,10 @@ enum { CLI_OPT_INTERVAL = 1101, CLI_OPT_INDEX, CLI_OPT_FAILURE, CLI_OPT_PRIOR };
     "  --failure FEATURE:LEVEL  remaining life of the indicator FEATURE (a feature column,\n"  \
     "                    or score) to failure at LEVEL: adds rul,rul_lo,rul_hi (seconds,\n"  \
     "                    95 % interval; empty while there is no estimate)\n"                  \
-    "  --prior PRIOR     fleet prior made by 'vigil prior' for the same FEATURE:LEVEL\n"
+    "  --prior PRIOR     fleet prior made by 'vigil prior' for the same FEATURE:LEVEL\n"  \
+    "  --onset B[,RISE,H]  onset test: B baseline points (default 30), the rise it looks\n" \
+    "                    for (default ln 2 = a doubling), CUSUM interval H (default 5);\n"   \
+    "                    'vigil prior' and 'vigil monitor' must use the same\n"
 
 typedef struct cli_snap {
     double interval;            /* --interval S; 0: not given */
@@ -35,6 +39,8 @@ typedef struct cli_snap {
     char feature_buf[64];
     double level;
     const char *prior_path;     /* --prior */
+    size_t onset_baseline;      /* --onset; 0: the library's defaults */
+    double onset_rise, onset_h;
 } cli_snap;
 
 /* Handle one of CLI_SNAP_LONGOPTS: 1 handled, 0 not ours, -1 bad value (usage printed). */

@@ -25,6 +25,7 @@ static const char prior_help[] =
     "  --interval S      snapshots are S seconds apart\n"
     "  --index NAME      snapshot times from the table NAME inside each DIR (e.g. index.tsv)\n"
     "  --failure FEATURE:LEVEL  the indicator (a feature column) and its failure level\n"
+    "  --onset B[,RISE,H]  onset test (default 30, ln 2, 5); give monitor the same\n"
     "  -o, --output PRIOR  the prior file to write (required)\n"
     "  -h, --help        show this help\n";
 
@@ -167,7 +168,10 @@ int cmd_prior(int argc, char **argv)
     if (col < 0)
         status = cli_usage_error("prior", "--failure: '%s' is not a feature column",
                                  snap.feature);
-    else if (vigil_prognosis_prior_create(snap.feature, snap.level, &prior) != VIGIL_OK)
+    else if (vigil_prognosis_prior_create(snap.feature, snap.level, &prior) != VIGIL_OK ||
+             (snap.onset_baseline &&
+              vigil_prognosis_prior_set_onset(prior, snap.onset_baseline, snap.onset_rise,
+                                              snap.onset_h) != VIGIL_OK))
         status = cli_error("%s", vigil_last_error());
     if (status == CLI_OK)
         printf("history,snapshots,used,onset_s,end,growth_per_hour,why\n");

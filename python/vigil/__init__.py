@@ -34,6 +34,8 @@ from .errors import Status, VigilError
 from .features import FeatureExtractor, features
 from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
+from .prognosis import (MODELS as PROGNOSIS_MODELS, REASONS as PROGNOSIS_REASONS, Prior,
+                        Prognoser, monitor_estimate, snapshot_index)
 from .reader import Reader, read_csv
 from .rul import remaining_life
 from .severity import MachineClass, Units, severity_limits, severity_zone
@@ -51,4 +53,7 @@ __all__ = [
     "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
     "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",
     "severity_zone", "strerror",
+    # prognosis (issue 15)
+    "PROGNOSIS_MODELS", "PROGNOSIS_REASONS", "Prior", "Prognoser", "monitor_estimate",
+    "snapshot_index",
 ]
