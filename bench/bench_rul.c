@@ -55,7 +55,7 @@ static int history_alloc(history *h, size_t n)
 }
 
 /* One PRONOSTIA history: every snapshot is one frame of 2560 samples of the h channel. */
-static int load_femto(const char *dir, const char *name, history *out)
+static int load_femto(const char *dir, const char *name, int use_rms, history *out)
 {
     char path[PATHLEN];
     snprintf(path, sizeof path, "%s/femto/%s/index.tsv", dir, name);
@@ -87,7 +87,7 @@ static int load_femto(const char *dir, const char *name, history *out)
                                    vigil_extractor_pop(ex, row, nc, NULL) != 1))
             status = bench_error("%s: %s", path, vigil_last_error());
         out->t[kept] = vigil_snapshot_index_time(idx, i);
-        out->ind[kept] = status == BENCH_OK ? row[ipeak] : 0.0;
+        out->ind[kept] = status == BENCH_OK ? row[use_rms ? irms : ipeak] : 0.0;
         out->rms[kept] = status == BENCH_OK ? row[irms] : 0.0;
         /* a snapshot whose clock time does not advance (Bearing1_1 02121-02122 read 09:38:46,
          * between 15:32:49 and 15:33:19) is refused by the prognoser: leave it out here too */
@@ -210,11 +210,12 @@ static int configure(vigil_prognoser *p, const rul_opts *o)
     return BENCH_OK;
 }
 
-static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *naive_total)
+static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *naive_total,
+                    tally *oneshot_total)
 {
     if (!o->json)
-        printf("%-12s %6s %9s %7s %6s %8s %9s %7s %6s  %s\n", "history", "cuts", "onset", "score",
-               "cover", "MAE [s]", "estimates", "naive", "ncover", "prior from");
+        printf("%-12s %6s %9s %7s %6s %8s %9s %7s %8s  %s\n", "history", "cuts", "onset", "score",
+               "cover", "MAE [s]", "estimates", "naive", "one-shot", "prior from");
     for (int i = 0; i < NHIST; i++) {
         vigil_prognosis_prior *prior = NULL;
         if (vigil_prognosis_prior_create(o->feature, o->level, &prior) != VIGIL_OK ||
@@ -244,7 +245,7 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
             return bench_error("%s: %s", hs[i].name, vigil_last_error());
         }
         const history *h = &hs[i];
-        tally t = {0}, nv = {0};
+        tally t = {0}, nv = {0}, os = {0};
         int k = 0;
         for (size_t s = 0; s < h->n && k < NCUTS; s++) {
             if (vigil_prognoser_update(p, h->t[s], h->ind[s]) < 0) {
@@ -259,6 +260,11 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
                 tally_add(&t, has, actual, rul, lo, hi);
                 const int nhas = naive_rul(h, s, rms_fail, &nr);
                 tally_add(&nv, nhas, actual, nr, -INFINITY, -INFINITY);
+                /* the one-shot exponential fit of rul.h on the whole history so far */
+                double orul = 0, olo = 0, ohi = 0;
+                const int ohas = vigil_rul_estimate(h->t, h->ind, s + 1, o->level, &orul, &olo,
+                                                    &ohi, NULL) == VIGIL_OK;
+                tally_add(&os, ohas, actual, orul, olo, ohi);
                 if (o->json)
                     printf("{\"bench\":\"rul\",\"history\":\"%s\",\"cut\":%d,\"actual_s\":%.1f,"
                            "\"reason\":\"%s\",\"rul_s\":%.1f,\"lo_s\":%.1f,\"hi_s\":%.1f,"
@@ -274,15 +280,18 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
         double onset = NAN;
         const int has_onset = vigil_prognoser_onset(p, &onset) == VIGIL_OK;
         if (!o->json)
-            printf("%-12s %6d %8.0f%% %7.3f %5.0f%% %8.0f %9d %7.3f %5s  %s (%d)\n", h->name,
+            printf("%-12s %6d %8.0f%% %7.3f %5.0f%% %8.0f %9d %7.3f %8.3f  %s (%d)\n", h->name,
                    t.cuts, has_onset ? 100.0 * (onset - h->t[0]) / (h->t[h->n - 1] - h->t[0]) : NAN,
                    t.score / t.cuts, 100.0 * t.covered / t.cuts,
                    t.estimates ? t.abs_err / t.estimates : NAN, t.estimates,
-                   nv.score / nv.cuts, "-", from, used);
+                   nv.score / nv.cuts, os.score / os.cuts, from, used);
         total->score += t.score, total->abs_err += t.abs_err, total->cuts += t.cuts;
         total->estimates += t.estimates, total->covered += t.covered;
         naive_total->score += nv.score, naive_total->abs_err += nv.abs_err;
         naive_total->cuts += nv.cuts, naive_total->estimates += nv.estimates;
+        oneshot_total->score += os.score, oneshot_total->abs_err += os.abs_err;
+        oneshot_total->cuts += os.cuts, oneshot_total->estimates += os.estimates;
+        oneshot_total->covered += os.covered;
         vigil_prognoser_destroy(p);
         vigil_prognosis_prior_destroy(prior);
     }
@@ -327,6 +336,8 @@ static const char rul_help[] =
     "  --onset B,D,H   onset test: baseline points, rise of interest, CUSUM interval\n"
     "                  (default: the library's, 30,0.693,5)\n"
     "  --model M       auto (default), exponential or linear\n"
+    "  --indicator I   peak (default) or rms of the h channel per snapshot (the failure\n"
+    "                  level stays 20 g; the prior's end levels give the rms its own)\n"
     "  --json          one JSON object per cut instead of the table\n"
     "  -h, --help      show this help\n";
 
@@ -336,6 +347,7 @@ int bench_rul(int argc, char **argv)
         {"datasets", required_argument, NULL, 'd'}, {"synthetic", no_argument, NULL, 's'},
         {"no-prior", no_argument, NULL, 'n'},       {"json", no_argument, NULL, 'j'},
         {"onset", required_argument, NULL, 'O'},    {"model", required_argument, NULL, 'm'},
+        {"indicator", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *dir = getenv("VIGIL_DATASETS");
@@ -348,6 +360,11 @@ int bench_rul(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 's': synthetic = 1; break;
         case 'n': o.use_prior = 0; break;
+        case 'I':
+            if (strcmp(optarg, "peak") != 0 && strcmp(optarg, "rms") != 0)
+                return bench_error("--indicator must be peak or rms"), BENCH_USAGE;
+            o.feature = strcmp(optarg, "rms") == 0 ? "rms" : "peak";
+            break;
         case 'O':
             if (sscanf(optarg, "%zu,%lf,%lf", &o.baseline, &o.delta, &o.h) != 3)
                 return bench_error("--onset needs BASELINE,DELTA,H"), BENCH_USAGE;
@@ -384,8 +401,8 @@ int bench_rul(int argc, char **argv)
     uint64_t seed = 2012;
     const double t0 = bench_now();
     for (int i = 0; i < NHIST && status == BENCH_OK; i++)
-        status = synthetic ? generate(&seed, i, &hs[i]) : load_femto(dir, femto_hist[i], &hs[i]);
-    tally total = {0}, naive = {0};
+        status = synthetic ? generate(&seed, i, &hs[i]) : load_femto(dir, femto_hist[i], strcmp(o.feature, "rms") == 0, &hs[i]);
+    tally total = {0}, naive = {0}, oneshot = {0};
     if (status == BENCH_OK) {
         if (!o.json)
             printf("RUL, leave one history out (%s; indicator %s, failure %g; %s; read in %.1f s)\n",
@@ -396,29 +413,36 @@ int bench_rul(int argc, char **argv)
             if (hs[i].skipped)
                 printf("(%s: %zu snapshots left out: clock time not after the previous one)\n",
                        hs[i].name, hs[i].skipped);
-        status = evaluate(hs, &o, &total, &naive);
+        status = evaluate(hs, &o, &total, &naive, &oneshot);
     }
     if (status == BENCH_OK) {
         const double ns = update_ns();
         if (o.json)
             printf("{\"bench\":\"rul\",\"data\":\"%s\",\"prior\":%d,\"cuts\":%d,\"score\":%.4f,"
                    "\"coverage\":%.4f,\"mae_s\":%.1f,\"estimates\":%d,\"naive_score\":%.4f,"
-                   "\"naive_mae_s\":%.1f,\"update_ns\":%.1f}\n",
+                   "\"naive_mae_s\":%.1f,\"oneshot_score\":%.4f,\"update_ns\":%.1f}\n",
                    synthetic ? "synthetic" : "pronostia", o.use_prior, total.cuts,
                    total.score / total.cuts, (double)total.covered / total.cuts,
                    total.estimates ? total.abs_err / total.estimates : -1.0, total.estimates,
                    naive.score / naive.cuts,
-                   naive.estimates ? naive.abs_err / naive.estimates : -1.0, ns);
+                   naive.estimates ? naive.abs_err / naive.estimates : -1.0,
+                   oneshot.score / oneshot.cuts, ns);
         else
-            printf("%-12s %6d %9s %7.3f %5.0f%% %8.0f %9d %7.3f\n"
+            printf("%-12s %6d %9s %7.3f %5.0f%% %8.0f %9d %7.3f %8.3f\n"
                    "naive peer: score %.3f, MAE %.0f s over %d of %d cuts with an estimate\n"
+                   "one-shot fit (vigil_rul_estimate): score %.3f, coverage %.0f %%, MAE %.0f s "
+                   "over %d of %d cuts\n"
                    "prognoser update after the onset: %.0f ns (best of 3 x 200000)\n",
                    "all", total.cuts, "", total.score / total.cuts,
                    100.0 * total.covered / total.cuts,
                    total.estimates ? total.abs_err / total.estimates : NAN, total.estimates,
-                   naive.score / naive.cuts, naive.score / naive.cuts,
+                   naive.score / naive.cuts, oneshot.score / oneshot.cuts,
+                   naive.score / naive.cuts,
                    naive.estimates ? naive.abs_err / naive.estimates : NAN, naive.estimates,
-                   naive.cuts, ns);
+                   naive.cuts, oneshot.score / oneshot.cuts,
+                   100.0 * oneshot.covered / oneshot.cuts,
+                   oneshot.estimates ? oneshot.abs_err / oneshot.estimates : NAN,
+                   oneshot.estimates, oneshot.cuts, ns);
     }
     for (int i = 0; i < NHIST; i++)
         history_free(&hs[i]);
