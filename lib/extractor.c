@@ -398,6 +398,30 @@ int vigil_extractor_pop(vigil_extractor *ex, double *row, size_t cap, size_t *wr
     return 1;
 }
 
+int vigil_extractor_pop_many(vigil_extractor *ex, double *rows, size_t cap, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!ex || !rows)
+        return vigil__status(VIGIL_EINVAL);
+    if (ex->qcount == 0)
+        return 0;
+    size_t n = cap / ex->ncols;
+    if (n == 0)
+        return vigil__fail(VIGIL_ESPACE, "row buffer holds %zu values, a row has %zu", cap,
+                           ex->ncols);
+    n = n < ex->qcount ? n : ex->qcount; /* <= QUEUE_MAX: fits an int */
+    /* the queue is a ring: at most two runs of consecutive rows */
+    const size_t first = n < ex->qcap - ex->qhead ? n : ex->qcap - ex->qhead;
+    memcpy(rows, ex->queue + ex->qhead * ex->ncols, first * ex->ncols * sizeof *rows);
+    memcpy(rows + first * ex->ncols, ex->queue, (n - first) * ex->ncols * sizeof *rows);
+    ex->qhead = (ex->qhead + n) % ex->qcap;
+    ex->qcount -= n;
+    if (written)
+        *written = n * ex->ncols;
+    return (int)n;
+}
+
 size_t vigil_extractor_ready(const vigil_extractor *ex)
 {
     return ex ? ex->qcount : 0;

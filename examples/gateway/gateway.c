@@ -13,6 +13,9 @@
 #include "channel.h"
 #include "json.h"
 #include "payload.h"
+#ifdef VIGIL_SPARKPLUG
+#include "sparkplug.h"
+#endif
 
 #include <mosquitto.h>
 #include <vigil.h>
@@ -70,6 +73,11 @@ static const char usage[] =
     "                     interval, null without an estimate) and rul_reason\n"
     "  --prior FILE       fleet prior from `vigil prior` for the same FEATURE:LEVEL\n"
     "\n"
+    "Sparkplug B (next to the JSON topics; README.md, \"Sparkplug B\"):\n"
+    "  --sparkplug GROUP  also publish spBv1.0/GROUP/.../NODE: NBIRTH, a DBIRTH and a DDATA\n"
+    "                     per frame for each <machine>:<channel> device; NDEATH is the will\n"
+    "  --sparkplug-node N edge node id (default: the client id)\n"
+    "\n"
     "Trial mode:\n"
     "  --input FILE|-     CSV or gzip CSV recording ('-' for stdin); output to stdout\n"
     "  --machine M --channel C --rate HZ [--column NAME|INDEX] [--chunk N] [--t0 TIME]\n";
@@ -98,6 +106,9 @@ typedef struct gateway {
     jbuf errbuf;
     /* counters */
     unsigned long long messages, rejected, published, publish_failed;
+#ifdef VIGIL_SPARKPLUG
+    sparkplug *sp;           /* --sparkplug: the same messages as Sparkplug B (sparkplug.c) */
+#endif
 } gateway;
 
 static double now_s(void)
@@ -276,6 +287,10 @@ static void mqtt_emit(void *ctx, const char *machine, const char *name, const ch
             atomic_fetch_sub(&g->inflight, 1);
         g->publish_failed++;
     }
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp)
+        sparkplug_emit(g->sp, machine, name, kind, json);
+#endif
 }
 
 /* ---- MQTT callbacks (network thread) ------------------------------------------------- */
@@ -307,6 +322,10 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
     if (mosquitto_subscribe(mosq, NULL, sub, g->qos) != MOSQ_ERR_SUCCESS)
         logmsg("subscribe failed");
     publish_status(g, "online");
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp)
+        sparkplug_online(g->sp);
+#endif
     atomic_store(&g->connected, 1);
 }
 
@@ -317,6 +336,10 @@ static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, 
     (void)mosq;
     (void)obj;
     (void)mid;
+#ifdef VIGIL_SPARKPLUG
+    if (((gateway *)obj)->sp && sparkplug_owns_subscription(((gateway *)obj)->sp, mid))
+        return;
+#endif
     if (count < 1 || qos[0] > 2)
         logmsg("the broker refused the subscription");
     else
@@ -328,6 +351,10 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
     gateway *g = obj;
     (void)mosq;
     atomic_store(&g->connected, 0);
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp)
+        sparkplug_offline(g->sp);
+#endif
     if (rc != 0)
         logmsg("connection lost (%s); reconnecting with backoff", mosquitto_strerror(rc));
 }
@@ -346,6 +373,10 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     gateway *g = obj;
     gw_sink sink = {mqtt_emit, g};
     (void)mosq;
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp && sparkplug_command(g->sp, msg))
+        return;
+#endif
     /* topic: <prefix>/<machine>/<channel>/samples */
     const size_t plen = strlen(g->prefix);
     if (strncmp(msg->topic, g->prefix, plen) != 0 || msg->topic[plen] != '/')
@@ -420,7 +451,13 @@ static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int re
     mosquitto_reconnect_delay_set(g->mosq, 1, (unsigned)reconnect_max, true);
     snprintf(g_status_topic, sizeof g_status_topic, "%s/_gateway/%s/status", g->prefix, id);
     const char *will = "{\"state\":\"offline\"}";
-    int rc = mosquitto_will_set(g->mosq, g_status_topic, (int)strlen(will), will, 1, true);
+    int rc;
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp) /* one will per connection: Sparkplug's NDEATH */
+        rc = sparkplug_attach(g->sp, g->mosq);
+    else
+#endif
+        rc = mosquitto_will_set(g->mosq, g_status_topic, (int)strlen(will), will, 1, true);
     if (rc == MOSQ_ERR_SUCCESS && user)
         rc = mosquitto_username_pw_set(g->mosq, user, getenv("VIGIL_MQTT_PASSWORD"));
     if (rc == MOSQ_ERR_SUCCESS && cafile)
@@ -464,6 +501,10 @@ static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int re
     logmsg("stopping: flushing publications, saving models");
     /* give queued QoS > 0 publications up to 5 s to be acknowledged */
     if (atomic_load(&g->connected)) {
+#ifdef VIGIL_SPARKPLUG
+        if (g->sp)
+            sparkplug_stop(g->sp);
+#endif
         publish_status(g, "offline");
         for (int i = 0; i < 50 && atomic_load(&g->inflight) > 0; i++) {
             struct timespec ts = {0, 100 * 1000 * 1000};
@@ -587,11 +628,13 @@ int main(int argc, char **argv)
     size_t keepalive = 30, reconnect_max = 30, chunk = 4096, v = 0;
     double rate = NAN, t0 = NAN;
     vigil_prognosis_prior *prior = NULL; /* --prior (issue 15) */
+    const char *sp_group = NULL, *sp_node = NULL;
 
     enum { O_HOST = 256, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_KEEPALIVE, O_RECONNECT,
            O_USER, O_CAFILE, O_CERT, O_KEY, O_MODELS, O_FRAME, O_HOP, O_BANDS, O_LEARN,
            O_DETECTOR, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
-           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_FAILURE, O_PRIOR };
+           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_FAILURE, O_PRIOR,
+           O_SPARKPLUG, O_SPARKPLUG_NODE };
     static const struct option longopts[] = {
         {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT}, {"id", 1, NULL, O_ID},
         {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX}, {"qos", 1, NULL, O_QOS},
@@ -604,7 +647,9 @@ int main(int argc, char **argv)
         {"machine", 1, NULL, O_MACHINE}, {"channel", 1, NULL, O_CHANNEL},
         {"rate", 1, NULL, O_RATE}, {"column", 1, NULL, O_COLUMN}, {"chunk", 1, NULL, O_CHUNK},
         {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {"failure", 1, NULL, O_FAILURE},
-        {"prior", 1, NULL, O_PRIOR}, {NULL, 0, NULL, 0}};
+        {"prior", 1, NULL, O_PRIOR},
+        {"sparkplug", 1, NULL, O_SPARKPLUG},
+        {"sparkplug-node", 1, NULL, O_SPARKPLUG_NODE}, {NULL, 0, NULL, 0}};
     int o, bad = 0;
     while (!bad && (o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (o) {
@@ -677,6 +722,10 @@ int main(int argc, char **argv)
             }
             g.cfg.prior = prior;
             break;
+        bad = 1;
+    }
+        case O_SPARKPLUG: sp_group = optarg; break;
+        case O_SPARKPLUG_NODE: sp_node = optarg; break;
         default: bad = 1; break;
         }
     }
@@ -690,12 +739,30 @@ int main(int argc, char **argv)
     }
     if (!bad && prior && !g.cfg.failure_feature) {
         fprintf(stderr, PROG ": --prior needs --failure FEATURE:LEVEL\n");
+    if (!bad && sp_group && (input || !topic_level_ok(sp_group) ||
+                             !topic_level_ok(sp_node ? sp_node : id))) {
+        fprintf(stderr, PROG ": --sparkplug needs MQTT mode and a group and node id without "
+                "'/', '+', '#'\n");
         bad = 1;
     }
     if (bad) {
         fputs(usage, stderr);
         vigil_prognosis_prior_destroy(prior);
         return 2;
+    }
+    if (sp_group) {
+#ifdef VIGIL_SPARKPLUG
+        g.sp = sparkplug_create(sp_group, sp_node ? sp_node : id, g.cfg.top, &g.inflight,
+                                g.qos > 0);
+        if (!g.sp) {
+            fprintf(stderr, PROG ": out of memory\n");
+            return 1;
+        }
+#else
+        fprintf(stderr, PROG ": --sparkplug: built without protobuf-c (apt-get install "
+                "protobuf-c-compiler libprotobuf-c-dev)\n");
+        return 2;
+#endif
     }
 
     if (g.cfg.models && mkdir(g.cfg.models, 0755) != 0 && errno != EEXIST) {
@@ -724,6 +791,9 @@ int main(int argc, char **argv)
     fprintf(stderr, PROG ": %zu channels (%zu fitted), %llu messages (%llu rejected), %llu frames, "
             "%llu events, %llu published, %llu publish failures\n", g.nch, fitted, g.messages,
             g.rejected, frames, events, g.published, g.publish_failed);
+#ifdef VIGIL_SPARKPLUG
+    sparkplug_destroy(g.sp);
+#endif
     free(g.ch);
     free(g.text);
     free(g.x);
