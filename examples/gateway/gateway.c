@@ -722,8 +722,6 @@ int main(int argc, char **argv)
             }
             g.cfg.prior = prior;
             break;
-        bad = 1;
-    }
         case O_SPARKPLUG: sp_group = optarg; break;
         case O_SPARKPLUG_NODE: sp_node = optarg; break;
         default: bad = 1; break;
@@ -739,6 +737,8 @@ int main(int argc, char **argv)
     }
     if (!bad && prior && !g.cfg.failure_feature) {
         fprintf(stderr, PROG ": --prior needs --failure FEATURE:LEVEL\n");
+        bad = 1;
+    }
     if (!bad && sp_group && (input || !topic_level_ok(sp_group) ||
                              !topic_level_ok(sp_node ? sp_node : id))) {
         fprintf(stderr, PROG ": --sparkplug needs MQTT mode and a group and node id without "
