@@ -32,7 +32,7 @@ C_TYPES = {
     "vigil_drift *": _lib.DriftP, "const vigil_drift *": _lib.DriftP,
     "vigil_drift **": ctypes.POINTER(_lib.DriftP),
     "vigil_alarm *": _lib.AlarmP, "const vigil_alarm *": _lib.AlarmP,
-    "vigil_alarm **": ctypes.POINTER(_lib.AlarmP),
+    "vigil_alarm **": ctypes.POINTER(_lib.AlarmP), "vigil_alarm_event *": _lib.AlarmEventP,
     "vigil_monitor *": _lib.MonitorP, "const vigil_monitor *": _lib.MonitorP,
     "vigil_monitor **": ctypes.POINTER(_lib.MonitorP),
     "const char * const *": ctypes.POINTER(ctypes.c_char_p), "uint64_t": ctypes.c_uint64,
