@@ -169,7 +169,6 @@ def check(run, server, healthy, faulty):
         cg.fail("vigil_mes did not report its database connection")
 
     # 1. healthy data
-    topic = "vigil/%s/%s/samples" % (MACHINE, CHANNEL)
     run.replay(healthy, cg.T0, first=True)
     n1 = cg.frames_of(len(healthy))
     cg.wait_for("%d health rows" % n1, lambda: server.count() == n1)
@@ -234,6 +233,12 @@ def check(run, server, healthy, faulty):
     status = q("SELECT machine, channel, state FROM channel_status")
     if status != [[MACHINE, CHANNEL, "alarm"]]:
         cg.fail("channel_status view: %r" % status)
+    # the trigger-kept last row equals the latest health row (the redelivered copy of an
+    # older frame must not have replaced it)
+    last = q("SELECT t, frame, state, health FROM channel_status")
+    latest = q("SELECT t, frame, state, health FROM health ORDER BY t DESC LIMIT 1")
+    if last != latest:
+        cg.fail("channel_status %r, latest health row %r" % (last, latest))
     # the indexes the documented dashboard queries rely on
     idx = sorted(r[0] for r in q("SELECT indexname FROM pg_indexes WHERE tablename IN "
                                  "('health', 'events')"))

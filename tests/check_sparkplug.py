@@ -3,8 +3,9 @@
 
     check_sparkplug.py VIGIL_GATEWAY DEMO_DIR
 
-The decoder below is written from examples/gateway/sparkplug_b.proto (Eclipse Tahu's Sparkplug
-B definition): the protobuf wire format parsed field by field, no protobuf library. A
+The decoder (examples/python/sparkplug_decode.py) is written from
+examples/gateway/sparkplug_b.proto (Eclipse Tahu's Sparkplug B definition): the protobuf wire
+format parsed field by field, no protobuf library. A
 mosquitto_sub with a persistent session (the broker keeps its subscription and QoS 0 messages
 across the restart: persistence and queue_qos0_messages) prints every message as hex. Then:
 
@@ -22,8 +23,6 @@ message of the same frame time. Exits 77 (skip) with a message when mosquitto or
 Sparkplug build is missing.
 """
 import os
-import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -32,90 +31,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_gateway as cg  # noqa: E402  (broker, replay helpers)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
+                                "python"))
+from sparkplug_decode import BOOLEAN, DOUBLE, STRING, UINT64  # noqa: E402
+from sparkplug_decode import decode_payload, encode_rebirth  # noqa: E402
+
 GROUP, NODE = "plant1", "gw-sp"
 DEVICE = "%s:%s" % (cg.MACHINE, cg.CHANNEL)
-# Sparkplug B datatypes (the table in sparkplug_b.proto)
-UINT64, DOUBLE, BOOLEAN, STRING = 8, 10, 11, 12
-
-
-# ---- protobuf wire format, from sparkplug_b.proto ---------------------------------------
-
-def varint(b, i):
-    v = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        v |= (c & 0x7F) << shift
-        shift += 7
-        if not c & 0x80:
-            return v, i
-
-
-def fields(b):
-    """(field number, wire type, value) of one message; value: int for varints, bytes for
-    length-delimited, raw bytes for fixed32/fixed64."""
-    i, out = 0, []
-    while i < len(b):
-        key, i = varint(b, i)
-        num, wt = key >> 3, key & 7
-        if wt == 0:
-            v, i = varint(b, i)
-        elif wt == 1:
-            v, i = b[i:i + 8], i + 8
-        elif wt == 2:
-            n, i = varint(b, i)
-            v, i = b[i:i + n], i + n
-        elif wt == 5:
-            v, i = b[i:i + 4], i + 4
-        else:
-            raise ValueError("wire type %d" % wt)
-        out.append((num, wt, v))
-    if i != len(b):
-        raise ValueError("truncated message")
-    return out
-
-
-def decode_metric(b):
-    """Payload.Metric: name 1, alias 2, timestamp 3, datatype 4, is_null 7, and the value
-    oneof: int_value 10, long_value 11, float_value 12, double_value 13, boolean_value 14,
-    string_value 15."""
-    m = {}
-    for num, wt, v in fields(b):
-        if num == 1:
-            m["name"] = v.decode()
-        elif num in (2, 3, 4, 7):
-            m[{2: "alias", 3: "timestamp", 4: "datatype", 7: "is_null"}[num]] = v
-        elif num in (10, 11):
-            m["value"] = v
-        elif num == 12:
-            m["value"] = struct.unpack("<f", v)[0]
-        elif num == 13:
-            m["value"] = struct.unpack("<d", v)[0]
-        elif num == 14:
-            m["value"] = bool(v)
-        elif num == 15:
-            m["value"] = v.decode()
-    return m
-
-
-def decode_payload(b):
-    """Payload: timestamp 1, metrics 2 (repeated), seq 3, uuid 4, body 5."""
-    p = {"metrics": []}
-    for num, wt, v in fields(b):
-        if num == 1:
-            p["timestamp"] = v
-        elif num == 2:
-            p["metrics"].append(decode_metric(v))
-        elif num == 3:
-            p["seq"] = v
-    return p
-
-
-def encode_rebirth():
-    """An NCMD payload: metric name "Node Control/Rebirth", datatype Boolean, value true."""
-    name = b"Node Control/Rebirth"
-    metric = bytes([0x0A, len(name)]) + name + bytes([0x20, BOOLEAN, 0x70, 1])
-    return bytes([0x12, len(metric)]) + metric
 
 
 # ---- the run ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #define PROG "vigil_mes"
+#define TXN_MAX_S 10 /* longest a transaction may stay open before it is given up */
 
 /* Version 1 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
  * tables, columns and keys; `top` is jsonb, times are UNIX seconds (double precision). The
@@ -60,11 +61,37 @@ static const char schema[] =
     "  error text NOT NULL,\n"
     "  received double precision NOT NULL\n"
     ");\n"
-    /* the latest row of each channel: a backward scan of the UNIQUE index per channel */
+    /* The latest row of each channel, kept by a trigger in a table keyed by channel, so
+     * "what is the state of every channel now" reads one row per channel whatever the size
+     * of health (a DISTINCT ON view would scan and sort all of it). A row older than the
+     * kept one (a late redelivery) does not replace it. */
+    "CREATE TABLE IF NOT EXISTS channel_last (\n"
+    "  machine text NOT NULL,\n"
+    "  channel text NOT NULL,\n"
+    "  t double precision NOT NULL,\n"
+    "  frame bigint NOT NULL,\n"
+    "  state text NOT NULL,\n"
+    "  score double precision,\n"
+    "  threshold double precision,\n"
+    "  health double precision,\n"
+    "  top_feature text,\n"
+    "  PRIMARY KEY (machine, channel)\n"
+    ");\n"
+    "CREATE OR REPLACE FUNCTION vigil_channel_last() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "  INSERT INTO channel_last VALUES (NEW.machine, NEW.channel, NEW.t, NEW.frame, NEW.state,\n"
+    "    NEW.score, NEW.threshold, NEW.health, NEW.top_feature)\n"
+    "  ON CONFLICT (machine, channel) DO UPDATE SET t = EXCLUDED.t, frame = EXCLUDED.frame,\n"
+    "    state = EXCLUDED.state, score = EXCLUDED.score, threshold = EXCLUDED.threshold,\n"
+    "    health = EXCLUDED.health, top_feature = EXCLUDED.top_feature\n"
+    "  WHERE channel_last.t < EXCLUDED.t;\n"
+    "  RETURN NULL;\n"
+    "END $$;\n"
+    "CREATE OR REPLACE TRIGGER health_channel_last AFTER INSERT ON health\n"
+    "  FOR EACH ROW EXECUTE FUNCTION vigil_channel_last();\n"
     "CREATE OR REPLACE VIEW channel_status AS\n"
-    "  SELECT DISTINCT ON (machine, channel) machine, channel, t, frame, state, score,\n"
-    "    threshold, health, top_feature\n"
-    "  FROM health ORDER BY machine, channel, t DESC;\n"
+    "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
+    "  FROM channel_last;\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);\n"
     "INSERT INTO schema_version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
     "COMMIT;\n";
@@ -111,6 +138,7 @@ struct mes_pg {
     mes_pg_counts counts;
     double next_attempt;    /* monotonic s: no reconnection before */
     int backoff;            /* s, doubles up to reconnect_max */
+    size_t batch;           /* rows per transaction: MES_PG_BATCH, halved after a slow one */
     int outage_logged;
 };
 
@@ -252,6 +280,7 @@ mes_pg *mes_pg_open(const char *conninfo, int commit_ms, size_t queue_max, int r
     pg->queue_max = queue_max;
     pg->reconnect_max = reconnect_max;
     pg->backoff = 1;
+    pg->batch = MES_PG_BATCH;
     ensure_connected(pg);
     return pg;
 }
@@ -323,8 +352,16 @@ static int write_batch(mes_pg *pg, row *first, size_t n, int careful, mes_pg_cou
     memset(delta, 0, sizeof *delta);
     if (!exec_ok(pg, "BEGIN"))
         return -1;
+    const double start = mono_s();
     const row *r = first;
     for (size_t i = 0; i < n; i++, r = r->next) {
+        if (mono_s() - start > TXN_MAX_S) { /* a server this slow is treated as gone */
+            logmsg("postgresql: a transaction of %zu rows took over %d s; rolled back, "
+                   "retried with smaller ones", n, TXN_MAX_S);
+            exec_ok(pg, "ROLLBACK");
+            pg->batch = n / 2 > 0 ? n / 2 : 1;
+            return -1;
+        }
         if (careful && !exec_ok(pg, "SAVEPOINT row"))
             return -1;
         const int out = insert_row(pg, r);
@@ -361,13 +398,13 @@ size_t mes_pg_flush(mes_pg *pg, int force)
         pthread_mutex_lock(&pg->lock);
         row *first = pg->head;
         size_t n = pg->queued;
-        const int due = n > 0 && (force || n >= MES_PG_BATCH ||
+        const int due = n > 0 && (force || n >= pg->batch ||
                                   (mono_s() - first->queued) * 1000.0 >= pg->commit_ms);
         pthread_mutex_unlock(&pg->lock);
         if (!due || !ensure_connected(pg))
             return n;
-        if (n > MES_PG_BATCH)
-            n = MES_PG_BATCH;
+        if (n > pg->batch)
+            n = pg->batch;
         mes_pg_counts delta;
         int rc = write_batch(pg, first, n, 0, &delta);
         if (rc == 0)
@@ -381,6 +418,7 @@ size_t mes_pg_flush(mes_pg *pg, int force)
             return n;
         }
         /* committed: the rows leave the queue (only this thread removes rows) */
+        pg->batch = pg->batch * 2 > MES_PG_BATCH ? MES_PG_BATCH : pg->batch * 2;
         pthread_mutex_lock(&pg->lock);
         for (size_t i = 0; i < n; i++) {
             row *r = pg->head;

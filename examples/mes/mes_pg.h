@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define MES_PG_BATCH 2000
+#define MES_PG_BATCH 2000 /* rows per transaction at most (fewer after a slow one) */
 
 typedef struct mes_pg mes_pg;
 

@@ -80,7 +80,8 @@ def demo_plots(out, small=False):
 
 
 def femto_dir():
-    base = os.environ.get("VIGIL_DATASETS") or os.path.join(ROOT, "..", "shared", "datasets")
+    base = (os.environ.get("VIGIL_DATASETS") or os.environ.get("VIGIL_DATASETS_DEFAULT") or
+            os.path.join(ROOT, "..", "shared", "datasets"))
     d = os.path.join(base, "femto", "Bearing1_1")
     return d if os.path.isdir(d) else None
 
@@ -139,6 +140,8 @@ def main(argv=None):
                     help="write the README's two pictures to docs/img (small PNGs)")
     ap.add_argument("--demo-only", action="store_true",
                     help="skip the PRONOSTIA pictures even when the datasets are present")
+    ap.add_argument("--require-datasets", action="store_true",
+                    help="exit with status 77 (a skipped test) when PRONOSTIA is absent")
     args = ap.parse_args(argv)
     if args.readme:
         out = os.path.join(ROOT, "docs", "img")
@@ -146,9 +149,12 @@ def main(argv=None):
         out = args.outdir
     else:
         ap.error("give OUTDIR or --readme")
+    folder = None if args.readme or args.demo_only else femto_dir()
+    if args.require_datasets and not folder:
+        print("SKIP: PRONOSTIA history not found (../shared/datasets/femto or $VIGIL_DATASETS)")
+        return 77
     os.makedirs(out, exist_ok=True)
     paths = demo_plots(out, small=args.readme)
-    folder = None if args.readme or args.demo_only else femto_dir()
     if folder:
         paths += femto_plots(out, folder)
     elif not (args.readme or args.demo_only):
