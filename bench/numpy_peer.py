@@ -103,7 +103,8 @@ def run_vigil(bench, path, args, frame, div):
     """vigil-bench's JSON row for one frame length and hop divisor."""
     cmd = [bench, "features", "--json", "--input", path, "--rate", repr(args.rate),
            "--column", args.column, "--samples", str(args.samples), "--frames", str(frame),
-           "--hop-divisors", str(div), "--min-time", repr(args.min_time)]
+           "--hop-divisors", str(div), "--min-time", repr(args.min_time),
+           "--planners", "estimate", "--no-group-costs"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     if len(rows) != 1 or rows[0]["frame"] != frame or rows[0]["hop"] != frame // div:

@@ -710,8 +710,12 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
                 append(r, cap, "; also %s %s %.1fx", vigil_fault_name(evidence[e].fault),
                        evidence[e].line[0].name, d->ev_p[e][0]);
     }
-    if (!given)
+    if (!given) {
         append(r, cap, "; shaft rate: %.0f%% of frames agree", 100.0 * v[VIGIL_DIAG_SHAFT_CONFIDENCE]);
+        if (v[VIGIL_DIAG_SHAFT_ALT_SHARE] > 0.0)
+            append(r, cap, " (%gx that rate: %.0f%%)", v[VIGIL_DIAG_SHAFT_ALT],
+                   100.0 * v[VIGIL_DIAG_SHAFT_ALT_SHARE]);
+    }
     if (ko)
         append(r, cap, "; strongest non-bearing envelope line %.1f Hz (%.2f x shaft, %s) %.1fx",
                v[VIGIL_DIAG_OTHER_HZ], v[VIGIL_DIAG_OTHER_HZ] / fr,
@@ -766,7 +770,7 @@ int vigil_diagnosis_evidence(const vigil_diagnosis *d, int fault, size_t index, 
         *threshold = d->ev_t[e][index];
     if (name)
         *name = evidence[e].line[index].name;
-    return VIGIL_OK;
+    return evidence[e].nlines;
 }
 
 int vigil_diagnosis_line(const vigil_diagnosis *d, int defect, int harmonic, double *freq,

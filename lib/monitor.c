@@ -112,6 +112,11 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     m->n = 5;
     m->k_warn = 2;
     m->clear = 0.8;
+    m->alarm_rule = VIGIL_ALARM_CUSUM;
+    m->p1 = 0.5;
+    m->fa_frames = 1e5;
+    m->confirm = 5;
+    m->confirm_s = 0.0;
     m->gap = 0.0;
     m->gap_policy = VIGIL_GAP_KEEP;
     m->relearn = 20;
@@ -332,6 +337,11 @@ int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n)
     int rc = vigil_alarm_set_persistence(m->alarm, k, n);
     if (rc)
         return rc;
+    /* asking for k-of-n persistence selects that rule */
+    rc = vigil_alarm_set_rule(m->alarm, VIGIL_ALARM_KOFN);
+    if (rc)
+        return rc;
+    m->alarm_rule = VIGIL_ALARM_KOFN;
     m->k = k;
     m->n = n;
     if (m->k_warn > k)
@@ -597,6 +607,55 @@ done:
     return rc;
 }
 
+/* The onset test: the healthy exceedance rate p0 is what the calibration promises, 1 - the
+ * quantile (a threshold of fixed value, CHI2 or set by hand, promises the same nominally). */
+static int configure_onset_test(vigil_monitor *m)
+{
+    double p0 = 1.0 - m->quantile;
+    double p1 = m->p1 > p0 ? m->p1 : fmin(0.999, 2.0 * p0);
+    int rc = vigil_alarm_set_rule(m->alarm, m->alarm_rule);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_cusum(m->alarm, p0, p1, m->fa_frames);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_confirm(m->alarm, m->confirm, m->confirm_s);
+    return rc;
+}
+
+int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_rule(m->alarm, rule);
+    if (rc == VIGIL_OK)
+        m->alarm_rule = rule;
+    return rc;
+}
+
+int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double false_alarm_frames)
+{
+    if (!m || !(p1 > 1.0 - m->quantile && p1 < 1.0))
+        return vigil__fail(VIGIL_EINVAL, "onset test: p1 must be above the healthy exceedance "
+                           "rate 1 - quantile and below 1");
+    int rc = vigil_alarm_set_cusum(m->alarm, 1.0 - m->quantile, p1, false_alarm_frames);
+    if (rc == VIGIL_OK) {
+        m->p1 = p1;
+        m->fa_frames = false_alarm_frames;
+    }
+    return rc;
+}
+
+int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_confirm(m->alarm, frames, seconds);
+    if (rc == VIGIL_OK) {
+        m->confirm = frames;
+        m->confirm_s = seconds;
+    }
+    return rc;
+}
+
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */
 int vigil__monitor_prepare(vigil_monitor *m)
 {
@@ -615,6 +674,8 @@ int vigil__monitor_prepare(vigil_monitor *m)
     int rc = vigil_alarm_set_persistence(m->alarm, m->k, m->n);
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_hysteresis(m->alarm, m->k_warn, m->clear);
+    if (rc == VIGIL_OK)
+        rc = configure_onset_test(m);
     if (rc)
         return rc;
     m->fitted = 1;
@@ -948,6 +1009,23 @@ const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i)
 size_t vigil_monitor_event_count(const vigil_monitor *m)
 {
     return m ? vigil_alarm_event_count(m->alarm) : 0;
+}
+
+int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    return vigil_alarm_next_event_ex(m->alarm, ev);
+}
+
+double vigil_monitor_onset(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_onset(m->alarm) : NAN;
+}
+
+size_t vigil_monitor_transients(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_transients(m->alarm) : 0;
 }
 
 int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to)

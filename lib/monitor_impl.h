@@ -35,6 +35,10 @@ struct vigil_monitor {
     double alpha;
     size_t k, n, k_warn;
     double clear;
+    int alarm_rule;         /* VIGIL_ALARM_* */
+    double p1, fa_frames;   /* CUSUM: degraded exceedance rate, false-alarm period */
+    size_t confirm;         /* CUSUM: frames beyond the burst decay */
+    double confirm_s;       /* CUSUM: seconds */
     double gap;
     int gap_policy;
     size_t relearn;

@@ -29,25 +29,28 @@ static int is_digit(char c) { return (unsigned)(c - '0') < 10u; }
 static int clinger_fast(const char *q, int negative, double *v, const char **end)
 {
     uint64_t m = 0;
-    int digits = 0, scale = 0, any = 0;
-    for (; is_digit(*q); q++, any = 1) {
-        if (m || *q != '0') {
-            if (++digits > 19)
-                return 0;
-            m = m * 10 + (uint64_t)(*q - '0');
-        }
-    }
+    int digits = 0, scale = 0;
+    const char *start = q;
+    while (*q == '0') /* leading zeros carry nothing */
+        q++;
+    for (; is_digit(*q); q++, digits++)
+        m = m * 10 + (uint64_t)(*q - '0');
     if (*q == '.') {
-        for (q++; is_digit(*q); q++, any = 1) {
-            scale--;
-            if (m || *q != '0') {
-                if (++digits > 19)
-                    return 0;
-                m = m * 10 + (uint64_t)(*q - '0');
-            }
-        }
+        const char *frac = ++q;
+        if (digits == 0) /* 0.000ddd: the zeros after the point only scale */
+            while (*q == '0')
+                q++;
+        const char *first = q;
+        for (; is_digit(*q); q++)
+            m = m * 10 + (uint64_t)(*q - '0');
+        digits += (int)(q - first);
+        scale = -(int)(q - frac);
+        if (q == start + 1) /* "." alone */
+            return 0;
+    } else if (q == start) {
+        return 0; /* no digit */
     }
-    if (!any)
+    if (digits > 19) /* m may have wrapped: strtod's case */
         return 0;
     if (*q == 'e' || *q == 'E') {
         const char *x = q + 1;

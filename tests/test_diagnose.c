@@ -188,7 +188,7 @@ static void test_evidence_lines(void **state)
         double f, p, t;
         const char *name;
         assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_INNER_RACE, i, &f, &p, &t, &name),
-                         VIGIL_OK);
+                         5);
         assert_string_equal(name, names[i]);
         assert_true(fabs(f - want[i]) < 1e-4 * want[i]);
         assert_true(t >= (i ? 1.0 : VIGIL_DIAG_PROMINENCE));
@@ -201,8 +201,9 @@ static void test_evidence_lines(void **state)
                      VIGIL_EINVAL);
     assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_OUTER_RACE, 3, NULL, NULL, NULL, NULL),
                      VIGIL_ENOTFOUND);
-    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_CAGE, 3, NULL, NULL, NULL, NULL),
-                     VIGIL_OK);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_CAGE, 3, NULL, NULL, NULL, NULL), 4);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_OUTER_RACE, 0, NULL, NULL, NULL, NULL),
+                     3);
     assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_NORMAL, 0, NULL, NULL, NULL, NULL),
                      VIGIL_EINVAL);
     assert_int_equal(vigil_diagnosis_evidence(NULL, VIGIL_FAULT_CAGE, 0, NULL, NULL, NULL, NULL),

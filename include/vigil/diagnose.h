@@ -1,7 +1,8 @@
 /**
  * @file vigil/diagnose.h
  * @brief Per-recording diagnosis of a rotating machine: which fault (outer race, inner race,
- *        ball, cage, imbalance or none), how severe (ISO zone), and why.
+ *        ball, cage, imbalance, none, or inconclusive), how severe (ISO zone), how sure,
+ *        and on what evidence.
  *
  * A `vigil_diagnosis` is an averaging stage on an extractor's framer (vigil/extractor.h: the
  * same validation, float push, Hann window and FFT; frame N, hop N/2 unless set): it takes each
@@ -243,7 +244,8 @@ VIGIL_API int vigil_diagnosis_line(const vigil_diagnosis *d, int defect, int har
  *        threshold it is held to (primary: the prominence needed to name the fault; supports:
  *        their noise threshold), a static name such as "BPFI+1x".
  *        The cage's supports are 2xFTF, 3xFTF, 4xFTF.
- * @return VIGIL_OK, VIGIL_ENOTFOUND (index past the fault's last line), VIGIL_EINVAL,
+ * @return the number of evidence lines of that fault (> 0: 3 outer race, 5 inner race, 4 ball,
+ *         4 cage), or VIGIL_ENOTFOUND (index past the fault's last line), VIGIL_EINVAL,
  *         VIGIL_ESTATE (no decision yet).
  */
 VIGIL_API int vigil_diagnosis_evidence(const vigil_diagnosis *d, int fault, size_t index,

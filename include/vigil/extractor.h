@@ -31,7 +31,8 @@
  *
  * Determinism: pushing the same samples in any chunking gives bit-identical rows; reset gives
  * the same rows as a freshly created extractor with the same configuration. FFTW plans are made
- * with FFTW_ESTIMATE, so every extractor of the same frame length uses the same algorithm.
+ * with FFTW_ESTIMATE by default, so every extractor of the same frame length uses the same
+ * algorithm in every process; vigil/planner.h offers FFTW_MEASURE with wisdom as an opt-in.
  *
  * Thread rules: one extractor must not be used by two threads at once; distinct extractors may
  * be used in parallel from any threads. Create and destroy may be called from any thread

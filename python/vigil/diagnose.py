@@ -1,7 +1,8 @@
 """Per-recording diagnosis of a rotating machine (include/vigil/diagnose.h): the streaming
 :class:`Diagnosis` and the one-call :func:`diagnose`.
 
-Which fault (outer race, inner race, ball, cage, imbalance or none), how severe (ISO zone) and
+Which fault (outer race, inner race, ball, cage, imbalance, none, or inconclusive with the part
+the strongest evidence points to), how severe (ISO zone), with what confidence and evidence, and
 why, decided by the C library from the averaged envelope spectrum (rules in
 docs/DIAGNOSTICS.md), so results equal those of ``vigil diagnose``.
 """
@@ -32,7 +33,6 @@ VALUES = ("frames", "shaft_hz", "velocity_rms_mm_s", "iso_zone", "order_1x", "or
           "other_prom", "other_kind", "spectrum_hz", "spectrum_prom", "spectrum_kind")
 
 _FRAME_MAX = 1 << 20  # VIGIL_FRAME_MAX
-_EVIDENCE_MAX = 5  # VIGIL_DIAG_EVIDENCE_MAX
 
 
 def default_frame(rate):
@@ -264,16 +264,14 @@ class Diagnosis(CObject):
         ptr = self._handle()
         out = []
         f, p, t, name = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_char_p()
-        for i in range(_EVIDENCE_MAX):
-            try:
-                lib.vigil_diagnosis_evidence(ptr, FAULTS.index(fault), i, ctypes.byref(f),
-                                             ctypes.byref(p), ctypes.byref(t), ctypes.byref(name))
-            except VigilError as e:
-                if e.status is Status.ENOTFOUND:
-                    break
-                raise
+        count, i = 1, 0
+        while i < count:  # the call returns the fault's number of lines
+            count = lib.vigil_diagnosis_evidence(ptr, FAULTS.index(fault), i, ctypes.byref(f),
+                                                 ctypes.byref(p), ctypes.byref(t),
+                                                 ctypes.byref(name))
             out.append({"name": name.value.decode("ascii"), "freq": f.value, "prom": p.value,
                         "threshold": t.value})
+            i += 1
         return out
 
     def lines(self):
