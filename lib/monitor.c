@@ -611,16 +611,21 @@ done:
 
 /* The onset test: the healthy exceedance rate p0 is what the calibration promises, 1 - the
  * quantile (a threshold of fixed value, CHI2 or set by hand, promises the same nominally). */
-static int configure_onset_test(vigil_monitor *m)
+int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a)
 {
     double p0 = 1.0 - m->quantile;
     double p1 = m->p1 > p0 ? m->p1 : fmin(0.999, 2.0 * p0);
-    int rc = vigil_alarm_set_rule(m->alarm, m->alarm_rule);
+    int rc = vigil_alarm_set_rule(a, m->alarm_rule);
     if (rc == VIGIL_OK)
-        rc = vigil_alarm_set_cusum(m->alarm, p0, p1, m->fa_frames);
+        rc = vigil_alarm_set_cusum(a, p0, p1, m->fa_frames);
     if (rc == VIGIL_OK)
-        rc = vigil_alarm_set_confirm(m->alarm, m->confirm, m->confirm_s);
+        rc = vigil_alarm_set_confirm(a, m->confirm, m->confirm_s);
     return rc;
+}
+
+static int configure_onset_test(vigil_monitor *m)
+{
+    return vigil__monitor_configure_alarm(m, m->alarm);
 }
 
 int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule)

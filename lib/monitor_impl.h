@@ -80,6 +80,8 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
 int vigil__monitor_prepare(vigil_monitor *m);
 /* (Re)allocate the per-feature arrays (sel, dir, scratch) for nsel features. */
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
+/* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
+int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
 /* The default fault direction of a feature name. */
 int vigil__default_direction(const char *name);
 

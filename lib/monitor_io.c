@@ -70,7 +70,7 @@ static void serialise_core(const vigil_monitor *m, vigil__wbuf *w0)
  * forgotten alarm or a missed gap would not. */
 static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 {
-    vigil__put_u32(w, 1); /* layout of this section */
+    vigil__put_u32(w, 2); /* layout of this section (2: with the onset test's state) */
     vigil__alarm_save_stream(m->alarm, w);
     vigil__put_u32(w, (uint32_t)m->have_t);
     vigil__put_f64(w, m->last_t);
@@ -87,7 +87,8 @@ static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 
 static int load_stream(vigil_monitor *m, vigil__rbuf *r)
 {
-    if (vigil__get_u32(r) != 1)
+    const uint32_t layout = vigil__get_u32(r);
+    if (layout != 1 && layout != 2)
         return vigil__fail(VIGIL_EFORMAT, "vigil model: unknown stream-state layout");
     vigil_alarm *a = NULL;
     if (vigil_alarm_create(&a) != VIGIL_OK)
@@ -96,7 +97,9 @@ static int load_stream(vigil_monitor *m, vigil__rbuf *r)
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_hysteresis(a, m->k_warn, m->clear);
     if (rc == VIGIL_OK)
-        rc = vigil__alarm_load_stream(a, r);
+        rc = vigil__monitor_configure_alarm(m, a); /* the rule and the onset test (issue 16) */
+    if (rc == VIGIL_OK)
+        rc = vigil__alarm_load_stream(a, r, layout);
     int have_t = (int)vigil__get_u32(r);
     double last_t = vigil__get_f64(r);
     size_t nint = vigil__get_count(r, VIGIL__AUTO_INTERVALS);

@@ -344,6 +344,53 @@ static void test_last_z(void **state)
     vigil_monitor_destroy(m);
 }
 
+/* A monitor saved with its stream state (VIGIL_SAVE_STREAM) in the middle of an onset-test
+ * episode (WARN, the sum above h, the onset set) resumes it: the loaded monitor gives the same
+ * states, onsets, events (kind and onset) and transients as the one that never stopped. */
+static void test_stream_resumes_onset_test(void **state)
+{
+    (void)state;
+    for (int at = 10; at <= 40; at += 30) { /* mid-episode (WARN), and in ALARM */
+        vigil_monitor *m = fitted(VIGIL_DETECTOR_MAHALANOBIS), *l = NULL;
+        double row[NC];
+        int i = 0;
+        for (; i < at; i++) {
+            memcpy(row, score_rows[i % 20], sizeof row);
+            row[2] *= i >= 5 ? 3.0 : 1.0;
+            assert_true(vigil_monitor_score(m, row, NC, DT * i, 0) >= 0);
+        }
+        assert_int_equal(vigil_monitor_state(m), at == 10 ? VIGIL_STATE_WARN : VIGIL_STATE_ALARM);
+        size_t size = 0, w = 0;
+        assert_int_equal(vigil_monitor_save_size_ex(m, VIGIL_SAVE_STREAM, &size), VIGIL_OK);
+        unsigned char *b = malloc(size);
+        assert_non_null(b);
+        assert_int_equal(vigil_monitor_save_ex(m, VIGIL_SAVE_STREAM, b, size, &w), VIGIL_OK);
+        assert_int_equal(vigil_monitor_load(b, w, &l), VIGIL_OK);
+        free(b);
+        assert_true(vigil_monitor_onset(l) == vigil_monitor_onset(m));
+        for (; i < 80; i++) {
+            memcpy(row, score_rows[i % 20], sizeof row);
+            row[2] *= i < 45 ? 3.0 : 1.0; /* the fault, then healthy again: the alarm clears */
+            const int sm = vigil_monitor_score(m, row, NC, DT * i, 0);
+            const int sl = vigil_monitor_score(l, row, NC, DT * i, 0);
+            assert_int_equal(sm, sl);
+            const double om = vigil_monitor_onset(m), ol = vigil_monitor_onset(l);
+            assert_true(om == ol || (isnan(om) && isnan(ol)));
+        }
+        vigil_alarm_event em, el;
+        while (vigil_monitor_next_event_ex(m, &em) == 1) {
+            assert_int_equal(vigil_monitor_next_event_ex(l, &el), 1);
+            assert_true(em.t == el.t && em.from == el.from && em.to == el.to &&
+                        em.kind == el.kind &&
+                        (em.onset == el.onset || (isnan(em.onset) && isnan(el.onset))));
+        }
+        assert_int_equal(vigil_monitor_next_event_ex(l, &el), 0);
+        assert_int_equal(vigil_monitor_transients(l), vigil_monitor_transients(m));
+        vigil_monitor_destroy(m);
+        vigil_monitor_destroy(l);
+    }
+}
+
 int main(void)
 {
     make_rows();
@@ -353,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_rejected_rows_counted),
         cmocka_unit_test(test_pipeline_alarm_keys),
         cmocka_unit_test(test_last_z),
+        cmocka_unit_test(test_stream_resumes_onset_test),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
