@@ -454,26 +454,26 @@ static void K(sum)(const double *p, size_t n, double *lanes)
 
 /* x * 0 is +-0 for finite x and NaN for NaN and +-inf, and a NaN stays in a sum: one test per
  * chunk instead of a branch per sample. */
-static int K(all_finite)(const double *x, size_t n)
+static int K(all_within)(const double *x, size_t n, double max)
 {
-    vd acc[NV];
-    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) acc[u] = (vd){0};
+    const vd hi = K(splat)(max), lo = K(splat)(-max);
+    vs in = ~(vs){0};
     size_t i = 0;
-    for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
-        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            acc[u] += K(load)(x + i + (size_t)u * VW) * 0.0;
+    for (; i + VW <= n; i += VW) {
+        const vd v = K(load)(x + i);
+        in &= (v <= hi) & (v >= lo); /* false for NaN */
     }
-    double t = 0.0;
+    int ok = 1;
+    for (int j = 0; j < VW; j++)
+        ok &= in[j] != 0;
     for (; i < n; i++)
-        t += x[i] * 0.0;
-    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) for (int j = 0; j < VW; j++)
-        t += acc[u][j];
-    return t == 0.0;
+        ok &= x[i] <= max && x[i] >= -max;
+    return ok;
 }
 
 static const vigil__kernels K(kernels_) = {
     KNAME, K(raw_sums), K(central_sums), K(spectral_sums),
-    K(spread_sums), K(sum), K(log_array), K(all_finite),
+    K(spread_sums), K(sum), K(log_array), K(all_within),
 };
 
 #undef vd
