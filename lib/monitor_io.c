@@ -1,6 +1,7 @@
 /* Saving and loading a fitted monitor (configuration, baselines, thresholds, detector state)
  * in the container of model_io.c. Loading validates every field before use: a corrupt or
  * hostile blob gives VIGIL_EFORMAT, never a crash or an absurd allocation. */
+#include "file_io.h"
 #include "model_io.h"
 #include "monitor_impl.h"
 
@@ -219,35 +220,8 @@ int vigil_monitor_save_file(const vigil_monitor *m, const char *path)
     int rc = serialise(m, &b, &n);
     if (rc)
         return rc;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        free(b);
-        return vigil__status(VIGIL_ENOMEM);
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        rc = vigil__fail(VIGIL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        goto done;
-    }
-    int ok = fwrite(b, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int err = errno;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        remove(tmp);
-        rc = vigil__fail(VIGIL_EIO, "%s: write failed: %s", tmp, strerror(err));
-        goto done;
-    }
-    /* rename() replaces PATH atomically: readers see the old model or the new, never half. */
-    if (rename(tmp, path) != 0) {
-        rc = vigil__fail(VIGIL_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
-        remove(tmp);
-    }
-done:
+    rc = vigil__file_replace(path, b, n);
     free(b);
-    free(tmp);
     return rc;
 }
 

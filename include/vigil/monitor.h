@@ -280,8 +280,12 @@ VIGIL_API int vigil_monitor_save(const vigil_monitor *m, void *buf, size_t cap, 
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EFORMAT, VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out);
-/** Save to a file: written to "PATH.tmp", flushed and fsync'ed, then renamed over PATH, so a
- *  crash never leaves a half-written PATH. @return as save, plus VIGIL_EIO. */
+/** Save to a file: written to a new temporary file beside PATH ("PATH.tmp-" and 16 random hex
+ *  digits, created exclusively: never an existing file or a planted symlink, never shared by
+ *  concurrent saves), fsync'ed, renamed over PATH, then the folder fsync'ed; so a crash never
+ *  leaves a half-written PATH and a failed save leaves the old PATH and no temporary file.
+ *  Safe from several threads or processes on one PATH (the last rename wins).
+ *  @return as save, plus VIGIL_EIO (message names the file). */
 VIGIL_API int vigil_monitor_save_file(const vigil_monitor *m, const char *path);
 /** Load from a file. @return as vigil_monitor_load(), plus VIGIL_EIO. */
 VIGIL_API int vigil_monitor_load_file(const char *path, vigil_monitor **out);
