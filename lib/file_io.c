@@ -1,6 +1,7 @@
 /* Whole-file writes that replace a file atomically and durably (see file_io.h). */
 #include "file_io.h"
 
+#include "model_io.h"
 #include "status.h"
 
 #include <errno.h>
@@ -135,4 +136,78 @@ int vigil__file_replace(const char *path, const void *data, size_t n)
     }
     free(tmp);
     return sync_folder(path);
+}
+
+/* read() until n bytes or end of file; returns the count, or -1 on an error. */
+static ssize_t read_full(int fd, unsigned char *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, p + got, n - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+int vigil__model_file_read(const char *path, unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return vigil__fail(VIGIL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    unsigned char head[VIGIL__MODEL_HEADER];
+    unsigned char *b = NULL;
+    uint64_t total = 0;
+    int rc = VIGIL_OK;
+    ssize_t got = read_full(fd, head, sizeof head);
+    if (got < 0) {
+        rc = vigil__fail(VIGIL_EIO, "%s: read error: %s", path, strerror(errno));
+        goto done;
+    }
+    /* The header first: its checks (magic, CRC, lengths, expansion ratio) decide how much to
+     * read, so /dev/zero or a huge foreign file is rejected after 44 bytes. */
+    if (vigil__model_header_check(head, (size_t)got, &total) != VIGIL_OK) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", vigil_last_error());
+        rc = vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
+        goto done;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size != total) {
+        rc = vigil__fail(VIGIL_EFORMAT, "%s: vigil model is truncated or has trailing bytes "
+                         "(%lld bytes, header says %llu)", path, (long long)st.st_size,
+                         (unsigned long long)total);
+        goto done;
+    }
+    b = malloc((size_t)total + 1);
+    if (!b) {
+        rc = vigil__status(VIGIL_ENOMEM);
+        goto done;
+    }
+    memcpy(b, head, sizeof head);
+    /* one byte more than the header says: a longer stream (a pipe, a growing file) is caught */
+    got = read_full(fd, b + sizeof head, (size_t)total + 1 - sizeof head);
+    if (got < 0) {
+        rc = vigil__fail(VIGIL_EIO, "%s: read error: %s", path, strerror(errno));
+    } else if ((uint64_t)got != total - sizeof head) {
+        rc = vigil__fail(VIGIL_EFORMAT, "%s: vigil model is truncated or has trailing bytes "
+                         "(header says %llu bytes)", path, (unsigned long long)total);
+    }
+done:
+    close(fd);
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    *out = b;
+    *out_len = (size_t)total;
+    return VIGIL_OK;
 }

@@ -11,4 +11,9 @@
  * Returns VIGIL_OK, VIGIL_EIO or VIGIL_ENOMEM, with a message naming the file. */
 int vigil__file_replace(const char *path, const void *data, size_t n);
 
+/* Read a saved model's file: its header first (vigil__model_header_check), then exactly the
+ * length the header gives, which must be the whole file. *out is malloc'ed. Returns VIGIL_OK,
+ * VIGIL_EIO, VIGIL_EFORMAT (message names the file) or VIGIL_ENOMEM. */
+int vigil__model_file_read(const char *path, unsigned char **out, size_t *out_len);
+
 #endif

@@ -57,6 +57,14 @@ class Attacks(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("inf", r.stdout)
 
+    # item 3: a "model" that never ends is rejected after its header (test_model_files.c)
+    def test_model_dev_zero(self):
+        r = subprocess.run([VIGIL, "score", "--model", "/dev/zero",
+                            os.path.join(DEMO, "healthy.csv.gz")],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("/dev/zero: not a vigil model", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

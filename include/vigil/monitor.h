@@ -81,6 +81,10 @@ enum vigil_threshold_mode {
     VIGIL_THRESHOLD_CHI2 = 1      /**< Mahalanobis only: chi-square(quantile, features) */
 };
 
+/** Largest relearn x selected features x conditions (the re-reference buffers: 2^25 doubles,
+ *  256 MiB), vigil_monitor_set_gap(). */
+#define VIGIL_RELEARN_VALUES_MAX 33554432
+
 /** Largest number of operating conditions. */
 #define VIGIL_CONDITIONS_MAX 64
 
@@ -150,7 +154,9 @@ VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, doub
  * @param seconds interval that counts as a gap (finite > 0), 0 for the automatic rule
  *                (10 x median of the first 15 scored intervals), infinity for never.
  * @param policy  a vigil_gap_policy.
- * @param relearn rows after a gap that re-estimate the medians (REREF), 1..65536.
+ * @param relearn rows after a gap that re-estimate the medians (REREF), 1..65536; the buffers
+ *                it needs (relearn x selected features x conditions doubles) must not exceed
+ *                VIGIL_RELEARN_VALUES_MAX, checked at fit (VIGIL_EINVAL) and load.
  * @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t relearn);
