@@ -1,6 +1,6 @@
-/* Per-recording diagnosis: average envelope spectra, amplitude spectra and velocity power over
- * 50 % overlapping frames, then estimate the shaft rate and name the fault by the documented
- * rules (docs/DIAGNOSTICS.md). */
+/* Per-recording diagnosis: an averaging stage on an extractor's framer (half-overlapping frames
+ * by default) that sums envelope spectra, amplitude spectra and velocity power, then estimates
+ * the shaft rate and names the fault by the documented rules (docs/DIAGNOSTICS.md). */
 #include "vigil/diagnose.h"
 
 #include "vigil/bearing.h"
@@ -22,29 +22,72 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct vigil_diagnosis {
-    double rate;
-    size_t n, hop, nbins;
-    int started;
-    /* configuration */
-    int has_bearing;
-    double balls, bd, pitch, angle;
-    double shaft_hz;
-    double shaft_lo, shaft_hi; /* range of the estimate; 0,0 the default */
-    double band_lo, band_hi;   /* 0,0 auto; default 0, rate (whole spectrum) */
-    double scale;              /* m/s^2 per unit; 0: no severity */
-    int machine_class;
-    /* per-frame machinery */
-    double *buf, *window, *psd, *env, *scratch;
-    double s1, s2;
-    vigil__fft *fft;
+/* The averaging stage: a group of no columns on the diagnosis' own extractor, which does the
+ * framing, validation, window and FFT. Per frame it adds the envelope spectrum, the amplitude
+ * spectrum and the velocity power to the recording's sums. */
+typedef struct averager {
     vigil__env *envelope;
-    size_t fill;
-    /* accumulators */
-    size_t frames;
+    size_t n, nbins;
+    double *env;               /* this frame's envelope spectrum */
     double *env_sum, *amp_sum; /* sums of the frames' envelope and amplitude spectra */
-    double *amp;               /* their mean amplitude spectrum, at decide */
+    double scale;              /* m/s^2 per unit; 0: no severity */
+    size_t frames;
     double v2_sum, last_lo, last_hi;
+    double s1; /* sum of the frames' window (for amplitudes read back from amp_sum) */
+} averager;
+
+static void avg_compute(void *self, const vigil__frame *f, double *out)
+{
+    (void)out; /* no columns */
+    averager *a = self;
+    vigil__env_spectrum(a->envelope, f->spec, a->env, &a->last_lo, &a->last_hi);
+    for (size_t k = 0; k < a->nbins; k++) {
+        a->env_sum[k] += a->env[k];
+        a->amp_sum[k] += vigil__amplitude(f->spec, k, f->n, f->s1);
+    }
+    if (a->scale > 0.0)
+        a->v2_sum += vigil__velocity_ms2(f->psd, f->nbins, f->df, a->scale);
+    a->s1 = f->s1;
+    a->frames++;
+}
+
+static void avg_reset(void *self)
+{
+    averager *a = self;
+    a->frames = 0;
+    memset(a->env_sum, 0, a->nbins * sizeof *a->env_sum);
+    memset(a->amp_sum, 0, a->nbins * sizeof *a->amp_sum);
+    a->v2_sum = 0.0;
+}
+
+static void avg_destroy(void *self)
+{
+    averager *a = self;
+    if (!a)
+        return;
+    vigil__env_destroy(a->envelope);
+    free(a->env);
+    free(a->env_sum);
+    free(a->amp_sum);
+    free(a);
+}
+
+static size_t avg_memory(const void *self)
+{
+    const averager *a = self;
+    return sizeof *a + vigil__env_memory(a->envelope) + 3 * a->nbins * sizeof(double);
+}
+
+static const vigil__group_ops avg_ops = {avg_compute, avg_reset, avg_destroy, avg_memory};
+
+struct vigil_diagnosis {
+    vigil_extractor *ex;           /* the framer (row-less), owns avg */
+    averager *avg;
+    const vigil__machine *machine; /* bearing, shaft rate and range: the extractor's setters */
+    double rate;
+    size_t n, nbins;
+    int machine_class;
+    double *amp, *env, *scratch;   /* mean spectra at decide; line-floor scratch */
     /* decision */
     int decided;
     double values[VIGIL_DIAG_VALUE_COUNT];
@@ -65,16 +108,10 @@ void vigil_diagnosis_destroy(vigil_diagnosis *d)
 {
     if (!d)
         return;
-    free(d->buf);
-    free(d->window);
-    free(d->psd);
+    vigil_extractor_destroy(d->ex);
+    free(d->amp);
     free(d->env);
     free(d->scratch);
-    free(d->env_sum);
-    free(d->amp_sum);
-    free(d->amp);
-    vigil__fft_destroy(d->fft);
-    vigil__env_destroy(d->envelope);
     free(d);
 }
 
@@ -97,117 +134,93 @@ int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis **out)
         return vigil__status(VIGIL_ENOMEM);
     d->rate = rate;
     d->n = frame;
-    d->hop = frame / 2;
     d->nbins = frame / 2 + 1;
-    d->band_lo = 0.0;
-    d->band_hi = rate; /* past rate/2: every bin from 1 up */
     const size_t nb = d->nbins;
-    d->buf = malloc(frame * sizeof *d->buf);
-    d->window = malloc(frame * sizeof *d->window);
-    d->psd = malloc(nb * sizeof *d->psd);
+    d->amp = malloc(nb * sizeof *d->amp);
     d->env = malloc(nb * sizeof *d->env);
     d->scratch = malloc(nb * sizeof *d->scratch);
-    d->env_sum = calloc(nb, sizeof *d->env_sum);
-    d->amp_sum = calloc(nb, sizeof *d->amp_sum);
-    d->amp = malloc(nb * sizeof *d->amp);
+    averager *a = calloc(1, sizeof *a);
     int rc = VIGIL_ENOMEM;
-    if (d->buf && d->window && d->psd && d->env && d->scratch && d->env_sum && d->amp_sum &&
-        d->amp)
-        rc = vigil__fft_create(frame, &d->fft);
+    if (a) {
+        a->n = frame;
+        a->nbins = nb;
+        a->env = malloc(nb * sizeof *a->env);
+        a->env_sum = calloc(nb, sizeof *a->env_sum);
+        a->amp_sum = calloc(nb, sizeof *a->amp_sum);
+        if (a->env && a->env_sum && a->amp_sum)
+            /* default band: from bin 1 to past rate/2, the whole spectrum */
+            rc = vigil__env_create(rate, frame, 0.0, rate, 1, &a->envelope);
+    }
+    if (rc == VIGIL_OK && !(d->amp && d->env && d->scratch))
+        rc = VIGIL_ENOMEM;
     if (rc == VIGIL_OK)
-        rc = vigil__env_create(rate, frame, d->band_lo, d->band_hi, 1, &d->envelope);
+        rc = vigil_extractor_create(rate, frame, &d->ex);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_hop(d->ex, frame / 2);
+    if (rc == VIGIL_OK)
+        rc = vigil_extractor_set_queue(d->ex, 1);
+    if (rc == VIGIL_OK) {
+        vigil__extractor_rowless(d->ex);
+        d->avg = a;
+        rc = vigil__extractor_add_group(d->ex, &avg_ops, a, 0, NULL); /* owns a, even on failure */
+        a = NULL;
+    }
     if (rc != VIGIL_OK) {
+        avg_destroy(a);
         vigil_diagnosis_destroy(d);
         return vigil__status(rc);
     }
-    vigil__hann(d->window, frame, &d->s1, &d->s2);
+    d->machine = vigil__extractor_machine(d->ex);
     *out = d;
-    return VIGIL_OK;
-}
-
-static int configurable(const vigil_diagnosis *d)
-{
-    if (!d)
-        return vigil__status(VIGIL_EINVAL);
-    if (d->started)
-        return vigil__fail(VIGIL_ESTATE, "configuration is frozen once samples are pushed: reset first");
     return VIGIL_OK;
 }
 
 int vigil_diagnosis_set_bearing(vigil_diagnosis *d, double balls, double ball_d, double pitch,
                                 double angle_deg)
 {
-    int rc = configurable(d);
-    if (rc == VIGIL_OK)
-        rc = vigil__bearing_check(balls, ball_d, pitch, angle_deg);
-    if (rc)
-        return rc;
-    d->has_bearing = 1;
-    d->balls = balls;
-    d->bd = ball_d;
-    d->pitch = pitch;
-    d->angle = angle_deg;
-    return VIGIL_OK;
+    return d ? vigil_extractor_set_bearing(d->ex, balls, ball_d, pitch, angle_deg)
+             : vigil__status(VIGIL_EINVAL);
 }
 
 int vigil_diagnosis_set_shaft_hz(vigil_diagnosis *d, double shaft_hz)
 {
-    int rc = configurable(d);
-    if (rc)
-        return rc;
-    rc = vigil__shaft_check(d->rate, shaft_hz);
-    if (rc)
-        return rc;
-    d->shaft_hz = shaft_hz;
-    return VIGIL_OK;
+    return d ? vigil_extractor_set_shaft_hz(d->ex, shaft_hz) : vigil__status(VIGIL_EINVAL);
 }
 
 int vigil_diagnosis_set_shaft_range(vigil_diagnosis *d, double lo_hz, double hi_hz)
 {
-    int rc = configurable(d);
-    if (rc)
-        return rc;
-    rc = vigil__shaft_range_check(d->rate, lo_hz, hi_hz);
-    if (rc)
-        return rc;
-    d->shaft_lo = lo_hz;
-    d->shaft_hi = hi_hz;
-    return VIGIL_OK;
+    return d ? vigil_extractor_set_shaft_range(d->ex, lo_hz, hi_hz) : vigil__status(VIGIL_EINVAL);
+}
+
+int vigil_diagnosis_set_hop(vigil_diagnosis *d, size_t hop)
+{
+    return d ? vigil_extractor_set_hop(d->ex, hop) : vigil__status(VIGIL_EINVAL);
 }
 
 int vigil_diagnosis_set_band(vigil_diagnosis *d, double lo_hz, double hi_hz)
 {
-    int rc = configurable(d);
+    int rc = d ? vigil__extractor_configurable(d->ex) : vigil__status(VIGIL_EINVAL);
+    if (rc == VIGIL_OK)
+        rc = vigil__env_band_check(d->rate, d->n, lo_hz, hi_hz);
     if (rc)
         return rc;
-    const int automatic = lo_hz == 0.0 && hi_hz == 0.0;
-    const double df = d->rate / (double)d->n;
-    if (!automatic && (!isfinite(lo_hz) || !isfinite(hi_hz) || lo_hz < 0.0 || lo_hz >= hi_hz ||
-                       lo_hz >= d->rate / 2.0 || hi_hz - lo_hz < 2.0 * df))
-        return vigil__fail(VIGIL_EINVAL,
-                           "envelope band must be 0,0 (automatic) or 0 <= lo < hi, lo < %g Hz, "
-                           "at least 2 bins wide (got %g-%g)", d->rate / 2.0, lo_hz, hi_hz);
     vigil__env *e = NULL;
     rc = vigil__env_create(d->rate, d->n, lo_hz, hi_hz, 1, &e);
     if (rc)
         return vigil__status(rc);
-    vigil__env_destroy(d->envelope);
-    d->envelope = e;
-    d->band_lo = lo_hz;
-    d->band_hi = hi_hz;
+    vigil__env_destroy(d->avg->envelope);
+    d->avg->envelope = e;
     return VIGIL_OK;
 }
 
 int vigil_diagnosis_set_severity(vigil_diagnosis *d, int units, int machine_class)
 {
-    int rc = configurable(d);
+    int rc = d ? vigil__extractor_configurable(d->ex) : vigil__status(VIGIL_EINVAL);
+    if (rc == VIGIL_OK)
+        rc = vigil__severity_check(d->rate, units, machine_class);
     if (rc)
         return rc;
-    if (vigil__units_scale(units) == 0.0)
-        return vigil__fail(VIGIL_EINVAL, "unknown units %d", units);
-    if (vigil_severity_zone(0.0, machine_class) < 0)
-        return vigil__fail(VIGIL_EINVAL, "unknown machine class %d", machine_class);
-    d->scale = vigil__units_scale(units);
+    d->avg->scale = vigil__units_scale(units);
     d->machine_class = machine_class;
     return VIGIL_OK;
 }
@@ -216,67 +229,65 @@ int vigil_diagnosis_reset(vigil_diagnosis *d)
 {
     if (!d)
         return vigil__status(VIGIL_EINVAL);
-    d->started = 0;
-    d->fill = 0;
-    d->frames = 0;
-    memset(d->env_sum, 0, d->nbins * sizeof *d->env_sum);
-    memset(d->amp_sum, 0, d->nbins * sizeof *d->amp_sum);
-    d->v2_sum = 0.0;
+    vigil_extractor_reset(d->ex); /* resets the averager too */
     d->decided = 0;
     d->reason[0] = '\0';
     return VIGIL_OK;
 }
 
-/* Process the complete frame in d->buf. */
-static void process_frame(vigil_diagnosis *d)
+static int ready_to_push(const vigil_diagnosis *d)
 {
-    const size_t n = d->n;
-    double *y = vigil__fft_input(d->fft);
-    double mean = 0.0;
-    for (size_t i = 0; i < n; i++)
-        mean += d->buf[i];
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        y[i] = (d->buf[i] - mean) * d->window[i];
-    vigil__fft_execute(d->fft);
-    const double *spec = vigil__fft_output(d->fft);
-    vigil__psd(spec, n, d->rate, d->s2, d->psd);
-    vigil__env_spectrum(d->envelope, spec, d->env, &d->last_lo, &d->last_hi);
-    for (size_t k = 0; k < d->nbins; k++) {
-        d->env_sum[k] += d->env[k];
-        d->amp_sum[k] += vigil__amplitude(spec, k, n, d->s1);
-    }
-    if (d->scale > 0.0)
-        d->v2_sum += vigil__velocity_ms2(d->psd, d->nbins, d->rate / (double)n, d->scale);
-    d->frames++;
+    if (!d)
+        return vigil__status(VIGIL_EINVAL);
+    if (!d->machine->has_bearing)
+        return vigil__fail(VIGIL_ESTATE, "set the bearing (vigil_diagnosis_set_bearing) first");
+    return VIGIL_OK;
 }
 
 int vigil_diagnosis_push(vigil_diagnosis *d, const double *x, size_t n)
 {
-    if (!d || (n > 0 && !x))
+    int rc = ready_to_push(d);
+    return rc ? rc : vigil_extractor_push(d->ex, x, n, NULL);
+}
+
+int vigil_diagnosis_push_f32(vigil_diagnosis *d, const float *x, size_t n)
+{
+    int rc = ready_to_push(d);
+    return rc ? rc : vigil_extractor_push_f32(d->ex, x, n, NULL);
+}
+
+int vigil_diagnosis_envelope_spectrum(const vigil_diagnosis *d, double *amp, size_t cap,
+                                      size_t *written, double *df_hz)
+{
+    if (written)
+        *written = 0;
+    if (!d || (cap > 0 && !amp))
         return vigil__status(VIGIL_EINVAL);
-    if (!d->has_bearing)
-        return vigil__fail(VIGIL_ESTATE, "set the bearing (vigil_diagnosis_set_bearing) first");
-    for (size_t i = 0; i < n; i++)
-        if (!(fabs(x[i]) <= VIGIL_SAMPLE_MAX))
-            return vigil__fail(VIGIL_ENONFINITE, "sample %zu of the chunk is %s; chunk rejected",
-                               i, vigil__sample_problem(x[i]));
-    d->started = 1;
-    size_t i = 0;
-    while (i < n) {
-        size_t c = d->n - d->fill;
-        if (c > n - i)
-            c = n - i;
-        memcpy(d->buf + d->fill, x + i, c * sizeof *x);
-        d->fill += c;
-        i += c;
-        if (d->fill == d->n) {
-            process_frame(d);
-            memmove(d->buf, d->buf + d->hop, (d->n - d->hop) * sizeof *d->buf);
-            d->fill = d->n - d->hop;
-        }
+    const averager *a = d->avg;
+    if (a->frames == 0)
+        return vigil__fail(VIGIL_ENODATA, "no complete frame of %zu samples yet", d->n);
+    if (df_hz)
+        *df_hz = d->rate / (double)d->n;
+    if (cap < a->nbins) {
+        if (written)
+            *written = a->nbins;
+        return vigil__fail(VIGIL_ESPACE, "the envelope spectrum has %zu bins, the buffer holds %zu",
+                           a->nbins, cap);
     }
+    for (size_t k = 0; k < a->nbins; k++)
+        amp[k] = a->env_sum[k] / (double)a->frames;
+    if (written)
+        *written = a->nbins;
     return VIGIL_OK;
+}
+
+/* Frames counted as if they overlapped by half, for the noise models of evidence.h and orders.h
+ * (which count (M + 1) / 2 independent frames out of M half-overlapping ones): M frames at hop
+ * h span 1 + (M - 1) h / N frame lengths, counted the same way. */
+static double half_overlap_frames(const vigil_diagnosis *d, double frames)
+{
+    const double h = (double)vigil_extractor_hop(d->ex) / (double)d->n;
+    return 1.0 + 2.0 * (frames - 1.0) * h;
 }
 
 static const char *const upper_names[VIGIL_DEFECT_COUNT] = {"FTF", "BPFO", "BPFI", "BSF"};
@@ -312,23 +323,25 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
 {
     if (!d)
         return vigil__status(VIGIL_EINVAL);
-    if (d->frames == 0)
+    const averager *a = d->avg;
+    if (a->frames == 0)
         return vigil__fail(VIGIL_ENODATA, "no complete frame of %zu samples yet", d->n);
-    const double nf = (double)d->frames;
+    const double nf = (double)a->frames;
+    const double nf_half = half_overlap_frames(d, nf); /* for the noise models */
     const double df = d->rate / (double)d->n;
     for (size_t k = 0; k < d->nbins; k++) {
-        d->env[k] = d->env_sum[k] / nf;
-        d->amp[k] = d->amp_sum[k] / nf;
+        d->env[k] = a->env_sum[k] / nf;
+        d->amp[k] = a->amp_sum[k] / nf;
     }
+    const vigil__machine *m = d->machine;
     /* The shaft rate and its orders from the mean amplitude spectrum: its lines stand out of
      * the averaged noise, so one estimate per recording is steadier than a mean of per-frame
      * estimates that jump between 1x, 2x and 3x. */
-    const vigil__amps amps = {d->amp, NULL, d->n, d->nbins, d->s1, df};
+    const vigil__amps amps = {d->amp, NULL, d->n, d->nbins, a->s1, df};
     const double fr =
-        d->shaft_hz > 0.0 ? d->shaft_hz
-                          : vigil__shaft_estimate(&amps, d->shaft_lo, d->shaft_hi, nf);
+        m->shaft_hz > 0.0 ? m->shaft_hz : vigil__shaft_estimate(&amps, m->shaft_lo, m->shaft_hi, nf_half);
     double orders[VIGIL_DEFECT_COUNT];
-    vigil__bearing_orders(d->balls, d->bd, d->pitch, d->angle, orders);
+    vigil__bearing_orders(m->balls, m->d, m->pitch, m->angle_deg, orders);
     for (int q = 0; q < VIGIL_DEFECT_COUNT; q++)
         for (int h = 0; h < 3; h++) {
             double amp, fl, fq;
@@ -344,15 +357,15 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
     v[VIGIL_DIAG_SHAFT_HZ] = fr;
     for (int h = 0; h < 3; h++)
         v[VIGIL_DIAG_ORDER_1X + h] = vigil__order_amplitude(&amps, (h + 1) * fr);
-    v[VIGIL_DIAG_BAND_LO] = d->last_lo;
-    v[VIGIL_DIAG_BAND_HI] = d->last_hi;
+    v[VIGIL_DIAG_BAND_LO] = a->last_lo;
+    v[VIGIL_DIAG_BAND_HI] = a->last_hi;
     const double two_pi = 6.28318530717958647692;
-    if (d->scale > 0.0) {
-        v[VIGIL_DIAG_VELOCITY_RMS] = sqrt(d->v2_sum / nf);
+    if (a->scale > 0.0) {
+        v[VIGIL_DIAG_VELOCITY_RMS] = sqrt(a->v2_sum / nf);
         v[VIGIL_DIAG_ISO_ZONE] = vigil_severity_zone(v[VIGIL_DIAG_VELOCITY_RMS], d->machine_class);
         if (fr > 0.0)
             v[VIGIL_DIAG_ORDER_1X_VELOCITY] =
-                v[VIGIL_DIAG_ORDER_1X] * d->scale / (two_pi * fr) / sqrt(2.0) * 1000.0;
+                v[VIGIL_DIAG_ORDER_1X] * a->scale / (two_pi * fr) / sqrt(2.0) * 1000.0;
     }
 
     /* Rule 1: the most prominent bearing evidence at or above its threshold. The threshold is
@@ -365,7 +378,7 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
         const size_t w = vigil__line_bins(d->nbins, df,
                                           d->line_f[evidence[e].defect][evidence[e].harmonic],
                                           VIGIL__LINE_TOL);
-        const double t = vigil__noise_threshold(nf, w, VIGIL_DIAG_FALSE_ALARM / 4.0);
+        const double t = vigil__noise_threshold(nf_half, w, VIGIL_DIAG_FALSE_ALARM / 4.0);
         d->evid_t[e] = t > VIGIL_DIAG_PROMINENCE ? t : VIGIL_DIAG_PROMINENCE;
         if (p > best_p) {
             best_p = p;
@@ -376,7 +389,7 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
     const size_t cap = sizeof d->reason;
     r[0] = '\0';
     /* Every line was looked for at multiples of fr: say when fr is only an estimate. */
-    const char *const estimated = d->shaft_hz > 0.0 ? "" : " estimated";
+    const char *const estimated = m->shaft_hz > 0.0 ? "" : " estimated";
     if (best >= 0 && best_p >= d->evid_t[best]) {
         const int q = evidence[best].defect, h = evidence[best].harmonic;
         fault = evidence[best].fault;
@@ -393,7 +406,7 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
     } else {
         const double p1 = v[VIGIL_DIAG_ORDER_1X_VELOCITY];
         const double vr = v[VIGIL_DIAG_VELOCITY_RMS];
-        if (d->scale > 0.0 && v[VIGIL_DIAG_ISO_ZONE] >= 3 && p1 * p1 >= 0.5 * vr * vr) {
+        if (a->scale > 0.0 && v[VIGIL_DIAG_ISO_ZONE] >= 3 && p1 * p1 >= 0.5 * vr * vr) {
             fault = VIGIL_FAULT_IMBALANCE;
             append(r, cap, "imbalance: no bearing line reaches %gx its floor; vibration is in "
                            "zone %c and the 1x line (shaft %.2f Hz%s, %.2f mm/s) carries %.0f%% "
@@ -408,14 +421,14 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
                    best >= 0 ? upper_names[evidence[best].defect] : "none", best_p);
             if (*estimated)
                 append(r, cap, "; lines sought at shaft %.2f Hz estimated", fr);
-            if (d->scale > 0.0)
+            if (a->scale > 0.0)
                 append(r, cap, "; 1x line %.2f mm/s of %.2f mm/s", p1, vr);
         }
     }
-    if (d->scale > 0.0)
+    if (a->scale > 0.0)
         append(r, cap, "; severity %.2f mm/s RMS 10-1000 Hz, ISO 10816-3 zone %c",
                v[VIGIL_DIAG_VELOCITY_RMS], zone_letter(v[VIGIL_DIAG_ISO_ZONE]));
-    append(r, cap, " (%zu frames)", d->frames);
+    append(r, cap, " (%zu frames)", a->frames);
     d->decided = 1;
     return fault;
 }

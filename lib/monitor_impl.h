@@ -55,6 +55,12 @@ struct vigil_monitor {
     double auto_gap;
     size_t gaps;
     int reref_cond;         /* condition re-learning its medians, -1 none */
+    /* time-quirk policy (vigil_monitor_counter()): the previous accepted row, to drop an
+     * exact duplicate, and what happened to the rows offered since fit/reset */
+    double *prev;           /* nsel selected values of the last accepted row */
+    size_t prev_cond;
+    double t_shift;         /* added to row times for the drift trackers (monotone clock) */
+    size_t counts[VIGIL_COUNTER_COUNT];
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -24,6 +26,7 @@ struct vigil_reader {
     char **names;
     double *row;         /* the last parsed row */
     long time_col;       /* -1: none */
+    int missing_nan;     /* empty, NaN, NA and null fields read as NaN (set_missing) */
     size_t rows_read;
     int status;          /* sticky failure: once a file is bad, it stays bad */
     int eof;
@@ -252,6 +255,29 @@ int vigil_reader_set_time_column(vigil_reader *r, size_t col)
     return VIGIL_OK;
 }
 
+/* An empty field, or NaN / NA / null in any case, surrounded by blanks or quotes: what
+ * historians and spreadsheets write for a value they do not have. */
+static int is_missing(const char *p)
+{
+    static const char *const words[] = {"", "nan", "na", "null"};
+    p += strspn(p, " \t\"");
+    size_t n = strcspn(p, " \t\"\r");
+    if (p[n + strspn(p + n, " \t\"\r")] != '\0')
+        return 0;
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+        if (strlen(words[w]) == n && strncasecmp(p, words[w], n) == 0)
+            return 1;
+    return 0;
+}
+
+int vigil_reader_set_missing(vigil_reader *r, int as_nan)
+{
+    if (!r || (as_nan != 0 && as_nan != 1))
+        return vigil__status(VIGIL_EINVAL);
+    r->missing_nan = as_nan;
+    return VIGIL_OK;
+}
+
 /* Read and parse the next data row into r->row. Returns 1, 0 at the end, or a status. */
 static int next_row(vigil_reader *r)
 {
@@ -290,6 +316,11 @@ static int next_row(vigil_reader *r)
         if (comma)
             *comma = '\0';
         const int is_time = (long)i == r->time_col;
+        if (r->missing_nan && is_missing(p)) {
+            r->row[i] = NAN;
+            p = comma ? comma + 1 : p;
+            continue;
+        }
         int prc = is_time ? vigil_parse_time(p, &r->row[i]) : vigil_parse_number(p, &r->row[i]);
         if (prc != VIGIL_OK)
             return r->status = vigil__fail(VIGIL_EFORMAT, "%s:%zu: bad %s '%.40s' in column %zu ('%s')",

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <vigil.h>
 
+#include "diag_vectors.h"
 #include "evidence.h"
 
 #define PI_ 3.14159265358979323846
@@ -212,6 +213,72 @@ static void test_noise_threshold(void **state)
     assert_int_equal(vigil__line_bins(8193, 12000.0 / 16384, 7000.0, 0.01), 0);
 }
 
+/* The averaged envelope spectrum equals numpy's (tests/reference/gen_diag_vectors.py: mean of
+ * the 7 half-overlapping 1024-sample frames' prewhitened envelope spectra), 1e-9 of its peak;
+ * the float push gives what the double push of the same values gives; a longer hop averages
+ * fewer frames. */
+static void test_envelope_spectrum(void **state)
+{
+    (void)state;
+    vigil_diagnosis *d = NULL;
+    assert_int_equal(vigil_diagnosis_create(DV_RATE, DV_AVG_N, &d), 0);
+    assert_int_equal(vigil_diagnosis_set_bearing(d, 9, 0.3126, 1.537, 0), 0);
+    assert_int_equal(vigil_diagnosis_set_shaft_hz(d, DV_SHAFT), 0);
+    double amp[DV_AVG_N / 2 + 1], df = 0.0;
+    size_t written = 99;
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, amp, DV_AVG_N / 2 + 1, &written, &df),
+                     VIGIL_ENODATA);
+    assert_int_equal(written, 0);
+    assert_int_equal(vigil_diagnosis_push(d, dv_outer, DV_N), 0);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, NULL, 0, &written, &df), VIGIL_ESPACE);
+    assert_int_equal(written, DV_AVG_N / 2 + 1);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, NULL, 5, &written, NULL), VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, amp, DV_AVG_N / 2 + 1, &written, &df), 0);
+    assert_int_equal(written, DV_AVG_N / 2 + 1);
+    assert_true(df == DV_RATE / (double)DV_AVG_N);
+    double peak = 0.0;
+    for (size_t k = 0; k < written; k++)
+        peak = fmax(peak, dv_avg_env[k]);
+    for (size_t k = 0; k < written; k++)
+        if (fabs(amp[k] - dv_avg_env[k]) > 1e-9 * peak)
+            fail_msg("bin %zu: %.12g, numpy %.12g", k, amp[k], dv_avg_env[k]);
+    /* the decision measures its lines in this spectrum */
+    assert_true(vigil_diagnosis_decide(d) >= 0);
+    assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_FRAMES) == 7.0);
+
+    static float xf[DV_N];
+    static double xd[DV_N];
+    for (size_t i = 0; i < DV_N; i++) {
+        xf[i] = (float)dv_outer[i];
+        xd[i] = (double)xf[i];
+    }
+    vigil_diagnosis *g = NULL;
+    double amp_g[DV_AVG_N / 2 + 1];
+    assert_int_equal(vigil_diagnosis_reset(d), 0);
+    assert_int_equal(vigil_diagnosis_push(d, xd, DV_N), 0);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, amp, DV_AVG_N / 2 + 1, NULL, NULL), 0);
+    assert_int_equal(vigil_diagnosis_create(DV_RATE, DV_AVG_N, &g), 0);
+    assert_int_equal(vigil_diagnosis_set_bearing(g, 9, 0.3126, 1.537, 0), 0);
+    assert_int_equal(vigil_diagnosis_push_f32(g, xf, 1000), 0);
+    assert_int_equal(vigil_diagnosis_push_f32(g, xf + 1000, DV_N - 1000), 0);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(g, amp_g, DV_AVG_N / 2 + 1, NULL, NULL), 0);
+    assert_memory_equal(amp, amp_g, sizeof amp);
+    xf[7] = NAN;
+    assert_int_equal(vigil_diagnosis_push_f32(g, xf, DV_N), VIGIL_ENONFINITE);
+    vigil_diagnosis_destroy(g);
+
+    /* hop N: 4 frames; the hop is frozen once samples are pushed */
+    assert_int_equal(vigil_diagnosis_set_hop(d, DV_AVG_N), VIGIL_ESTATE);
+    assert_int_equal(vigil_diagnosis_reset(d), 0);
+    assert_int_equal(vigil_diagnosis_set_hop(d, 0), VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_set_hop(d, DV_AVG_N + 1), VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_set_hop(d, DV_AVG_N), 0);
+    assert_int_equal(vigil_diagnosis_push(d, dv_outer, DV_N), 0);
+    assert_true(vigil_diagnosis_decide(d) >= 0);
+    assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_FRAMES) == 4.0);
+    vigil_diagnosis_destroy(d);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -259,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_imbalance),
         cmocka_unit_test(test_chunking_and_reset),
         cmocka_unit_test(test_noise_threshold),
+        cmocka_unit_test(test_envelope_spectrum),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

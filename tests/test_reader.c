@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -107,6 +108,45 @@ static void test_rows_and_time(void **state)
     vigil_reader_close(r);
 }
 
+/* Missing values (vigil_reader_set_missing): empty, NaN, NA, null read as NaN when asked, in
+ * value and time columns; a strict reader rejects them; other bad numbers stay bad. */
+static void test_missing_values(void **state)
+{
+    (void)state;
+    const char *path = write_file("m.csv", "timestamp,a,b\n"
+                                           "2013-07-04 00:00:00,1.5,\n"
+                                           ",\"NaN\", na \n"
+                                           "2013-07-04 02:00:00,NULL,2\n", 0);
+    vigil_reader *r = NULL;
+    double v[9];
+    size_t n;
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_time_column(r, 0), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_rows(r, v, 3, &n), VIGIL_EFORMAT);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(vigil_last_error(), "m.csv:2: bad number '' in column 2"));
+    vigil_reader_close(r);
+
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_missing(r, 2), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_set_missing(NULL, 1), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_set_time_column(r, 0), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_missing(r, 1), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_rows(r, v, 3, &n), VIGIL_OK);
+    assert_int_equal(n, 3);
+    assert_true(v[0] == 1372896000.0 && v[1] == 1.5 && isnan(v[2]));
+    assert_true(isnan(v[3]) && isnan(v[4]) && isnan(v[5]));
+    assert_true(v[6] == 1372903200.0 && isnan(v[7]) && v[8] == 2.0);
+    vigil_reader_close(r);
+
+    path = write_file("m2.csv", "a\n1\nnanx\n", 0);
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_missing(r, 1), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_rows(r, v, 3, &n), VIGIL_EFORMAT);
+    assert_int_equal(n, 1);
+    vigil_reader_close(r);
+}
+
 /* Each bad file: expected status, and a fragment the message must hold (file and line). */
 static void test_bad_files(void **state)
 {
@@ -203,6 +243,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_and_gzip),
         cmocka_unit_test(test_rows_and_time),
+        cmocka_unit_test(test_missing_values),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_corrupt_gzip),
         cmocka_unit_test(test_open_errors),

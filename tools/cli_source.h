@@ -10,6 +10,9 @@ typedef struct cli_src {
     const char *time_column;   /* --time-column */
     const char *cond_column;   /* --condition-column (rows mode) */
     size_t common_groups;      /* --common-mode G (rows mode): 0 = off, else G channel blocks */
+    int missing;               /* rows mode: empty/NaN fields read as NaN; a row with a missing
+                                * time or condition is passed with time NaN (the monitor
+                                * rejects and counts it) */
 } cli_src;
 
 /* Called per row: all columns of the row, its time in seconds, its condition, its index in

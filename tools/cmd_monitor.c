@@ -2,6 +2,7 @@
 #include "cli_model.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,12 @@ static const char monitor_help[] =
     "file to file. Prints, per scored frame, CSV\n"
     "  [source,]frame,t_start,score,threshold,health,state,top_feature\n"
     "or with --summary one row per file:\n"
-    "  source,frames,score_median,score_max,alarm_frames,state\n"
-    "(frames: frames scored in that file; state: at the end of that file).\n"
+    "  source,frames,score_median,score_max,alarm_frames,state,\n"
+    "  segments,gaps,steps_back,repeats,duplicates,rejected\n"
+    "(frames: frames scored in that file; state: at the end of that file; the counts follow\n"
+    "the time-quirk policy of docs/MODELS.md: a time that steps back or repeats starts a new\n"
+    "segment, an exact duplicate row is dropped, a row with a missing or NaN value (empty,\n"
+    "NaN, NA, null) is rejected and skipped; each file's counts also go to stderr).\n"
     "\n" CLI_MODEL_HELP
     "  --learn K         frames (rows) to learn from (required, >= 10)\n"
     "  --summary         one summary row per file instead of one row per frame\n"
@@ -41,7 +46,28 @@ typedef struct mon_ctx {
     double *scores;       /* this file's scores (summary) */
     size_t nscores, cap, alarms;
     const char *output;
+    size_t at_start[VIGIL_COUNTER_COUNT]; /* the monitor's counters when this file began */
+    size_t learn_rejected;                /* rows of this file not learnt (a missing value) */
 } mon_ctx;
+
+static int row_has_missing(const double *row, size_t n, double t)
+{
+    if (isnan(t))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(row[i]))
+            return 1;
+    return 0;
+}
+
+/* This file's counts: the monitor's counters since the file began, plus the rows rejected
+ * while learning. */
+static void file_counts(const mon_ctx *c, size_t out[VIGIL_COUNTER_COUNT])
+{
+    for (int i = 0; i < VIGIL_COUNTER_COUNT; i++)
+        out[i] = c->m ? vigil_monitor_counter(c->m, i) - c->at_start[i] : 0;
+    out[VIGIL_COUNTER_REJECTED] += c->learn_rejected;
+}
 
 static int fit_now(mon_ctx *c)
 {
@@ -66,6 +92,10 @@ static int fit_now(mon_ctx *c)
 static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond, size_t index)
 {
     mon_ctx *c = ctx;
+    if (c->seen < c->learn && row_has_missing(row, n, t)) {
+        c->learn_rejected++;
+        return CLI_OK;
+    }
     if (c->seen < c->learn) {
         memcpy(c->buf + c->seen * n, row, n * sizeof *row);
         c->cond[c->seen++] = cond;
@@ -74,7 +104,12 @@ static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond,
         return CLI_OK;
     }
     c->seen++;
+    const size_t scored = vigil_monitor_counter(c->m, VIGIL_COUNTER_SCORED);
     int st = vigil_monitor_score(c->m, row, n, t, cond);
+    if (st == VIGIL_ENONFINITE)
+        return CLI_OK; /* a missing value: counted by the monitor, the file goes on */
+    if (st >= 0 && vigil_monitor_counter(c->m, VIGIL_COUNTER_SCORED) == scored)
+        return CLI_OK; /* an exact duplicate: dropped and counted */
     if (st < 0)
         return cli_error("%s: row %zu: %s", c->source, index + 1, vigil_last_error());
     if (!c->summary)
@@ -98,8 +133,32 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static void print_counts(FILE *f, const size_t *k)
+{
+    fprintf(f, "%zu,%zu,%zu,%zu,%zu,%zu", k[VIGIL_COUNTER_SEGMENTS], k[VIGIL_COUNTER_GAPS],
+            k[VIGIL_COUNTER_STEPS_BACK], k[VIGIL_COUNTER_REPEATS], k[VIGIL_COUNTER_DUPLICATES],
+            k[VIGIL_COUNTER_REJECTED]);
+}
+
+/* stderr: what the time-quirk policy did in this file, when it did anything. */
+static void report_quirks(const mon_ctx *c)
+{
+    size_t k[VIGIL_COUNTER_COUNT];
+    file_counts(c, k);
+    if (!k[VIGIL_COUNTER_STEPS_BACK] && !k[VIGIL_COUNTER_REPEATS] &&
+        !k[VIGIL_COUNTER_DUPLICATES] && !k[VIGIL_COUNTER_REJECTED])
+        return;
+    fprintf(stderr, "vigil monitor: %s: %zu rows with time stepping back and %zu with a "
+            "repeated time (each starts a new segment), %zu exact duplicates dropped, %zu "
+            "rows with a missing or non-finite value skipped\n", c->source,
+            k[VIGIL_COUNTER_STEPS_BACK], k[VIGIL_COUNTER_REPEATS], k[VIGIL_COUNTER_DUPLICATES],
+            k[VIGIL_COUNTER_REJECTED]);
+}
+
 static void print_summary(mon_ctx *c)
 {
+    size_t k[VIGIL_COUNTER_COUNT];
+    file_counts(c, k);
     printf("%s,%zu,", c->source, c->nscores);
     if (c->nscores) {
         qsort(c->scores, c->nscores, sizeof *c->scores, cmp_double);
@@ -108,10 +167,12 @@ static void print_summary(mon_ctx *c)
         cli_print_double(stdout, med);
         putchar(',');
         cli_print_double(stdout, c->scores[c->nscores - 1]);
-        printf(",%zu,%s\n", c->alarms, cli_state_name(vigil_monitor_state(c->m)));
+        printf(",%zu,%s,", c->alarms, cli_state_name(vigil_monitor_state(c->m)));
     } else {
-        printf(",,0,%s\n", c->m ? cli_state_name(vigil_monitor_state(c->m)) : "learning");
+        printf(",,0,%s,", c->m ? cli_state_name(vigil_monitor_state(c->m)) : "learning");
     }
+    print_counts(stdout, k);
+    putchar('\n');
 }
 
 int cmd_monitor(int argc, char **argv)
@@ -123,6 +184,7 @@ int cmd_monitor(int argc, char **argv)
     };
     cli_model_opts o;
     cli_model_defaults(&o);
+    o.src.missing = 1; /* historian exports have empty cells: skip and count, never stop */
     mon_ctx c = {0};
     c.o = &o;
     int ch;
@@ -172,7 +234,8 @@ int cmd_monitor(int argc, char **argv)
     }
     if (status == CLI_OK) {
         if (c.summary)
-            printf("source,frames,score_median,score_max,alarm_frames,state\n");
+            printf("source,frames,score_median,score_max,alarm_frames,state,"
+                   "segments,gaps,steps_back,repeats,duplicates,rejected\n");
         else
             printf("%sframe,t_start,score,threshold,health,state,top_feature\n",
                    c.many ? "source," : "");
@@ -180,8 +243,12 @@ int cmd_monitor(int argc, char **argv)
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         c.source = argv[i];
-        c.nscores = c.alarms = 0;
+        c.nscores = c.alarms = c.learn_rejected = 0;
+        for (int q = 0; q < VIGIL_COUNTER_COUNT; q++)
+            c.at_start[q] = c.m ? vigil_monitor_counter(c.m, q) : 0;
         status = cli_src_feed(&o.src, ex, argv[i], &t_off, c.ncols, on_row, &c);
+        if (status == CLI_OK)
+            report_quirks(&c);
         if (status == CLI_OK && c.summary)
             print_summary(&c);
     }

@@ -3,8 +3,9 @@
  * @brief Per-recording diagnosis of a rotating machine: which fault (outer race, inner race,
  *        ball, cage, imbalance or none), how severe (ISO zone), and why.
  *
- * A `vigil_diagnosis` frames one accelerometer channel (frame N, hop N/2, Hann window), computes
- * each frame's envelope spectrum (vigil/envelope.h), amplitude spectrum and velocity RMS
+ * A `vigil_diagnosis` is an averaging stage on an extractor's framer (vigil/extractor.h: the
+ * same validation, float push, Hann window and FFT; frame N, hop N/2 unless set): it takes each
+ * frame's envelope spectrum (vigil/envelope.h), amplitude spectrum and velocity RMS
  * (vigil/severity.h), and averages them over the recording. vigil_diagnosis_decide() takes the
  * shaft rate (when not given) and the shaft orders (vigil/orders.h) from the mean amplitude
  * spectrum, then measures the defect lines of the averaged envelope spectrum and applies the
@@ -97,6 +98,11 @@ VIGIL_API int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis 
 /** Free a diagnosis. NULL is a no-op. */
 VIGIL_API void vigil_diagnosis_destroy(vigil_diagnosis *d);
 
+/** Hop between frames, 1..N samples (default N/2), as vigil_extractor_set_hop(). The noise
+ *  threshold counts M frames at hop h as 1 + (M - 1) h / N independent ones.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (samples pushed since create/reset). */
+VIGIL_API int vigil_diagnosis_set_hop(vigil_diagnosis *d, size_t hop);
+
 /** Bearing geometry, as vigil_bearing_frequencies(). @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE
  *  (samples pushed since create/reset). */
 VIGIL_API int vigil_diagnosis_set_bearing(vigil_diagnosis *d, double balls, double ball_d,
@@ -134,6 +140,25 @@ VIGIL_API int vigil_diagnosis_set_severity(vigil_diagnosis *d, int units, int ma
  *         VIGIL_ENONFINITE (a NaN/inf sample: the chunk is rejected whole, state unchanged).
  */
 VIGIL_API int vigil_diagnosis_push(vigil_diagnosis *d, const double *x, size_t n);
+
+/** vigil_diagnosis_push() for float samples (converted to double exactly; same validation). */
+VIGIL_API int vigil_diagnosis_push_f32(vigil_diagnosis *d, const float *x, size_t n);
+
+/**
+ * The averaged envelope spectrum of the frames pushed so far (what the decision measures lines
+ * in; needs no decision): amp[k] = mean over frames of the frame's envelope amplitude spectrum
+ * (docs/DIAGNOSTICS.md; unitless with the default prewhitening) at frequency k * df_hz,
+ * k = 0 .. N/2.
+ * @param amp     receives N/2 + 1 values; may be NULL only with cap 0 (a size query).
+ * @param cap     capacity of amp in values.
+ * @param written optional: values written, or the count needed when cap is too small.
+ * @param df_hz   optional: bin spacing rate / N, Hz.
+ * @return VIGIL_OK, VIGIL_EINVAL (NULL d, NULL amp with cap > 0), VIGIL_ENODATA (no complete
+ *         frame yet), VIGIL_ESPACE (cap < N/2 + 1; *written = N/2 + 1, nothing else written
+ *         but *df_hz). Reads only: may run alongside nothing that pushes to or resets d.
+ */
+VIGIL_API int vigil_diagnosis_envelope_spectrum(const vigil_diagnosis *d, double *amp, size_t cap,
+                                                size_t *written, double *df_hz);
 
 /**
  * Decide from the frames pushed so far (may be called repeatedly; pushing more refines it).

@@ -85,6 +85,32 @@ enum vigil_threshold_mode {
  *  256 MiB), vigil_monitor_set_gap(). */
 #define VIGIL_RELEARN_VALUES_MAX 33554432
 
+/**
+ * What happened to the rows offered to vigil_monitor_score() since fit, load or reset
+ * (vigil_monitor_counter()). The time-quirk policy, in the order it is applied:
+ *  - a row with a bad value or time (NaN, infinity, beyond +-VIGIL_VALUE_MAX, wrong width) is
+ *    rejected with its status, as always, and counted in REJECTED;
+ *  - a row equal to the last accepted one (same time, condition and selected values) is an
+ *    exact duplicate: dropped, the current state returned, counted in DUPLICATES;
+ *  - a row whose time is before the last accepted one (a clock set back: DST, NTP, a re-sent
+ *    block) starts a new segment (STEPS_BACK), one whose time equals it with other values
+ *    starts one too (REPEATS), and so does a forward step longer than the gap (GAPS). A new
+ *    segment is handled like a gap: the persistence window and the smoothing restart, the
+ *    alarm state is kept, VIGIL_GAP_REREF re-learns the baseline; the row is then scored.
+ * SEGMENTS counts the segments scored (1 once a row has been scored, +1 per gap, step back or
+ * repeat); SCORED the rows scored.
+ */
+enum vigil_counter {
+    VIGIL_COUNTER_SCORED = 0,     /**< rows scored */
+    VIGIL_COUNTER_SEGMENTS = 1,   /**< segments of the stream (1 + gaps + steps back + repeats) */
+    VIGIL_COUNTER_GAPS = 2,       /**< forward steps longer than the gap */
+    VIGIL_COUNTER_STEPS_BACK = 3, /**< rows whose time is before the previous one */
+    VIGIL_COUNTER_REPEATS = 4,    /**< rows with the previous time and other values */
+    VIGIL_COUNTER_DUPLICATES = 5, /**< exact repeats of the previous row, dropped */
+    VIGIL_COUNTER_REJECTED = 6,   /**< rows refused with a negative status (after fit) */
+    VIGIL_COUNTER_COUNT = 7       /**< number of counters */
+};
+
 /** Largest number of operating conditions. */
 #define VIGIL_CONDITIONS_MAX 64
 
@@ -208,11 +234,13 @@ VIGIL_API int vigil_monitor_fitted(const vigil_monitor *m);
  * Score one row.
  * @param row all columns (n = vigil_monitor_column_count()); selected values finite and within
  *            +-VIGIL_VALUE_MAX (unselected columns are ignored, NaN included).
- * @param t   time of the row in seconds (t_start, or a timestamp); finite, not decreasing.
+ * @param t   time of the row in seconds (t_start, or a timestamp); finite. A time before or
+ *            equal to the previous row's starts a new segment and an exact repeat of the
+ *            previous row is dropped (enum vigil_counter has the whole policy).
  * @param condition 0..conditions-1.
  * @return the new state (VIGIL_STATE_*), or VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE,
- *         VIGIL_ESTATE (not fitted). On failure nothing changes: the rows that follow score
- *         bit-identically to a stream that never saw the rejected call. An accepted row always
+ *         VIGIL_ESTATE (not fitted). On failure nothing changes but the REJECTED counter: the
+ *         rows that follow score bit-identically to a stream that never saw the rejected call. An accepted row always
  *         gives a score that is not NaN (standardised values are clipped to +-1e6 scales; a
  *         score that still overflows counts as +infinity, health 0).
  */
@@ -264,7 +292,14 @@ VIGIL_API size_t vigil_monitor_event_count(const vigil_monitor *m);
 VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to);
 /** @return gaps in time seen since fit/reset (0 for NULL). */
 VIGIL_API size_t vigil_monitor_gaps(const vigil_monitor *m);
-/** Clear the stream state; keeps the trained model. @return VIGIL_OK or VIGIL_EINVAL. */
+/** @return counter `which` (a vigil_counter) since fit, load or reset; 0 for NULL or an
+ *  unknown counter. Same thread rule as the other getters. */
+VIGIL_API size_t vigil_monitor_counter(const vigil_monitor *m, int which);
+/** @return the name of a counter ("scored", "segments", "gaps", "steps_back", "repeats",
+ *  "duplicates", "rejected"; static storage), NULL for an unknown one. Any thread. */
+VIGIL_API const char *vigil_counter_name(int which);
+/** Clear the stream state (counters included); keeps the trained model.
+ *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_reset(vigil_monitor *m);
 
 /**

@@ -331,6 +331,44 @@ class TestExtractorGroups(unittest.TestCase):
                                        msg="%s %s" % (band, name))
         self.assertGreater(row["env_bpfo_prom"], 3)  # the outer-race line stands out
 
+    def test_diagnosis_envelope_spectrum_vs_numpy(self):
+        """Diagnosis.envelope_spectrum(): the mean of the 7 half-overlapping frames' envelope
+        spectra of the numpy reference; float32 input takes the float push; defect
+        frequencies are the closed form at the given shaft rate."""
+        dv = self.dv
+        n = int(dv["DV_AVG_N"])
+        with vigil.Diagnosis(dv["DV_RATE"], GEOMETRY, frame=n, shaft_hz=dv["DV_SHAFT"]) as d:
+            with self.assertRaises(vigil.VigilError) as cm:
+                d.envelope_spectrum()
+            self.assertIs(cm.exception.status, vigil.Status.ENODATA)
+            d.push(dv["dv_outer"])
+            freqs, amps = d.envelope_spectrum()
+            want = dv["dv_avg_env"]
+            self.assertEqual(len(amps), n // 2 + 1)
+            self.assertEqual(len(freqs), n // 2 + 1)
+            self.assertEqual(freqs[3], 3 * dv["DV_RATE"] / n)
+            peak = max(want)
+            for k in range(len(want)):
+                self.assertAlmostEqual(amps[k], want[k], delta=1e-9 * peak, msg="bin %d" % k)
+            d.decide()
+            got = d.defect_frequencies()
+            closed = vigil.bearing_frequencies(9, 0.3126, 1.537, 0, dv["DV_SHAFT"])
+            self.assertEqual(got["shaft_hz"], dv["DV_SHAFT"])
+            for q in vigil.DEFECTS:
+                self.assertAlmostEqual(got[q], closed[q], delta=1e-12 * closed[q])
+            np = vigil._buffers.numpy
+            if np is not None:
+                d.reset()
+                d.push(np.asarray(dv["dv_outer"], dtype=np.float32))
+                f32 = d.envelope_spectrum()[1]
+                d.reset()
+                d.push(np.asarray(dv["dv_outer"], dtype=np.float32).astype(np.float64))
+                self.assertEqual(list(f32), list(d.envelope_spectrum()[1]))
+        with vigil.Diagnosis(dv["DV_RATE"], GEOMETRY, frame=n, hop=n) as d:
+            d.push(dv["dv_outer"])
+            d.decide()
+            self.assertEqual(d.values()["frames"], 4)
+
     def test_severity_vs_numpy(self):
         dv = self.dv
         for units, key in (("g", "DV_BROAD_VRMS_G"), ("m/s2", "DV_BROAD_VRMS_MS2")):

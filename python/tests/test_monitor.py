@@ -329,8 +329,12 @@ class TestMonitorErrors(unittest.TestCase):
             self.assertStatus(S.ESTATE, m.fit)
             self.assertStatus(S.ESTATE, m.learn, h)
             m.score(h)
-            self.assertStatus(S.EINVAL, m.score, h)  # time goes backwards
+            m.score(h)  # time goes back: a new segment, scored (time-quirk policy)
+            self.assertEqual(m.counters["steps_back"], 1)
+            self.assertEqual(m.counters["segments"], 2)
+            self.assertEqual(m.counters["scored"], 2 * len(h["rms"]))
             m.reset()
+            self.assertEqual(m.counters["scored"], 0)
             self.assertStatus(S.EINVAL, m.score, h, condition=3)
             self.assertStatus(S.ESTATE, m.pca_stats)
             with self.assertRaises(ValueError):

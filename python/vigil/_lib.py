@@ -113,6 +113,7 @@ PROTOTYPES = {
     "vigil_reader_column_name": (c_char_p, [ReaderP, c_size_t], None),
     "vigil_reader_find_column": (c_int, [ReaderP, c_char_p], STATUS),
     "vigil_reader_set_time_column": (c_int, [ReaderP, c_size_t], STATUS),
+    "vigil_reader_set_missing": (c_int, [ReaderP, c_int], STATUS),  # issue 16
     "vigil_reader_read_column": (c_int, [ReaderP, c_size_t, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_read_rows": (c_int, [ReaderP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_line": (c_size_t, [ReaderP], None),
@@ -157,6 +158,11 @@ PROTOTYPES = {
     "vigil_diagnosis_value": (c_double, [DiagnosisP, c_int], None),
     "vigil_diagnosis_reason": (c_char_p, [DiagnosisP], None),
     "vigil_diagnosis_reset": (c_int, [DiagnosisP], STATUS),
+    # diagnose.h: the framer's hop and float push, the averaged envelope spectrum (issue 19)
+    "vigil_diagnosis_set_hop": (c_int, [DiagnosisP, c_size_t], STATUS),
+    "vigil_diagnosis_push_f32": (c_int, [DiagnosisP, FloatP, c_size_t], STATUS),
+    "vigil_diagnosis_envelope_spectrum": (c_int, [DiagnosisP, DoubleP, c_size_t, SizeP, DoubleP],
+                                          STATUS),
     # drift.h
     "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
     "vigil_drift_destroy": (None, [DriftP], None),
@@ -230,6 +236,8 @@ PROTOTYPES = {
     "vigil_monitor_event_count": (c_size_t, [MonitorP], None),
     "vigil_monitor_next_event": (c_int, [MonitorP, DoubleP, IntP, IntP], STATUS),
     "vigil_monitor_gaps": (c_size_t, [MonitorP], None),
+    "vigil_monitor_counter": (c_size_t, [MonitorP, c_int], None),  # issue 16
+    "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
     "vigil_monitor_save_size": (c_int, [MonitorP, SizeP], STATUS),
     "vigil_monitor_save": (c_int, [MonitorP, c_void_p, c_size_t, SizeP], STATUS),

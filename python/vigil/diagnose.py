@@ -9,7 +9,7 @@ docs/DIAGNOSTICS.md), so results equal those of ``vigil diagnose``.
 import ctypes
 
 from . import _buffers
-from ._lib import DiagnosisP, lib
+from ._lib import DiagnosisP, DoubleP, lib
 from ._handle import CObject
 from .bearing import DEFECTS, bearing_arg
 from .errors import Status, VigilError
@@ -68,6 +68,7 @@ class Diagnosis(CObject):
         units: unit of the samples, ``"g"`` (default) or ``"m/s2"``; enables the velocity RMS,
             the ISO zone and the imbalance rule. ``None`` disables them (velocity and zone 0).
         machine_class: ISO 10816-3 class ``"1r"``, ``"1f"``, ``"2r"`` (default) or ``"2f"``.
+        hop: samples between frame starts, 1..frame; ``None``: half a frame.
 
     Raises:
         VigilError: a setting out of range (the message says which).
@@ -80,7 +81,7 @@ class Diagnosis(CObject):
     _destroy = "vigil_diagnosis_destroy"
 
     def __init__(self, rate, bearing, frame=None, shaft_hz=None, band="full", units="g",
-                 machine_class="2r", shaft_range=None):
+                 machine_class="2r", shaft_range=None, hop=None):
         self._ptr = None
         b = bearing_arg(bearing)
         pair = envelope_band(band)
@@ -92,6 +93,8 @@ class Diagnosis(CObject):
         lib.vigil_diagnosis_create(float(rate), n, ctypes.byref(ptr))
         self._ptr = ptr
         try:
+            if hop is not None:
+                lib.vigil_diagnosis_set_hop(ptr, _buffers.size_arg(hop, "hop"))
             lib.vigil_diagnosis_set_bearing(ptr, b.n, b.d, b.D, b.angle)
             lib.vigil_diagnosis_set_shaft_hz(ptr, float(shaft_hz or 0.0))
             lib.vigil_diagnosis_set_shaft_range(ptr, shaft_lo, shaft_hi)
@@ -134,8 +137,8 @@ class Diagnosis(CObject):
         """Feed samples of the recording (any chunk size).
 
         Args:
-            x: samples in the configured units: a numpy array (contiguous float64 is used
-               without a copy; other dtypes are converted), ``array.array``, a list, or any
+            x: samples in the configured units: a numpy array (contiguous float64 or float32
+               is used without a copy; other dtypes are converted), ``array.array``, a list, or any
                iterable of numbers.
 
         Raises:
@@ -143,8 +146,9 @@ class Diagnosis(CObject):
                 rejected whole, nothing pushed before is lost).
             TypeError, ValueError: ``x`` is not a 1-D run of real numbers.
         """
-        s = _buffers.doubles(x)
-        lib.vigil_diagnosis_push(self._handle(), s.pointer(), s.n)
+        s = _buffers.samples(x)
+        push = lib.vigil_diagnosis_push_f32 if s.f32 else lib.vigil_diagnosis_push
+        push(self._handle(), s.pointer(), s.n)
 
     def decide(self):
         """Decide from the frames pushed so far (may be called again after more pushes).
@@ -191,6 +195,41 @@ class Diagnosis(CObject):
         lib.vigil_diagnosis_line(self._handle(), _defect_index(defect), int(harmonic),
                                  ctypes.byref(f), ctypes.byref(a), ctypes.byref(p))
         return {"freq": f.value, "amp": a.value, "prom": p.value}
+
+    def envelope_spectrum(self):
+        """The averaged envelope spectrum of the frames pushed so far (the one the decision
+        measures its lines in; no decision needed).
+
+        Returns:
+            ``(freqs, amps)``: bin frequencies k * rate / frame in Hz and the mean envelope
+            amplitudes (unitless with the default prewhitening), k = 0 .. frame/2; numpy arrays
+            when numpy is present, else lists.
+
+        Raises:
+            VigilError: ``Status.ENODATA`` before the first complete frame.
+        """
+        ptr = self._handle()
+        nb = self._frame // 2 + 1
+        amps, address = _buffers.matrix(1, nb)
+        df = ctypes.c_double()
+        lib.vigil_diagnosis_envelope_spectrum(ptr, ctypes.cast(address, DoubleP), nb, None,
+                                              ctypes.byref(df))
+        if _buffers.numpy is not None:
+            return _buffers.numpy.arange(nb) * df.value, amps[0]
+        return [k * df.value for k in range(nb)], amps.tolist()
+
+    def defect_frequencies(self):
+        """The frequencies the last decision looked for lines at: ``{"shaft_hz": fr, "ftf": Hz,
+        "bpfo": Hz, "bpfi": Hz, "bsf": Hz}`` (fundamentals; the shaft rate given or
+        estimated).
+
+        Raises:
+            VigilError: ``Status.ESTATE`` before :meth:`decide`.
+        """
+        out = {"shaft_hz": self.values()["shaft_hz"]}
+        for i, q in enumerate(DEFECTS):
+            out[q] = self.line(i, 1)["freq"]
+        return out
 
     def lines(self):
         """Every line of the last decision: ``{"bpfo_h1": {"freq", "amp", "prom"}, ...}`` for the

@@ -470,7 +470,8 @@ class Monitor(CObject):
         Args:
             rows: as :meth:`learn`.
             times: seconds per row (numbers, or timestamps as strings read by
-                :func:`vigil.parse_time`), finite and not decreasing across calls. ``None``: the
+                :func:`vigil.parse_time`), finite; a time before or equal to the previous row's
+                starts a new segment (see :attr:`counters`). ``None``: the
                 ``t_start`` column of a dict of columns, else one second apart continuing after
                 the last scored row.
             condition: operating condition, one for all rows or one per row.
@@ -482,7 +483,7 @@ class Monitor(CObject):
 
         Raises:
             VigilError: ``Status.ENONFINITE`` (a selected value is NaN/inf),
-                ``Status.EINVAL`` (time going backwards, bad condition), ``Status.ESTATE``
+                ``Status.EINVAL`` (bad condition), ``Status.ESTATE``
                 (not fitted). Rows before the failing one are scored (and lost with the
                 exception: score one recording per call, or use :meth:`score_row`).
         """
@@ -589,6 +590,21 @@ class Monitor(CObject):
     def gaps(self):
         """Gaps in time seen since fit or reset."""
         return lib.vigil_monitor_gaps(self._handle())
+
+    @property
+    def counters(self):
+        """What happened to the scored rows since fit or reset, by the time-quirk policy
+        (docs/MODELS.md): ``{"scored", "segments", "gaps", "steps_back", "repeats",
+        "duplicates", "rejected"}`` (a time before or equal to the previous row's starts a new
+        segment; an exact repeat of the previous row is dropped)."""
+        ptr = self._handle()
+        out, i = {}, 0
+        while True:
+            name = lib.vigil_counter_name(i)
+            if name is None:
+                return out
+            out[name.decode()] = lib.vigil_monitor_counter(ptr, i)
+            i += 1
 
     def drift(self, feature):
         """The drift tracker of a selected feature (name or index) on its raw values:
