@@ -1,8 +1,9 @@
-/* CSV / gzip-CSV reader for recorded data. zlib's gz* functions read plain files transparently,
- * so one code path serves both; compression is detected from the bytes, not the file name. */
+/* CSV / gzip-CSV reader for recorded data. gz_source.c reads plain and gzip files alike, so one
+ * code path serves both; compression is detected from the bytes, not the file name. */
 #include "vigil/reader.h"
 
 #include "vigil/parse.h"
+#include "gz_source.h"
 #include "status.h"
 
 #include <errno.h>
@@ -12,12 +13,11 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define LINE_MAX_BYTES (16u << 20) /* a longer line is a corrupt file, not data */
 
 struct vigil_reader {
-    gzFile gz;
+    vigil__source *src;
     char *path;          /* for messages */
     char *line;
     size_t linecap;
@@ -37,26 +37,14 @@ struct vigil_reader {
 /* Refill the input block. Returns 1 with data, 0 at the end, or a negative status. */
 static int refill(vigil_reader *r)
 {
-    int got = gzread(r->gz, r->ibuf, sizeof r->ibuf);
-    if (got < 0) {
-        int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr == Z_ERRNO)
-            return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1, strerror(errno));
-        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: corrupt or truncated gzip data (%s)", r->path,
-                           r->lineno + 1, msg);
-    }
-    if (got == 0) {
-        /* zlib reports a gzip stream cut short (no trailer, or a partial block) only through
-         * gzerror: gzread returns the data it could decode and then 0, as for a clean end,
-         * because it supports reading files still being written. A recording cut short is
-         * damaged, not shorter. */
-        int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr == Z_BUF_ERROR)
-            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data (%s)", r->path,
-                               r->lineno + 1, msg);
-    }
+    const char *why;
+    long got = vigil__source_read(r->src, r->ibuf, sizeof r->ibuf, &why);
+    if (got == VIGIL_EIO)
+        return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1, strerror(errno));
+    if (got == VIGIL_EFORMAT)
+        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: %s", r->path, r->lineno + 1, why);
+    if (got < 0)
+        return vigil__status((int)got);
     r->ipos = 0;
     r->ilen = (size_t)got;
     return got > 0;
@@ -174,19 +162,8 @@ int vigil_reader_open(const char *path, vigil_reader **out)
         return vigil__status(VIGIL_ENOMEM);
     }
     strcpy(r->path, path);
-    if (strcmp(path, "-") == 0) {
-        int fd = dup(0); /* gzclose closes the descriptor; stdin stays open for the caller */
-        r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
-        if (!r->gz && fd >= 0)
-            close(fd);
-    } else {
-        r->gz = gzopen(path, "rb");
-    }
-    int rc;
-    if (!r->gz)
-        rc = vigil__fail(errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO, "%s: cannot open: %s", path,
-                         errno ? strerror(errno) : "unknown error");
-    else
+    int rc = vigil__source_open(path, &r->src);
+    if (rc == VIGIL_OK)
         rc = read_header(r);
     if (rc != VIGIL_OK) {
         vigil_reader_close(r);
@@ -200,8 +177,7 @@ void vigil_reader_close(vigil_reader *r)
 {
     if (!r)
         return;
-    if (r->gz)
-        gzclose(r->gz);
+    vigil__source_close(r->src);
     if (r->names)
         for (size_t i = 0; i < r->ncols; i++)
             free(r->names[i]);

@@ -57,6 +57,21 @@ class Attacks(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("inf", r.stdout)
 
+    # item 5: two gzip members, the second's first byte flipped (test_gzip_members.c)
+    def test_corrupt_second_gzip_member(self):
+        import gzip
+        half = "".join("%r\n" % (((i * 7) % 13 - 6) / 6.0) for i in range(4096))
+        one = gzip.compress(("x\n" + half).encode())
+        two = bytearray(gzip.compress(half.encode()))
+        two[0] ^= 0xFF
+        path = os.path.join(self.tmp, "two.csv.gz")
+        with open(path, "wb") as fh:
+            fh.write(one + bytes(two))
+        r = run("features", "--rate", "12000", "--frame", "1024", path)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"two\.csv\.gz:4098: corrupt gzip data")
+        self.assertEqual(len(r.stdout.splitlines()), 1 + 4)  # the first member's 4 frames
+
     # item 3: a "model" that never ends is rejected after its header (test_model_files.c)
     def test_model_dev_zero(self):
         r = subprocess.run([VIGIL, "score", "--model", "/dev/zero",
