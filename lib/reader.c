@@ -119,18 +119,23 @@ static int read_header(vigil_reader *r)
     int rc = read_line(r);
     if (rc < 0)
         return rc;
-    if (rc == 0 || r->line[0] == '\0')
+    /* A UTF-8 byte order mark (spreadsheets write one) is not part of the first name. */
+    char *line = r->line;
+    if (rc > 0 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
+        (unsigned char)line[2] == 0xBF)
+        line += 3;
+    if (rc == 0 || line[0] == '\0')
         return vigil__fail(VIGIL_EFORMAT, "%s: empty file (expected a header row of column names)",
                            r->path);
     size_t n = 1;
-    for (const char *p = r->line; *p; p++)
+    for (const char *p = line; *p; p++)
         n += *p == ',';
     r->names = calloc(n, sizeof *r->names);
     r->row = malloc(n * sizeof *r->row);
     if (!r->names || !r->row)
         return vigil__status(VIGIL_ENOMEM);
     r->ncols = n;
-    char *p = r->line;
+    char *p = line;
     for (size_t i = 0; i < n; i++) {
         char *comma = strchr(p, ',');
         if (comma)

@@ -72,6 +72,69 @@ class Attacks(unittest.TestCase):
         self.assertRegex(r.stderr, r"two\.csv\.gz:4098: corrupt gzip data")
         self.assertEqual(len(r.stdout.splitlines()), 1 + 4)  # the first member's 4 frames
 
+    # item 8: option values are checked by the library's setters before any data is read
+    def test_model_options_exit_2_before_reading(self):
+        missing = os.path.join(self.tmp, "missing.csv")  # never opened: usage comes first
+        for opt in (["--quantile", "0"], ["--quantile", "-0.5"], ["--quantile", "1"],
+                    ["--gap", "-1"], ["--seed", "-1"], ["--seed", "1e30"], ["--seed", "0.5"],
+                    ["--relearn", "0"], ["--conditions", "0"], ["--conditions", "65"]):
+            for cmd in (["train", "-o", os.path.join(self.tmp, "m.vgm")],
+                        ["monitor", "--learn", "10"]):
+                r = run(*(cmd + ["--rate", "12000"] + opt + [missing]))
+                self.assertEqual(r.returncode, 2, (cmd, opt, r.stderr))
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+                self.assertNotIn("cannot open", r.stderr)
+        r = run("train", "--rate", "12000", "--max-rows", "1", "-o", "m.vgm", missing)
+        self.assertEqual(r.returncode, 2, r.stderr)
+
+    def rows_file(self, n):
+        return self.write("rows%d.csv" % n, "a,b\n" + "".join(
+            "%r,%r\n" % (1.0 + (i * 7 % 11) * 0.01, 3.0 + (i * 5 % 13) * 0.1) for i in range(n)))
+
+    def test_long_column_name_round_trip(self):
+        name = "c" * 600
+        data = self.write("long.csv", name + "\n" + "".join(
+            "%r\n" % (((i * 7) % 13 - 6) / 6.0) for i in range(20000)))
+        model = os.path.join(self.tmp, "long.vgm")
+        r = run("train", "--rate", "12000", "--frame", "1024", "--column", name, "-o", model,
+                data)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("score", "--model", model, data)
+        self.assertEqual(r.returncode, 0, r.stderr[:300])
+        self.assertEqual(len(r.stdout.splitlines()), 1 + 19)
+
+    def test_score_error_names_the_file(self):
+        model = os.path.join(self.tmp, "rows.vgm")
+        r = run("train", "--rows", "--model", "zscore", "-o", model, self.rows_file(50))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        big = self.write("big.csv", "a,b\n1e200,2\n")
+        r = run("score", "--model", model, big)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("big.csv: row 1:", r.stderr)
+
+    def test_utf8_bom_is_not_part_of_the_first_name(self):
+        bom = self.write("bom.csv", "\ufeffde,fe\n" + "".join(
+            "%r,0\n" % (((i * 7) % 13 - 6) / 6.0) for i in range(4096)))
+        r = run("features", "--rate", "12000", "--frame", "1024", "--column", "de", bom)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(r.stdout.splitlines()), 1 + 4)
+
+    def test_train_row_cap_learns_every_kth_row(self):
+        rows = self.rows_file(50)
+        capped = os.path.join(self.tmp, "capped.vgm")
+        r = run("train", "--rows", "--model", "zscore", "--max-rows", "16", "-o", capped, rows)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("learning every 4-th row", r.stderr)
+        # the same model as learning rows 0, 4, 8, ... outright
+        with open(rows) as fh:
+            lines = fh.read().splitlines()
+        kth = self.write("kth.csv", "\n".join([lines[0]] + lines[1::4]) + "\n")
+        ref = os.path.join(self.tmp, "ref.vgm")
+        r = run("train", "--rows", "--model", "zscore", "-o", ref, kth)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(capped, "rb") as a, open(ref, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
     # item 3: a "model" that never ends is rejected after its header (test_model_files.c)
     def test_model_dev_zero(self):
         r = subprocess.run([VIGIL, "score", "--model", "/dev/zero",
