@@ -10,6 +10,7 @@
  * Threads: libmosquitto's network thread (mosquitto_loop_start) runs every callback, so all
  * channel state is touched by that thread only; the main thread waits for a signal, stops the
  * network thread, then saves. Reconnection (with exponential backoff) is libmosquitto's. */
+#include "mqtt_connect.h"
 #include "channel.h"
 #include "json.h"
 #include "payload.h"
@@ -380,7 +381,7 @@ static int first_connect(struct mosquitto *mosq, const char *host, int port, int
 {
     int delay = 1, logged = 0;
     for (;;) {
-        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        int rc = mqtt_connect_any(mosq, host, port, keepalive);
         if (rc == MOSQ_ERR_SUCCESS)
             return 0;
         if (!logged++)

@@ -9,6 +9,8 @@
  *
  * --stdin reads `topic payload` lines instead (what `mosquitto_sub -v` and
  * `vigil_gateway --input` print), for trials without a broker. */
+#include "mqtt_connect.h"
+
 #include <mosquitto.h>
 #include <sqlite3.h>
 
@@ -296,7 +298,7 @@ static int first_connect(struct mosquitto *mosq, const char *host, int port, int
 {
     int delay = 1, logged = 0;
     for (;;) {
-        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        int rc = mqtt_connect_any(mosq, host, port, keepalive);
         if (rc == MOSQ_ERR_SUCCESS)
             return 0;
         if (!logged++)
