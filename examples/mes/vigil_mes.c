@@ -4,8 +4,10 @@
  * examples/gateway/README.md) and inserts each message as one row of the schema below
  * (README.md beside this file documents it, with example queries). JSON is taken apart by
  * SQLite itself (json_extract), so a malformed payload is an SQL error that is logged and
- * skipped, never a half-written row. Rows are committed in batches (every --commit-ms, and
- * at exit); the database is in WAL mode so dashboards read while rows are written.
+ * skipped, never a half-written row. Rows are committed in small transactions: at most
+ * --commit-ms (default 1000) after the first row of a transaction, or at MES_COMMIT_ROWS rows,
+ * whichever comes first, in both modes, and at exit; the database is in WAL mode so
+ * dashboards read while rows are written.
  *
  * --stdin reads `topic payload` lines instead (what `mosquitto_sub -v` and
  * `vigil_gateway --input` print), for trials without a broker. */
@@ -15,6 +17,7 @@
 #include <sqlite3.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,8 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PROG "vigil_mes"
+/* A transaction is committed --commit-ms after its first row or at this many rows, whichever
+ * comes first: a crash loses at most that much. */
+#define MES_COMMIT_ROWS 1000
 
 /* Version 1 of the schema; README.md explains every column. (machine, channel, t) identifies
  * a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once. */
@@ -116,6 +123,7 @@ typedef struct mes {
     pthread_mutex_t lock;   /* the database: network thread inserts, main thread commits */
     int in_txn;
     double txn_start;
+    size_t txn_rows; /* rows since BEGIN */
     const char *prefix;
     const char *host;
     int port, qos;
@@ -177,8 +185,10 @@ static int open_db(mes *m, const char *path)
 
 static void commit(mes *m)
 {
-    if (m->in_txn && exec(m, "COMMIT") == 0)
+    if (m->in_txn && exec(m, "COMMIT") == 0) {
         m->in_txn = 0;
+        m->txn_rows = 0;
+    }
 }
 
 /* Store one message; topic is <prefix>/<machine>/<channel>/<kind>. Caller holds the lock. */
@@ -224,6 +234,8 @@ static void store(mes *m, const char *topic, const char *payload, int len)
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (++m->txn_rows >= MES_COMMIT_ROWS)
+        commit(m);
 }
 
 /* ---- MQTT (callbacks run in libmosquitto's network thread) ---------------------------- */
@@ -374,21 +386,71 @@ static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const 
     return 0;
 }
 
-static int run_stdin(mes *m)
+/* --stdin: lines read with read() and poll(), not stdio, so that an open transaction is
+ * committed --commit-ms after its first row even while no line arrives (stdio's buffer would
+ * hide whether a line is waiting). Before, --stdin committed only at the end of input: a crash
+ * lost every row (issue 17). */
+static int run_stdin(mes *m, int commit_ms)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while (!g_stop && (n = getline(&line, &cap, stdin)) > 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        char *sp = strchr(line, ' ');
-        if (!sp)
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return 1;
+    int eof = 0;
+    while (!g_stop && !eof) {
+        int wait_ms = -1;
+        if (m->in_txn) {
+            double left = commit_ms - (now_s() - m->txn_start) * 1000.0;
+            wait_ms = left > 0 ? (int)left + 1 : 0;
+        }
+        struct pollfd pfd = {0, POLLIN, 0};
+        int pr = poll(&pfd, 1, wait_ms);
+        if (pr < 0 && errno != EINTR)
+            break;
+        if (m->in_txn && (now_s() - m->txn_start) * 1000.0 >= commit_ms)
+            commit(m);
+        if (pr <= 0)
             continue;
-        *sp = '\0';
-        store(m, line, sp + 1, (int)(line + n - (sp + 1)));
+        if (len == cap) {
+            char *bigger = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+            if (!bigger) {
+                logmsg("a line longer than %zu bytes: input ignored up to its end", cap);
+                len = 0; /* drop it */
+                continue;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t got = read(0, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            eof = 1;
+            if (len > 0 && len < cap)
+                buf[len++] = '\n'; /* a last line without its newline */
+        } else {
+            len += (size_t)got;
+        }
+        size_t start = 0;
+        for (size_t k = 0; k < len; k++) {
+            if (buf[k] != '\n')
+                continue;
+            size_t n = k - start;
+            char *line = buf + start;
+            start = k + 1;
+            while (n > 0 && line[n - 1] == '\r')
+                n--;
+            line[n] = '\0';
+            char *sp = strchr(line, ' ');
+            if (!sp)
+                continue;
+            *sp = '\0';
+            store(m, line, sp + 1, (int)(line + n - (sp + 1)));
+        }
+        memmove(buf, buf + start, len - start);
+        len -= start;
     }
-    free(line);
+    free(buf);
     return 0;
 }
 
@@ -441,7 +503,7 @@ int main(int argc, char **argv)
 
     int status = 1;
     if (open_db(&m, db) == 0) {
-        status = from_stdin ? run_stdin(&m)
+        status = from_stdin ? run_stdin(&m, commit_ms)
                             : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
         commit(&m);
     }
