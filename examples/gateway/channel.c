@@ -28,6 +28,7 @@ struct channel {
     double epoch;          /* time of the first sample since the extractor's last reset */
     uint64_t since_epoch;  /* samples pushed since then */
     uint64_t frames, events;
+    uint64_t resyncs;      /* stream resets on a t0 far before the expected time */
     jbuf out;
 };
 
@@ -310,6 +311,8 @@ const char *channel_machine(const channel *ch) { return ch->machine; }
 const char *channel_name(const channel *ch) { return ch->name; }
 double channel_rate(const channel *ch) { return ch->rate; }
 int channel_fitted(const channel *ch) { return vigil_monitor_fitted(ch->mon); }
+uint64_t channel_resyncs(const channel *ch) { return ch->resyncs; }
+
 uint64_t channel_frames(const channel *ch) { return ch->frames; }
 uint64_t channel_events(const channel *ch) { return ch->events; }
 
@@ -469,9 +472,21 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     }
 }
 
+/* The resync window (gw_config.resync): a t0 further than this before the expected time
+ * resets the stream; closer, the message is a duplicate. 0 means 8 frame lengths or 60 s,
+ * whichever is longer. */
+static double resync_window(const channel *ch)
+{
+    if (ch->cfg->resync > 0)
+        return ch->cfg->resync;
+    const double frames8 = 8.0 * (double)ch->frame / ch->rate;
+    return frames8 > 60.0 ? frames8 : 60.0;
+}
+
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap)
 {
+    int push_rc = 0;
     if (n == 0)
         return 0;
     const double expected = ch->epoch + (double)ch->since_epoch / ch->rate;
@@ -481,10 +496,24 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
         ch->have_time = 1;
         if (!ch->announced)
             announce(ch, ch->epoch, sink);
-    } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter) {
+    } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter &&
+               expected - t0 <= resync_window(ch)) {
         snprintf(err, errcap, "dropped %zu samples at t0=%.6f: expected t0=%.6f (duplicate or "
                  "out of order)", n, t0, expected);
         return 1;
+    } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter) {
+        /* Far before the expected time: not a re-sent message but a clock set back, or the
+         * stream before it was poisoned by a message far ahead (one t0 a year ahead made every
+         * later correct message "out of order" until a restart: issue 17). The stream restarts
+         * at t0; the monitor treats the step back as a new segment (its time-quirk policy). */
+        vigil_extractor_reset(ch->ex);
+        ch->epoch = t0;
+        ch->since_epoch = 0;
+        ch->resyncs++;
+        snprintf(err, errcap, "t0=%.6f is %.6g s before the expected %.6f (more than the resync "
+                 "window of %g s): stream reset (resync %llu)", t0, expected - t0, expected,
+                 resync_window(ch), (unsigned long long)ch->resyncs);
+        push_rc = 2;
     } else if (!isnan(t0) && t0 > expected + ch->cfg->jitter) {
         /* a gap: the partial frame before it is dropped, the stream restarts at t0; the
          * monitor sees the jump in the frame times and handles the gap itself */
@@ -511,7 +540,7 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
             ch->frames++;
         }
     }
-    return 0;
+    return push_rc;
 }
 
 int channel_save(channel *ch, char *err, size_t errcap)

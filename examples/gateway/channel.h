@@ -24,6 +24,8 @@ typedef struct gw_config {
     int detector;    /* VIGIL_DETECTOR_* */
     size_t top;      /* features listed per message, 1..16 */
     double jitter;   /* seconds: |t0 - expected| within this is taken as continuous */
+    double resync;   /* seconds: a t0 further than this before the expected time resets the
+                        stream (a clock set back); 0: 8 frame lengths or 60 s, the longer */
     const char *models; /* model directory, NULL for none */
 } gw_config;
 
@@ -52,8 +54,10 @@ int channel_fitted(const channel *ch);
 /* Feed one message's samples. t0: time of x[0] in seconds or NaN (continue the stream; the
  * first message without t0 is placed so that its last sample is at `now`). Emits health rows
  * and events; the first push also emits the channel's first event (learning, or model loaded)
- * at the time of its first sample. Returns 0, 1 when the message was dropped as a duplicate / out of order (err
- * says why), or -1 on error (err says why; an "error" message was not emitted). */
+ * at the time of its first sample. Returns 0, 1 when the message was dropped as a duplicate / out
+ * of order (err says why), 2 when it was taken after a stream reset (its t0 was more than the
+ * resync window before the expected time; err says so: log it), or -1 on error (err says why;
+ * an "error" message was not emitted). */
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap);
 
@@ -63,6 +67,7 @@ int channel_save(channel *ch, char *err, size_t errcap);
 
 /* Counters for the exit summary. */
 uint64_t channel_frames(const channel *ch);
+uint64_t channel_resyncs(const channel *ch);
 uint64_t channel_events(const channel *ch);
 
 /* Percent-encode a name for a file name: [A-Za-z0-9_-] kept, every other byte %XX.

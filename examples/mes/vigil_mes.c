@@ -90,22 +90,27 @@ static const char schema[] =
  * ON CONFLICT ... DO NOTHING skips only a repeated frame or event; INSERT OR IGNORE would also
  * swallow NOT NULL and CHECK violations, i.e. payloads that lack a field or carry a bad state.
  * ("WHERE true" is SQLite's required disambiguation of an upsert on INSERT ... SELECT.) */
+/* A numeric field: its JSON number, or NULL when it is anything else (text "12" included), so a
+ * numeric column never holds text (which sorts above every number in SQLite: issue 17); a
+ * NOT NULL column then rejects the row, logged. */
+#define NUM(path) "(CASE WHEN json_type(j,'" path "') IN ('integer','real') " \
+                  "THEN json_extract(j,'" path "') END)"
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
     " top_feature, top_contribution, top, received)"
-    " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.state'),"
-    " json_extract(j,'$.score'), json_extract(j,'$.threshold'), json_extract(j,'$.health'),"
-    " json_extract(j,'$.top[0].feature'), json_extract(j,'$.top[0].contribution'),"
+    " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.state'),"
+    " " NUM("$.score") ", " NUM("$.threshold") ", " NUM("$.health") ","
+    " json_extract(j,'$.top[0].feature'), " NUM("$.top[0].contribution") ","
     " json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j) WHERE true"
     " ON CONFLICT (machine, channel, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
     " score, threshold, top, received)"
-    " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.from'),"
-    " json_extract(j,'$.to'), json_extract(j,'$.reason'), json_extract(j,'$.score'),"
-    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)"
+    " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.from'),"
+    " json_extract(j,'$.to'), json_extract(j,'$.reason'), " NUM("$.score") ","
+    " " NUM("$.threshold") ", json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)"
     " WHERE true ON CONFLICT (machine, channel, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
-    " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.error'), ?4"
+    " SELECT ?1, ?2, " NUM("$.t") ", json_extract(j,'$.error'), ?4"
     " FROM (SELECT json(?3) AS j)"};
 static const char *const kinds[3] = {"health", "event", "error"};
 
