@@ -18,10 +18,9 @@
 #define RECORDINGS_MAX 64
 #define PATHLEN 2048
 
-/* "All features on": every column this build of the library can compute. Today that is the 19
- * FEATURES.md base features plus bands; BANDS equal-width bands from 0 to rate/2 stand for a
- * typical band-power configuration. When optional groups (envelope, shaft orders, severity)
- * exist, switch them on in make_extractor() as well. */
+/* The default row: the 19 FEATURES.md base features plus BANDS equal-width bands from 0 to
+ * rate/2 (a typical band-power configuration). The optional groups (envelope, shaft orders,
+ * severity) are off there and measured separately, each alone (run_group_costs()). */
 #define BANDS 8
 #define LATENCY_CAP 20000
 #define LATENCY_MIN 2000
@@ -38,6 +37,12 @@ static const char features_help[] =
     "  --frames LIST       frame lengths (default 1024,4096,16384)\n"
     "  --hop-divisors LIST hop = N / D for each D (default 1,2)\n"
     "  --chunk C           samples per push in the throughput runs (default 4096)\n"
+    "  --planners LIST     estimate, measure or both (default estimate,measure): the library's\n"
+    "                      planner mode (vigil/planner.h) and the baseline's FFTW flag, the same\n"
+    "                      on both sides; the recordings use the first\n"
+    "  --no-group-costs    leave out the p50 per frame of each optional group (envelope,\n"
+    "                      orders, severity) alone on top of the default row, measured at the\n"
+    "                      recording point on the main signal\n"
     "\n"
     "Without --input the generated signal is measured, then every CWRU recording listed in\n"
     "DIR/cwru/MANIFEST.tsv (its first channel, at its rate, tiled to the stream length) at one\n"
@@ -50,13 +55,22 @@ static const char features_help[] =
     "  -h, --help          show this help\n";
 
 typedef struct point {
+    int planner; /* VIGIL_PLANNER_*: the library's mode and the baseline's flag */
+    int group;   /* GROUP_*: an optional group on top of the default row */
     size_t frame, hop, ncols, frames_per_pass, rounds, memory;
     double vigil_s, fftw_s; /* timed seconds over `rounds` passes */
     double ratio;           /* median over the rounds of (FFTW seconds / vigil seconds) */
     double p50_us, p99_us;
+    double fftw_p50_us; /* the baseline's frame (copy + FFT), timed after each latency frame */
 } point;
 
-static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop)
+/* The optional groups, each measured alone on top of the default row (--group-costs). */
+enum { GROUP_NONE, GROUP_ENVELOPE, GROUP_ORDERS, GROUP_SEVERITY, GROUP_COUNT };
+static const char *const group_names[GROUP_COUNT] = {
+    "none (default row)", "envelope (auto band)", "orders", "severity",
+};
+
+static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop, int group)
 {
     vigil_extractor *ex = NULL;
     int rc = vigil_extractor_create(rate, frame, &ex);
@@ -64,6 +78,16 @@ static vigil_extractor *make_extractor(double rate, size_t frame, size_t hop)
         rc = vigil_extractor_set_hop(ex, hop);
     for (int b = 0; rc == VIGIL_OK && b < BANDS; b++)
         rc = vigil_extractor_add_band(ex, b * rate / (2 * BANDS), (b + 1) * rate / (2 * BANDS));
+    /* the shaft rate is estimated per frame (the default), the costlier case; a 6205 bearing */
+    if (rc == VIGIL_OK && group == GROUP_ENVELOPE) {
+        rc = vigil_extractor_set_bearing(ex, 9, 0.3126, 1.537, 0.0);
+        if (rc == VIGIL_OK)
+            rc = vigil_extractor_enable_envelope(ex, 0.0, 0.0);
+    }
+    if (rc == VIGIL_OK && group == GROUP_ORDERS)
+        rc = vigil_extractor_enable_orders(ex);
+    if (rc == VIGIL_OK && group == GROUP_SEVERITY)
+        rc = vigil_extractor_enable_severity(ex, VIGIL_UNITS_G, VIGIL_ISO_GROUP1_RIGID);
     if (rc != VIGIL_OK) {
         bench_error("extractor N=%zu hop=%zu: %s", frame, hop, vigil_last_error());
         vigil_extractor_destroy(ex);
@@ -107,11 +131,14 @@ static size_t fftw_pass(fftw_plan plan, double *in, fftw_complex *out, const dou
 /* Per-frame latency: push exactly `hop` samples (each push completes one frame) and time it,
  * pop included. Passes repeat until enough frames are timed (or one pass for --min-time 0). */
 static int measure_latency(vigil_extractor *ex, const double *x, size_t n, double min_time,
-                           double *row, size_t ncols, point *p)
+                           double *row, size_t ncols, fftw_plan plan, double *in, point *p)
 {
-    double *lat = malloc(LATENCY_CAP * sizeof *lat);
-    if (!lat)
+    double *lat = malloc(LATENCY_CAP * sizeof *lat), *base = malloc(LATENCY_CAP * sizeof *base);
+    if (!lat || !base) {
+        free(lat);
+        free(base);
         return bench_error("out of memory");
+    }
     size_t count = 0;
     const double t_end = bench_now() + 0.25 * min_time;
     do {
@@ -122,22 +149,35 @@ static int measure_latency(vigil_extractor *ex, const double *x, size_t n, doubl
             const double t0 = bench_now();
             int rc = vigil_extractor_push(ex, x + off, p->hop, NULL);
             int got = vigil_extractor_pop(ex, row, ncols, NULL);
-            lat[count++] = bench_now() - t0;
+            const double t1 = bench_now();
+            /* the baseline's frame right after: the same frame, copied and transformed */
+            memcpy(in, x + off + p->hop - p->frame, p->frame * sizeof *in);
+            fftw_execute(plan);
+            base[count] = bench_now() - t1;
+            lat[count++] = t1 - t0;
             if (rc != VIGIL_OK || got != 1) {
                 free(lat);
+                free(base);
                 return bench_error("latency run: %s", vigil_last_error());
             }
         }
     } while (min_time > 0 && count < LATENCY_CAP && (count < LATENCY_MIN || bench_now() < t_end));
     p->p50_us = 1e6 * bench_quantile(lat, count, 0.50);
     p->p99_us = 1e6 * bench_quantile(lat, count, 0.99);
+    p->fftw_p50_us = 1e6 * bench_quantile(base, count, 0.50);
     free(lat);
+    free(base);
     return BENCH_OK;
 }
 
 static int run_point(const bench_opts *o, const bench_signal *s, size_t chunk, point *p)
 {
-    vigil_extractor *ex = make_extractor(s->rate, p->frame, p->hop);
+    /* Both sides plan with the same flag: the library's mode, FFTW's flag for the baseline.
+     * With MEASURE the baseline's plan (made second, same size, aligned buffers) comes from the
+     * wisdom the extractor's planning left, so the two run the same algorithm. */
+    if (vigil_planner_set_mode(p->planner) != VIGIL_OK)
+        return bench_error("%s", vigil_last_error());
+    vigil_extractor *ex = make_extractor(s->rate, p->frame, p->hop, p->group);
     if (!ex)
         return BENCH_FAIL;
     p->ncols = vigil_extractor_feature_count(ex);
@@ -147,7 +187,10 @@ static int run_point(const bench_opts *o, const bench_signal *s, size_t chunk, p
     fftw_complex *out = fftw_alloc_complex(p->frame / 2 + 1);
     fftw_plan plan = NULL;
     if (in && out)
-        plan = fftw_plan_dft_r2c_1d((int)p->frame, in, out, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+        plan = fftw_plan_dft_r2c_1d((int)p->frame, in, out,
+                                    (p->planner == VIGIL_PLANNER_MEASURE ? FFTW_MEASURE
+                                                                         : FFTW_ESTIMATE) |
+                                        FFTW_DESTROY_INPUT);
     int status = row && plan ? BENCH_OK : bench_error("out of memory");
 
     double sink = 0.0;
@@ -182,7 +225,7 @@ static int run_point(const bench_opts *o, const bench_signal *s, size_t chunk, p
     }
     if (status == BENCH_OK) {
         p->ratio = bench_quantile(pairs, p->rounds < PAIRS_CAP ? p->rounds : PAIRS_CAP, 0.5);
-        status = measure_latency(ex, s->x, s->n, o->min_time, row, p->ncols, p);
+        status = measure_latency(ex, s->x, s->n, o->min_time, row, p->ncols, plan, in, p);
     }
     if (sink != sink) /* never true for finite data; stops the baseline being optimised away */
         fputc(' ', stderr);
@@ -202,17 +245,21 @@ static void print_point(const bench_opts *o, const bench_signal *s, const point 
     if (o->json) {
         printf("{\"bench\":\"features\",\"frame\":%zu,\"hop\":%zu,\"samples_per_s\":%.6g,"
                "\"fftw_samples_per_s\":%.6g,\"ratio\":%.4f,\"frames_per_s\":%.6g,"
-               "\"latency_p50_us\":%.4g,\"latency_p99_us\":%.4g,\"memory_bytes\":%zu,"
+               "\"latency_p50_us\":%.4g,\"latency_p99_us\":%.4g,\"fftw_latency_p50_us\":%.4g,"
+               "\"memory_bytes\":%zu,"
                "\"columns\":%zu,\"rate\":%.10g,\"stream_samples\":%zu,\"rounds\":%zu,"
-               "\"source\":\"%s\"}\n",
+               "\"source\":\"%s\",\"planner\":\"%s\",\"fftw_planner\":\"FFTW_%s\"}\n",
                p->frame, p->hop, v, f, p->ratio,
                (double)p->frames_per_pass * (double)p->rounds / p->vigil_s, p->p50_us, p->p99_us,
-               p->memory, p->ncols, s->rate, s->n, p->rounds, s->source);
+               p->fftw_p50_us, p->memory, p->ncols, s->rate, s->n, p->rounds, s->source,
+               vigil_planner_mode_name(p->planner),
+               p->planner == VIGIL_PLANNER_MEASURE ? "MEASURE" : "ESTIMATE");
     } else {
-        printf("%6zu %6zu %12.2f %12.2f %6.1f%% %10.0f %8.1f %8.1f %10zu\n", p->frame, p->hop,
+        printf("%-8s %6zu %6zu %12.2f %12.2f %6.1f%% %10.0f %8.1f %8.1f %8.1f %6.1f%% %10zu\n",
+               vigil_planner_mode_name(p->planner), p->frame, p->hop,
                v / 1e6, f / 1e6, 100.0 * p->ratio,
                (double)p->frames_per_pass * (double)p->rounds / p->vigil_s, p->p50_us, p->p99_us,
-               p->memory);
+               p->fftw_p50_us, 100.0 * p->fftw_p50_us / p->p50_us, p->memory);
     }
     fflush(stdout);
 }
@@ -222,7 +269,7 @@ static void print_point(const bench_opts *o, const bench_signal *s, const point 
 typedef struct recording {
     char path[PATHLEN], column[64], label[64];
     double rate;
-    double ratio, p50_us; /* measured */
+    double ratio, p50_us, p50_ratio; /* measured */
 } recording;
 
 /* The CWRU rows of DIR/cwru/MANIFEST.tsv (path, dataset, rate_hz, channels, units, label, ...):
@@ -278,7 +325,7 @@ static const char *base_name(const char *path)
 
 /* Every recording at frame N, hop N/D; then the worst and the median (lower median). */
 static int run_recordings(const bench_opts *o, const char *dir, int classes, size_t frame,
-                          size_t div, size_t chunk)
+                          size_t div, size_t chunk, int planner)
 {
     static recording rec[RECORDINGS_MAX];
     const size_t n = read_manifest(dir, classes, rec, RECORDINGS_MAX);
@@ -290,8 +337,9 @@ static int run_recordings(const bench_opts *o, const char *dir, int classes, siz
     }
     if (!o->json)
         printf("\nvigil-bench features: %zu CWRU recordings from %s (first channel, tiled to %zu "
-               "samples), N = %zu, hop = %zu\n%-38s %-11s %7s %8s\n", n, dir, o->samples, frame,
-               frame / div, "recording", "class", "ratio", "p50 us");
+               "samples), N = %zu, hop = %zu, planner %s on both sides\n%-38s %-11s %7s %8s %8s %7s\n",
+               n, dir, o->samples, frame, frame / div, vigil_planner_mode_name(planner),
+               "recording", "class", "ratio", "p50 us", "FFTW p50", "p50 rt");
     for (size_t i = 0; i < n; i++) {
         bench_opts ro = *o;
         ro.input = rec[i].path;
@@ -301,6 +349,7 @@ static int run_recordings(const bench_opts *o, const char *dir, int classes, siz
         if (bench_signal_load(&ro, &s) != BENCH_OK)
             return BENCH_FAIL;
         point p = {0};
+        p.planner = planner;
         p.frame = frame;
         p.hop = frame / div;
         int status = p.hop >= 1 && p.frame <= s.n
@@ -309,11 +358,13 @@ static int run_recordings(const bench_opts *o, const char *dir, int classes, siz
         if (status == BENCH_OK) {
             rec[i].ratio = p.ratio;
             rec[i].p50_us = p.p50_us;
+            rec[i].p50_ratio = p.fftw_p50_us / p.p50_us;
             if (o->json)
                 print_point(&ro, &s, &p);
             else
-                printf("%-38s %-11s %6.1f%% %8.1f\n", base_name(rec[i].path), rec[i].label,
-                       100.0 * rec[i].ratio, rec[i].p50_us);
+                printf("%-38s %-11s %6.1f%% %8.1f %8.1f %6.1f%%\n", base_name(rec[i].path),
+                       rec[i].label, 100.0 * rec[i].ratio, rec[i].p50_us, p.fftw_p50_us,
+                       100.0 * rec[i].p50_ratio);
             fflush(stdout);
         }
         bench_signal_free(&s);
@@ -335,6 +386,41 @@ static int run_recordings(const bench_opts *o, const char *dir, int classes, siz
     return BENCH_OK;
 }
 
+/* p50 per frame of the default row and of the row with each optional group alone: what each
+ * group costs per frame, on the same signal, at one point. */
+static int run_group_costs(const bench_opts *o, const bench_signal *s, size_t chunk, size_t frame,
+                           size_t div, int planner)
+{
+    double base = 0.0;
+    if (!o->json)
+        printf("\noptional groups, %s, N = %zu, hop = %zu: p50 per frame, each group alone on top "
+               "of the default row\n%-22s %8s %8s %8s\n", s->source, frame, frame / div, "group",
+               "p50 us", "+us", "cols");
+    for (int g = 0; g < GROUP_COUNT; g++) {
+        point p = {0};
+        p.planner = planner;
+        p.group = g;
+        p.frame = frame;
+        p.hop = frame / div;
+        bench_opts quick = *o;
+        quick.min_time = o->min_time > 0 ? 0.25 * o->min_time : 0; /* latency is what counts */
+        const int status = run_point(&quick, s, chunk, &p);
+        if (status != BENCH_OK)
+            return status;
+        if (g == GROUP_NONE)
+            base = p.p50_us;
+        if (o->json)
+            printf("{\"bench\":\"features_group\",\"group\":\"%s\",\"frame\":%zu,\"hop\":%zu,"
+                   "\"latency_p50_us\":%.4g,\"extra_us\":%.4g,\"columns\":%zu}\n",
+                   group_names[g], p.frame, p.hop, p.p50_us, p.p50_us - base, p.ncols);
+        else
+            printf("%-22s %8.1f %+8.1f %8zu\n", group_names[g], p.p50_us, p.p50_us - base,
+                   p.ncols);
+        fflush(stdout);
+    }
+    return BENCH_OK;
+}
+
 int bench_features(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -342,6 +428,8 @@ int bench_features(int argc, char **argv)
         {"hop-divisors", required_argument, NULL, 'd'},
         {"chunk", required_argument, NULL, 'c'},
         {"datasets", required_argument, NULL, 'D'},
+        {"planners", required_argument, NULL, 'M'},
+        {"no-group-costs", no_argument, NULL, 'G'},
         {"recordings", required_argument, NULL, 'R'},
         {"recording-point", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -356,6 +444,9 @@ int bench_features(int argc, char **argv)
     const char *datasets = getenv("VIGIL_DATASETS");
     int recordings = 2; /* 2 all, 1 one per class, 0 none */
     size_t rec_point[2] = {4096, 2};
+    int planners[2] = {VIGIL_PLANNER_ESTIMATE, VIGIL_PLANNER_MEASURE};
+    size_t nplanners = 2;
+    int group_costs = 1;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -378,6 +469,22 @@ int bench_features(int argc, char **argv)
                 return bench_error("--chunk needs a whole number >= 1, got '%s'", optarg), BENCH_USAGE;
             break;
         case 'D': datasets = optarg; break;
+        case 'G': group_costs = 0; break;
+        case 'M':
+            nplanners = 0;
+            for (const char *q = optarg; *q && nplanners < 2;) {
+                const size_t len = strcspn(q, ",");
+                if (len == 8 && strncmp(q, "estimate", 8) == 0)
+                    planners[nplanners++] = VIGIL_PLANNER_ESTIMATE;
+                else if (len == 7 && strncmp(q, "measure", 7) == 0)
+                    planners[nplanners++] = VIGIL_PLANNER_MEASURE;
+                else
+                    return bench_error("--planners takes estimate and/or measure, got '%s'", optarg), BENCH_USAGE;
+                q += len + (q[len] == ',');
+            }
+            if (nplanners == 0)
+                return bench_error("--planners needs estimate and/or measure"), BENCH_USAGE;
+            break;
         case 'R':
             recordings = strcmp(optarg, "all") == 0 ? 2 : strcmp(optarg, "classes") == 0 ? 1
                        : strcmp(optarg, "none") == 0 ? 0 : -1;
@@ -408,13 +515,16 @@ int bench_features(int argc, char **argv)
     if (!o.json) {
         printf("vigil-bench features: %s at %g Hz, stream of %zu samples, %d bands + base "
                "features, pushes of %zu samples\n", s.source, s.rate, s.n, BANDS, chunk);
-        printf("%6s %6s %12s %12s %7s %10s %8s %8s %10s\n", "N", "hop", "vigil MS/s",
-               "FFTW MS/s", "ratio", "frames/s", "p50 us", "p99 us", "bytes");
+        printf("%-8s %6s %6s %12s %12s %7s %10s %8s %8s %8s %7s %10s\n", "planner", "N", "hop",
+               "vigil MS/s",
+               "FFTW MS/s", "ratio", "frames/s", "p50 us", "p99 us", "FFTW p50", "p50 rt", "bytes");
     }
     int status = BENCH_OK;
+    for (size_t m = 0; m < nplanners && status == BENCH_OK; m++)
     for (size_t i = 0; i < nframes && status == BENCH_OK; i++) {
         for (size_t j = 0; j < ndivs && status == BENCH_OK; j++) {
             point p = {0};
+            p.planner = planners[m];
             p.frame = frames[i];
             p.hop = frames[i] / divs[j];
             if (p.hop < 1 || p.frame > s.n) {
@@ -427,6 +537,8 @@ int bench_features(int argc, char **argv)
                 print_point(&o, &s, &p);
         }
     }
+    if (status == BENCH_OK && group_costs)
+        status = run_group_costs(&o, &s, chunk, rec_point[0], rec_point[1], planners[0]);
     bench_signal_free(&s);
     if (status == BENCH_OK && !o.input && recordings) {
         if (!datasets || !*datasets)
@@ -434,7 +546,7 @@ int bench_features(int argc, char **argv)
         if (!datasets || !*datasets)
             datasets = VIGIL_DATASETS_DEFAULT;
         status = run_recordings(&o, datasets, recordings == 1, rec_point[0], rec_point[1],
-                                chunk);
+                                chunk, planners[0]);
     }
     return status;
 }

@@ -2,6 +2,7 @@
 #include "vigil/common_mode.h"
 
 #include "status.h"
+#include "vigil/pipeline.h"
 
 #include <math.h>
 #include <string.h>
@@ -74,21 +75,8 @@ int vigil_common_mode(const double *row, size_t groups, size_t width, const int 
 
 int vigil_common_mode_kind_of(const char *name)
 {
-    if (!name)
-        return VIGIL_COMMON_DIFF;
-    /* whole names first: they contain '_' themselves */
-    static const char *const whole_prefix[] = {"band_", "order_", "velocity_rms", "peak_amp"};
-    for (size_t i = 0; i < sizeof whole_prefix / sizeof whole_prefix[0]; i++)
-        if (strstr(name, whole_prefix[i]))
-            return VIGIL_COMMON_RATIO;
-    if (strstr(name, "env_") && !strstr(name, "_prom") && !strstr(name, "env_band"))
-        return VIGIL_COMMON_RATIO;
-    static const char *const amplitude[] = {"rms", "std", "peak", "max", "p2p", "power",
-                                            "clearence"};
-    const char *base = strrchr(name, '_');
-    base = base ? base + 1 : name;
-    for (size_t i = 0; i < sizeof amplitude / sizeof amplitude[0]; i++)
-        if (strcmp(base, amplitude[i]) == 0)
-            return VIGIL_COMMON_RATIO;
-    return VIGIL_COMMON_DIFF;
+    int kind = VIGIL_COMMON_DIFF;
+    if (name)
+        vigil_column_facts(name, NULL, &kind, NULL, NULL); /* the column tables, or a guess */
+    return kind;
 }

@@ -277,10 +277,19 @@ int vigil__env_band_check(double rate, size_t n, double lo_hz, double hi_hz)
 
 /* ---- the extractor group ------------------------------------------------------------------ */
 
-static const char *const env_names[VIGIL_ENVELOPE_COLS] = {
-    "env_ftf", "env_bpfo", "env_bpfi", "env_bsf",
-    "env_ftf_prom", "env_bpfo_prom", "env_bpfi_prom", "env_bsf_prom",
-    "env_band_lo", "env_band_hi",
+/* Line amplitudes grow with a defect and scale with the signal; prominences (line over the
+ * local floor) are ratios already; the band edges are settings, not health. */
+const vigil__column vigil__envelope_columns[VIGIL_ENVELOPE_COLS] = {
+    {"env_ftf", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"env_bpfo", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"env_bpfi", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"env_bsf", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"env_ftf_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},
+    {"env_bpfo_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},
+    {"env_bpfi_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},
+    {"env_bsf_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},
+    {"env_band_lo", VIGIL_DIR_BOTH, VIGIL_COMMON_NONE, 0, "Hz"},
+    {"env_band_hi", VIGIL_DIR_BOTH, VIGIL_COMMON_NONE, 0, "Hz"},
 };
 
 typedef struct env_group {
@@ -362,5 +371,6 @@ int vigil_extractor_enable_envelope(vigil_extractor *ex, double lo_hz, double hi
         env_destroy(g);
         return vigil__status(rc);
     }
-    return vigil__extractor_add_group(ex, &env_ops, g, VIGIL_ENVELOPE_COLS, env_names);
+    return vigil__extractor_add_group(ex, &env_ops, g, VIGIL_ENVELOPE_COLS,
+                                      vigil__envelope_columns);
 }

@@ -239,7 +239,7 @@ int vigil__extractor_configurable(const vigil_extractor *ex) { return check_conf
 void vigil__extractor_rowless(vigil_extractor *ex) { ex->rowless = 1; }
 
 int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
-                               size_t width, const char *const *names)
+                               size_t width, const vigil__column *cols)
 {
     int rc = check_configurable(ex);
     if (rc == VIGIL_OK && ex->ngroups >= VIGIL__GROUPS_MAX)
@@ -248,7 +248,7 @@ int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops,
         rc = vigil__status(VIGIL_ENOMEM);
     if (rc == VIGIL_OK) {
         for (size_t i = 0; i < width; i++) {
-            ex->names[ex->ncols + i] = dup_string(names[i]);
+            ex->names[ex->ncols + i] = dup_string(cols[i].name);
             if (!ex->names[ex->ncols + i])
                 rc = VIGIL_ENOMEM;
         }
@@ -397,6 +397,30 @@ int vigil_extractor_pop(vigil_extractor *ex, double *row, size_t cap, size_t *wr
     if (written)
         *written = ex->ncols;
     return 1;
+}
+
+int vigil_extractor_pop_many(vigil_extractor *ex, double *rows, size_t cap, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!ex || !rows)
+        return vigil__status(VIGIL_EINVAL);
+    if (ex->qcount == 0)
+        return 0;
+    size_t n = cap / ex->ncols;
+    if (n == 0)
+        return vigil__fail(VIGIL_ESPACE, "row buffer holds %zu values, a row has %zu", cap,
+                           ex->ncols);
+    n = n < ex->qcount ? n : ex->qcount; /* <= QUEUE_MAX: fits an int */
+    /* the queue is a ring: at most two runs of consecutive rows */
+    const size_t first = n < ex->qcap - ex->qhead ? n : ex->qcap - ex->qhead;
+    memcpy(rows, ex->queue + ex->qhead * ex->ncols, first * ex->ncols * sizeof *rows);
+    memcpy(rows + first * ex->ncols, ex->queue, (n - first) * ex->ncols * sizeof *rows);
+    ex->qhead = (ex->qhead + n) % ex->qcap;
+    ex->qcount -= n;
+    if (written)
+        *written = n * ex->ncols;
+    return (int)n;
 }
 
 size_t vigil_extractor_ready(const vigil_extractor *ex)

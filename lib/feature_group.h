@@ -5,7 +5,9 @@
 #ifndef VIGIL_LIB_FEATURE_GROUP_H
 #define VIGIL_LIB_FEATURE_GROUP_H
 
+#include "vigil/common_mode.h"
 #include "vigil/extractor.h"
+#include "vigil/monitor.h"
 
 #include <stddef.h>
 
@@ -34,12 +36,31 @@ typedef struct vigil__group_ops {
     size_t (*memory)(const void *self);
 } vigil__group_ops;
 
-/* Append a group of `width` columns named names[0..width). The extractor takes ownership of
+/* Facts about one column, declared once in the table of the group that computes it (see
+ * vigil_column_facts()): fault direction (VIGIL_DIR_*), common-mode kind (VIGIL_COMMON_*),
+ * whether the monitor selects it by default, and its unit ("" dimensionless; "signal" is the
+ * unit of the samples). */
+typedef struct vigil__column {
+    const char *name;
+    int direction;
+    int common;
+    int selected;
+    const char *unit;
+} vigil__column;
+
+/* The tables (columns.c holds the base row's and lists every group's). */
+#define VIGIL__BASE_COLUMNS 21
+extern const vigil__column vigil__base_columns[VIGIL__BASE_COLUMNS];
+extern const vigil__column vigil__envelope_columns[];
+extern const vigil__column vigil__orders_columns[];
+extern const vigil__column vigil__severity_columns[];
+
+/* Append a group of `width` columns described by cols[0..width). The extractor takes ownership of
  * self (destroying it through ops->destroy on failure too). Only before the first push:
  * VIGIL_ESTATE otherwise. At most VIGIL__GROUPS_MAX groups. */
 #define VIGIL__GROUPS_MAX 8
 int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
-                               size_t width, const char *const *names);
+                               size_t width, const vigil__column *cols);
 
 /* Facts about the machine that several groups read (bearing geometry, shaft rate). Owned by the
  * extractor, so that the public setters may be called before or after the groups are enabled;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -167,4 +168,17 @@ long vigil__source_read(vigil__source *s, void *buf, size_t cap, const char **wh
         }
     }
     return (long)produced;
+}
+
+int vigil__source_gzip_file(vigil__source *s)
+{
+    struct stat st;
+    if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    if (s->mode == MODE_UNKNOWN) {
+        if (want(s, 2) < 0)
+            return 0; /* the error comes again at the first read */
+        s->mode = is_gzip_magic(s) ? MODE_GZIP : MODE_PLAIN;
+    }
+    return s->mode == MODE_GZIP;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-static void put_bytes(vigil__wbuf *w, const void *b, size_t n)
+void vigil__put_bytes(vigil__wbuf *w, const void *b, size_t n)
 {
     if (w->err)
         return;
@@ -32,7 +32,7 @@ void vigil__put_u64(vigil__wbuf *w, uint64_t v)
     unsigned char b[8];
     for (int i = 0; i < 8; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    put_bytes(w, b, 8);
+    vigil__put_bytes(w, b, 8);
 }
 
 void vigil__put_u32(vigil__wbuf *w, uint32_t v)
@@ -40,7 +40,7 @@ void vigil__put_u32(vigil__wbuf *w, uint32_t v)
     unsigned char b[4];
     for (int i = 0; i < 4; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    put_bytes(w, b, 4);
+    vigil__put_bytes(w, b, 4);
 }
 
 void vigil__put_f64(vigil__wbuf *w, double v)
@@ -60,7 +60,7 @@ void vigil__put_str(vigil__wbuf *w, const char *s)
 {
     size_t n = strlen(s);
     vigil__put_u32(w, (uint32_t)n);
-    put_bytes(w, s, n);
+    vigil__put_bytes(w, s, n);
 }
 
 static const unsigned char *get_bytes(vigil__rbuf *r, size_t n)
@@ -163,8 +163,8 @@ static uint64_t rd64(const unsigned char *b)
  *  24 u64 compressed length | 32 u32 CRC-32 of the payload | 36 u32 CRC-32 of the compressed
  *  bytes (deflate ignores the padding bits of its last byte: only this catches a flip there) |
  *  40 u32 CRC-32 of bytes 0..39 */
-int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **out,
-                      size_t *out_len)
+int vigil__model_pack(const unsigned char *payload, size_t n, uint32_t version,
+                      unsigned char **out, size_t *out_len)
 {
     *out = NULL;
     uLongf clen = compressBound((uLong)n);
@@ -186,7 +186,7 @@ int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **ou
         }
     }
     memcpy(b, VIGIL__MODEL_MAGIC, 8);
-    le32(b + 8, VIGIL__MODEL_VERSION);
+    le32(b + 8, version);
     le32(b + 12, 0);
     le64(b + 16, (uint64_t)n);
     le64(b + 24, (uint64_t)clen);
@@ -213,8 +213,8 @@ int vigil__model_header_check(const unsigned char *buf, size_t len, uint64_t *to
     if (rd32(buf + 40) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, 40))
         return vigil__fail(VIGIL_EFORMAT, "vigil model header is corrupt (CRC mismatch)");
     uint32_t version = rd32(buf + 8);
-    if (version != VIGIL__MODEL_VERSION)
-        return vigil__fail(VIGIL_EFORMAT, "vigil model format version %u; this vigil reads %u",
+    if (version < 1 || version > VIGIL__MODEL_VERSION)
+        return vigil__fail(VIGIL_EFORMAT, "vigil model format version %u; this vigil reads 1..%u",
                            (unsigned)version, VIGIL__MODEL_VERSION);
     uint64_t raw = rd64(buf + 16), clen = rd64(buf + 24);
     if (rd32(buf + 12) != 0 || raw == 0 || raw > VIGIL__MODEL_PAYLOAD_MAX ||
@@ -233,7 +233,7 @@ int vigil__model_header_check(const unsigned char *buf, size_t len, uint64_t *to
 }
 
 int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,
-                        size_t *n)
+                        size_t *n, uint32_t *version_out)
 {
     *payload = NULL;
     *n = 0;
@@ -244,6 +244,7 @@ int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **pa
     if (total != (uint64_t)len)
         return vigil__fail(VIGIL_EFORMAT, "vigil model is truncated or has bad lengths "
                            "(%zu bytes, header says %llu)", len, (unsigned long long)total);
+    uint32_t version = rd32(buf + 8);
     uint64_t raw = rd64(buf + 16), clen = total - VIGIL__MODEL_HEADER;
     if (rd32(buf + 36) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf + VIGIL__MODEL_HEADER,
                                           (uInt)clen))
@@ -260,5 +261,6 @@ int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **pa
     }
     *payload = p;
     *n = (size_t)raw;
+    *version_out = version;
     return VIGIL_OK;
 }

@@ -8,7 +8,9 @@
 #include <stdint.h>
 
 #define VIGIL__MODEL_MAGIC "VIGILMDL"
-#define VIGIL__MODEL_VERSION 1u
+/* Version 2: the payload is a list of sections (monitor_io.c); version 1 (one monitor payload)
+ * is still read. */
+#define VIGIL__MODEL_VERSION 2u
 #define VIGIL__MODEL_HEADER 44
 #define VIGIL__MODEL_PAYLOAD_MAX ((uint64_t)1 << 30)
 /* A payload may be at most RATIO_MAX times its compressed size plus RAW_SLACK bytes (vigil's
@@ -33,6 +35,7 @@ void vigil__put_u64(vigil__wbuf *w, uint64_t v);
 void vigil__put_f64(vigil__wbuf *w, double v);
 void vigil__put_f64s(vigil__wbuf *w, const double *v, size_t n);
 void vigil__put_str(vigil__wbuf *w, const char *s);
+void vigil__put_bytes(vigil__wbuf *w, const void *b, size_t n);
 
 uint32_t vigil__get_u32(vigil__rbuf *r);
 uint64_t vigil__get_u64(vigil__rbuf *r);
@@ -45,17 +48,17 @@ char *vigil__get_str(vigil__rbuf *r);
 
 /* Wrap a payload: header (magic, version, flags, lengths, CRCs) + zlib stream, into a malloc'ed
  * buffer. Returns VIGIL_OK or VIGIL_ENOMEM. */
-int vigil__model_pack(const unsigned char *payload, size_t n, unsigned char **out,
-                      size_t *out_len);
+int vigil__model_pack(const unsigned char *payload, size_t n, uint32_t version,
+                      unsigned char **out, size_t *out_len);
 /* Largest payload accepted for clen compressed bytes. */
 uint64_t vigil__model_raw_max(uint64_t clen);
 /* Check a container's header (the first len bytes of a file, len >= VIGIL__MODEL_HEADER):
  * magic, header CRC, version, lengths, expansion ratio; *total = the whole container's size.
  * Returns VIGIL_OK or VIGIL_EFORMAT (with message). Reads nothing past the header. */
 int vigil__model_header_check(const unsigned char *buf, size_t len, uint64_t *total);
-/* Check and unwrap; *payload is malloc'ed. Returns VIGIL_OK, VIGIL_EFORMAT (with message) or
- * VIGIL_ENOMEM. */
+/* Check and unwrap; *payload is malloc'ed, *version is 1..VIGIL__MODEL_VERSION. Returns
+ * VIGIL_OK, VIGIL_EFORMAT (with message) or VIGIL_ENOMEM. */
 int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,
-                        size_t *n);
+                        size_t *n, uint32_t *version);
 
 #endif

@@ -3,6 +3,7 @@
  * docs/MODELS.md. Saving lives in monitor_io.c. */
 #include "monitor_impl.h"
 
+#include "pipeline_impl.h"
 #include "status.h"
 
 #include <gsl/gsl_cdf.h>
@@ -10,42 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Default vibration feature set (extractor names): level (rms, peak) and impulsiveness
- * (crest, kurtosis, impulse, clearance, shape), plus every configured band: all of them grow
- * when a rolling bearing degrades, whatever the machine. Spectral shape (centroid, spread,
- * flatness, entropy), skewness, mean, zcr and peak_freq are left out by default: they move
- * with temperature, lubrication and operating point at least as much as with health (on the
- * PRONOSTIA rig the spectral centroid wanders by a factor of 2.5 in the first half hour of a
- * healthy run); select them explicitly when the operating point is tightly controlled. p2p,
- * std and power duplicate rms/peak. */
-static const char *const default_set[] = {
-    "rms", "peak", "crest", "kurtosis", "impulse", "clearance", "shape",
-};
-
-/* Features whose increase is the fault direction, matched on the whole name or on the part
- * after the last '_' (so historians' "B1_x_rms" matches): energy and impulsiveness grow as a
- * bearing degrades; a fall (run-in, lower load) is not a fault. */
-static const char *const up_names[] = {
-    "rms", "std", "peak", "p2p", "crest", "kurtosis", "impulse", "clearance", "clearence",
-    "shape", "power", "peak_amp", "max", "energy",
-};
-
-static int is_meta_column(const char *name)
-{
-    return strcmp(name, "frame") == 0 || strcmp(name, "t_start") == 0 ||
-           strcmp(name, "time") == 0 || strcmp(name, "timestamp") == 0;
-}
-
+/* The default selection and the fault directions come from the column tables (columns.c and
+ * each feature group's table; vigil_column_facts()). */
 int vigil__default_direction(const char *name)
 {
-    if (strncmp(name, "band_", 5) == 0 || strncmp(name, "env", 3) == 0)
-        return VIGIL_DIR_UP;
-    const char *base = strrchr(name, '_');
-    base = base ? base + 1 : name;
-    for (size_t i = 0; i < sizeof up_names / sizeof up_names[0]; i++)
-        if (strcmp(name, up_names[i]) == 0 || strcmp(base, up_names[i]) == 0)
-            return VIGIL_DIR_UP;
-    return VIGIL_DIR_BOTH;
+    int dir = VIGIL_DIR_BOTH;
+    vigil_column_facts(name, &dir, NULL, NULL, NULL);
+    return dir;
 }
 
 static char *dup_string(const char *s)
@@ -91,6 +63,7 @@ void vigil_monitor_destroy(vigil_monitor *m)
     free(m->drift);
     vigil_alarm_destroy(m->alarm);
     free(m->note);
+    vigil_pipeline_destroy(m->spec);
     free(m);
 }
 
@@ -139,6 +112,11 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     m->n = 5;
     m->k_warn = 2;
     m->clear = 0.8;
+    m->alarm_rule = VIGIL_ALARM_CUSUM;
+    m->p1 = 0.5;
+    m->fa_frames = 1e5;
+    m->confirm = 5;
+    m->confirm_s = 0.0;
     m->gap = 0.0;
     m->gap_policy = VIGIL_GAP_KEEP;
     m->relearn = 20;
@@ -167,41 +145,27 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
     int rc = vigil__monitor_new(names, n, kind, &m);
     if (rc != VIGIL_OK)
         return rc;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hit = strncmp(names[i], "band_", 5) == 0;
-        for (size_t j = 0; !hit && j < sizeof default_set / sizeof default_set[0]; j++)
-            hit = strcmp(names[i], default_set[j]) == 0;
-        count += hit;
+    size_t *idx = malloc(n * sizeof *idx), count = 0;
+    if (!idx) {
+        vigil_monitor_destroy(m);
+        return vigil__status(VIGIL_ENOMEM);
     }
-    int use_default = count > 0;
-    if (!use_default)
-        for (size_t i = 0; i < n; i++)
-            count += !is_meta_column(names[i]);
+    vigil__default_selection(names, n, idx, &count);
     if (count == 0) {
+        free(idx);
         vigil_monitor_destroy(m);
         return vigil__fail(VIGIL_EINVAL, "no feature columns among the names");
     }
     if (vigil__monitor_alloc_selection(m, count) != VIGIL_OK) {
+        free(idx);
         vigil_monitor_destroy(m);
         return vigil__status(VIGIL_ENOMEM);
     }
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hit;
-        if (use_default) {
-            hit = strncmp(names[i], "band_", 5) == 0;
-            for (size_t q = 0; !hit && q < sizeof default_set / sizeof default_set[0]; q++)
-                hit = strcmp(names[i], default_set[q]) == 0;
-        } else {
-            hit = !is_meta_column(names[i]);
-        }
-        if (hit) {
-            m->sel[j] = i;
-            m->dir[j] = vigil__default_direction(names[i]);
-            j++;
-        }
+    for (size_t j = 0; j < count; j++) {
+        m->sel[j] = idx[j];
+        m->dir[j] = vigil__default_direction(names[idx[j]]);
     }
+    free(idx);
     *out = m;
     return VIGIL_OK;
 }
@@ -373,6 +337,11 @@ int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n)
     int rc = vigil_alarm_set_persistence(m->alarm, k, n);
     if (rc)
         return rc;
+    /* asking for k-of-n persistence selects that rule */
+    rc = vigil_alarm_set_rule(m->alarm, VIGIL_ALARM_KOFN);
+    if (rc)
+        return rc;
+    m->alarm_rule = VIGIL_ALARM_KOFN;
     m->k = k;
     m->n = n;
     if (m->k_warn > k)
@@ -638,6 +607,55 @@ done:
     return rc;
 }
 
+/* The onset test: the healthy exceedance rate p0 is what the calibration promises, 1 - the
+ * quantile (a threshold of fixed value, CHI2 or set by hand, promises the same nominally). */
+static int configure_onset_test(vigil_monitor *m)
+{
+    double p0 = 1.0 - m->quantile;
+    double p1 = m->p1 > p0 ? m->p1 : fmin(0.999, 2.0 * p0);
+    int rc = vigil_alarm_set_rule(m->alarm, m->alarm_rule);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_cusum(m->alarm, p0, p1, m->fa_frames);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_confirm(m->alarm, m->confirm, m->confirm_s);
+    return rc;
+}
+
+int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_rule(m->alarm, rule);
+    if (rc == VIGIL_OK)
+        m->alarm_rule = rule;
+    return rc;
+}
+
+int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double false_alarm_frames)
+{
+    if (!m || !(p1 > 1.0 - m->quantile && p1 < 1.0))
+        return vigil__fail(VIGIL_EINVAL, "onset test: p1 must be above the healthy exceedance "
+                           "rate 1 - quantile and below 1");
+    int rc = vigil_alarm_set_cusum(m->alarm, 1.0 - m->quantile, p1, false_alarm_frames);
+    if (rc == VIGIL_OK) {
+        m->p1 = p1;
+        m->fa_frames = false_alarm_frames;
+    }
+    return rc;
+}
+
+int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_confirm(m->alarm, frames, seconds);
+    if (rc == VIGIL_OK) {
+        m->confirm = frames;
+        m->confirm_s = seconds;
+    }
+    return rc;
+}
+
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */
 int vigil__monitor_prepare(vigil_monitor *m)
 {
@@ -656,6 +674,8 @@ int vigil__monitor_prepare(vigil_monitor *m)
     int rc = vigil_alarm_set_persistence(m->alarm, m->k, m->n);
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_hysteresis(m->alarm, m->k_warn, m->clear);
+    if (rc == VIGIL_OK)
+        rc = configure_onset_test(m);
     if (rc)
         return rc;
     m->fitted = 1;
@@ -993,6 +1013,23 @@ const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i)
 size_t vigil_monitor_event_count(const vigil_monitor *m)
 {
     return m ? vigil_alarm_event_count(m->alarm) : 0;
+}
+
+int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    return vigil_alarm_next_event_ex(m->alarm, ev);
+}
+
+double vigil_monitor_onset(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_onset(m->alarm) : NAN;
+}
+
+size_t vigil_monitor_transients(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_transients(m->alarm) : 0;
 }
 
 int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to)

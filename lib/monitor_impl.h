@@ -6,6 +6,7 @@
 #include "vigil/alarm.h"
 #include "vigil/drift.h"
 #include "vigil/monitor.h"
+#include "vigil/pipeline.h"
 
 #define VIGIL__AUTO_INTERVALS 15
 
@@ -34,6 +35,10 @@ struct vigil_monitor {
     double alpha;
     size_t k, n, k_warn;
     double clear;
+    int alarm_rule;         /* VIGIL_ALARM_* */
+    double p1, fa_frames;   /* CUSUM: degraded exceedance rate, false-alarm period */
+    size_t confirm;         /* CUSUM: frames beyond the burst decay */
+    double confirm_s;       /* CUSUM: seconds */
     double gap;
     int gap_policy;
     size_t relearn;
@@ -41,6 +46,7 @@ struct vigil_monitor {
     double rel_floor;       /* scale >= rel_floor * |median| */
     int fitted;
     char *note;             /* NULL: none */
+    vigil_pipeline *spec;   /* how the rows are made (pipeline.h); NULL: rows source */
 
     /* stream state */
     vigil_alarm *alarm;

@@ -4,6 +4,7 @@
 #include "file_io.h"
 #include "model_io.h"
 #include "monitor_impl.h"
+#include "pipeline_impl.h"
 
 #include "status.h"
 
@@ -14,9 +15,20 @@
 #include <string.h>
 #include <unistd.h>
 
-static int serialise(const vigil_monitor *m, unsigned char **out, size_t *out_len)
+/* Sections of a version-2 payload: u32 tag, u64 length, bytes. Tags below 0x100 must be
+ * understood by the reader (unknown: VIGIL_EFORMAT); tags from 0x100 are optional and skipped
+ * by a reader that does not know them. */
+enum {
+    SECTION_CORE = 1,      /* configuration, baselines, thresholds, detectors (the v1 payload) */
+    SECTION_PIPELINE = 2,  /* the specification: canonical text of vigil_pipeline_print() */
+    SECTION_STREAM = 0x100, /* optional: stream state, so a restarted host resumes */
+    SECTION_PROGNOSER = 0x101 /* optional: reserved for the prognoser of issue 15 */
+};
+
+/* The trained model: everything but the stream state (the version-1 payload). */
+static void serialise_core(const vigil_monitor *m, vigil__wbuf *w0)
 {
-    vigil__wbuf w = {0};
+    vigil__wbuf w = *w0;
     vigil__put_u32(&w, (uint32_t)m->kind);
     vigil__put_u64(&w, m->ncols);
     for (size_t i = 0; i < m->ncols; i++)
@@ -48,11 +60,73 @@ static int serialise(const vigil_monitor *m, unsigned char **out, size_t *out_le
         vigil__put_f64(&w, k->thr);
         k->det->ops->save(k->det, &w);
     }
-    if (w.err) {
-        free(w.p);
-        return vigil__status(VIGIL_ENOMEM);
+    *w0 = w;
+}
+
+/* The specification section's text (only keys that differ from the defaults). */
+static int pipeline_text(const vigil_monitor *m, char **text)
+{
+    vigil_pipeline *p = NULL;
+    int rc = vigil_monitor_get_pipeline(m, &p);
+    if (rc)
+        return rc;
+    *text = vigil__pipeline_text(p, 0);
+    vigil_pipeline_destroy(p);
+    return *text ? VIGIL_OK : vigil__status(VIGIL_ENOMEM);
+}
+
+static void put_section(vigil__wbuf *w, uint32_t tag, const unsigned char *b, size_t n)
+{
+    vigil__put_u32(w, tag);
+    vigil__put_u64(w, n);
+    vigil__put_bytes(w, b, n);
+}
+
+/* The sections of a saved model into w (core, pipeline). */
+static int serialise_sections(const vigil_monitor *m, vigil__wbuf *w)
+{
+    vigil__wbuf core = {0};
+    serialise_core(m, &core);
+    char *text = NULL;
+    int rc = core.err ? vigil__status(VIGIL_ENOMEM) : pipeline_text(m, &text);
+    if (rc == VIGIL_OK) {
+        put_section(w, SECTION_CORE, core.p, core.len);
+        put_section(w, SECTION_PIPELINE, (const unsigned char *)text, strlen(text));
+        if (w->err)
+            rc = vigil__status(VIGIL_ENOMEM);
     }
-    int rc = vigil__model_pack(w.p, w.len, out, out_len);
+    free(core.p);
+    free(text);
+    return rc;
+}
+
+static int serialise(const vigil_monitor *m, unsigned char **out, size_t *out_len)
+{
+    vigil__wbuf w = {0};
+    int rc = serialise_sections(m, &w);
+    if (rc == VIGIL_OK)
+        rc = vigil__model_pack(w.p, w.len, VIGIL__MODEL_VERSION, out, out_len);
+    free(w.p);
+    return rc;
+}
+
+int vigil_monitor_model_id(const vigil_monitor *m, char *buf, size_t cap)
+{
+    if (!m || !buf)
+        return vigil__status(VIGIL_EINVAL);
+    if (!m->fitted)
+        return vigil__fail(VIGIL_ESTATE, "only a fitted monitor has a model id");
+    if (cap < 17)
+        return vigil__fail(VIGIL_ESPACE, "a model id needs 17 bytes, buffer has %zu", cap);
+    vigil__wbuf w = {0};
+    int rc = serialise_sections(m, &w);
+    if (rc == VIGIL_OK) {
+        /* FNV-1a, 64 bits, over the sections as saved: equal models, equal ids */
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (size_t i = 0; i < w.len; i++)
+            h = (h ^ w.p[i]) * 0x100000001b3ull;
+        snprintf(buf, cap, "%016llx", (unsigned long long)h);
+    }
     free(w.p);
     return rc;
 }
@@ -199,6 +273,80 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     return VIGIL_OK;
 }
 
+/* A version-1 file: the pipeline comes from the note the host wrote, when it was one of the
+ * hosts' notes; a note that is not one leaves the monitor on a rows source (its columns are
+ * its layout). A host's note that does not rebuild the monitor's columns is refused. */
+static int adopt_legacy_note(vigil_monitor *m)
+{
+    vigil_pipeline *p = NULL;
+    int rc = vigil__pipeline_from_note(m->note ? m->note : "", &p);
+    if (rc == 1) {
+        rc = vigil__monitor_attach_pipeline(m, p);
+        vigil_pipeline_destroy(p);
+        if (rc == VIGIL_ENOMEM)
+            return rc;
+        if (rc) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", vigil_last_error());
+            return vigil__fail(VIGIL_EFORMAT, "vigil model (format 1): its note does not say "
+                               "how its rows were made: %s", msg);
+        }
+        return VIGIL_OK;
+    }
+    return rc; /* 0: not a host's note; or the error */
+}
+
+static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
+{
+    vigil__rbuf r = {payload, n, 0, 0};
+    vigil_monitor *m = NULL;
+    int rc = VIGIL_OK, have_pipeline = 0;
+    while (rc == VIGIL_OK && r.pos < r.len) {
+        uint32_t tag = vigil__get_u32(&r);
+        uint64_t len = vigil__get_u64(&r);
+        if (r.err || len > r.len - r.pos) {
+            rc = vigil__fail(VIGIL_EFORMAT, "vigil model: truncated section");
+            break;
+        }
+        vigil__rbuf sec = {r.p + r.pos, (size_t)len, 0, 0};
+        r.pos += (size_t)len;
+        if (tag == SECTION_CORE) {
+            rc = m ? vigil__fail(VIGIL_EFORMAT, "vigil model: two model sections")
+                   : parse(&sec, &m);
+        } else if (tag == SECTION_PIPELINE) {
+            vigil_pipeline *p = NULL;
+            if (!m || have_pipeline) {
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: specification section out of "
+                                 "place");
+                break;
+            }
+            rc = vigil_pipeline_parse((const char *)sec.p, sec.len, "model specification", &p);
+            if (rc == VIGIL_OK) {
+                rc = vigil__monitor_attach_pipeline(m, p);
+                vigil_pipeline_destroy(p);
+            }
+            if (rc != VIGIL_OK && rc != VIGIL_ENOMEM) {
+                char msg[600];
+                snprintf(msg, sizeof msg, "%s", vigil_last_error());
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
+            }
+            have_pipeline = 1;
+        } else if (tag < 0x100) {
+            rc = vigil__fail(VIGIL_EFORMAT, "vigil model: unknown section %u (written by a newer "
+                             "vigil?)", (unsigned)tag);
+        } /* else: an optional section this version does not read */
+    }
+    if (rc == VIGIL_OK && (!m || !have_pipeline))
+        rc = vigil__fail(VIGIL_EFORMAT, "vigil model: the %s section is missing",
+                         m ? "specification" : "model");
+    if (rc) {
+        vigil_monitor_destroy(m);
+        return rc;
+    }
+    *out = m;
+    return VIGIL_OK;
+}
+
 int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out)
 {
     if (!out)
@@ -208,11 +356,20 @@ int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out)
         return vigil__status(VIGIL_EINVAL);
     unsigned char *payload;
     size_t n;
-    int rc = vigil__model_unpack(buf, len, &payload, &n);
+    uint32_t version;
+    int rc = vigil__model_unpack(buf, len, &payload, &n, &version);
     if (rc)
         return rc;
-    vigil__rbuf r = {payload, n, 0, 0};
-    rc = parse(&r, out);
+    if (version == 1) {
+        vigil__rbuf r = {payload, n, 0, 0};
+        rc = parse(&r, out);
+        if (rc == VIGIL_OK && (rc = adopt_legacy_note(*out)) != VIGIL_OK) {
+            vigil_monitor_destroy(*out);
+            *out = NULL;
+        }
+    } else {
+        rc = load_v2(payload, n, out);
+    }
     free(payload);
     return rc;
 }

@@ -146,8 +146,14 @@ double vigil__order_amplitude(const vigil__amps *a, double hz)
     return best;
 }
 
-static const char *const order_names[VIGIL_ORDERS_COLS] = {"order_1x", "order_2x", "order_3x",
-                                                           "shaft_hz"};
+/* Harmonic amplitudes grow with unbalance, misalignment and looseness; the shaft rate is the
+ * operating point, shared by every channel of the machine. */
+const vigil__column vigil__orders_columns[VIGIL_ORDERS_COLS] = {
+    {"order_1x", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"order_2x", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"order_3x", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"shaft_hz", VIGIL_DIR_BOTH, VIGIL_COMMON_NONE, 0, "Hz"},
+};
 
 static void orders_compute(void *self, const vigil__frame *f, double *out)
 {
@@ -171,5 +177,5 @@ int vigil_extractor_enable_orders(vigil_extractor *ex)
     if (rc)
         return rc;
     return vigil__extractor_add_group(ex, &orders_ops, vigil__extractor_machine(ex),
-                                      VIGIL_ORDERS_COLS, order_names);
+                                      VIGIL_ORDERS_COLS, vigil__orders_columns);
 }

@@ -1,5 +1,11 @@
-/* CSV / gzip-CSV reader for recorded data. gz_source.c reads plain and gzip files alike, so one
- * code path serves both; compression is detected from the bytes, not the file name. */
+/* CSV / gzip-CSV reader for recorded data. gz_source.c reads plain files and gzip files of any
+ * number of members alike (a damaged member is an error, never a silently shorter file), so one
+ * code path serves both; compression is detected from the bytes, not the file name.
+ *
+ * A gzip file on disk is inflated by a thread of its own, a few blocks ahead of the parser, through
+ * a bounded ring (inflater below): on the CWRU files inflating was 45 % of `vigil features` and
+ * parsing the rest, so on two cores the two overlap. Plain files and standard input are read on
+ * the caller's thread (a pipe could block the thread and with it vigil_reader_close()). */
 #include "vigil/reader.h"
 
 #include "vigil/parse.h"
@@ -7,14 +13,41 @@
 #include "status.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
 
 #define LINE_MAX_BYTES (16u << 20) /* a longer line is a corrupt file, not data */
+#define BLOCK_BYTES 65536
+#define RING_BLOCKS 4 /* the inflater's lead over the parser: 256 KiB */
+
+/* One read of the source into data, and its account when it returned no data: made on whichever
+ * thread inflates, turned into a status on the reader's (block_status()). */
+typedef struct block {
+    long got;         /* vigil__source_read's result: bytes, 0 at the end, < 0 a status */
+    int err_no;       /* errno, when got is VIGIL_EIO */
+    const char *why;  /* what is wrong, when got is VIGIL_EFORMAT (a static string) */
+    unsigned char data[BLOCK_BYTES];
+} block;
+
+/* The inflating thread and its ring: ring[head .. head + count) are inflated blocks in file
+ * order; the reader parses ring[head] while it holds it, the thread fills ring[head + count]. The
+ * thread stops after a block with got <= 0, or when told to. */
+typedef struct inflater {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    vigil__source *src;
+    block *ring;
+    size_t head, count;
+    int holding, stop;
+} inflater;
 
 struct vigil_reader {
     vigil__source *src;
@@ -30,24 +63,133 @@ struct vigil_reader {
     size_t rows_read;
     int status;          /* sticky failure: once a file is bad, it stays bad */
     int eof;
-    size_t ipos, ilen;   /* unread part of ibuf */
-    unsigned char ibuf[65536];
+    inflater *inf;       /* NULL: read on this thread, into own */
+    const unsigned char *in; /* the current block's bytes */
+    size_t ipos, ilen;   /* unread part of in */
+    block *own;
 };
+
+static void inflate_block(vigil__source *src, block *b)
+{
+    errno = 0;
+    b->got = vigil__source_read(src, b->data, sizeof b->data, &b->why);
+    b->err_no = errno;
+}
+
+/* 1 with data, 0 at the end, or a negative status (with the message) for block b. */
+static int block_status(const vigil_reader *r, const block *b)
+{
+    if (b->got == VIGIL_EIO)
+        return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1,
+                           strerror(b->err_no));
+    if (b->got == VIGIL_EFORMAT)
+        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: %s", r->path, r->lineno + 1,
+                           b->why ? b->why : "corrupt gzip data");
+    if (b->got < 0)
+        return vigil__status((int)b->got);
+    return b->got > 0;
+}
+
+static void *inflate_ahead(void *arg)
+{
+    inflater *f = arg;
+    pthread_mutex_lock(&f->lock);
+    for (;;) {
+        while (!f->stop && f->count == RING_BLOCKS)
+            pthread_cond_wait(&f->cond, &f->lock);
+        if (f->stop)
+            break;
+        block *b = &f->ring[(f->head + f->count) % RING_BLOCKS]; /* never the held block */
+        pthread_mutex_unlock(&f->lock);
+        inflate_block(f->src, b);
+        pthread_mutex_lock(&f->lock);
+        f->count++;
+        pthread_cond_broadcast(&f->cond);
+        if (b->got <= 0)
+            break; /* the end or an error: nothing follows */
+    }
+    pthread_mutex_unlock(&f->lock);
+    return NULL;
+}
+
+/* The next block from the inflater: hand back the one parsed, wait for the next. The last block
+ * (got <= 0) is kept, so that asking again gives the same answer. */
+static const block *inflater_next(inflater *f)
+{
+    pthread_mutex_lock(&f->lock);
+    if (f->holding && f->ring[f->head].got > 0) {
+        f->head = (f->head + 1) % RING_BLOCKS;
+        f->count--;
+        f->holding = 0;
+        pthread_cond_broadcast(&f->cond);
+    }
+    while (f->count == 0)
+        pthread_cond_wait(&f->cond, &f->lock);
+    f->holding = 1;
+    const block *b = &f->ring[f->head];
+    pthread_mutex_unlock(&f->lock);
+    return b;
+}
+
+/* Start reading src on a thread of its own. NULL (and the caller reads on its own thread) if
+ * memory or a thread is not to be had. */
+static inflater *inflater_start(vigil__source *src)
+{
+    inflater *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->src = src;
+    f->ring = malloc(RING_BLOCKS * sizeof *f->ring);
+    int locks = 0;
+    if (f->ring && pthread_mutex_init(&f->lock, NULL) == 0) {
+        locks = 1;
+        if (pthread_cond_init(&f->cond, NULL) == 0) {
+            locks = 2;
+            if (pthread_create(&f->thread, NULL, inflate_ahead, f) == 0)
+                return f;
+        }
+    }
+    if (locks == 2)
+        pthread_cond_destroy(&f->cond);
+    if (locks >= 1)
+        pthread_mutex_destroy(&f->lock);
+    free(f->ring);
+    free(f);
+    return NULL;
+}
+
+static void inflater_stop(inflater *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&f->lock);
+    f->stop = 1;
+    pthread_cond_broadcast(&f->cond);
+    pthread_mutex_unlock(&f->lock);
+    pthread_join(f->thread, NULL); /* a regular file: its read ends */
+    pthread_cond_destroy(&f->cond);
+    pthread_mutex_destroy(&f->lock);
+    free(f->ring);
+    free(f);
+}
 
 /* Refill the input block. Returns 1 with data, 0 at the end, or a negative status. */
 static int refill(vigil_reader *r)
 {
-    const char *why;
-    long got = vigil__source_read(r->src, r->ibuf, sizeof r->ibuf, &why);
-    if (got == VIGIL_EIO)
-        return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1, strerror(errno));
-    if (got == VIGIL_EFORMAT)
-        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: %s", r->path, r->lineno + 1, why);
-    if (got < 0)
-        return vigil__status((int)got);
+    const block *b;
+    if (r->inf) {
+        b = inflater_next(r->inf);
+    } else {
+        inflate_block(r->src, r->own);
+        b = r->own;
+    }
+    const int rc = block_status(r, b);
+    if (rc < 0)
+        return rc;
+    r->in = b->data;
     r->ipos = 0;
-    r->ilen = (size_t)got;
-    return got > 0;
+    r->ilen = rc ? (size_t)b->got : 0;
+    return rc;
 }
 
 /* Read one line into r->line without its line ending. Returns 1 on a line, 0 at the end, or a
@@ -65,7 +207,7 @@ static int read_line(vigil_reader *r)
             if (rc == 0)
                 break;
         }
-        const unsigned char *start = r->ibuf + r->ipos;
+        const unsigned char *start = r->in + r->ipos;
         const unsigned char *nl = memchr(start, '\n', r->ilen - r->ipos);
         size_t chunk = nl ? (size_t)(nl - start) : r->ilen - r->ipos;
         if (memchr(start, '\0', chunk))
@@ -168,8 +310,14 @@ int vigil_reader_open(const char *path, vigil_reader **out)
     }
     strcpy(r->path, path);
     int rc = vigil__source_open(path, &r->src);
-    if (rc == VIGIL_OK)
-        rc = read_header(r);
+    if (rc == VIGIL_OK) {
+        /* a gzip file on disk is worth a thread; a pipe could block it (see the top) */
+        if (vigil__source_gzip_file(r->src))
+            r->inf = inflater_start(r->src);
+        if (!r->inf)
+            r->own = malloc(sizeof *r->own);
+        rc = r->inf || r->own ? read_header(r) : vigil__status(VIGIL_ENOMEM);
+    }
     if (rc != VIGIL_OK) {
         vigil_reader_close(r);
         return rc;
@@ -182,7 +330,9 @@ void vigil_reader_close(vigil_reader *r)
 {
     if (!r)
         return;
+    inflater_stop(r->inf); /* before closing the source: the thread reads from it */
     vigil__source_close(r->src);
+    free(r->own);
     if (r->names)
         for (size_t i = 0; i < r->ncols; i++)
             free(r->names[i]);

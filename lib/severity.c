@@ -65,7 +65,11 @@ typedef struct severity_group {
     int machine_class;
 } severity_group;
 
-static const char *const severity_names[VIGIL_SEVERITY_COLS] = {"velocity_rms_mm_s", "iso_zone"};
+/* Velocity grows with every fault and scales with load; the zone is a class of it. */
+const vigil__column vigil__severity_columns[VIGIL_SEVERITY_COLS] = {
+    {"velocity_rms_mm_s", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "mm/s"},
+    {"iso_zone", VIGIL_DIR_UP, VIGIL_COMMON_NONE, 0, ""},
+};
 
 static void severity_compute(void *self, const vigil__frame *f, double *out)
 {
@@ -107,5 +111,6 @@ int vigil_extractor_enable_severity(vigil_extractor *ex, int units, int machine_
         return vigil__status(VIGIL_ENOMEM);
     g->scale = vigil__units_scale(units);
     g->machine_class = machine_class;
-    return vigil__extractor_add_group(ex, &severity_ops, g, VIGIL_SEVERITY_COLS, severity_names);
+    return vigil__extractor_add_group(ex, &severity_ops, g, VIGIL_SEVERITY_COLS,
+                                      vigil__severity_columns);
 }

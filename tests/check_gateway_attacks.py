@@ -3,7 +3,7 @@
   - one message with a t0 a year ahead, then the correct stream: the first correct message
     resets the channel's stream (logged, counted in the exit summary), the rest are taken;
     before, every later correct message was "duplicate or out of order" until a restart. A
-    message re-sent within the resync window is still dropped as a duplicate;
+    re-sent message (the same t0 and samples) is still dropped as a duplicate;
   - topics for more channels than --max-channels are rejected (the limit holds);
   - t0=1e300 is rejected (it gave "t":null);
 and the MES feed stores numeric fields as numbers: a text in a numeric field is NULL, never
@@ -117,8 +117,8 @@ def main():
             gw.wait(30)
             out = text()
             print(out[-4000:])
-            resets = out.count("stream reset (resync")
-            dups = out.count("duplicate or out of order")
+            resets = out.count("stream reset (segment")
+            dups = out.count("a duplicate of a recent message")
             if resets != 1:
                 fail("%d stream resets logged, want 1 (the first correct message after the "
                      "poison)" % resets)

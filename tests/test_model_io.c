@@ -117,13 +117,13 @@ static void test_future_version(void **state)
     vigil_monitor *m = trained(VIGIL_DETECTOR_ZSCORE), *l;
     size_t n;
     unsigned char *b = saved(m, &n);
-    /* version 2 with a valid header CRC: a newer writer, not corruption */
-    b[8] = 2;
+    /* version 3 with a valid header CRC: a newer writer, not corruption */
+    b[8] = 3;
     uLong crc = crc32(crc32(0L, Z_NULL, 0), b, 40);
     for (int i = 0; i < 4; i++)
         b[40 + i] = (unsigned char)(crc >> (8 * i));
     assert_int_equal(vigil_monitor_load(b, n, &l), VIGIL_EFORMAT);
-    assert_non_null(strstr(vigil_last_error(), "version 2"));
+    assert_non_null(strstr(vigil_last_error(), "version 3"));
     free(b);
     vigil_monitor_destroy(m);
 }

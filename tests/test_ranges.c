@@ -222,8 +222,8 @@ static void test_monitor_saturates(void **state)
         assert_int_equal(vigil_monitor_learn(m, row, nc, 0), VIGIL_OK);
     }
     assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
-    fill(x, 256 * 4, SIG_ALT, VIGIL_SAMPLE_MAX);
-    assert_int_equal(vigil_extractor_push(ex, x, 256 * 4, NULL), VIGIL_OK);
+    fill(x, 256 * 24, SIG_ALT, VIGIL_SAMPLE_MAX); /* 47 frames: beyond any confirmation */
+    assert_int_equal(vigil_extractor_push(ex, x, 256 * 24, NULL), VIGIL_OK);
     int last = -1;
     while (vigil_extractor_ready(ex) > 0) {
         assert_int_equal(vigil_extractor_pop(ex, row, nc, &w), 1);

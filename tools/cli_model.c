@@ -11,6 +11,9 @@ void cli_model_defaults(cli_model_opts *o)
     o->kind = VIGIL_DETECTOR_MAHALANOBIS;
     o->seed = -1.0;
     o->gap = -1.0;
+    o->alarm_rule = -1;
+    o->confirm = -1.0;
+    o->confirm_s = -1.0;
 }
 
 int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
@@ -66,6 +69,22 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
             return cli_usage_error(cmd, "--common-mode needs 2..%d channel groups",
                                    VIGIL_COMMON_GROUPS_MAX), -1;
         return 1;
+    case 'A':
+        if (strcmp(arg, "cusum") == 0)
+            o->alarm_rule = VIGIL_ALARM_CUSUM;
+        else if (strcmp(arg, "kofn") == 0)
+            o->alarm_rule = VIGIL_ALARM_KOFN;
+        else
+            return cli_usage_error(cmd, "--alarm must be cusum or kofn"), -1;
+        return 1;
+    case 'Y': {
+        size_t v;
+        if (!cli_parse_size(cmd, "--confirm", arg, &v))
+            return -1;
+        o->confirm = (double)v;
+        return 1;
+    }
+    case 'Z': return cli_parse_double(cmd, "--confirm-time", arg, &o->confirm_s) ? 1 : -1;
     default: return 0;
     }
 }
@@ -83,6 +102,11 @@ static int apply_settings(vigil_monitor *m, const cli_model_opts *o, size_t cond
     if (rc == VIGIL_OK && (o->given & (CLI_GIVEN_GAP | CLI_GIVEN_POLICY | CLI_GIVEN_RELEARN)))
         rc = vigil_monitor_set_gap(m, (o->given & CLI_GIVEN_GAP) ? o->gap : 0.0, o->gap_policy,
                                    (o->given & CLI_GIVEN_RELEARN) ? o->relearn : 20);
+    if (rc == VIGIL_OK && o->alarm_rule >= 0)
+        rc = vigil_monitor_set_alarm_rule(m, o->alarm_rule);
+    if (rc == VIGIL_OK && (o->confirm >= 0.0 || o->confirm_s >= 0.0))
+        rc = vigil_monitor_set_confirm(m, o->confirm >= 0.0 ? (size_t)o->confirm : 5,
+                                       o->confirm_s >= 0.0 ? o->confirm_s : 0.0);
     return rc;
 }
 

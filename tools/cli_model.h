@@ -15,6 +15,9 @@ typedef struct cli_model_opts {
     int gap_policy;
     size_t relearn;         /* 0: default */
     unsigned given;         /* CLI_GIVEN_* of the options on the command line */
+    int alarm_rule;         /* -1: default (the onset test) */
+    double confirm;         /* onset test: frames beyond the burst decay; < 0: default */
+    double confirm_s;       /* onset test: seconds; < 0: default */
 } cli_model_opts;
 
 /* Options given on the command line are handed to the library as given, so that it rejects a
@@ -34,7 +37,8 @@ enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_
     {"features", required_argument, NULL, 'F'}, {"quantile", required_argument, NULL, 'q'},   \
     {"seed", required_argument, NULL, 's'}, {"gap", required_argument, NULL, 'g'},            \
     {"gap-policy", required_argument, NULL, 'P'}, {"relearn", required_argument, NULL, 'L'},   \
-    {"common-mode", required_argument, NULL, 'G'}
+    {"common-mode", required_argument, NULL, 'G'}, {"alarm", required_argument, NULL, 'A'},     \
+    {"confirm", required_argument, NULL, 'Y'}, {"confirm-time", required_argument, NULL, 'Z'}
 
 #define CLI_MODEL_HELP                                                                        \
     "  --rate HZ         sample rate in Hz (required for sample files)\n"                    \
@@ -54,7 +58,11 @@ enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_
     "  --seed S          random seed for hst, a whole number 0..2^53 (default 1)\n"       \
     "  --gap SECONDS     interval that counts as a gap (default: 10 x median interval)\n"    \
     "  --gap-policy P    keep | reref: after a gap keep the baseline, or re-learn its\n"     \
-    "                    medians from the next --relearn rows (default keep, 20)\n"
+    "                    medians from the next --relearn rows (default keep, 20)\n"     \
+    "  --alarm RULE      cusum | kofn: the onset test (default) or 3-of-5 persistence\n"    \
+    "  --confirm N       onset test: frames an episode holds, beyond the burst decay,\n"    \
+    "                    before it is an alarm (default 5); shorter ones are transients\n"  \
+    "  --confirm-time S  onset test: and at least S seconds (default 0), e.g. 1800\n"
 
 int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o);
 void cli_model_defaults(cli_model_opts *o);

@@ -28,9 +28,33 @@ struct channel {
     double epoch;          /* time of the first sample since the extractor's last reset */
     uint64_t since_epoch;  /* samples pushed since then */
     uint64_t frames, events;
-    uint64_t resyncs;      /* stream resets on a t0 far before the expected time */
+    uint64_t resyncs;      /* stream resets on a t0 before the expected time */
     jbuf out;
+    /* the last messages with a t0 (time-quirk policy, docs/MODELS.md): a redelivery of one of
+     * them is a duplicate and dropped; any other message earlier than expected is a clock set
+     * back and starts a new segment */
+    struct { double t0; size_t n; uint64_t hash; } recent[8];
+    size_t nrecent, recent_pos;
+    uint64_t segment;      /* +1 each time the sender's clock steps back (the MES key has it) */
 };
+
+/* FNV-1a over the samples' bytes: tells a redelivered message from new data at an earlier t0 */
+static uint64_t samples_hash(const double *x, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)x;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n * sizeof *x; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static int seen_recently(const channel *ch, double t0, size_t n, uint64_t hash)
+{
+    for (size_t i = 0; i < ch->nrecent; i++)
+        if (ch->recent[i].t0 == t0 && ch->recent[i].n == n && ch->recent[i].hash == hash)
+            return 1;
+    return 0;
+}
 
 static const char *state_name(int s)
 {
@@ -323,6 +347,7 @@ static void begin_msg(channel *ch, double t)
     jb_kstr(&ch->out, "machine", ch->machine);
     jb_kstr(&ch->out, "channel", ch->name);
     jb_ktime(&ch->out, "t", t);
+    jb_kint(&ch->out, "segment", ch->segment);
 }
 
 static void emit(channel *ch, const gw_sink *sink, const char *kind)
@@ -472,17 +497,6 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     }
 }
 
-/* The resync window (gw_config.resync): a t0 further than this before the expected time
- * resets the stream; closer, the message is a duplicate. 0 means 8 frame lengths or 60 s,
- * whichever is longer. */
-static double resync_window(const channel *ch)
-{
-    if (ch->cfg->resync > 0)
-        return ch->cfg->resync;
-    const double frames8 = 8.0 * (double)ch->frame / ch->rate;
-    return frames8 > 60.0 ? frames8 : 60.0;
-}
-
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap)
 {
@@ -490,29 +504,40 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
     if (n == 0)
         return 0;
     const double expected = ch->epoch + (double)ch->since_epoch / ch->rate;
+    const uint64_t hash = isnan(t0) ? 0 : samples_hash(x, n);
+    if (!isnan(t0) && ch->have_time && seen_recently(ch, t0, n, hash)) {
+        snprintf(err, errcap, "dropped %zu samples at t0=%.6f: a duplicate of a recent message",
+                 n, t0);
+        return 1;
+    }
+    if (!isnan(t0)) {
+        const size_t cap = sizeof ch->recent / sizeof *ch->recent;
+        ch->recent[ch->recent_pos].t0 = t0;
+        ch->recent[ch->recent_pos].n = n;
+        ch->recent[ch->recent_pos].hash = hash;
+        ch->recent_pos = (ch->recent_pos + 1) % cap;
+        if (ch->nrecent < cap)
+            ch->nrecent++;
+    }
     if (!ch->have_time) {
         ch->epoch = isnan(t0) ? now - (double)n / ch->rate : t0;
         ch->since_epoch = 0;
         ch->have_time = 1;
         if (!ch->announced)
             announce(ch, ch->epoch, sink);
-    } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter &&
-               expected - t0 <= resync_window(ch)) {
-        snprintf(err, errcap, "dropped %zu samples at t0=%.6f: expected t0=%.6f (duplicate or "
-                 "out of order)", n, t0, expected);
-        return 1;
     } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter) {
-        /* Far before the expected time: not a re-sent message but a clock set back, or the
-         * stream before it was poisoned by a message far ahead (one t0 a year ahead made every
-         * later correct message "out of order" until a restart: issue 17). The stream restarts
-         * at t0; the monitor treats the step back as a new segment (its time-quirk policy). */
+        /* the sender's clock was set back (DST, NTP, a restarted sender): a new segment, as a
+         * gap; the monitor sees the frame times step back and restarts its window itself */
         vigil_extractor_reset(ch->ex);
         ch->epoch = t0;
         ch->since_epoch = 0;
+        ch->segment++;
+        /* logged and counted (issue 17): after one message far ahead, the correct stream
+         * arrives as a step back; it restarts the stream instead of being dropped */
         ch->resyncs++;
-        snprintf(err, errcap, "t0=%.6f is %.6g s before the expected %.6f (more than the resync "
-                 "window of %g s): stream reset (resync %llu)", t0, expected - t0, expected,
-                 resync_window(ch), (unsigned long long)ch->resyncs);
+        snprintf(err, errcap, "t0=%.6f is %.6g s before the expected %.6f: clock stepped back, "
+                 "stream reset (segment %llu)", t0, expected - t0, expected,
+                 (unsigned long long)ch->segment);
         push_rc = 2;
     } else if (!isnan(t0) && t0 > expected + ch->cfg->jitter) {
         /* a gap: the partial frame before it is dropped, the stream restarts at t0; the

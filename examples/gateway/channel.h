@@ -24,8 +24,6 @@ typedef struct gw_config {
     int detector;    /* VIGIL_DETECTOR_* */
     size_t top;      /* features listed per message, 1..16 */
     double jitter;   /* seconds: |t0 - expected| within this is taken as continuous */
-    double resync;   /* seconds: a t0 further than this before the expected time resets the
-                        stream (a clock set back); 0: 8 frame lengths or 60 s, the longer */
     const char *models; /* model directory, NULL for none */
 } gw_config;
 
@@ -54,10 +52,12 @@ int channel_fitted(const channel *ch);
 /* Feed one message's samples. t0: time of x[0] in seconds or NaN (continue the stream; the
  * first message without t0 is placed so that its last sample is at `now`). Emits health rows
  * and events; the first push also emits the channel's first event (learning, or model loaded)
- * at the time of its first sample. Returns 0, 1 when the message was dropped as a duplicate / out
- * of order (err says why), 2 when it was taken after a stream reset (its t0 was more than the
- * resync window before the expected time; err says so: log it), or -1 on error (err says why;
- * an "error" message was not emitted). */
+ * at the time of its first sample. A message with t0 equal to one of the last 8 messages' and
+ * the same samples is a redelivery: returns 1 (dropped, err says why). A t0 earlier than
+ * expected with other samples is a clock set back: a new segment (framing restarts at t0; the
+ * monitor starts a new segment, docs/MODELS.md). Returns 0, 1 (dropped), 2 (taken after such a
+ * stream reset: err says so, for the log; counted by channel_resyncs()), or -1 on error (err
+ * says why; an "error" message was not emitted). */
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap);
 

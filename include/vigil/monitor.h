@@ -47,6 +47,7 @@
 #define VIGIL_MONITOR_H
 
 #include "common.h"
+#include "alarm.h"
 #include "extractor.h"
 #include "drift.h"
 
@@ -169,9 +170,31 @@ VIGIL_API int vigil_monitor_set_scale_floor(vigil_monitor *m, double rel);
 /** EWMA weight of the z-score detector, 0 < alpha <= 1 (default 0.3; 1 = no smoothing).
  *  Before fit. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
 VIGIL_API int vigil_monitor_set_smoothing(vigil_monitor *m, double alpha);
-/** Alarm persistence, see vigil_alarm_set_persistence() (default 3 of 5).
+/** Alarm persistence, see vigil_alarm_set_persistence() (default 3 of 5); selects the k-of-n
+ *  rule (VIGIL_ALARM_KOFN) instead of the onset test.
  *  @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n);
+/**
+ * Alarm rule (a vigil_alarm_rule, include/vigil/alarm.h): VIGIL_ALARM_CUSUM, the onset test
+ * (default), or VIGIL_ALARM_KOFN, the k-of-n persistence of vigil_monitor_set_persistence().
+ * Any time; clears the alarm window. Not saved with the model yet (a loaded monitor has the
+ * defaults). @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule);
+/**
+ * Onset test parameters (vigil_alarm_set_cusum()): p0 is the calibrated healthy exceedance
+ * rate 1 - quantile; `p1` the degraded one (default 0.5), 1 - quantile < p1 < 1;
+ * `false_alarm_frames` the in-control period (default 1e5, 2..1e15). Set the quantile first.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double false_alarm_frames);
+/**
+ * Persistence of the onset test in frames and in time (vigil_alarm_set_confirm()): an episode
+ * becomes an alarm after the burst decay plus `frames` (default 5) and at least `seconds`
+ * (default 0) after it opened; one that clears before is a transient event.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds);
 /** Warning level and hysteresis, see vigil_alarm_set_hysteresis() (default 2, 0.8).
  *  @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio);
@@ -290,6 +313,14 @@ VIGIL_API size_t vigil_monitor_event_count(const vigil_monitor *m);
 /** Pop the oldest event: time (s), previous and new state.
  *  @return 1, 0 (none) or VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to);
+/** Pop the oldest event with its kind (VIGIL_EVENT_CHANGE, VIGIL_EVENT_TRANSIENT) and the
+ *  onset of its episode (the same queue as vigil_monitor_next_event()).
+ *  @return 1, 0 (none) or VIGIL_EINVAL. */
+VIGIL_API int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev);
+/** @return the onset time of the current episode (WARN or ALARM; seconds), NaN when OK. */
+VIGIL_API double vigil_monitor_onset(const vigil_monitor *m);
+/** @return transient episodes (bursts that cleared by themselves) since fit/reset. */
+VIGIL_API size_t vigil_monitor_transients(const vigil_monitor *m);
 /** @return gaps in time seen since fit/reset (0 for NULL). */
 VIGIL_API size_t vigil_monitor_gaps(const vigil_monitor *m);
 /** @return counter `which` (a vigil_counter) since fit, load or reset; 0 for NULL or an

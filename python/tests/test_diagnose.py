@@ -96,6 +96,50 @@ class TestDiagnoseEqualsCommand(unittest.TestCase):
                    units="m/s2", machine_class="1r")
 
 
+def healthy_machines():
+    """datasets/demo/healthy_machines/machines.tsv (datasets/generate.py): rows as dicts."""
+    folder = os.path.join(support.DEMO, "healthy_machines")
+    with open(os.path.join(folder, "machines.tsv")) as f:
+        lines = [line.rstrip("\n").split("\t") for line in f]
+    rows = [dict(zip(lines[0], line)) for line in lines[1:]]
+    for r in rows:
+        r["path"] = os.path.join(folder, r["file"])
+    return rows
+
+
+class TestHealthyMachines(unittest.TestCase):
+    """Healthy machines of other rigs with a strong source that is no bearing fault (gear mesh,
+    looseness with shaft harmonics on the defect lines, electrical lines, structural
+    resonances): `normal`, with the shaft rate given or estimated, the command and the binding
+    agreeing field by field; the source is reported and classified."""
+
+    def test_normal_and_reported(self):
+        for m in healthy_machines():
+            x = vigil.read_csv(m["path"])["de"]
+            given = float(m["shaft_hz"])
+            for options, kwargs in ((["--shaft-hz", m["shaft_hz"]], {"shaft_hz": given}),
+                                    ([], {"shaft_hz": None})):
+                row = support.cli_diagnose([m["path"]], "--rate", m["rate_hz"], "--bearing",
+                                           m["bearing"], *options)[0]
+                d = vigil.diagnose(x, float(m["rate_hz"]), bearing=m["bearing"], **kwargs)
+                got = support.diagnosis_as_printed(d)
+                for key in got:
+                    self.assertEqual(got[key], row[key], "%s %s: %s" % (m["file"], options, key))
+                self.assertEqual(d["fault"], "normal", "%s: %s" % (m["file"], d["reason"]))
+                self.assertEqual(d["confidence"], 1.0 if m["file"] != "looseness.csv.gz" else 0.5)
+            given = vigil.diagnose(x, float(m["rate_hz"]), float(m["shaft_hz"]), m["bearing"])
+            if m["file"] == "gear.csv.gz":  # the mesh, 31 x 24.6 Hz, as a line of no bearing
+                self.assertAlmostEqual(given["spectrum_hz"], 31 * 24.6, delta=1.0)
+                self.assertEqual(given["spectrum_kind"], "other")
+            if m["file"] == "mains.csv.gz":  # the 100 Hz modulation of the magnetic noise
+                self.assertAlmostEqual(given["other_hz"], 100.0, delta=1.0)
+                self.assertEqual(given["other_kind"], "mains")
+            if m["file"] == "looseness.csv.gz":  # BPFO = 3x, BPFI = 5x: shaft lines, not faults
+                self.assertIn("shaft harmonic 3x", given["reason"])
+                self.assertIn("shaft harmonic 5x", given["reason"])
+                self.assertEqual(given["candidate"], "normal")
+
+
 class TestDiagnosisObject(unittest.TestCase):
     def test_chunking_and_reset_do_not_change_the_result(self):
         x = list(signal("inner_race"))

@@ -153,8 +153,10 @@ class TestMonitorEqualsCommand(unittest.TestCase):
     def test_run_to_failure_history(self):
         files = sorted(os.path.join(RTF, f) for f in os.listdir(RTF) if f.endswith(".csv.gz"))
         self.assertEqual(len(files), 40)
+        # 40 snapshots, the fault in the last 19: the k-of-n rule (the onset test's default
+        # confirmation needs 25 exceeding frames)
         rows = support.cli_run("monitor", "--rate", RATE, "--frame", FRAME, "--learn", 15,
-                               *files)
+                               "--alarm", "kofn", *files)
         self.assertEqual(rows[0][0], "source")
         want = [r[1:] for r in rows[1:]]
         # Python: one row per snapshot (1024 samples), time = offset of the file + t_start
@@ -167,7 +169,7 @@ class TestMonitorEqualsCommand(unittest.TestCase):
             offsets.append(o)
             o += len(v) / RATE
         times = [o + c["t_start"][0] for o, c in zip(offsets, per_file)]
-        res = vigil.monitor_rows(table, times=times, learn=15)
+        res = vigil.monitor_rows(table, times=times, learn=15, persistence=(3, 5))
         got = support.scored_as_printed(res)
         for g in got:
             g[0] = "0"  # the command numbers frames within each file: one frame per file

@@ -15,6 +15,7 @@ import math
 import os
 
 from . import _buffers
+from . import _lib
 from ._lib import DoubleP, MonitorP, lib
 from ._handle import CObject
 from .errors import Status, VigilError
@@ -577,14 +578,34 @@ class Monitor(CObject):
 
     def events(self):
         """Take the queued state changes, oldest first: a list of ``{"t": seconds, "from":
-        state, "to": state}``."""
+        state, "to": state, "kind": "change" | "transient", "onset": seconds}`` (``onset``: when
+        the episode began, NaN if none; ``transient``: a burst that cleared by itself)."""
         ptr = self._handle()
-        t, a, b = ctypes.c_double(), ctypes.c_int(), ctypes.c_int()
+        e = _lib.AlarmEvent()
         out = []
-        while lib.vigil_monitor_next_event(ptr, ctypes.byref(t), ctypes.byref(a),
-                                           ctypes.byref(b)) == 1:
-            out.append({"t": t.value, "from": STATES[a.value], "to": STATES[b.value]})
+        while lib.vigil_monitor_next_event_ex(ptr, ctypes.byref(e)) == 1:
+            out.append({"t": e.t, "from": STATES[e.from_], "to": STATES[e.to],
+                        "kind": "transient" if e.kind == 1 else "change", "onset": e.onset})
         return out
+
+    @property
+    def onset(self):
+        """Onset (seconds) of the current warn/alarm episode; NaN when ok."""
+        return lib.vigil_monitor_onset(self._handle())
+
+    @property
+    def transients(self):
+        """Bursts that cleared by themselves (transient events) since fit or reset."""
+        return lib.vigil_monitor_transients(self._handle())
+
+    def set_alarm(self, rule="cusum", confirm_frames=5, confirm_seconds=0.0):
+        """Alarm rule: ``"cusum"`` (the onset test, default) or ``"kofn"`` (k-of-n persistence);
+        for the onset test, the persistence in frames and seconds (docs/MODELS.md)."""
+        ptr = self._handle()
+        if rule not in ("cusum", "kofn"):
+            raise ValueError("rule must be 'cusum' or 'kofn'")
+        lib.vigil_monitor_set_alarm_rule(ptr, 1 if rule == "cusum" else 0)
+        lib.vigil_monitor_set_confirm(ptr, confirm_frames, float(confirm_seconds))
 
     @property
     def gaps(self):
