@@ -690,6 +690,10 @@ int vigil_monitor_fit(vigil_monitor *m)
         return vigil__status(VIGIL_EINVAL);
     if (m->fitted)
         return vigil__fail(VIGIL_ESTATE, "the monitor is already fitted");
+    if ((uint64_t)m->relearn * m->nsel * m->nconds > VIGIL_RELEARN_VALUES_MAX)
+        return vigil__fail(VIGIL_EINVAL, "relearn %zu x %zu features x %zu conditions exceeds "
+                           "VIGIL_RELEARN_VALUES_MAX (%d)", m->relearn, m->nsel, m->nconds,
+                           VIGIL_RELEARN_VALUES_MAX);
     for (size_t c = 0; c < m->nconds; c++) {
         int rc = fit_condition(m, c);
         if (rc) {

@@ -1,6 +1,7 @@
 /* Saving and loading a fitted monitor (configuration, baselines, thresholds, detector state)
  * in the container of model_io.c. Loading validates every field before use: a corrupt or
  * hostile blob gives VIGIL_EFORMAT, never a crash or an absurd allocation. */
+#include "file_io.h"
 #include "model_io.h"
 #include "monitor_impl.h"
 #include "pipeline_impl.h"
@@ -338,9 +339,17 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
         !(m->rel_floor >= 0.0 && m->rel_floor <= 1.0) || !m->note ||
         strlen(m->note) > 4096)
         return bad(m, "configuration");
+    /* Sizes come from the payload, so every allocation below is bounded by it (and the payload by
+     * the file, model_io.c): each condition's baseline and matrices must fit in what is left. */
+    if ((uint64_t)m->relearn * nsel * m->nconds > VIGIL_RELEARN_VALUES_MAX)
+        return bad(m, "relearn count (relearn x features x conditions above "
+                      "VIGIL_RELEARN_VALUES_MAX)");
     vigil__detector_params par = {m->alpha, m->seed};
     for (size_t c = 0; c < m->nconds; c++) {
         vigil__cond *k = &m->cond[c];
+        if ((uint64_t)(r->len - r->pos) <
+            (uint64_t)nsel * (2 * sizeof(double) + ops->saved_per_d2 * nsel) + sizeof(double))
+            return bad(m, "length (shorter than the baselines and detector state it declares)");
         k->med = malloc(nsel * sizeof *k->med);
         k->scale = malloc(nsel * sizeof *k->scale);
         k->reref = malloc(m->relearn * nsel * sizeof *k->reref);
@@ -517,35 +526,8 @@ int vigil_monitor_save_file_ex(const vigil_monitor *m, const char *path, int fla
     int rc = serialise(m, flags, &b, &n);
     if (rc)
         return rc;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        free(b);
-        return vigil__status(VIGIL_ENOMEM);
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        rc = vigil__fail(VIGIL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        goto done;
-    }
-    int ok = fwrite(b, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int err = errno;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        remove(tmp);
-        rc = vigil__fail(VIGIL_EIO, "%s: write failed: %s", tmp, strerror(err));
-        goto done;
-    }
-    /* rename() replaces PATH atomically: readers see the old model or the new, never half. */
-    if (rename(tmp, path) != 0) {
-        rc = vigil__fail(VIGIL_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
-        remove(tmp);
-    }
-done:
+    rc = vigil__file_replace(path, b, n);
     free(b);
-    free(tmp);
     return rc;
 }
 
@@ -556,42 +538,16 @@ int vigil_monitor_load_file(const char *path, vigil_monitor **out)
     *out = NULL;
     if (!path)
         return vigil__status(VIGIL_EINVAL);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vigil__fail(VIGIL_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *b = malloc(cap);
-    int rc = VIGIL_OK;
-    while (b) {
-        if (len == cap) {
-            if (cap > ((size_t)1 << 31)) {
-                rc = vigil__fail(VIGIL_EFORMAT, "%s: too large for a vigil model", path);
-                break;
-            }
-            unsigned char *p = realloc(b, cap * 2);
-            if (!p)
-                break;
-            b = p;
-            cap *= 2;
-        }
-        size_t got = fread(b + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = vigil__fail(VIGIL_EIO, "%s: read error", path);
-            break;
-        }
-    }
-    fclose(f);
-    if (!b)
-        return vigil__status(VIGIL_ENOMEM);
-    if (rc == VIGIL_OK) {
-        rc = vigil_monitor_load(b, len, out);
-        if (rc == VIGIL_EFORMAT) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "%s", vigil_last_error());
-            vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
-        }
+    unsigned char *b;
+    size_t len;
+    int rc = vigil__model_file_read(path, &b, &len);
+    if (rc)
+        return rc;
+    rc = vigil_monitor_load(b, len, out);
+    if (rc == VIGIL_EFORMAT) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", vigil_last_error());
+        vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
     }
     free(b);
     return rc;

@@ -286,6 +286,8 @@ int cmd_monitor(int argc, char **argv)
         return cli_usage_error("monitor", "--common-mode needs --rows (channel blocks of feature columns)");
     if (!o.src.rows && o.src.f.rate == 0.0)
         return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
+    if (cli_model_check("monitor", &o) != CLI_OK)
+        return CLI_USAGE;
     vigil_extractor *ex = NULL;
     if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f)))
         return CLI_USAGE;

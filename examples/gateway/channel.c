@@ -30,6 +30,7 @@ struct channel {
     double epoch;          /* time of the first sample since the extractor's last reset */
     uint64_t since_epoch;  /* samples pushed since then */
     uint64_t frames, events;
+    uint64_t resyncs;      /* stream resets on a t0 before the expected time */
     jbuf out;
     /* the last messages with a t0 (time-quirk policy, docs/MODELS.md): a redelivery of one of
      * them is a duplicate and dropped; any other message earlier than expected is a clock set
@@ -336,6 +337,8 @@ const char *channel_machine(const channel *ch) { return ch->machine; }
 const char *channel_name(const channel *ch) { return ch->name; }
 double channel_rate(const channel *ch) { return ch->rate; }
 int channel_fitted(const channel *ch) { return vigil_monitor_fitted(ch->mon); }
+uint64_t channel_resyncs(const channel *ch) { return ch->resyncs; }
+
 uint64_t channel_frames(const channel *ch) { return ch->frames; }
 uint64_t channel_events(const channel *ch) { return ch->events; }
 
@@ -535,6 +538,7 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap)
 {
+    int push_rc = 0;
     if (n == 0)
         return 0;
     const double expected = ch->epoch + (double)ch->since_epoch / ch->rate;
@@ -566,6 +570,13 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
         ch->epoch = t0;
         ch->since_epoch = 0;
         ch->segment++;
+        /* logged and counted (issue 17): after one message far ahead, the correct stream
+         * arrives as a step back; it restarts the stream instead of being dropped */
+        ch->resyncs++;
+        snprintf(err, errcap, "t0=%.6f is %.6g s before the expected %.6f: clock stepped back, "
+                 "stream reset (segment %llu)", t0, expected - t0, expected,
+                 (unsigned long long)ch->segment);
+        push_rc = 2;
     } else if (!isnan(t0) && t0 > expected + ch->cfg->jitter) {
         /* a gap: the partial frame before it is dropped, the stream restarts at t0; the
          * monitor sees the jump in the frame times and handles the gap itself */
@@ -592,7 +603,7 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
             ch->frames++;
         }
     }
-    return 0;
+    return push_rc;
 }
 
 int channel_save(channel *ch, char *err, size_t errcap)
