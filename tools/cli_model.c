@@ -29,13 +29,29 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
     case 'R': o->src.rows = 1; return 1;
     case 'T': o->src.time_column = arg; return 1;
     case 'C': o->src.cond_column = arg; return 1;
-    case 'K': return cli_parse_size(cmd, "--conditions", arg, &o->conditions) ? 1 : -1;
+    case 'K':
+        o->given |= CLI_GIVEN_CONDITIONS;
+        return cli_parse_size(cmd, "--conditions", arg, &o->conditions) ? 1 : -1;
     case 'm': return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
     case 'F': o->features = arg; return 1;
-    case 'q': return cli_parse_double(cmd, "--quantile", arg, &o->quantile) ? 1 : -1;
-    case 's': return cli_parse_double(cmd, "--seed", arg, &o->seed) ? 1 : -1;
-    case 'g': return cli_parse_double(cmd, "--gap", arg, &o->gap) ? 1 : -1;
+    case 'q':
+        o->given |= CLI_GIVEN_QUANTILE;
+        return cli_parse_double(cmd, "--quantile", arg, &o->quantile) ? 1 : -1;
+    case 's': {
+        /* a whole number 0..2^53: the range is checked before the conversion to an integer
+         * (--seed 1e30 was a float-to-integer overflow) */
+        size_t seed;
+        if (!cli_parse_size(cmd, "--seed", arg, &seed))
+            return -1;
+        o->seed = (double)seed;
+        o->given |= CLI_GIVEN_SEED;
+        return 1;
+    }
+    case 'g':
+        o->given |= CLI_GIVEN_GAP;
+        return cli_parse_double(cmd, "--gap", arg, &o->gap) ? 1 : -1;
     case 'P':
+        o->given |= CLI_GIVEN_POLICY;
         if (strcmp(arg, "keep") == 0)
             o->gap_policy = VIGIL_GAP_KEEP;
         else if (strcmp(arg, "reref") == 0)
@@ -43,7 +59,9 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
         else
             return cli_usage_error(cmd, "--gap-policy must be keep or reref"), -1;
         return 1;
-    case 'L': return cli_parse_size(cmd, "--relearn", arg, &o->relearn) ? 1 : -1;
+    case 'L':
+        o->given |= CLI_GIVEN_RELEARN;
+        return cli_parse_size(cmd, "--relearn", arg, &o->relearn) ? 1 : -1;
     case 'G':
         if (!cli_parse_size(cmd, "--common-mode", arg, &o->src.common_groups))
             return -1;
@@ -71,6 +89,38 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
     }
 }
 
+/* The settings given on the command line, each to its library setter. */
+static int apply_settings(vigil_monitor *m, const cli_model_opts *o, size_t conditions)
+{
+    int rc = VIGIL_OK;
+    if (rc == VIGIL_OK && (conditions != 1 || (o->given & CLI_GIVEN_CONDITIONS)))
+        rc = vigil_monitor_set_conditions(m, conditions);
+    if (rc == VIGIL_OK && (o->given & CLI_GIVEN_QUANTILE))
+        rc = vigil_monitor_set_quantile(m, o->quantile);
+    if (rc == VIGIL_OK && (o->given & CLI_GIVEN_SEED))
+        rc = vigil_monitor_set_seed(m, (uint64_t)o->seed);
+    if (rc == VIGIL_OK && (o->given & (CLI_GIVEN_GAP | CLI_GIVEN_POLICY | CLI_GIVEN_RELEARN)))
+        rc = vigil_monitor_set_gap(m, (o->given & CLI_GIVEN_GAP) ? o->gap : 0.0, o->gap_policy,
+                                   (o->given & CLI_GIVEN_RELEARN) ? o->relearn : 20);
+    if (rc == VIGIL_OK && o->alarm_rule >= 0)
+        rc = vigil_monitor_set_alarm_rule(m, o->alarm_rule);
+    if (rc == VIGIL_OK && (o->confirm >= 0.0 || o->confirm_s >= 0.0))
+        rc = vigil_monitor_set_confirm(m, o->confirm >= 0.0 ? (size_t)o->confirm : 5,
+                                       o->confirm_s >= 0.0 ? o->confirm_s : 0.0);
+    return rc;
+}
+
+int cli_model_check(const char *cmd, const cli_model_opts *o)
+{
+    const char *name = "x";
+    vigil_monitor *m = NULL;
+    int rc = vigil_monitor_create(&name, 1, o->kind, &m);
+    if (rc == VIGIL_OK)
+        rc = apply_settings(m, o, (o->given & CLI_GIVEN_CONDITIONS) ? o->conditions : 1);
+    vigil_monitor_destroy(m);
+    return rc == VIGIL_OK ? CLI_OK : cli_usage_error(cmd, "%s", vigil_last_error());
+}
+
 vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char **names,
                                 size_t n, size_t conditions)
 {
@@ -90,22 +140,18 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
             free(copy);
         }
     }
-    if (rc == VIGIL_OK && conditions > 1)
-        rc = vigil_monitor_set_conditions(m, conditions);
-    if (rc == VIGIL_OK && o->quantile > 0.0)
-        rc = vigil_monitor_set_quantile(m, o->quantile);
-    if (rc == VIGIL_OK && o->seed >= 0.0)
-        rc = vigil_monitor_set_seed(m, (uint64_t)o->seed);
-    if (rc == VIGIL_OK && (o->gap >= 0.0 || o->gap_policy != VIGIL_GAP_KEEP || o->relearn))
-        rc = vigil_monitor_set_gap(m, o->gap >= 0.0 ? o->gap : 0.0, o->gap_policy,
-                                   o->relearn ? o->relearn : 20);
-    if (rc == VIGIL_OK && o->alarm_rule >= 0)
-        rc = vigil_monitor_set_alarm_rule(m, o->alarm_rule);
-    if (rc == VIGIL_OK && (o->confirm >= 0.0 || o->confirm_s >= 0.0))
-        rc = vigil_monitor_set_confirm(m, o->confirm >= 0.0 ? (size_t)o->confirm : 5,
-                                       o->confirm_s >= 0.0 ? o->confirm_s : 0.0);
-    char note[2048];
-    if (rc == VIGIL_OK && cli_src_note(&o->src, note, sizeof note) == CLI_OK)
+    if (rc == VIGIL_OK)
+        rc = apply_settings(m, o, conditions);
+    /* the note is how score frames the rows again: a model without it is unusable, so options
+     * too long for it are an error, never a model saved without them (issue 17) */
+    char note[CLI_NOTE_MAX];
+    if (rc == VIGIL_OK && cli_src_note(&o->src, note, sizeof note) != CLI_OK) {
+        cli_usage_error(cmd, "the framing options (--column, --bands, --time-column, "
+                        "--condition-column) are too long to store in the model (4096 bytes)");
+        vigil_monitor_destroy(m);
+        return NULL;
+    }
+    if (rc == VIGIL_OK)
         rc = vigil_monitor_set_note(m, note);
     if (rc != VIGIL_OK) {
         cli_usage_error(cmd, "%s", vigil_last_error());

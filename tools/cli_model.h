@@ -14,10 +14,16 @@ typedef struct cli_model_opts {
     double gap;             /* < 0: default (automatic) */
     int gap_policy;
     size_t relearn;         /* 0: default */
+    unsigned given;         /* CLI_GIVEN_* of the options on the command line */
     int alarm_rule;         /* -1: default (the onset test) */
     double confirm;         /* onset test: frames beyond the burst decay; < 0: default */
     double confirm_s;       /* onset test: seconds; < 0: default */
 } cli_model_opts;
+
+/* Options given on the command line are handed to the library as given, so that it rejects a
+ * bad value (exit 2) instead of the default silently replacing it (issue 17). */
+enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_RELEARN = 8,
+       CLI_GIVEN_CONDITIONS = 16, CLI_GIVEN_POLICY = 32 };
 
 /* getopt_long option table entries and their handler for the shared options; returns 1 if
  * handled, 0 if not ours, -1 on a bad value (usage already printed). */
@@ -49,7 +55,7 @@ typedef struct cli_model_opts {
     "  --model KIND      zscore | mahalanobis | pca | hst (default mahalanobis)\n"          \
     "  --features LIST   comma-separated feature names (default: see docs/MODELS.md)\n"      \
     "  --quantile Q      threshold quantile of out-of-fold training scores (default 0.995)\n"\
-    "  --seed S          random seed for hst (default 1)\n"                                  \
+    "  --seed S          random seed for hst, a whole number 0..2^53 (default 1)\n"       \
     "  --gap SECONDS     interval that counts as a gap (default: 10 x median interval)\n"    \
     "  --gap-policy P    keep | reref: after a gap keep the baseline, or re-learn its\n"     \
     "                    medians from the next --relearn rows (default keep, 20)\n"     \
@@ -60,6 +66,9 @@ typedef struct cli_model_opts {
 
 int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o);
 void cli_model_defaults(cli_model_opts *o);
+/* Check the model options with the library's setters before any data is read; CLI_OK, or
+ * CLI_USAGE after printing the library's message. */
+int cli_model_check(const char *cmd, const cli_model_opts *o);
 /* Create and configure a monitor for rows with these names. NULL after printing an error. */
 vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char **names,
                                 size_t n, size_t conditions);

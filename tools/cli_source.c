@@ -315,7 +315,7 @@ static const char *note_value(const char *note, const char *key, char *buf, size
     return NULL;
 }
 
-int cli_src_from_note(const char *note, cli_src *s, char store[5][512])
+int cli_src_from_note(const char *note, cli_src *s, char store[5][CLI_NOTE_MAX])
 {
     char tmp[64];
     memset(s, 0, sizeof *s);
@@ -336,7 +336,7 @@ int cli_src_from_note(const char *note, cli_src *s, char store[5][512])
     const char *keys[5] = {"column", "bands", "time_column", "condition_column", NULL};
     const char **dst[4] = {&s->f.column, &s->f.bands, &s->time_column, &s->cond_column};
     for (int i = 0; i < 4; i++)
-        if ((v = note_value(note, keys[i], store[i], 512)) && v[0])
+        if ((v = note_value(note, keys[i], store[i], CLI_NOTE_MAX)) && v[0])
             *dst[i] = v;
     return CLI_OK;
 }

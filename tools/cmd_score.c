@@ -1,5 +1,6 @@
 /* vigil score: score recordings against a saved monitor. */
 #include "cli_model.h"
+#include "cli_snapshot.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@ static const char score_help[] =
 
 typedef struct score_ctx {
     vigil_monitor *m;
-    const char *source;
+    const char *source; /* the source column's value, NULL with one file */
+    const char *path;   /* for messages, always */
 } score_ctx;
 
 int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index, double t,
@@ -39,8 +41,11 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
     fputc(',', f);
     cli_print_double(f, vigil_monitor_last_health(m));
     int top = vigil_monitor_top_feature(m);
-    fprintf(f, ",%s,%s\n", cli_state_name(state),
+    fprintf(f, ",%s,%s", cli_state_name(state),
             top >= 0 ? vigil_monitor_feature_name(m, (size_t)top) : "");
+    if (vigil_monitor_prognoser(m))
+        cli_print_rul(f, vigil_monitor_prognoser(m)); /* a model with prognosis (issue 15) */
+    fputc('\n', f);
     return ferror(f) ? cli_error("write error on standard output") : CLI_OK;
 }
 
@@ -50,8 +55,7 @@ static int score_row(void *ctx, const double *row, size_t n, double t, size_t co
     score_ctx *s = ctx;
     int st = vigil_monitor_score(s->m, row, n, t, cond);
     if (st < 0)
-        return cli_error("%s: row %zu: %s", s->source ? s->source : "", index + 1,
-                         vigil_last_error());
+        return cli_error("%s: row %zu: %s", s->path, index + 1, vigil_last_error());
     return cli_print_scored(stdout, s->source, s->m, index, t, st);
 }
 
@@ -79,7 +83,7 @@ int cmd_score(int argc, char **argv)
     if (vigil_monitor_load_file(model, &m) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
     cli_src src;
-    char store[5][512];
+    static char store[5][CLI_NOTE_MAX];
     if (cli_src_from_note(vigil_monitor_note(m), &src, store) != CLI_OK) {
         vigil_monitor_destroy(m);
         return cli_error("%s: the model does not say how its rows were made (not written by "
@@ -97,10 +101,11 @@ int cmd_score(int argc, char **argv)
         return cli_error("%s: model expects %zu columns", model, ncols);
     }
     const int many = argc - optind > 1;
-    printf("%sframe,t_start,score,threshold,health,state,top_feature\n", many ? "source," : "");
+    printf("%sframe,t_start,score,threshold,health,state,top_feature%s\n", many ? "source," : "",
+           vigil_monitor_prognoser(m) ? ",rul,rul_lo,rul_hi" : "");
     int status = CLI_OK;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
-        score_ctx s = {m, many ? argv[i] : NULL};
+        score_ctx s = {m, many ? argv[i] : NULL, argv[i]};
         double t_off = 0.0;
         vigil_monitor_reset(m);
         status = cli_src_feed(&src, ex, argv[i], &t_off, ncols, score_row, &s);

@@ -11,25 +11,58 @@ static const char train_help[] =
     "       vigil train --rows [--time-column C] [--condition-column C] -o MODEL FILE...\n"
     "\n"
     "Learn what healthy looks like from every frame (or row) of the FILEs, calibrate the\n"
-    "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed).\n"
+    "threshold and save the monitor to MODEL (written to a new temporary file beside it, then\n"
+    "renamed over MODEL).\n"
     "\n" CLI_MODEL_HELP
     "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
     "                    refer each to the median of the other channels, so a step shared\n"
     "                    by every channel (a restart, a load change) cancels\n"
+    "  --max-rows N      learn at most N rows (default 100000, at least 2): beyond N,\n"
+    "                    every second row is dropped, then every fourth, ...: the rows\n"
+    "                    learnt are rows 0, k, 2k, ... of all FILEs in order (k a power of\n"
+    "                    two, said on stderr), and the model is exactly the one these rows\n"
+    "                    give in any host; memory stays bounded\n"
     "  -o, --output MODEL  model file to write (required)\n"
     "  -h, --help        show this help\n";
+
+/* Default cap on learnt rows: 100000 rows of 64 features are 51 MB (twice: here and in the
+ * monitor until fit), hours of frames at any usual rate and frame. */
+#define TRAIN_MAX_ROWS 100000
 
 typedef struct rows_buf {
     double *v;
     size_t *cond;
     size_t n, cap, ncols, maxcond;
+    size_t max_rows; /* cap on rows kept */
+    size_t seen;     /* rows offered, all files */
+    size_t stride;   /* rows kept: those whose index (seen) is a multiple of stride */
 } rows_buf;
+
+/* Halve the kept rows: the buffer holds rows 0, s, 2s, ...; keep 0, 2s, 4s, ... */
+static void thin(rows_buf *b, size_t n)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < b->n; r += 2, k++) {
+        memmove(b->v + k * n, b->v + r * n, n * sizeof *b->v);
+        b->cond[k] = b->cond[r];
+    }
+    b->n = k;
+    b->stride *= 2;
+}
 
 static int keep_row(void *ctx, const double *row, size_t n, double t, size_t cond, size_t index)
 {
     rows_buf *b = ctx;
     (void)t;
     (void)index;
+    const size_t i = b->seen++;
+    if (i % b->stride != 0)
+        return CLI_OK;
+    if (b->n == b->max_rows) {
+        thin(b, n);
+        if (i % b->stride != 0)
+            return CLI_OK;
+    }
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 256;
         double *v = realloc(b->v, cap * n * sizeof *v);
@@ -53,8 +86,10 @@ int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_MODEL_LONGOPTS, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'}, {"max-rows", required_argument, NULL, 'X'},
+        {NULL, 0, NULL, 0},
     };
+    size_t max_rows = TRAIN_MAX_ROWS;
     cli_model_opts o;
     cli_model_defaults(&o);
     const char *output = NULL;
@@ -63,6 +98,13 @@ int cmd_train(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         if (c == 'o') {
             output = optarg;
+            continue;
+        }
+        if (c == 'X') {
+            if (!cli_parse_size("train", "--max-rows", optarg, &max_rows))
+                return CLI_USAGE;
+            if (max_rows < 2)
+                return cli_usage_error("train", "--max-rows needs at least 2 rows");
             continue;
         }
         if (c == 'h') {
@@ -83,6 +125,8 @@ int cmd_train(int argc, char **argv)
         return cli_usage_error("train", "--common-mode needs --rows (channel blocks of feature columns)");
     if (!o.src.rows && o.src.f.rate == 0.0)
         return cli_usage_error("train", "--rate is required (or --rows for feature rows)");
+    if (cli_model_check("train", &o) != CLI_OK)
+        return CLI_USAGE;
     vigil_extractor *ex = NULL;
     if (!o.src.rows && !(ex = cli_make_extractor("train", &o.src.f)))
         return CLI_USAGE;
@@ -91,9 +135,15 @@ int cmd_train(int argc, char **argv)
     int status = cli_src_names(&o.src, argv[optind], ex, &names, &ncols);
     rows_buf b = {0};
     b.ncols = ncols;
+    b.max_rows = max_rows;
+    b.stride = 1;
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++)
         status = cli_src_feed(&o.src, ex, argv[i], &t_off, ncols, keep_row, &b);
+    if (status == CLI_OK && b.stride > 1)
+        fprintf(stderr, "vigil train: %zu rows, more than --max-rows %zu: learning every %zu-th "
+                "row (rows 0, %zu, %zu, ...: %zu rows)\n", b.seen, max_rows, b.stride, b.stride,
+                2 * b.stride, b.n);
     vigil_monitor *m = NULL;
     if (status == CLI_OK) {
         size_t conds = o.conditions ? o.conditions : b.maxcond + 1;
