@@ -1,6 +1,7 @@
 /* Alarm state machine with k-of-n persistence and hysteresis. See include/vigil/alarm.h. */
 #include "vigil/alarm.h"
 
+#include "alarm_impl.h"
 #include "status.h"
 
 #include <math.h>
@@ -320,4 +321,60 @@ double vigil_health(double score, double threshold)
         return 0.0;
     double r2 = r * r;
     return 1.0 / (1.0 + r2 * r2);
+}
+
+/* ---- stream state in a saved model (monitor_io.c's stream section; issue 14) -------------
+ * The window, the state and the queued events, so that a restarted host resumes with the
+ * alarm that was up. The configuration (k, n, k_warn, clear) is the monitor's and is not here. */
+void vigil__alarm_save_stream(const vigil_alarm *a, vigil__wbuf *w)
+{
+    vigil__put_u64(w, a->pos);
+    vigil__put_u64(w, a->fill);
+    for (size_t i = 0; i < a->n; i++) {
+        vigil__put_u32(w, a->hi[i]);
+        vigil__put_u32(w, a->lo[i]);
+    }
+    vigil__put_u32(w, (uint32_t)a->state);
+    vigil__put_u64(w, a->ev_dropped);
+    vigil__put_u64(w, a->ev_count);
+    for (size_t i = 0; i < a->ev_count; i++) {
+        const event *e = &a->ev[(a->ev_head + i) % EVENTS_MAX];
+        vigil__put_f64(w, e->t);
+        vigil__put_u32(w, (uint32_t)e->from);
+        vigil__put_u32(w, (uint32_t)e->to);
+    }
+}
+
+int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r)
+{
+    vigil_alarm s = *a;
+    s.pos = vigil__get_count(r, a->n - 1);
+    s.fill = vigil__get_count(r, a->n);
+    s.nhi = s.nlo = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        uint32_t hi = vigil__get_u32(r), lo = vigil__get_u32(r);
+        if (hi > 1 || lo > 1 || (hi && !lo))
+            r->err = 1;
+        s.hi[i] = (unsigned char)hi;
+        s.lo[i] = (unsigned char)lo;
+        s.nhi += hi;
+        s.nlo += lo;
+    }
+    uint32_t state = vigil__get_u32(r);
+    s.ev_dropped = vigil__get_count(r, SIZE_MAX / 2);
+    s.ev_count = vigil__get_count(r, EVENTS_MAX);
+    s.ev_head = 0;
+    for (size_t i = 0; i < s.ev_count && !r->err; i++) {
+        s.ev[i].t = vigil__get_f64(r);
+        uint32_t from = vigil__get_u32(r), to = vigil__get_u32(r);
+        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM)
+            r->err = 1;
+        s.ev[i].from = (int)from;
+        s.ev[i].to = (int)to;
+    }
+    if (r->err || state > VIGIL_STATE_ALARM || (s.fill < a->n && s.pos != s.fill))
+        return VIGIL_EFORMAT;
+    s.state = (int)state;
+    *a = s;
+    return VIGIL_OK;
 }

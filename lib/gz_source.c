@@ -170,10 +170,10 @@ long vigil__source_read(vigil__source *s, void *buf, size_t cap, const char **wh
     return (long)produced;
 }
 
-int vigil__source_gzip_file(vigil__source *s)
+int vigil__source_gzip_file(vigil__source *s, long long min_bytes)
 {
     struct stat st;
-    if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
+    if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode) || (long long)st.st_size < min_bytes)
         return 0;
     if (s->mode == MODE_UNKNOWN) {
         if (want(s, 2) < 0)

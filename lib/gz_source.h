@@ -17,8 +17,9 @@ int vigil__source_open(const char *path, vigil__source **out);
  * message is recorded: the caller knows the line. */
 long vigil__source_read(vigil__source *s, void *buf, size_t cap, const char **why);
 void vigil__source_close(vigil__source *s);
-/* 1 if the source is a regular file holding gzip data (worth inflating on a thread of its own;
- * a pipe could block it), else 0. Reads the first bytes; call before the first read. */
-int vigil__source_gzip_file(vigil__source *s);
+/* 1 if the source is a regular file of at least min_bytes holding gzip data (worth inflating on
+ * a thread of its own; a pipe could block it), else 0. Reads the first bytes; call before the
+ * first read. */
+int vigil__source_gzip_file(vigil__source *s, long long min_bytes);
 
 #endif

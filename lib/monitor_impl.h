@@ -2,11 +2,13 @@
 #ifndef VIGIL_LIB_MONITOR_IMPL_H
 #define VIGIL_LIB_MONITOR_IMPL_H
 
+#include "alarm_impl.h"
 #include "detector.h"
 #include "vigil/alarm.h"
 #include "vigil/drift.h"
 #include "vigil/monitor.h"
 #include "vigil/pipeline.h"
+#include "vigil/prognosis.h"
 
 #define VIGIL__AUTO_INTERVALS 15
 
@@ -67,6 +69,9 @@ struct vigil_monitor {
     size_t prev_cond;
     double t_shift;         /* added to row times for the drift trackers (monotone clock) */
     size_t counts[VIGIL_COUNTER_COUNT];
+    /* prognosis (issue 15, prognosis.c): fed after each scored row; NULL: none */
+    vigil_prognoser *prog;
+    long prog_col;          /* column of the indicator, -1: the monitor's score */
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */

@@ -5,6 +5,7 @@
 #include "model_io.h"
 #include "monitor_impl.h"
 #include "pipeline_impl.h"
+#include "prognosis_impl.h"
 
 #include "status.h"
 
@@ -21,6 +22,7 @@
 enum {
     SECTION_CORE = 1,      /* configuration, baselines, thresholds, detectors (the v1 payload) */
     SECTION_PIPELINE = 2,  /* the specification: canonical text of vigil_pipeline_print() */
+    SECTION_TRAINING = 3,  /* what was learnt: rows per condition */
     SECTION_STREAM = 0x100, /* optional: stream state, so a restarted host resumes */
     SECTION_PROGNOSER = 0x101 /* optional: reserved for the prognoser of issue 15 */
 };
@@ -63,6 +65,75 @@ static void serialise_core(const vigil_monitor *m, vigil__wbuf *w0)
     *w0 = w;
 }
 
+/* The stream state (optional section): the alarm's window, state and pending events, the
+ * time bookkeeping of gap detection, the last score. Smoothing (z-score EWMA), drift trackers
+ * and a re-estimation in progress start afresh on load: they settle within a few rows, while a
+ * forgotten alarm or a missed gap would not. */
+static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
+{
+    vigil__put_u32(w, 1); /* layout of this section */
+    vigil__alarm_save_stream(m->alarm, w);
+    vigil__put_u32(w, (uint32_t)m->have_t);
+    vigil__put_f64(w, m->last_t);
+    vigil__put_u64(w, m->nint);
+    vigil__put_f64s(w, m->intervals, m->nint);
+    vigil__put_f64(w, m->auto_gap);
+    vigil__put_u64(w, m->gaps);
+    vigil__put_u32(w, (uint32_t)m->scored);
+    vigil__put_f64(w, m->last_score);
+    vigil__put_f64(w, m->last_thr);
+    vigil__put_f64(w, m->last_health);
+    vigil__put_u64(w, (uint64_t)(m->top < 0 ? 0 : m->top));
+}
+
+static int load_stream(vigil_monitor *m, vigil__rbuf *r)
+{
+    if (vigil__get_u32(r) != 1)
+        return vigil__fail(VIGIL_EFORMAT, "vigil model: unknown stream-state layout");
+    vigil_alarm *a = NULL;
+    if (vigil_alarm_create(&a) != VIGIL_OK)
+        return vigil__status(VIGIL_ENOMEM);
+    int rc = vigil_alarm_set_persistence(a, m->k, m->n);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_hysteresis(a, m->k_warn, m->clear);
+    if (rc == VIGIL_OK)
+        rc = vigil__alarm_load_stream(a, r);
+    int have_t = (int)vigil__get_u32(r);
+    double last_t = vigil__get_f64(r);
+    size_t nint = vigil__get_count(r, VIGIL__AUTO_INTERVALS);
+    double iv[VIGIL__AUTO_INTERVALS];
+    vigil__get_f64s(r, iv, nint);
+    double auto_gap = vigil__get_f64(r);
+    size_t gaps = vigil__get_count(r, SIZE_MAX / 2);
+    int scored = (int)vigil__get_u32(r);
+    double ls = vigil__get_f64(r), lt = vigil__get_f64(r), lh = vigil__get_f64(r);
+    size_t top = vigil__get_count(r, m->nsel - 1);
+    int ok = rc == VIGIL_OK && !r->err && r->pos == r->len && (have_t == 0 || have_t == 1) &&
+             (scored == 0 || scored == 1) && (!have_t || isfinite(last_t)) &&
+             !(auto_gap < 0.0) && !isnan(auto_gap);
+    for (size_t i = 0; ok && i < nint; i++)
+        ok = iv[i] >= 0.0 && isfinite(iv[i]);
+    if (!ok) {
+        vigil_alarm_destroy(a);
+        return rc == VIGIL_ENOMEM ? rc : vigil__fail(VIGIL_EFORMAT, "vigil model: invalid "
+                                                     "stream state");
+    }
+    vigil_alarm_destroy(m->alarm);
+    m->alarm = a;
+    m->have_t = have_t;
+    m->last_t = last_t;
+    m->nint = nint;
+    memcpy(m->intervals, iv, nint * sizeof *iv);
+    m->auto_gap = auto_gap;
+    m->gaps = gaps;
+    m->scored = scored;
+    m->last_score = ls;
+    m->last_thr = lt;
+    m->last_health = lh;
+    m->top = scored ? (int)top : -1;
+    return VIGIL_OK;
+}
+
 /* The specification section's text (only keys that differ from the defaults). */
 static int pipeline_text(const vigil_monitor *m, char **text)
 {
@@ -82,8 +153,9 @@ static void put_section(vigil__wbuf *w, uint32_t tag, const unsigned char *b, si
     vigil__put_bytes(w, b, n);
 }
 
-/* The sections of a saved model into w (core, pipeline). */
-static int serialise_sections(const vigil_monitor *m, vigil__wbuf *w)
+/* The sections of a saved model into w (core, pipeline, and with VIGIL_SAVE_STREAM the
+ * stream state). */
+static int serialise_sections(const vigil_monitor *m, int flags, vigil__wbuf *w)
 {
     vigil__wbuf core = {0};
     serialise_core(m, &core);
@@ -92,6 +164,22 @@ static int serialise_sections(const vigil_monitor *m, vigil__wbuf *w)
     if (rc == VIGIL_OK) {
         put_section(w, SECTION_CORE, core.p, core.len);
         put_section(w, SECTION_PIPELINE, (const unsigned char *)text, strlen(text));
+        vigil__wbuf tr = {0};
+        vigil__put_u64(&tr, m->nconds);
+        for (size_t c = 0; c < m->nconds; c++)
+            vigil__put_u64(&tr, m->cond[c].nrows);
+        put_section(w, SECTION_TRAINING, tr.p, tr.len);
+        if (tr.err)
+            w->err = tr.err;
+        free(tr.p);
+        if (flags & VIGIL_SAVE_STREAM) {
+            vigil__wbuf st = {0};
+            serialise_stream(m, &st);
+            put_section(w, SECTION_STREAM, st.p, st.len);
+            if (st.err)
+                w->err = st.err;
+            free(st.p);
+        }
         if (w->err)
             rc = vigil__status(VIGIL_ENOMEM);
     }
@@ -100,11 +188,22 @@ static int serialise_sections(const vigil_monitor *m, vigil__wbuf *w)
     return rc;
 }
 
-static int serialise(const vigil_monitor *m, unsigned char **out, size_t *out_len)
+static int serialise(const vigil_monitor *m, int flags, unsigned char **out, size_t *out_len)
 {
     *out = NULL; /* callers free it on every path (a failed section left it unset: fuzz_model) */
+    if (flags & ~VIGIL_SAVE_STREAM)
+        return vigil__fail(VIGIL_EINVAL, "unknown save flags %d", flags);
     vigil__wbuf w = {0};
-    int rc = serialise_sections(m, &w);
+    int rc = serialise_sections(m, flags, &w);
+    if (rc == VIGIL_OK && m->prog) {
+        /* the prognoser: settings, prior and state; not part of the model id (it changes with
+         * every row) */
+        vigil__wbuf pw = {0};
+        vigil__prognoser_serialise(m->prog, &pw);
+        put_section(&w, SECTION_PROGNOSER, pw.p, pw.len);
+        rc = pw.err || w.err ? vigil__status(VIGIL_ENOMEM) : VIGIL_OK;
+        free(pw.p);
+    }
     if (rc == VIGIL_OK)
         rc = vigil__model_pack(w.p, w.len, VIGIL__MODEL_VERSION, out, out_len);
     free(w.p);
@@ -120,7 +219,7 @@ int vigil_monitor_model_id(const vigil_monitor *m, char *buf, size_t cap)
     if (cap < 17)
         return vigil__fail(VIGIL_ESPACE, "a model id needs 17 bytes, buffer has %zu", cap);
     vigil__wbuf w = {0};
-    int rc = serialise_sections(m, &w);
+    int rc = serialise_sections(m, 0, &w);
     if (rc == VIGIL_OK) {
         /* FNV-1a, 64 bits, over the sections as saved: equal models, equal ids */
         uint64_t h = 0xcbf29ce484222325ull;
@@ -132,19 +231,31 @@ int vigil_monitor_model_id(const vigil_monitor *m, char *buf, size_t cap)
     return rc;
 }
 
-int vigil_monitor_save_size(const vigil_monitor *m, size_t *size)
+int vigil_monitor_save_size_ex(const vigil_monitor *m, int flags, size_t *size)
 {
     if (!m || !size)
         return vigil__status(VIGIL_EINVAL);
     if (!m->fitted)
         return vigil__fail(VIGIL_ESTATE, "only a fitted monitor can be saved");
     unsigned char *b;
-    int rc = serialise(m, &b, size);
-    free(b);
+    int rc = serialise(m, flags, &b, size);
+    if (rc == VIGIL_OK)
+        free(b);
     return rc;
 }
 
+int vigil_monitor_save_size(const vigil_monitor *m, size_t *size)
+{
+    return vigil_monitor_save_size_ex(m, 0, size);
+}
+
 int vigil_monitor_save(const vigil_monitor *m, void *buf, size_t cap, size_t *written)
+{
+    return vigil_monitor_save_ex(m, 0, buf, cap, written);
+}
+
+int vigil_monitor_save_ex(const vigil_monitor *m, int flags, void *buf, size_t cap,
+                          size_t *written)
 {
     if (written)
         *written = 0;
@@ -154,7 +265,7 @@ int vigil_monitor_save(const vigil_monitor *m, void *buf, size_t cap, size_t *wr
         return vigil__fail(VIGIL_ESTATE, "only a fitted monitor can be saved");
     unsigned char *b;
     size_t n;
-    int rc = serialise(m, &b, &n);
+    int rc = serialise(m, flags, &b, &n);
     if (rc)
         return rc;
     if (n > cap) {
@@ -304,7 +415,8 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
 {
     vigil__rbuf r = {payload, n, 0, 0};
     vigil_monitor *m = NULL;
-    int rc = VIGIL_OK, have_pipeline = 0;
+    int rc = VIGIL_OK, have_pipeline = 0, have_stream = 0;
+    vigil__rbuf stream = {0};
     while (rc == VIGIL_OK && r.pos < r.len) {
         uint32_t tag = vigil__get_u32(&r);
         uint64_t len = vigil__get_u64(&r);
@@ -335,6 +447,28 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
                 rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
             }
             have_pipeline = 1;
+        } else if (tag == SECTION_PROGNOSER) {
+            vigil_prognoser *p = NULL;
+            if (!m) {
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: prognoser section out of place");
+                break;
+            }
+            rc = vigil__prognoser_parse(&sec, &p);
+            if (rc == VIGIL_OK && vigil__monitor_attach_prognoser(m, p) != VIGIL_OK) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s", vigil_last_error());
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
+            }
+        } else if (tag == SECTION_TRAINING && m) {
+            if (vigil__get_count(&sec, VIGIL_CONDITIONS_MAX) != m->nconds)
+                sec.err = 1;
+            for (size_t c = 0; c < m->nconds; c++)
+                m->cond[c].nrows = vigil__get_count(&sec, (size_t)1 << 40);
+            if (sec.err || sec.pos != sec.len)
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: invalid training section");
+        } else if (tag == SECTION_STREAM && m && have_pipeline) {
+            stream = sec;
+            have_stream = 1;
         } else if (tag < 0x100) {
             rc = vigil__fail(VIGIL_EFORMAT, "vigil model: unknown section %u (written by a newer "
                              "vigil?)", (unsigned)tag);
@@ -343,6 +477,8 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
     if (rc == VIGIL_OK && (!m || !have_pipeline))
         rc = vigil__fail(VIGIL_EFORMAT, "vigil model: the %s section is missing",
                          m ? "specification" : "model");
+    if (rc == VIGIL_OK && have_stream)
+        rc = load_stream(m, &stream);
     if (rc) {
         vigil_monitor_destroy(m);
         return rc;
@@ -380,13 +516,18 @@ int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out)
 
 int vigil_monitor_save_file(const vigil_monitor *m, const char *path)
 {
+    return vigil_monitor_save_file_ex(m, path, 0);
+}
+
+int vigil_monitor_save_file_ex(const vigil_monitor *m, const char *path, int flags)
+{
     if (!m || !path || !path[0])
         return vigil__status(VIGIL_EINVAL);
     if (!m->fitted)
         return vigil__fail(VIGIL_ESTATE, "only a fitted monitor can be saved");
     unsigned char *b;
     size_t n;
-    int rc = serialise(m, &b, &n);
+    int rc = serialise(m, flags, &b, &n);
     if (rc)
         return rc;
     rc = vigil__file_replace(path, b, n);

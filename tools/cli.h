@@ -58,5 +58,6 @@ int cmd_diagnose(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+int cmd_prior(int argc, char **argv); /* issue 15 */
 
 #endif

@@ -1,5 +1,6 @@
 /* vigil score: score recordings against a saved monitor. */
 #include "cli_model.h"
+#include "cli_snapshot.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -40,8 +41,11 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
     fputc(',', f);
     cli_print_double(f, vigil_monitor_last_health(m));
     int top = vigil_monitor_top_feature(m);
-    fprintf(f, ",%s,%s\n", cli_state_name(state),
+    fprintf(f, ",%s,%s", cli_state_name(state),
             top >= 0 ? vigil_monitor_feature_name(m, (size_t)top) : "");
+    if (vigil_monitor_prognoser(m))
+        cli_print_rul(f, vigil_monitor_prognoser(m)); /* a model with prognosis (issue 15) */
+    fputc('\n', f);
     return ferror(f) ? cli_error("write error on standard output") : CLI_OK;
 }
 
@@ -97,7 +101,8 @@ int cmd_score(int argc, char **argv)
         return cli_error("%s: model expects %zu columns", model, ncols);
     }
     const int many = argc - optind > 1;
-    printf("%sframe,t_start,score,threshold,health,state,top_feature\n", many ? "source," : "");
+    printf("%sframe,t_start,score,threshold,health,state,top_feature%s\n", many ? "source," : "",
+           vigil_monitor_prognoser(m) ? ",rul,rul_lo,rul_hi" : "");
     int status = CLI_OK;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         score_ctx s = {m, many ? argv[i] : NULL, argv[i]};

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int attach_prognoser(channel *ch, char *err, size_t errcap); /* issue 15 */
+
 #define TOP_MAX 16
 #define NOTE_TAG "vigil-gateway-1"
 
@@ -322,7 +324,7 @@ int channel_load(const gw_config *cfg, const char *path, channel **out, char *er
         channel_destroy(ch);
         return -1;
     }
-    if (map_features(ch, err, errcap) != 0) {
+    if (map_features(ch, err, errcap) != 0 || attach_prognoser(ch, err, errcap) != 0) {
         channel_destroy(ch);
         return -1;
     }
@@ -410,6 +412,39 @@ static void emit_error(channel *ch, const gw_sink *sink, double t, const char *w
     emit(ch, sink, "error");
 }
 
+/* Remaining life (issue 15): give a fitted monitor without one a prognoser of the configured
+ * indicator; a model that brought its own keeps it (and its history). */
+static int attach_prognoser(channel *ch, char *err, size_t errcap)
+{
+    if (!ch->cfg->failure_feature || vigil_monitor_prognoser(ch->mon))
+        return 0;
+    vigil_prognoser *p = NULL;
+    int rc = vigil_prognoser_create(ch->cfg->failure_feature, ch->cfg->failure_level, &p);
+    if (rc == VIGIL_OK && ch->cfg->prior)
+        rc = vigil_prognoser_set_prior(p, ch->cfg->prior);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_set_prognoser(ch->mon, p);
+    if (rc != VIGIL_OK)
+        snprintf(err, errcap, "remaining life: %s", vigil_last_error());
+    vigil_prognoser_destroy(p);
+    return rc == VIGIL_OK ? 0 : -1;
+}
+
+/* "rul", "rul_lo", "rul_hi" (seconds; null without an estimate or for an open end) and
+ * "rul_reason" of a health message, when the channel has a prognoser. */
+static void put_rul(channel *ch)
+{
+    const vigil_prognoser *p = vigil_monitor_prognoser(ch->mon);
+    if (!p)
+        return;
+    double v[3] = {NAN, NAN, NAN};
+    vigil_prognoser_rul(p, &v[0], &v[1], &v[2]);
+    jb_knum(&ch->out, "rul", v[0]);
+    jb_knum(&ch->out, "rul_lo", v[1]);
+    jb_knum(&ch->out, "rul_hi", v[2]);
+    jb_kstr(&ch->out, "rul_reason", vigil_prognosis_reason_name(vigil_prognoser_reason(p)));
+}
+
 static void learn_row(channel *ch, double t, const gw_sink *sink)
 {
     char err[256];
@@ -440,6 +475,8 @@ static void learn_row(channel *ch, double t, const gw_sink *sink)
             emit_error(ch, sink, t, err);
         return;
     }
+    if (attach_prognoser(ch, err, sizeof err) != 0)
+        emit_error(ch, sink, t, err);
     char reason[200];
     snprintf(reason, sizeof reason, "baseline learnt from %zu frames (%zu features, threshold %.4g)",
              ch->learned, vigil_monitor_feature_count(ch->mon), vigil_monitor_threshold(ch->mon, 0));
@@ -473,6 +510,7 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     jb_knum(&ch->out, "threshold", thr);
     jb_knum(&ch->out, "health", vigil_monitor_last_health(ch->mon));
     put_top(ch, &top);
+    put_rul(ch);
     emit(ch, sink, "health");
 
     double te;

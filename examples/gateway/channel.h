@@ -25,6 +25,10 @@ typedef struct gw_config {
     size_t top;      /* features listed per message, 1..16 */
     double jitter;   /* seconds: |t0 - expected| within this is taken as continuous */
     const char *models; /* model directory, NULL for none */
+    /* remaining life (issue 15): --failure FEATURE:LEVEL and --prior FILE; NULL: none */
+    const char *failure_feature;
+    double failure_level;
+    const vigil_prognosis_prior *prior;
 } gw_config;
 
 /* Where output goes: MQTT topics or stdout lines. kind is "health", "event" or "error". */

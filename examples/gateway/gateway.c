@@ -72,6 +72,10 @@ static const char usage[] =
     "  --max-samples N    largest number of samples in one message (default 1048576)\n"
     "  --max-channels N   channels (machine/channel pairs) at most; messages for more are\n"
     "                     rejected (default 1024; about 50 KB each)\n"
+    "  --failure FEATURE:LEVEL  remaining life of FEATURE (a feature column, or score) to\n"
+    "                     failure at LEVEL: health messages get rul, rul_lo, rul_hi (s, 95 %\n"
+    "                     interval, null without an estimate) and rul_reason\n"
+    "  --prior FILE       fleet prior from `vigil prior` for the same FEATURE:LEVEL\n"
     "\n"
     "Sparkplug B (next to the JSON topics; README.md, \"Sparkplug B\"):\n"
     "  --sparkplug GROUP  also publish spBv1.0/GROUP/.../NODE: NBIRTH, a DBIRTH and a DDATA\n"
@@ -686,12 +690,14 @@ int main(int argc, char **argv)
     int clean = 0;
     size_t keepalive = 30, reconnect_max = 30, chunk = 4096, v = 0;
     double rate = NAN, t0 = NAN;
+    vigil_prognosis_prior *prior = NULL; /* --prior (issue 15) */
     const char *sp_group = NULL, *sp_node = NULL;
 
     enum { O_HOST = 256, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_KEEPALIVE, O_RECONNECT,
            O_USER, O_CAFILE, O_CERT, O_KEY, O_MODELS, O_FRAME, O_HOP, O_BANDS, O_LEARN,
            O_DETECTOR, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
-           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_SPARKPLUG, O_SPARKPLUG_NODE, O_MAXCH };
+           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_FAILURE, O_PRIOR,
+           O_SPARKPLUG, O_SPARKPLUG_NODE, O_MAXCH };
     static const struct option longopts[] = {
         {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT}, {"id", 1, NULL, O_ID},
         {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX}, {"qos", 1, NULL, O_QOS},
@@ -703,7 +709,9 @@ int main(int argc, char **argv)
         {"max-samples", 1, NULL, O_MAXS}, {"input", 1, NULL, O_INPUT},
         {"machine", 1, NULL, O_MACHINE}, {"channel", 1, NULL, O_CHANNEL},
         {"rate", 1, NULL, O_RATE}, {"column", 1, NULL, O_COLUMN}, {"chunk", 1, NULL, O_CHUNK},
-        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {"sparkplug", 1, NULL, O_SPARKPLUG},
+        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {"failure", 1, NULL, O_FAILURE},
+        {"prior", 1, NULL, O_PRIOR},
+        {"sparkplug", 1, NULL, O_SPARKPLUG},
         {"sparkplug-node", 1, NULL, O_SPARKPLUG_NODE}, {"max-channels", 1, NULL, O_MAXCH},
         {NULL, 0, NULL, 0}};
     int o, bad = 0;
@@ -760,6 +768,25 @@ int main(int argc, char **argv)
             }
             break;
         case O_HELP: fputs(usage, stdout); return 0;
+        case O_FAILURE: {
+            char *colon = strrchr(optarg, ':');
+            if (!colon || colon == optarg ||
+                vigil_parse_number(colon + 1, &g.cfg.failure_level) != VIGIL_OK) {
+                fprintf(stderr, PROG ": --failure: expected FEATURE:LEVEL\n");
+                bad = 1;
+                break;
+            }
+            *colon = '\0';
+            g.cfg.failure_feature = optarg;
+            break;
+        }
+        case O_PRIOR:
+            if (vigil_prognosis_prior_load_file(optarg, &prior) != VIGIL_OK) {
+                fprintf(stderr, PROG ": --prior: %s\n", vigil_last_error());
+                bad = 1;
+            }
+            g.cfg.prior = prior;
+            break;
         case O_SPARKPLUG: sp_group = optarg; break;
         case O_SPARKPLUG_NODE: sp_node = optarg; break;
         default: bad = 1; break;
@@ -773,6 +800,10 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --input needs --machine, --channel (no '/', '+', '#') and --rate\n");
         bad = 1;
     }
+    if (!bad && prior && !g.cfg.failure_feature) {
+        fprintf(stderr, PROG ": --prior needs --failure FEATURE:LEVEL\n");
+        bad = 1;
+    }
     if (!bad && sp_group && (input || !topic_level_ok(sp_group) ||
                              !topic_level_ok(sp_node ? sp_node : id))) {
         fprintf(stderr, PROG ": --sparkplug needs MQTT mode and a group and node id without "
@@ -781,6 +812,7 @@ int main(int argc, char **argv)
     }
     if (bad) {
         fputs(usage, stderr);
+        vigil_prognosis_prior_destroy(prior);
         return 2;
     }
     if (sp_group) {
@@ -800,6 +832,7 @@ int main(int argc, char **argv)
 
     if (g.cfg.models && mkdir(g.cfg.models, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, PROG ": cannot create %s: %s\n", g.cfg.models, strerror(errno));
+        vigil_prognosis_prior_destroy(prior);
         return 1;
     }
 
@@ -832,5 +865,6 @@ int main(int argc, char **argv)
     free(g.text);
     free(g.x);
     jb_free(&g.errbuf);
+    vigil_prognosis_prior_destroy(prior);
     return status;
 }

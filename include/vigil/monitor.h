@@ -243,7 +243,8 @@ VIGIL_API size_t vigil_monitor_conditions(const vigil_monitor *m);
  */
 VIGIL_API int vigil_monitor_learn(vigil_monitor *m, const double *row, size_t n,
                                   size_t condition);
-/** @return rows learnt for a condition (0 for NULL or out of range). */
+/** @return rows learnt for a condition (0 for NULL or out of range); kept after fit and saved
+ *  with the model (a format-1 file loads with 0). */
 VIGIL_API size_t vigil_monitor_learned(const vigil_monitor *m, size_t condition);
 /**
  * Fit baselines, detectors and thresholds of every condition from the learnt rows, then free
@@ -341,16 +342,20 @@ VIGIL_API int vigil_monitor_reset(vigil_monitor *m);
  */
 VIGIL_API int vigil_monitor_save_size(const vigil_monitor *m, size_t *size);
 /**
- * Save a fitted monitor (configuration, baselines, thresholds, detector state; not the stream
- * state) into a buffer: magic "VIGILMDL", format version, little-endian fields, zlib-compressed
- * payload, CRC-32 of header and payload.
+ * Save a fitted monitor (configuration, baselines, thresholds, detector state, and the
+ * pipeline specification it was made with, see vigil/pipeline.h; not the stream state, see
+ * vigil_monitor_save_ex()) into a buffer: magic "VIGILMDL", format version 2, little-endian
+ * fields, zlib-compressed payload, CRC-32 of header and payload.
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE, VIGIL_ESPACE (cap too small: see save_size),
  *         VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_monitor_save(const vigil_monitor *m, void *buf, size_t cap, size_t *written);
 /**
- * Load a monitor saved by vigil_monitor_save(). Truncated, corrupt, foreign or newer-version
- * data gives VIGIL_EFORMAT (never a crash).
+ * Load a monitor saved by vigil_monitor_save() (format 2, any host), or a format-1 file whose
+ * note is one the hosts wrote (the `vigil` command's, the gateway's: the pipeline is rebuilt
+ * from it; a note that is not a host's leaves a rows source). A format-1 host note that cannot
+ * rebuild the model's columns, and truncated, corrupt, foreign or newer-version data, give
+ * VIGIL_EFORMAT with the reason (never a crash).
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EFORMAT, VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out);
@@ -363,6 +368,28 @@ VIGIL_API int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **ou
 VIGIL_API int vigil_monitor_save_file(const vigil_monitor *m, const char *path);
 /** Load from a file. @return as vigil_monitor_load(), plus VIGIL_EIO. */
 VIGIL_API int vigil_monitor_load_file(const char *path, vigil_monitor **out);
+
+/* ---- saving with the stream state (issue 14) ---------------------------------------------- */
+
+/** vigil_monitor_save_ex() flag: add the stream-state section (alarm window and state, pending
+ *  events, gap bookkeeping, last score), so that a host that restarts resumes where it stopped
+ *  instead of forgetting an alarm that was up. Smoothing and drift trackers start afresh. */
+#define VIGIL_SAVE_STREAM 1
+
+/** As vigil_monitor_save_size() with flags (0 or VIGIL_SAVE_STREAM).
+ *  @return as vigil_monitor_save_size(), VIGIL_EINVAL for unknown flags. */
+VIGIL_API int vigil_monitor_save_size_ex(const vigil_monitor *m, int flags, size_t *size);
+/**
+ * As vigil_monitor_save() with flags. The saved form is format 2: a list of sections (the
+ * trained model, its pipeline specification as text, optionally the stream state; a section
+ * for the prognoser is reserved). vigil_monitor_load() restores the stream state when present.
+ * The model id (vigil_monitor_model_id()) does not depend on the stream state.
+ * @return as vigil_monitor_save(), VIGIL_EINVAL for unknown flags.
+ */
+VIGIL_API int vigil_monitor_save_ex(const vigil_monitor *m, int flags, void *buf, size_t cap,
+                                    size_t *written);
+/** As vigil_monitor_save_file() with flags. @return as vigil_monitor_save_file(). */
+VIGIL_API int vigil_monitor_save_file_ex(const vigil_monitor *m, const char *path, int flags);
 
 VIGIL_END_DECLS
 
