@@ -75,6 +75,8 @@ struct vigil_monitor {
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */
+/* 1 if a column name can be listed in a specification (no control character, no ','). */
+int vigil__column_name_ok(const char *name);
 int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monitor **out);
 /* Create drift trackers, configure the alarm, mark fitted and reset the stream. */
 int vigil__monitor_prepare(vigil_monitor *m);

@@ -193,6 +193,7 @@ static int serialise_sections(const vigil_monitor *m, int flags, vigil__wbuf *w)
 
 static int serialise(const vigil_monitor *m, int flags, unsigned char **out, size_t *out_len)
 {
+    *out = NULL; /* callers free it on every path (a failed section left it unset: fuzz_model) */
     if (flags & ~VIGIL_SAVE_STREAM)
         return vigil__fail(VIGIL_EINVAL, "unknown save flags %d", flags);
     vigil__wbuf w = {0};
@@ -297,7 +298,8 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     if (!names)
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < ncols && !r->err; i++)
-        names[i] = vigil__get_str(r);
+        if ((names[i] = vigil__get_str(r)) && !vigil__column_name_ok(names[i]))
+            r->err = 1; /* vigil_monitor_create's rule: the model saves again */
     vigil_monitor *m = NULL;
     int rc = r->err ? VIGIL_EFORMAT
                     : vigil__monitor_new((const char *const *)names, ncols, kind, &m);
@@ -320,6 +322,8 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     }
     m->nconds = vigil__get_count(r, VIGIL_CONDITIONS_MAX);
     m->seed = vigil__get_u64(r);
+    if (m->seed > ((uint64_t)1 << 53)) /* vigil_monitor_set_seed's range: a model saves again */
+        r->err = 1;
     m->quantile = vigil__get_f64(r);
     m->thr_mode = (int)vigil__get_u32(r);
     m->alpha = vigil__get_f64(r);
@@ -337,7 +341,7 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
         (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2) ||
         !(m->alpha > 0.0 && m->alpha <= 1.0) || m->n == 0 || m->k == 0 || m->k > m->n ||
         m->k_warn == 0 || m->k_warn > m->k || !(m->clear > 0.0 && m->clear <= 1.0) ||
-        !(m->gap >= 0.0) || m->gap_policy < 0 || m->gap_policy > VIGIL_GAP_REREF ||
+        !(m->gap >= 0.0) || (m->gap > 1e12 && !isinf(m->gap)) || m->gap_policy < 0 || m->gap_policy > VIGIL_GAP_REREF ||
         m->relearn == 0 || !(m->horizon > 0.0) || !isfinite(m->horizon) ||
         !(m->rel_floor >= 0.0 && m->rel_floor <= 1.0) || !m->note ||
         strlen(m->note) > 4096)

@@ -248,7 +248,7 @@ int cmd_monitor(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("monitor", "no input FILE");
-    char store[5][CLI_NOTE_MAX];
+    static char store[5][CLI_NOTE_MAX];
     if (model_path) {
         if (c.learn)
             return cli_usage_error("monitor", "--model MODEL continues a saved monitor: no --learn");
