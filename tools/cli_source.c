@@ -1,5 +1,6 @@
 /* Feeding feature rows to the model commands: either raw samples framed by an extractor, or
- * precomputed rows (--rows) such as a historian's table, optionally with a time column. */
+ * precomputed rows (source = rows) such as a historian's table, optionally with a time column.
+ * Every setting comes from the pipeline specification. */
 #include "cli_source.h"
 
 #include <math.h>
@@ -22,14 +23,23 @@ static char *dup_str(const char *s)
     return d;
 }
 
+/* A string key of the specification, NULL when empty. */
+static const char *opt_string(const vigil_pipeline *spec, const char *key)
+{
+    const char *v = vigil_pipeline_string(spec, key);
+    return v && v[0] ? v : NULL;
+}
+
 /* Indices of the time and condition columns of a rows-mode file (-1: none). */
-static int special_columns(const char *path, vigil_reader *r, const cli_src *s, int *tcol,
-                           int *ccol)
+static int special_columns(const char *path, vigil_reader *r, const vigil_pipeline *s,
+                           int *tcol, int *ccol)
 {
     *tcol = *ccol = -1;
-    if (s->time_column && (*tcol = vigil_reader_find_column(r, s->time_column)) < 0)
+    const char *time_column = opt_string(s, "time.column");
+    const char *cond_column = opt_string(s, "condition.column");
+    if (time_column && (*tcol = vigil_reader_find_column(r, time_column)) < 0)
         return cli_error("%s", vigil_last_error());
-    if (s->cond_column && (*ccol = vigil_reader_find_column(r, s->cond_column)) < 0)
+    if (cond_column && (*ccol = vigil_reader_find_column(r, cond_column)) < 0)
         return cli_error("%s", vigil_last_error());
     if (*tcol >= 0 && vigil_reader_set_time_column(r, (size_t)*tcol) != VIGIL_OK)
         return cli_error("%s: %s", path, vigil_last_error());
@@ -37,12 +47,12 @@ static int special_columns(const char *path, vigil_reader *r, const cli_src *s, 
     return CLI_OK;
 }
 
-int cli_src_names(const cli_src *s, const char *first_file, vigil_extractor *ex, char ***names,
-                  size_t *n)
+int cli_src_names(const vigil_pipeline *s, const char *first_file, vigil_extractor *ex,
+                  char ***names, size_t *n)
 {
     *names = NULL;
     *n = 0;
-    if (!s->rows) {
+    if (!vigil_pipeline_rows(s)) {
         size_t c = vigil_extractor_feature_count(ex);
         char **v = calloc(c, sizeof *v);
         for (size_t i = 0; v && i < c; i++)
@@ -86,9 +96,12 @@ int cli_src_names(const cli_src *s, const char *first_file, vigil_extractor *ex,
     return CLI_OK;
 }
 
-static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_t ncols,
+static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset, size_t ncols,
                      cli_feat_fn fn, void *ctx)
 {
+    double groups = 0.0;
+    vigil_pipeline_number(s, "monitor.common_mode", &groups);
+    const size_t common_groups = (size_t)groups;
     vigil_reader *r = NULL;
     if (vigil_reader_open(path, &r) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
@@ -111,10 +124,10 @@ static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_
     }
     /* --common-mode G: the feature columns are G equal blocks, one per channel (B1_..., B2_...);
      * each value is referred to the median of the same feature on the other channels. */
-    if (s->common_groups) {
-        if (ncols % s->common_groups) {
+    if (common_groups) {
+        if (ncols % common_groups) {
             status = cli_error("%s: %zu feature columns do not split into %zu equal channel "
-                               "groups", path, ncols, s->common_groups);
+                               "groups", path, ncols, common_groups);
             goto done;
         }
         for (size_t i = 0, k = 0; i < fc; i++)
@@ -131,9 +144,9 @@ static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_
             for (size_t i = 0; i < fc; i++)
                 if ((int)i != tcol && (int)i != ccol)
                     row[k++] = x[i];
-            if (s->common_groups) {
-                const size_t width = ncols / s->common_groups;
-                if (vigil_common_mode(row, s->common_groups, width, modes, row) != VIGIL_OK) {
+            if (common_groups) {
+                const size_t width = ncols / common_groups;
+                if (vigil_common_mode(row, common_groups, width, modes, row) != VIGIL_OK) {
                     status = cli_error("%s: row %zu: %s", path, index + 1, vigil_last_error());
                     break;
                 }
@@ -174,19 +187,20 @@ done:
  * timestamp of the frame's first sample. A step between consecutive timestamps of more than
  * twice the sample period is a gap: the partial frame is dropped and framing restarts at the
  * sample after the gap (frame numbers continue). */
-static int feed_samples(const cli_src *s, vigil_extractor *ex, const char *path,
+static int feed_samples(const vigil_pipeline *s, vigil_extractor *ex, const char *path,
                         double *t_offset, cli_feat_fn fn, void *ctx)
 {
     vigil_reader *r = NULL;
     if (vigil_reader_open(path, &r) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
-    int col = vigil_reader_find_column(r, s->f.column ? s->f.column : "0"), tcol = -1;
+    const char *time_column = opt_string(s, "time.column");
+    int col = vigil_reader_find_column(r, vigil_pipeline_string(s, "column")), tcol = -1;
     if (col < 0) {
         vigil_reader_close(r);
         return cli_error("%s", vigil_last_error());
     }
-    if (s->time_column) {
-        if ((tcol = vigil_reader_find_column(r, s->time_column)) < 0 ||
+    if (time_column) {
+        if ((tcol = vigil_reader_find_column(r, time_column)) < 0 ||
             vigil_reader_set_time_column(r, (size_t)tcol) != VIGIL_OK) {
             vigil_reader_close(r);
             return cli_error("%s", vigil_last_error());
@@ -249,85 +263,9 @@ done:
     return status;
 }
 
-int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double *t_offset,
-                 size_t ncols, cli_feat_fn fn, void *ctx)
+int cli_src_feed(const vigil_pipeline *s, vigil_extractor *ex, const char *path,
+                 double *t_offset, size_t ncols, cli_feat_fn fn, void *ctx)
 {
-    return s->rows ? feed_rows(s, path, t_offset, ncols, fn, ctx)
-                   : feed_samples(s, ex, path, t_offset, fn, ctx);
-}
-
-int cli_parse_kind(const char *cmd, const char *s, int *kind)
-{
-    static const struct { const char *name; int kind; } kinds[] = {
-        {"zscore", VIGIL_DETECTOR_ZSCORE}, {"mahalanobis", VIGIL_DETECTOR_MAHALANOBIS},
-        {"pca", VIGIL_DETECTOR_PCA}, {"hst", VIGIL_DETECTOR_HST},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(s, kinds[i].name) == 0) {
-            *kind = kinds[i].kind;
-            return 1;
-        }
-    cli_usage_error(cmd, "--model must be zscore, mahalanobis, pca or hst, got '%s'", s);
-    return 0;
-}
-
-const char *cli_state_name(int state)
-{
-    return state == VIGIL_STATE_ALARM ? "alarm" : state == VIGIL_STATE_WARN ? "warn" : "ok";
-}
-
-/* The note stored in a model: the source options, so that score frames the same way. */
-int cli_src_note(const cli_src *s, char *buf, size_t cap)
-{
-    int w = snprintf(buf, cap, "rows=%d\nrate=%.17g\nframe=%zu\nhop=%zu\nhop_given=%d\n"
-                     "common_mode=%zu\ncolumn=%s\nbands=%s\ntime_column=%s\ncondition_column=%s\n",
-                     s->rows, s->f.rate, s->f.frame, s->f.hop, s->f.hop_given, s->common_groups,
-                     s->f.column ? s->f.column : "", s->f.bands ? s->f.bands : "",
-                     s->time_column ? s->time_column : "", s->cond_column ? s->cond_column : "");
-    return w > 0 && (size_t)w < cap ? CLI_OK : CLI_FAIL;
-}
-
-static const char *note_value(const char *note, const char *key, char *buf, size_t cap)
-{
-    size_t kl = strlen(key);
-    for (const char *p = note; p && *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t vl = len - kl - 1;
-            if (vl >= cap)
-                vl = cap - 1;
-            memcpy(buf, p + kl + 1, vl);
-            buf[vl] = '\0';
-            return buf;
-        }
-        p = eol ? eol + 1 : NULL;
-    }
-    return NULL;
-}
-
-int cli_src_from_note(const char *note, cli_src *s, char store[5][512])
-{
-    char tmp[64];
-    memset(s, 0, sizeof *s);
-    const char *v;
-    if (!(v = note_value(note, "rows", tmp, sizeof tmp)))
-        return CLI_FAIL;
-    s->rows = atoi(v);
-    if ((v = note_value(note, "rate", tmp, sizeof tmp)))
-        s->f.rate = strtod(v, NULL);
-    if ((v = note_value(note, "frame", tmp, sizeof tmp)))
-        s->f.frame = (size_t)strtoull(v, NULL, 10);
-    if ((v = note_value(note, "hop", tmp, sizeof tmp)))
-        s->f.hop = (size_t)strtoull(v, NULL, 10);
-    if ((v = note_value(note, "hop_given", tmp, sizeof tmp)))
-        s->f.hop_given = atoi(v);
-    if ((v = note_value(note, "common_mode", tmp, sizeof tmp)))
-        s->common_groups = (size_t)strtoull(v, NULL, 10);
-    const char *keys[5] = {"column", "bands", "time_column", "condition_column", NULL};
-    const char **dst[4] = {&s->f.column, &s->f.bands, &s->time_column, &s->cond_column};
-    for (int i = 0; i < 4; i++)
-        if ((v = note_value(note, keys[i], store[i], 512)) && v[0])
-            *dst[i] = v;
-    return CLI_OK;
+    return vigil_pipeline_rows(s) ? feed_rows(s, path, t_offset, ncols, fn, ctx)
+                                  : feed_samples(s, ex, path, t_offset, fn, ctx);
 }

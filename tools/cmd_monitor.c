@@ -9,9 +9,10 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
                      int state);
 
 static const char monitor_help[] =
-    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] --learn K\n"
-    "                     [--summary] FILE...\n"
+    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] [groups...]\n"
+    "                     [--detector KIND] [--spec FILE] --learn K [--summary] FILE...\n"
     "       vigil monitor --rows [--time-column C] --learn K [--summary] FILE...\n"
+    "       vigil monitor --model MODEL [--summary] FILE...\n"
     "\n"
     "Treat the FILEs as one machine's history in the order given: learn the baseline from\n"
     "the first K frames (or rows), then score the rest online, carrying the alarm state from\n"
@@ -21,16 +22,17 @@ static const char monitor_help[] =
     "  source,frames,score_median,score_max,alarm_frames,state\n"
     "(frames: frames scored in that file; state: at the end of that file).\n"
     "\n" CLI_MODEL_HELP
-    "  --learn K         frames (rows) to learn from (required, >= 10)\n"
+    "  --learn K         frames (rows) to learn from (required without --model, >= 10)\n"
+    "  --model MODEL     continue the history of a saved model (any host's; its stream state\n"
+    "                    too when saved with it, as -o does): no learning, rows made as its\n"
+    "                    specification says\n"
     "  --summary         one summary row per file instead of one row per frame\n"
-    "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
-    "                    refer each to the median of the other channels, so a step shared\n"
-    "                    by every channel (a restart, a load change) cancels\n"
-    "  -o, --output MODEL  also save the monitor trained on the first K frames\n"
+    "  -o, --output MODEL  save the monitor after the last file, with its stream state (alarm\n"
+    "                    window and state, pending events), so '--model MODEL' continues\n"
     "  -h, --help        show this help\n";
 
 typedef struct mon_ctx {
-    const cli_model_opts *o;
+    vigil_pipeline *spec;
     vigil_monitor *m;
     char **names;
     size_t ncols, learn, seen;
@@ -49,8 +51,7 @@ static int fit_now(mon_ctx *c)
     for (size_t r = 0; r < c->learn; r++)
         if (c->cond[r] > maxc)
             maxc = c->cond[r];
-    c->m = cli_make_monitor("monitor", c->o, c->names, c->ncols,
-                            c->o->conditions ? c->o->conditions : maxc + 1);
+    c->m = cli_make_monitor("monitor", c->spec, c->names, c->ncols, maxc + 1);
     if (!c->m)
         return CLI_FAIL;
     for (size_t r = 0; r < c->learn; r++)
@@ -58,8 +59,6 @@ static int fit_now(mon_ctx *c)
             return cli_error("learning row %zu: %s", r + 1, vigil_last_error());
     if (vigil_monitor_fit(c->m) != VIGIL_OK)
         return cli_error("fit: %s", vigil_last_error());
-    if (c->output && vigil_monitor_save_file(c->m, c->output) != VIGIL_OK)
-        return cli_error("%s", vigil_last_error());
     return CLI_OK;
 }
 
@@ -108,9 +107,9 @@ static void print_summary(mon_ctx *c)
         cli_print_double(stdout, med);
         putchar(',');
         cli_print_double(stdout, c->scores[c->nscores - 1]);
-        printf(",%zu,%s\n", c->alarms, cli_state_name(vigil_monitor_state(c->m)));
+        printf(",%zu,%s\n", c->alarms, vigil_state_name(vigil_monitor_state(c->m)));
     } else {
-        printf(",,0,%s\n", c->m ? cli_state_name(vigil_monitor_state(c->m)) : "learning");
+        printf(",,0,%s\n", c->m ? vigil_state_name(vigil_monitor_state(c->m)) : "learning");
     }
 }
 
@@ -121,10 +120,9 @@ int cmd_monitor(int argc, char **argv)
         {"summary", no_argument, NULL, 'S'}, {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    cli_model_opts o;
-    cli_model_defaults(&o);
+    cli_spec_opts o = {0};
     mon_ctx c = {0};
-    c.o = &o;
+    const char *model = NULL;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
@@ -141,30 +139,49 @@ int cmd_monitor(int argc, char **argv)
             c.output = optarg;
             continue;
         }
+        if (ch == 'm') {
+            if (vigil_detector_parse(optarg) >= 0)
+                return cli_usage_error("monitor", "--model takes a saved model file; name the "
+                                       "detector with --detector %s", optarg);
+            model = optarg;
+            continue;
+        }
         if (ch == 'h') {
             fputs(monitor_help, stdout);
             return CLI_OK;
         }
-        int r = cli_model_opt("monitor", ch, optarg, &o);
+        int r = cli_spec_opt("monitor", ch, optarg, &o);
         if (r < 0)
             return CLI_USAGE;
         if (r == 0)
-            return cli_usage_error("monitor", "unknown option");
+            return cli_bad_option("monitor", argv);
     }
-    if (c.learn < 10)
+    if (model && (o.n || o.file || c.learn))
+        return cli_usage_error("monitor", "--model continues a saved model: its specification "
+                               "says how rows are made (no --learn, --spec or row options)");
+    if (!model && c.learn < 10)
         return cli_usage_error("monitor", "--learn K (K >= 10) is required");
     if (optind >= argc)
         return cli_usage_error("monitor", "no input FILE");
-    if (o.src.common_groups && !o.src.rows)
-        return cli_usage_error("monitor", "--common-mode needs --rows (channel blocks of feature columns)");
-    if (!o.src.rows && o.src.f.rate == 0.0)
-        return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
     vigil_extractor *ex = NULL;
-    if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f)))
-        return CLI_USAGE;
-    int status = cli_src_names(&o.src, argv[optind], ex, &c.names, &c.ncols);
+    int status = CLI_OK;
+    if (model) {
+        if (vigil_monitor_load_file(model, &c.m) != VIGIL_OK ||
+            vigil_monitor_get_pipeline(c.m, &c.spec) != VIGIL_OK)
+            status = cli_error("%s", vigil_last_error());
+        if (status == CLI_OK && !vigil_pipeline_rows(c.spec) &&
+            vigil_pipeline_create_extractor(c.spec, &ex) != VIGIL_OK)
+            status = cli_error("%s: %s", model, vigil_last_error());
+    } else {
+        status = cli_model_setup("monitor", &o, &c.spec, &ex);
+    }
+    if (status == CLI_OK)
+        status = cli_src_names(c.spec, argv[optind], ex, &c.names, &c.ncols);
+    if (status == CLI_OK && c.m &&
+        vigil_monitor_check_columns(c.m, (const char *const *)c.names, c.ncols) != VIGIL_OK)
+        status = cli_error("%s: %s", model, vigil_last_error());
     c.many = argc - optind > 1;
-    if (status == CLI_OK) {
+    if (status == CLI_OK && c.learn) {
         c.buf = malloc(c.learn * c.ncols * sizeof *c.buf);
         c.cond = malloc(c.learn * sizeof *c.cond);
         if (!c.buf || !c.cond)
@@ -181,18 +198,22 @@ int cmd_monitor(int argc, char **argv)
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         c.source = argv[i];
         c.nscores = c.alarms = 0;
-        status = cli_src_feed(&o.src, ex, argv[i], &t_off, c.ncols, on_row, &c);
+        status = cli_src_feed(c.spec, ex, argv[i], &t_off, c.ncols, on_row, &c);
         if (status == CLI_OK && c.summary)
             print_summary(&c);
     }
     if (status == CLI_OK && c.seen < c.learn)
         status = cli_error("only %zu frames in all files; --learn needs %zu", c.seen, c.learn);
+    if (status == CLI_OK && c.output &&
+        vigil_monitor_save_file_ex(c.m, c.output, VIGIL_SAVE_STREAM) != VIGIL_OK)
+        status = cli_error("%s", vigil_last_error());
     free(c.buf);
     free(c.cond);
     free(c.scores);
     cli_src_free_names(c.names, c.ncols);
     vigil_monitor_destroy(c.m);
     vigil_extractor_destroy(ex);
+    vigil_pipeline_destroy(c.spec);
     if (fflush(stdout) != 0 && status == CLI_OK)
         status = cli_error("write error on standard output");
     return status;

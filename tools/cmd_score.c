@@ -8,8 +8,9 @@
 static const char score_help[] =
     "usage: vigil score --model MODEL FILE...\n"
     "\n"
-    "Score every frame (or row) of each FILE with the monitor saved by 'vigil train' (frames\n"
-    "are cut with the options stored in MODEL). Each file is an independent recording: the\n"
+    "Score every frame (or row) of each FILE with a saved monitor (from 'vigil train', the\n"
+    "gateway or Python: rows are made as the specification stored in MODEL says, see 'vigil\n"
+    "inspect MODEL'). Each file is an independent recording: the\n"
     "alarm state starts at ok for each. Prints CSV:\n"
     "  [source,]frame,t_start,score,threshold,health,state,top_feature\n"
     "state is ok, warn or alarm; top_feature the feature contributing most to the score.\n"
@@ -39,7 +40,7 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
     fputc(',', f);
     cli_print_double(f, vigil_monitor_last_health(m));
     int top = vigil_monitor_top_feature(m);
-    fprintf(f, ",%s,%s\n", cli_state_name(state),
+    fprintf(f, ",%s,%s\n", vigil_state_name(state),
             top >= 0 ? vigil_monitor_feature_name(m, (size_t)top) : "");
     return ferror(f) ? cli_error("write error on standard output") : CLI_OK;
 }
@@ -68,7 +69,7 @@ int cmd_score(int argc, char **argv)
         switch (c) {
         case 'm': model = optarg; break;
         case 'h': fputs(score_help, stdout); return CLI_OK;
-        default: return cli_usage_error("score", "unknown option");
+        default: return cli_bad_option("score", argv);
         }
     }
     if (!model)
@@ -78,33 +79,38 @@ int cmd_score(int argc, char **argv)
     vigil_monitor *m = NULL;
     if (vigil_monitor_load_file(model, &m) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
-    cli_src src;
-    char store[5][512];
-    if (cli_src_from_note(vigil_monitor_note(m), &src, store) != CLI_OK) {
-        vigil_monitor_destroy(m);
-        return cli_error("%s: the model does not say how its rows were made (not written by "
-                         "'vigil train')", model);
-    }
+    vigil_pipeline *spec = NULL;
     vigil_extractor *ex = NULL;
-    if (!src.rows && !(ex = cli_make_extractor("score", &src.f))) {
-        vigil_monitor_destroy(m);
-        return CLI_FAIL;
-    }
+    int status = vigil_monitor_get_pipeline(m, &spec) == VIGIL_OK ? CLI_OK
+                                                                 : cli_error("%s", vigil_last_error());
+    if (status == CLI_OK && !vigil_pipeline_rows(spec) &&
+        vigil_pipeline_create_extractor(spec, &ex) != VIGIL_OK)
+        status = cli_error("%s: %s", model, vigil_last_error());
+    /* the rows offered must be the model's: same columns, same order */
+    char **names = NULL;
+    size_t nnames = 0;
+    if (status == CLI_OK)
+        status = cli_src_names(spec, argv[optind], ex, &names, &nnames);
+    if (status == CLI_OK &&
+        vigil_monitor_check_columns(m, (const char *const *)names, nnames) != VIGIL_OK)
+        status = cli_error("%s: %s", model, vigil_last_error());
+    cli_src_free_names(names, nnames);
     const size_t ncols = vigil_monitor_column_count(m);
-    if (ex && vigil_extractor_feature_count(ex) != ncols) {
-        vigil_monitor_destroy(m);
+    if (status != CLI_OK) {
+        vigil_pipeline_destroy(spec);
         vigil_extractor_destroy(ex);
-        return cli_error("%s: model expects %zu columns", model, ncols);
+        vigil_monitor_destroy(m);
+        return status;
     }
     const int many = argc - optind > 1;
     printf("%sframe,t_start,score,threshold,health,state,top_feature\n", many ? "source," : "");
-    int status = CLI_OK;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         score_ctx s = {m, many ? argv[i] : NULL};
         double t_off = 0.0;
         vigil_monitor_reset(m);
-        status = cli_src_feed(&src, ex, argv[i], &t_off, ncols, score_row, &s);
+        status = cli_src_feed(spec, ex, argv[i], &t_off, ncols, score_row, &s);
     }
+    vigil_pipeline_destroy(spec);
     vigil_monitor_destroy(m);
     vigil_extractor_destroy(ex);
     if (fflush(stdout) != 0 && status == CLI_OK)

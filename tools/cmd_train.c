@@ -6,16 +6,16 @@
 #include <string.h>
 
 static const char train_help[] =
-    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [--model KIND]\n"
-    "                   -o MODEL FILE...\n"
+    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [groups...]\n"
+    "                   [--detector KIND] [--spec FILE] -o MODEL FILE...\n"
     "       vigil train --rows [--time-column C] [--condition-column C] -o MODEL FILE...\n"
     "\n"
     "Learn what healthy looks like from every frame (or row) of the FILEs, calibrate the\n"
-    "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed).\n"
+    "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed). The model\n"
+    "file carries its pipeline specification: 'vigil score', the gateway and Python rebuild\n"
+    "its rows from it ('vigil inspect MODEL' prints it).\n"
     "\n" CLI_MODEL_HELP
-    "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
-    "                    refer each to the median of the other channels, so a step shared\n"
-    "                    by every channel (a restart, a load change) cancels\n"
+    "  --model KIND      alias of --detector KIND (kept for one release)\n"
     "  -o, --output MODEL  model file to write (required)\n"
     "  -h, --help        show this help\n";
 
@@ -55,8 +55,7 @@ int cmd_train(int argc, char **argv)
         CLI_MODEL_LONGOPTS, {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    cli_model_opts o;
-    cli_model_defaults(&o);
+    cli_spec_opts o = {0};
     const char *output = NULL;
     int c;
     optind = 1;
@@ -69,35 +68,33 @@ int cmd_train(int argc, char **argv)
             fputs(train_help, stdout);
             return CLI_OK;
         }
-        int r = cli_model_opt("train", c, optarg, &o);
+        if (c == 'm') /* the documented alias of --detector */
+            c = CLI_OPT_DETECTOR;
+        int r = cli_spec_opt("train", c, optarg, &o);
         if (r < 0)
             return CLI_USAGE;
         if (r == 0)
-            return cli_usage_error("train", "unknown option");
+            return cli_bad_option("train", argv);
     }
     if (!output)
         return cli_usage_error("train", "-o MODEL is required");
     if (optind >= argc)
         return cli_usage_error("train", "no input FILE");
-    if (o.src.common_groups && !o.src.rows)
-        return cli_usage_error("train", "--common-mode needs --rows (channel blocks of feature columns)");
-    if (!o.src.rows && o.src.f.rate == 0.0)
-        return cli_usage_error("train", "--rate is required (or --rows for feature rows)");
+    vigil_pipeline *spec = NULL;
     vigil_extractor *ex = NULL;
-    if (!o.src.rows && !(ex = cli_make_extractor("train", &o.src.f)))
-        return CLI_USAGE;
+    int status = cli_model_setup("train", &o, &spec, &ex);
     char **names = NULL;
     size_t ncols = 0;
-    int status = cli_src_names(&o.src, argv[optind], ex, &names, &ncols);
+    if (status == CLI_OK)
+        status = cli_src_names(spec, argv[optind], ex, &names, &ncols);
     rows_buf b = {0};
     b.ncols = ncols;
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++)
-        status = cli_src_feed(&o.src, ex, argv[i], &t_off, ncols, keep_row, &b);
+        status = cli_src_feed(spec, ex, argv[i], &t_off, ncols, keep_row, &b);
     vigil_monitor *m = NULL;
     if (status == CLI_OK) {
-        size_t conds = o.conditions ? o.conditions : b.maxcond + 1;
-        m = cli_make_monitor("train", &o, names, ncols, conds);
+        m = cli_make_monitor("train", spec, names, ncols, b.maxcond + 1);
         status = m ? CLI_OK : CLI_USAGE;
     }
     for (size_t r = 0; status == CLI_OK && r < b.n; r++)
@@ -107,17 +104,19 @@ int cmd_train(int argc, char **argv)
         status = cli_error("fit: %s", vigil_last_error());
     if (status == CLI_OK && vigil_monitor_save_file(m, output) != VIGIL_OK)
         status = cli_error("%s", vigil_last_error());
-    if (status == CLI_OK) {
+    char id[17];
+    if (status == CLI_OK && vigil_monitor_model_id(m, id, sizeof id) == VIGIL_OK) {
         fprintf(stderr, "vigil train: %zu rows, %zu features, threshold", b.n,
                 vigil_monitor_feature_count(m));
         for (size_t q = 0; q < vigil_monitor_conditions(m); q++)
             fprintf(stderr, " %.6g", vigil_monitor_threshold(m, q));
-        fprintf(stderr, " -> %s\n", output);
+        fprintf(stderr, " -> %s (model %s)\n", output, id);
     }
     free(b.v);
     free(b.cond);
     cli_src_free_names(names, ncols);
     vigil_monitor_destroy(m);
     vigil_extractor_destroy(ex);
+    vigil_pipeline_destroy(spec);
     return status;
 }
