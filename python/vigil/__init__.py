@@ -34,6 +34,7 @@ from .errors import Status, VigilError
 from .features import FeatureExtractor, features
 from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
+from .pipeline import Pipeline
 from .reader import Reader, read_csv
 from .rul import remaining_life
 from .severity import MachineClass, Units, severity_limits, severity_zone
@@ -46,7 +47,7 @@ library_path = _lib.path
 
 __all__ = [
     "Alarm", "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "Drift", "DriftFlag",
-    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Reader", "STATES",
+    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Pipeline", "Reader", "STATES",
     "Status", "Units", "VigilError", "bearing_frequencies", "diagnose", "features", "health",
     "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
     "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",

@@ -241,6 +241,7 @@ PROTOTYPES = {
     "vigil_monitor_load": (c_int, [c_void_p, c_size_t, POINTER(MonitorP)], STATUS),
     "vigil_monitor_save_file": (c_int, [MonitorP, c_char_p], STATUS),
     "vigil_monitor_load_file": (c_int, [c_char_p, POINTER(MonitorP)], STATUS),
+    "vigil_monitor_column_name": (c_char_p, [MonitorP, c_size_t], None),
     "vigil_monitor_save_size_ex": (c_int, [MonitorP, c_int, SizeP], STATUS),
     "vigil_monitor_save_ex": (c_int, [MonitorP, c_int, c_void_p, c_size_t, SizeP], STATUS),
     "vigil_monitor_save_file_ex": (c_int, [MonitorP, c_char_p, c_int], STATUS),
