@@ -145,13 +145,16 @@ static int read_samples(const char *path, const char *column, double **x, size_t
 typedef struct run {
     int *state;
     double *score;
+    double *onset;     /* onset of the row's warn/alarm episode (NaN: ok, or the naive peer) */
     size_t n;
+    size_t transients; /* bursts that cleared by themselves (transient events) */
 } run;
 
 static void run_free(run *r)
 {
     free(r->state);
     free(r->score);
+    free(r->onset);
     memset(r, 0, sizeof *r);
 }
 
@@ -160,7 +163,10 @@ static int run_alloc(run *r, size_t n)
     r->n = n;
     r->state = calloc(n ? n : 1, sizeof *r->state);
     r->score = calloc(n ? n : 1, sizeof *r->score);
-    return r->state && r->score ? BENCH_OK : bench_error("out of memory");
+    r->onset = calloc(n ? n : 1, sizeof *r->onset);
+    for (size_t i = 0; r->onset && i < n; i++)
+        r->onset[i] = NAN;
+    return r->state && r->score && r->onset ? BENCH_OK : bench_error("out of memory");
 }
 
 /* How the rows are scored: detector kind (0 = naive), selected columns, learning rows. */
@@ -195,7 +201,9 @@ static int run_monitor(const plan *p, const series *s, size_t from, run *out)
             status = bench_error("score row %zu: %s", i, vigil_last_error());
         out->state[i - from] = st;
         out->score[i - from] = vigil_monitor_last_score(m);
+        out->onset[i - from] = vigil_monitor_onset(m);
     }
+    out->transients = vigil_monitor_transients(m);
     vigil_monitor_destroy(m);
     return status;
 }
@@ -557,10 +565,12 @@ static int eval_femto(const ctx *c)
         status = femto_rows(c->dir, femto_hist[i], &hs[i]);
     print_rule(c, "PRONOSTIA (learn: first 100 snapshots = 16.5 min; alarm at = onset of the "
                   "alarm that stays up to failure (h:mm from start); lead = failure - alarm; "
-                  "earlier = alarm episodes before it)");
+                  "earlier = alarm episodes before it; onset = the onset test's estimate of "
+                  "when that episode began (-: the k-of-n rule raises at once); trans = "
+                  "transient events (bursts that cleared by themselves) in the history)");
     if (status == BENCH_OK && !c->json)
-        printf("%-12s %-11s %6s %7s %9s %9s %8s\n", "detector", "history", "snaps", "life",
-               "alarm at", "lead min", "earlier");
+        printf("%-12s %-11s %6s %7s %9s %9s %8s %7s %5s\n", "detector", "history", "snaps",
+               "life", "alarm at", "lead min", "earlier", "onset", "trans");
     for (size_t k = 0; k < NKINDS && status == BENCH_OK; k++) {
         for (int i = 0; i < 6 && status == BENCH_OK; i++) {
             const series *s = &hs[i];
@@ -576,18 +586,24 @@ static int eval_femto(const ctx *c)
             fmt_hm(life, sizeof life, 10.0 * (double)(S - 1));
             fmt_hm(when, sizeof when, at);
             size_t earlier = onsets_between(&r, 0, on);
+            char onset[32] = "-";
+            if (on < r.n && isfinite(r.onset[on]))
+                fmt_hm(onset, sizeof onset, r.onset[on] - s->t[0]);
             if (c->json)
                 printf("{\"bench\":\"detection\",\"dataset\":\"pronostia\",\"detector\":\"%s\","
                        "\"history\":\"%s\",\"snapshots\":%zu,\"alarm_snapshot\":%ld,"
-                       "\"lead_s\":%.0f,\"earlier_alarms\":%zu}\n", detector_name(kinds[k]),
-                       femto_hist[i], S, on < r.n ? (long)snap + 1 : -1L,
-                       on < r.n ? lead : -1.0, earlier);
+                       "\"lead_s\":%.0f,\"earlier_alarms\":%zu,\"transients\":%zu}\n",
+                       detector_name(kinds[k]), femto_hist[i], S,
+                       on < r.n ? (long)snap + 1 : -1L, on < r.n ? lead : -1.0, earlier,
+                       r.transients);
             else if (on < r.n)
-                printf("%-12s %-11s %6zu %7s %9s %9.1f %8zu\n", detector_name(kinds[k]),
-                       femto_hist[i], S, life, when, lead / 60.0, earlier);
+                printf("%-12s %-11s %6zu %7s %9s %9.1f %8zu %7s %5zu\n",
+                       detector_name(kinds[k]), femto_hist[i], S, life, when, lead / 60.0,
+                       earlier, onset, r.transients);
             else
-                printf("%-12s %-11s %6zu %7s %9s %9s %8zu\n", detector_name(kinds[k]),
-                       femto_hist[i], S, life, "none", "-", earlier);
+                printf("%-12s %-11s %6zu %7s %9s %9s %8zu %7s %5zu\n",
+                       detector_name(kinds[k]), femto_hist[i], S, life, "none", "-", earlier,
+                       onset, r.transients);
             run_free(&r);
         }
     }
@@ -646,10 +662,11 @@ static int eval_ims(const ctx *c)
                   "common = each bearing referred to the median of the others "
                   "(vigil_common_mode), common+rr = both; pause = alarm within 24 h after the longest gap; alarm at "
                   "= onset of the alarm that stays up to the end (UTC); lead = end - alarm; "
-                  "earlier = alarm episodes before it)");
+                  "earlier = alarm episodes before it; onset = the onset test's estimate of "
+                  "when that episode began; trans = transient events)");
     if (status == BENCH_OK && !c->json)
-        printf("%-12s %-9s %-3s %6s %12s %8s %8s\n", "detector", "variant", "brg", "pause",
-               "alarm at", "lead h", "earlier");
+        printf("%-12s %-9s %-3s %6s %12s %8s %8s %12s %5s\n", "detector", "variant", "brg",
+               "pause", "alarm at", "lead h", "earlier", "onset", "trans");
     static const char *const variants[4] = {"absolute", "reref", "common", "common+rr"};
     for (size_t k = 0; k < NKINDS && status == BENCH_OK; k++) {
         for (int v = 0; v < 4 && status == BENCH_OK; v++) {
@@ -680,21 +697,26 @@ static int eval_ims(const ctx *c)
                 size_t on = lasting_alarm(&r), row = LEARN_ROWS + on;
                 size_t earlier = onsets_between(&r, 0, on);
                 double lead = on < r.n ? (s->t[s->nrows - 1] - s->t[row]) / 3600.0 : NAN;
-                char when[32] = "none";
+                char when[32] = "none", onset[32] = "-";
                 if (on < r.n)
                     fmt_date(when, sizeof when, s->t[row]);
+                if (on < r.n && isfinite(r.onset[on]))
+                    fmt_date(onset, sizeof onset, r.onset[on]);
                 if (c->json)
                     printf("{\"bench\":\"detection\",\"dataset\":\"ims1\",\"detector\":\"%s\","
                            "\"variant\":\"%s\",\"bearing\":%d,\"alarm_after_pause\":%s,"
-                           "\"alarm_at\":\"%s\",\"lead_h\":%.2f,\"earlier_alarms\":%zu}\n",
+                           "\"alarm_at\":\"%s\",\"lead_h\":%.2f,\"earlier_alarms\":%zu,"
+                           "\"transients\":%zu}\n",
                            detector_name(kinds[k]), variants[v], b, at_pause ? "true" : "false",
-                           when, on < r.n ? lead : -1.0, earlier);
+                           when, on < r.n ? lead : -1.0, earlier, r.transients);
                 else if (on < r.n)
-                    printf("%-12s %-9s B%-2d %6s %12s %8.1f %8zu\n", detector_name(kinds[k]),
-                           variants[v], b, at_pause ? "ALARM" : "-", when, lead, earlier);
+                    printf("%-12s %-9s B%-2d %6s %12s %8.1f %8zu %12s %5zu\n",
+                           detector_name(kinds[k]), variants[v], b, at_pause ? "ALARM" : "-",
+                           when, lead, earlier, onset, r.transients);
                 else
-                    printf("%-12s %-9s B%-2d %6s %12s %8s %8zu\n", detector_name(kinds[k]),
-                           variants[v], b, at_pause ? "ALARM" : "-", when, "-", earlier);
+                    printf("%-12s %-9s B%-2d %6s %12s %8s %8zu %12s %5zu\n",
+                           detector_name(kinds[k]), variants[v], b, at_pause ? "ALARM" : "-",
+                           when, "-", earlier, onset, r.transients);
                 run_free(&r);
             }
         }
@@ -744,9 +766,11 @@ static int eval_nab(const ctx *c)
     const size_t learn = (size_t)(0.15 * (double)s.nrows);
     print_rule(c, "NAB ambient_temperature_system_failure (learn: NAB's probationary first 15 %; "
                   "found = windows with an alarm onset inside; FP = alarm onsets outside the "
-                  "windows (NAB counts each flagged point); FP rows = rows in alarm outside)");
+                  "windows (NAB counts each flagged point); FP rows = rows in alarm outside; "
+                  "trans = transient events)");
     if (status == BENCH_OK && !c->json)
-        printf("%-12s %6s %6s %8s %8s\n", "detector", "found", "of", "FP", "FP rows");
+        printf("%-12s %6s %6s %8s %8s %5s\n", "detector", "found", "of", "FP", "FP rows",
+               "trans");
     static const char *const sel[1] = {"value"};
     for (size_t k = 0; k < NKINDS && status == BENCH_OK; k++) {
         plan p = {kinds[k], sel, 1, sel, 1, s.rows, learn, 0};
@@ -779,10 +803,11 @@ static int eval_nab(const ctx *c)
         if (c->json)
             printf("{\"bench\":\"detection\",\"dataset\":\"nab_ambient\",\"detector\":\"%s\","
                    "\"windows_found\":%zu,\"windows\":%zu,\"false_positives\":%zu,"
-                   "\"false_positive_rows\":%zu}\n", detector_name(kinds[k]), found, nw, fp,
-                   fp_rows);
+                   "\"false_positive_rows\":%zu,\"transients\":%zu}\n", detector_name(kinds[k]),
+                   found, nw, fp, fp_rows, r.transients);
         else
-            printf("%-12s %6zu %6zu %8zu %8zu\n", detector_name(kinds[k]), found, nw, fp, fp_rows);
+            printf("%-12s %6zu %6zu %8zu %8zu %5zu\n", detector_name(kinds[k]), found, nw, fp,
+                   fp_rows, r.transients);
         run_free(&r);
     }
     series_free(&s);
@@ -795,7 +820,7 @@ static const char detection_help[] =
     "usage: vigil-bench detection [--datasets DIR] [--quick] [--only LIST] [--json]\n"
     "\n"
     "Detection quality on the recorded datasets, for every detector (zscore, mahalanobis, pca,\n"
-    "hst) and the naive peer (z-score of RMS and kurtosis > 3, same persistence): CWRU per\n"
+    "hst) and the naive peer (z-score of RMS and kurtosis > 3, 3-of-5 persistence): CWRU per\n"
     "fault class, the six PRONOSTIA histories, IMS test 1 per bearing, NAB ambient temperature.\n"
     "Column meanings are printed above each table and in bench/README.md.\n"
     "\n"

@@ -7,13 +7,16 @@ np.fft.rfft), timed, and compared with vigil's throughput from `vigil-bench feat
     /usr/bin/python3 bench/numpy_peer.py [--bench build/bench/vigil-bench]
         [--input FILE --rate HZ [--column C]] [--samples 1048576]
         [--frames 1024,4096,16384] [--hop-divisors 1,2] [--min-time 1] [--repeat 3] [--json]
+        [--no-python]
 
 The two sides alternate: for each frame/hop point, --repeat pairs of (numpy timed for
 --min-time, then vigil-bench for that point alone, for --min-time), and the ratio is taken
 within each pair. A shared VM changes speed over minutes, and numpy gains more from a fast
 phase than vigil does, so a ratio of two measurements taken minutes apart moves by several x;
 within a pair both sides see the same phase. The median pair (the lower middle one for an even
---repeat) is reported, with the range of the pairs' ratios.
+--repeat) is reported, with the range of the pairs' ratios. In each round vigil.features()
+from Python (the binding in python/, on the same numpy array) runs right after the C bench, and
+C / Python is reported the same way.
 
 Without --input a vibration-like signal is generated (seeded) and written to a temporary CSV
 that vigil-bench then reads, so both sides see bit-identical samples. Both sides tile the data
@@ -72,11 +75,36 @@ def time_numpy(x, rate, frame, hop, bands, min_time):
     return len(x) * runs / spent, rows.shape[0]
 
 
+def import_binding():
+    """vigil's Python binding from this tree (python/), or None when it does not load."""
+    sys.path.insert(0, os.path.join(ROOT, "python"))
+    try:
+        import vigil
+        return vigil
+    except (ImportError, OSError):
+        return None
+
+
+def time_python(vigil, x, rate, frame, hop, bands, min_time):
+    """vigil.features() from Python on the same samples: input samples per second."""
+    vigil.features(x[: max(frame, 1 << 14)], rate, frame, hop, bands)  # warm up
+    runs, spent = 0, 0.0
+    while True:
+        t0 = time.perf_counter()
+        vigil.features(x, rate, frame, hop, bands)
+        spent += time.perf_counter() - t0
+        runs += 1
+        if spent >= min_time:
+            break
+    return len(x) * runs / spent
+
+
 def run_vigil(bench, path, args, frame, div):
     """vigil-bench's JSON row for one frame length and hop divisor."""
     cmd = [bench, "features", "--json", "--input", path, "--rate", repr(args.rate),
            "--column", args.column, "--samples", str(args.samples), "--frames", str(frame),
-           "--hop-divisors", str(div), "--min-time", repr(args.min_time)]
+           "--hop-divisors", str(div), "--min-time", repr(args.min_time),
+           "--planners", "estimate", "--no-group-costs"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     if len(rows) != 1 or rows[0]["frame"] != frame or rows[0]["hop"] != frame // div:
@@ -92,24 +120,31 @@ def default_bench():
 def report(args, path, x):
     """Time each point in alternating pairs and print one line (or JSON object) per point."""
     bands = bands_for(args.rate)
+    binding = import_binding() if args.python else None
     if not args.json:
         print("numpy peer (tests/reference/features_ref.py, numpy %s) vs vigil-bench, %s, "
               "%d samples, %d alternating pair(s) per point, median pair" %
               (np.__version__, os.path.basename(args.input or "generated"), args.samples,
                args.repeat))
-        print("%6s %6s %12s %12s %9s %16s" % ("N", "hop", "numpy MS/s", "vigil MS/s", "vigil/np",
-                                              "range"))
+        print("%6s %6s %12s %12s %9s %16s%s" % ("N", "hop", "numpy MS/s", "vigil MS/s",
+                                                "vigil/np", "range",
+                                                "   Python MS/s  C/Python" if binding else ""))
     for frame in map(int, args.frames.split(",")):
         for div in map(int, args.hop_divisors.split(",")):
             hop = frame // div
-            pairs = []
+            pairs, py = [], []
             for _ in range(args.repeat):
                 np_rate, nrows = time_numpy(x, args.rate, frame, hop, bands, args.min_time)
                 v = run_vigil(args.bench, path, args, frame, div)
                 pairs.append((v["samples_per_s"] / np_rate, np_rate, v))
+                if binding:  # the binding right after the C bench: C / Python within the round
+                    p_rate = time_python(binding, x, args.rate, frame, hop, bands, args.min_time)
+                    py.append((v["samples_per_s"] / p_rate, p_rate))
             pairs.sort(key=lambda p: p[0])
             ratio, np_rate, v = pairs[(len(pairs) - 1) // 2]  # the median pair (lower middle)
             lo, hi = pairs[0][0], pairs[-1][0]
+            py.sort()
+            c_py, py_rate = py[(len(py) - 1) // 2] if py else (None, None)
             if args.json:
                 print(json.dumps({"bench": "numpy_peer", "frame": frame, "hop": hop,
                                   "samples_per_s": np_rate,
@@ -117,11 +152,15 @@ def report(args, path, x):
                                   "fftw_samples_per_s": v["fftw_samples_per_s"],
                                   "vigil_over_numpy": ratio, "vigil_over_numpy_min": lo,
                                   "vigil_over_numpy_max": hi, "pairs": len(pairs),
-                                  "frames": nrows}))
+                                  "frames": nrows, "python_samples_per_s": py_rate,
+                                  "c_over_python": c_py,
+                                  "c_over_python_range": [py[0][0], py[-1][0]] if py else None}))
             else:
-                print("%6d %6d %12.2f %12.2f %8.1fx %16s" % (
+                print("%6d %6d %12.2f %12.2f %8.1fx %16s%s" % (
                     frame, hop, np_rate / 1e6, v["samples_per_s"] / 1e6, ratio,
-                    "%.1f-%.1fx" % (lo, hi)))
+                    "%.1f-%.1fx" % (lo, hi),
+                    "   %11.2f  %.2fx (%.2f-%.2f)" % (py_rate / 1e6, c_py, py[0][0], py[-1][0])
+                    if py else ""))
             sys.stdout.flush()
 
 
@@ -140,6 +179,9 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3,
                     help="alternating numpy/vigil pairs per point (default 3)")
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
+    ap.add_argument("--no-python", dest="python", action="store_false",
+                    help="leave out vigil.features() from Python (timed after the C bench in "
+                         "each round, C / Python reported; skipped if the binding does not load)")
     args = ap.parse_args(argv)
     if args.input and args.rate is None:
         ap.error("--rate is required with --input")

@@ -10,6 +10,10 @@ reader, example and test can run on data shipped in the repository:
 Output (into --out):
     healthy.csv.gz, outer_race.csv.gz, inner_race.csv.gz, ball.csv.gz
         12000 Hz, 2 s (24000 samples), one channel `de` in g.
+    healthy_machines/*.csv.gz + healthy_machines/machines.tsv
+        Healthy machines of other rigs (other shaft rates and bearings), 12000 Hz, 6 s, one
+        channel `de` in g, each with a strong source that is no bearing fault; machines.tsv
+        gives each file's shaft rate, bearing geometry and what it holds (see HEALTHY below).
     run_to_failure/NNNNN.csv.gz + run_to_failure/index.tsv
         40 snapshots of 1024 samples at 12000 Hz, one every 10 minutes, channels
         `de` (g) and `temp` (bearing temperature, degC); healthy for the first
@@ -125,7 +129,32 @@ TEMP_BASE, TEMP_DRIFT, TEMP_RISE = 38.0, 0.3, 12.0   # degC
 TEMP_NOISE, TEMP_STEP = 0.05, 0.1                    # degC
 
 SEEDS = {"healthy": 1001, "outer_race": 1002, "inner_race": 1003, "ball": 1004,
-         "run_to_failure": 1005}
+         "run_to_failure": 1005, "gear": 1006, "looseness": 1007, "mains": 1008,
+         "resonance": 1009}
+
+# ---- healthy machines of other rigs ----------------------------------------
+# name: (shaft rate Hz, bearing "n=..,d=..,D=..,angle=..", what the file holds). Each has
+# Gaussian noise NOISE_G and 1x-3x shaft harmonics (HARMONIC_AMPS) at its own shaft rate.
+HEALTHY_DURATION = 6.0
+HEALTHY = {
+    # a 31-tooth pinion on the shaft: mesh 762.6 Hz (1.0 g) and 2x mesh (0.4 g), amplitude-
+    # modulated 30 % and phase-modulated 0.5 rad at 1x (sidebands mesh +- k fr)
+    "gear": (24.6, "n=8,d=0.2656,D=1.122,angle=0",
+             "gear mesh 762.6 Hz with 1x sidebands, 6203 bearing"),
+    # mechanical looseness: one impact per turn (1.5 g on the 3 kHz resonance, shaft-locked:
+    # 0.1 % jitter) and 2x-6x harmonics of 0.03-0.01 g more (zone B); the bearing's BPFO is exactly 3x and its
+    # BPFI 5x the shaft rate, so shaft harmonics sit on the defect lines
+    "looseness": (25.0, "n=8,d=0.25,D=1,angle=0",
+                  "looseness (impact once per turn, 1x-6x), BPFO = 3x, BPFI = 5x"),
+    # a 4-pole motor on 50 Hz: lines at 50, 100 (0.3 g), 150, 200, 300 Hz and magnetic noise
+    # (1-3 kHz band) amplitude-modulated 80 % at 100 Hz
+    "mains": (24.65, "n=9,d=0.3126,D=1.537,angle=0",
+              "electrical lines 50-300 Hz, 100 Hz modulated noise, 6205 bearing"),
+    # two lightly damped structural resonances (1330 Hz, zeta 0.01; 4200 Hz, zeta 0.02)
+    # driven by broadband force, 0.3 g each
+    "resonance": (49.6, "n=9,d=0.3126,D=1.537,angle=0",
+                  "structural resonances 1330 Hz and 4200 Hz, 2-pole motor"),
+}
 
 
 def load_zone(t, freq, phase):
@@ -216,6 +245,57 @@ def make_file_signal(kind):
     return adc(x)
 
 
+def resonance(rng, n, fn, zeta, rms):
+    """Broadband force through one lightly damped resonance (second-order recursion), scaled to
+    `rms` g."""
+    w = 2.0 * np.pi * fn / FS
+    r = math.exp(-zeta * w)
+    a1, a2 = 2.0 * r * math.cos(w * math.sqrt(1.0 - zeta * zeta)), -r * r
+    f = rng.standard_normal(n)
+    y = np.zeros(n)
+    for i in range(2, n):
+        y[i] = f[i] + a1 * y[i - 1] + a2 * y[i - 2]
+    return rms * y / y.std()
+
+
+def make_healthy_machine(name):
+    """HEALTHY_DURATION s of `de` for one healthy machine of HEALTHY."""
+    rng = np.random.default_rng(SEEDS[name])
+    fr = HEALTHY[name][0]
+    n = int(round(HEALTHY_DURATION * FS))
+    t = np.arange(n) / FS
+    x = rng.normal(0.0, NOISE_G, n)
+    for h, (a, ph) in enumerate(zip(HARMONIC_AMPS, HARMONIC_PHASES), start=1):
+        x += a * np.sin(2.0 * np.pi * h * fr * t + ph + rng.normal(0.0, 0.2))
+    if name == "gear":
+        mesh = 31 * fr
+        pm = 0.5 * np.sin(2.0 * np.pi * fr * t)
+        am = 1.0 + 0.3 * np.cos(2.0 * np.pi * fr * t)
+        x += am * (1.0 * np.sin(2.0 * np.pi * mesh * t + pm)
+                   + 0.4 * np.sin(4.0 * np.pi * mesh * t + 2.0 * pm + 0.3))
+    elif name == "looseness":
+        period = 1.0 / fr
+        count = int(HEALTHY_DURATION * fr) + 2
+        times = 0.3 * period + period * np.arange(count) + 0.001 * period * rng.standard_normal(count)
+        times = times[times < HEALTHY_DURATION]
+        x += ring(n, times, 1.5 * (1.0 + 0.1 * rng.standard_normal(len(times))))
+        for h, a in zip(range(2, 7), (0.03, 0.02, 0.015, 0.01, 0.01)):
+            x += a * np.sin(2.0 * np.pi * h * fr * t + rng.uniform(0, 2 * np.pi))
+    elif name == "mains":
+        for f, a in ((50.0, 0.05), (100.0, 0.3), (150.0, 0.03), (200.0, 0.08), (300.0, 0.03)):
+            x += a * np.sin(2.0 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
+        spec = np.fft.rfft(rng.standard_normal(n))
+        fk = np.fft.rfftfreq(n, 1.0 / FS)
+        spec[(fk < 1000.0) | (fk > 3000.0)] = 0.0
+        band = np.fft.irfft(spec, n)
+        x += 0.15 * band / band.std() * (1.0 + 0.8 * np.cos(2.0 * np.pi * 100.0 * t))
+    elif name == "resonance":
+        x += resonance(rng, n, 1330.0, 0.01, 0.3) + resonance(rng, n, 4200.0, 0.02, 0.3)
+    else:
+        raise ValueError(name)
+    return adc(x)
+
+
 def rtf_growth(k):
     """Fault growth factor exp(r (k - onset)), r set so that A reaches RTF_AEND."""
     r = math.log(RTF_AEND / RTF_A0) / (RTF_SNAPSHOTS - RTF_ONSET)
@@ -268,6 +348,17 @@ def main(argv=None):
         path = os.path.join(args.out, kind + ".csv.gz")
         write_gz(path, csv_bytes(["de"], [make_file_signal(kind)]))
         print("wrote %s" % path)
+
+    folder = os.path.join(args.out, "healthy_machines")
+    os.makedirs(folder, exist_ok=True)
+    table = ["file\trate_hz\tshaft_hz\tbearing\tholds"]
+    for name, (fr, bearing, holds) in HEALTHY.items():
+        write_gz(os.path.join(folder, name + ".csv.gz"),
+                 csv_bytes(["de"], [make_healthy_machine(name)]))
+        table.append("%s.csv.gz\t%g\t%g\t%s\t%s" % (name, FS, fr, bearing, holds))
+    with open(os.path.join(folder, "machines.tsv"), "w", newline="\n") as fh:
+        fh.write("\n".join(table) + "\n")
+    print("wrote %s (%d healthy machines)" % (folder, len(HEALTHY)))
 
     folder = os.path.join(args.out, "run_to_failure")
     os.makedirs(folder, exist_ok=True)

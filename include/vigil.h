@@ -13,6 +13,7 @@
 #include "vigil/status.h"
 #include "vigil/version.h"
 #include "vigil/extractor.h"
+#include "vigil/planner.h"
 #include "vigil/reader.h"
 #include "vigil/parse.h"
 #include "vigil/bearing.h"

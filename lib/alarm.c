@@ -10,8 +10,8 @@
 #define EVENTS_MAX 256
 
 typedef struct event {
-    double t;
-    int from, to;
+    double t, onset;
+    int from, to, kind;
 } event;
 
 struct vigil_alarm {
@@ -22,7 +22,29 @@ struct vigil_alarm {
     int state;
     event ev[EVENTS_MAX];
     size_t ev_head, ev_count, ev_dropped;
+    /* the onset test (VIGIL_ALARM_CUSUM): Bernoulli CUSUM of the exceedances */
+    int rule;
+    double p0, p1, h, cap;
+    double inc_hi, inc_lo;  /* log-likelihood ratio of an exceedance, of a frame below */
+    double s;               /* the statistic, 0..cap */
+    double rise_t;          /* time of the first exceedance since s was last 0 */
+    double onset;           /* onset of the current episode (NaN: none) */
+    double cross_t;         /* when s reached h in this episode */
+    size_t above;           /* frames s has stayed >= h in this episode */
+    size_t confirm;         /* frames (beyond the burst decay) before WARN becomes ALARM */
+    double confirm_s;       /* and seconds */
+    size_t decay;           /* frames a burst that stopped can hold s >= h */
+    size_t transients;
 };
+
+/* Increments and the derived burst decay of the CUSUM rule. */
+static void cusum_derive(vigil_alarm *a)
+{
+    a->inc_hi = log(a->p1 / a->p0);
+    a->inc_lo = log((1.0 - a->p1) / (1.0 - a->p0));
+    a->cap = 2.0 * a->h;
+    a->decay = (size_t)ceil((a->cap - a->h) / -a->inc_lo);
+}
 
 int vigil_alarm_create(vigil_alarm **out)
 {
@@ -38,6 +60,14 @@ int vigil_alarm_create(vigil_alarm **out)
     a->n = 5;
     a->k_warn = 2;
     a->clear_ratio = 0.8;
+    a->rule = VIGIL_ALARM_KOFN;
+    a->p0 = 0.005;
+    a->p1 = 0.5;
+    a->h = log(1e5);
+    a->confirm = 5;
+    a->confirm_s = 0.0;
+    cusum_derive(a);
+    vigil_alarm_reset(a);
     *out = a;
     return VIGIL_OK;
 }
@@ -52,6 +82,9 @@ int vigil_alarm_clear_window(vigil_alarm *a)
     if (!a)
         return vigil__status(VIGIL_EINVAL);
     a->pos = a->fill = a->nhi = a->nlo = 0;
+    /* CUSUM: an alarm keeps its evidence across a gap (it clears only when used up); an open
+     * episode starts again from nothing */
+    a->s = a->state == VIGIL_STATE_ALARM ? a->cap : 0.0;
     return VIGIL_OK;
 }
 
@@ -59,9 +92,12 @@ int vigil_alarm_reset(vigil_alarm *a)
 {
     if (!a)
         return vigil__status(VIGIL_EINVAL);
-    vigil_alarm_clear_window(a);
     a->state = VIGIL_STATE_OK;
+    vigil_alarm_clear_window(a);
     a->ev_head = a->ev_count = a->ev_dropped = 0;
+    a->rise_t = a->onset = a->cross_t = NAN;
+    a->above = 0;
+    a->transients = 0;
     return VIGIL_OK;
 }
 
@@ -85,7 +121,7 @@ int vigil_alarm_set_hysteresis(vigil_alarm *a, size_t k_warn, double clear_ratio
     return VIGIL_OK;
 }
 
-static void push_event(vigil_alarm *a, double t, int from, int to)
+static void push_event(vigil_alarm *a, double t, int from, int to, int kind)
 {
     if (a->ev_count == EVENTS_MAX) {
         a->ev_head = (a->ev_head + 1) % EVENTS_MAX;
@@ -96,7 +132,98 @@ static void push_event(vigil_alarm *a, double t, int from, int to)
     e->t = t;
     e->from = from;
     e->to = to;
+    e->kind = kind;
+    e->onset = a->onset;
     a->ev_count++;
+}
+
+int vigil_alarm_set_rule(vigil_alarm *a, int rule)
+{
+    if (!a || (rule != VIGIL_ALARM_KOFN && rule != VIGIL_ALARM_CUSUM))
+        return vigil__fail(VIGIL_EINVAL, "alarm rule: VIGIL_ALARM_KOFN or VIGIL_ALARM_CUSUM");
+    a->rule = rule;
+    return vigil_alarm_clear_window(a);
+}
+
+int vigil_alarm_rule(const vigil_alarm *a)
+{
+    return a ? a->rule : VIGIL_EINVAL;
+}
+
+int vigil_alarm_set_cusum(vigil_alarm *a, double p0, double p1, double false_alarm_frames)
+{
+    if (!a || !(p0 > 0.0 && p0 < p1 && p1 < 1.0) || !(false_alarm_frames >= 2.0) ||
+        !(false_alarm_frames <= 1e15))
+        return vigil__fail(VIGIL_EINVAL, "CUSUM needs 0 < p0 < p1 < 1 and a false-alarm "
+                           "period of 2..1e15 frames");
+    a->p0 = p0;
+    a->p1 = p1;
+    a->h = log(false_alarm_frames);
+    cusum_derive(a);
+    return vigil_alarm_clear_window(a);
+}
+
+int vigil_alarm_set_confirm(vigil_alarm *a, size_t frames, double seconds)
+{
+    if (!a || frames > 1000000 || !(seconds >= 0.0) || !isfinite(seconds))
+        return vigil__fail(VIGIL_EINVAL, "confirmation: 0..1000000 frames, finite seconds >= 0");
+    a->confirm = frames;
+    a->confirm_s = seconds;
+    return VIGIL_OK;
+}
+
+size_t vigil_alarm_confirm_frames(const vigil_alarm *a)
+{
+    return a ? a->decay + a->confirm : 0;
+}
+
+double vigil_alarm_onset(const vigil_alarm *a)
+{
+    return a && a->state != VIGIL_STATE_OK ? a->onset : NAN;
+}
+
+size_t vigil_alarm_transients(const vigil_alarm *a)
+{
+    return a ? a->transients : 0;
+}
+
+/* The onset test: a Bernoulli CUSUM of "score above threshold" (p0 when healthy, p1 when
+ * degraded), capped at 2h. s >= h opens an episode (WARN, onset = the first exceedance since s
+ * was last 0); it becomes ALARM once s has stayed >= h for longer than a burst that stopped
+ * could hold it there (decay) plus `confirm` frames and `confirm_s` seconds; an episode that
+ * falls below h before is a transient (WARN -> OK, kind VIGIL_EVENT_TRANSIENT). ALARM clears
+ * when s is back to 0: the evidence is used up. */
+static int cusum_update(vigil_alarm *a, int exceed, double t)
+{
+    if (a->s == 0.0 && exceed)
+        a->rise_t = t;
+    a->s = fmin(a->cap, fmax(0.0, a->s + (exceed ? a->inc_hi : a->inc_lo)));
+    const int evidence = a->s >= a->h * (1.0 - 1e-12);
+    int next = a->state, kind = VIGIL_EVENT_CHANGE;
+    if (a->state == VIGIL_STATE_OK && evidence) {
+        next = VIGIL_STATE_WARN;
+        a->onset = a->rise_t;
+        a->cross_t = t;
+        a->above = 0;
+    }
+    if (next == VIGIL_STATE_WARN) {
+        if (!evidence) {
+            next = VIGIL_STATE_OK;
+            kind = VIGIL_EVENT_TRANSIENT;
+            a->transients++;
+        } else if (++a->above > a->decay + a->confirm && t - a->cross_t >= a->confirm_s) {
+            next = VIGIL_STATE_ALARM;
+        }
+    } else if (a->state == VIGIL_STATE_ALARM && a->s == 0.0) {
+        next = VIGIL_STATE_OK;
+    }
+    if (next != a->state) {
+        push_event(a, t, a->state, next, kind);
+        a->state = next;
+        if (next == VIGIL_STATE_OK)
+            a->onset = NAN;
+    }
+    return a->state;
 }
 
 int vigil_alarm_update(vigil_alarm *a, double score, double threshold, double t)
@@ -105,6 +232,8 @@ int vigil_alarm_update(vigil_alarm *a, double score, double threshold, double t)
         return vigil__fail(VIGIL_EINVAL, "alarm update needs a finite threshold > 0");
     if (isnan(score) || !isfinite(t))
         return vigil__status(VIGIL_ENONFINITE);
+    if (a->rule == VIGIL_ALARM_CUSUM)
+        return cusum_update(a, score > threshold, t);
     if (a->fill == a->n) {
         a->nhi -= a->hi[a->pos];
         a->nlo -= a->lo[a->pos];
@@ -125,8 +254,12 @@ int vigil_alarm_update(vigil_alarm *a, double score, double threshold, double t)
     else if (a->state != VIGIL_STATE_OK && a->nlo == 0)
         next = VIGIL_STATE_OK;
     if (next != a->state) {
-        push_event(a, t, a->state, next);
+        if (a->state == VIGIL_STATE_OK)
+            a->onset = t;
+        push_event(a, t, a->state, next, VIGIL_EVENT_CHANGE);
         a->state = next;
+        if (next == VIGIL_STATE_OK)
+            a->onset = NAN;
     }
     return a->state;
 }
@@ -145,12 +278,28 @@ int vigil_alarm_next_event(vigil_alarm *a, double *t, int *from, int *to)
 {
     if (!a || !t || !from || !to)
         return vigil__status(VIGIL_EINVAL);
+    vigil_alarm_event e;
+    int rc = vigil_alarm_next_event_ex(a, &e);
+    if (rc == 1) {
+        *t = e.t;
+        *from = e.from;
+        *to = e.to;
+    }
+    return rc;
+}
+
+int vigil_alarm_next_event_ex(vigil_alarm *a, vigil_alarm_event *out)
+{
+    if (!a || !out)
+        return vigil__status(VIGIL_EINVAL);
     if (a->ev_count == 0)
         return 0;
     const event *e = &a->ev[a->ev_head];
-    *t = e->t;
-    *from = e->from;
-    *to = e->to;
+    out->t = e->t;
+    out->from = e->from;
+    out->to = e->to;
+    out->kind = e->kind;
+    out->onset = e->onset;
     a->ev_head = (a->ev_head + 1) % EVENTS_MAX;
     a->ev_count--;
     return 1;
@@ -191,9 +340,18 @@ void vigil__alarm_save_stream(const vigil_alarm *a, vigil__wbuf *w)
     for (size_t i = 0; i < a->ev_count; i++) {
         const event *e = &a->ev[(a->ev_head + i) % EVENTS_MAX];
         vigil__put_f64(w, e->t);
+        vigil__put_f64(w, e->onset);
         vigil__put_u32(w, (uint32_t)e->from);
         vigil__put_u32(w, (uint32_t)e->to);
+        vigil__put_u32(w, (uint32_t)e->kind);
     }
+    /* the onset test's statistic and episode */
+    vigil__put_f64(w, a->s);
+    vigil__put_f64(w, a->rise_t);
+    vigil__put_f64(w, a->onset);
+    vigil__put_f64(w, a->cross_t);
+    vigil__put_u64(w, a->above);
+    vigil__put_u64(w, a->transients);
 }
 
 int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r)
@@ -217,12 +375,24 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r)
     s.ev_head = 0;
     for (size_t i = 0; i < s.ev_count && !r->err; i++) {
         s.ev[i].t = vigil__get_f64(r);
-        uint32_t from = vigil__get_u32(r), to = vigil__get_u32(r);
-        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM)
+        s.ev[i].onset = vigil__get_f64(r);
+        uint32_t from = vigil__get_u32(r), to = vigil__get_u32(r), kind = vigil__get_u32(r);
+        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM ||
+            kind > 16 || isinf(s.ev[i].onset))
             r->err = 1;
         s.ev[i].from = (int)from;
         s.ev[i].to = (int)to;
+        s.ev[i].kind = (int)kind;
     }
+    s.s = vigil__get_f64(r);
+    s.rise_t = vigil__get_f64(r);
+    s.onset = vigil__get_f64(r);
+    s.cross_t = vigil__get_f64(r);
+    s.above = vigil__get_count(r, SIZE_MAX / 2);
+    s.transients = vigil__get_count(r, SIZE_MAX / 2);
+    if (!(s.s >= 0.0 && s.s <= a->cap + 1e-9) || isinf(s.rise_t) || isinf(s.onset) ||
+        isinf(s.cross_t))
+        r->err = 1;
     if (r->err || state > VIGIL_STATE_ALARM || (s.fill < a->n && s.pos != s.fill))
         return VIGIL_EFORMAT;
     s.state = (int)state;

@@ -260,6 +260,21 @@ double vigil__prominence(double amp, double floor_)
     return floor_ > 0.0 ? amp / floor_ : 0.0;
 }
 
+int vigil__env_band_check(double rate, size_t n, double lo_hz, double hi_hz)
+{
+    const int automatic = lo_hz == 0.0 && hi_hz == 0.0;
+    if (!automatic && (!isfinite(lo_hz) || !isfinite(hi_hz) || lo_hz < 0.0 || lo_hz >= hi_hz ||
+                       lo_hz >= rate / 2.0))
+        return vigil__fail(VIGIL_EINVAL,
+                           "envelope band must be 0,0 (automatic) or 0 <= lo < hi, lo < %g Hz "
+                           "(got %g-%g)", rate / 2.0, lo_hz, hi_hz);
+    if (!automatic && (double)(bin_at_or_above(hi_hz, rate, n, n / 2 + 1)) -
+                          (double)bin_at_or_above(lo_hz, rate, n, n / 2 + 1) < 2.0)
+        return vigil__fail(VIGIL_EINVAL, "envelope band %g-%g Hz holds fewer than 2 bins of %g Hz",
+                           lo_hz, hi_hz, rate / (double)n);
+    return VIGIL_OK;
+}
+
 /* ---- the extractor group ------------------------------------------------------------------ */
 
 /* Line amplitudes grow with a defect and scale with the signal; prominences (line over the
@@ -337,16 +352,9 @@ int vigil_extractor_enable_envelope(vigil_extractor *ex, double lo_hz, double hi
         return rc;
     const double rate = vigil_extractor_rate(ex);
     const size_t n = vigil_extractor_frame(ex);
-    const int automatic = lo_hz == 0.0 && hi_hz == 0.0;
-    if (!automatic && (!isfinite(lo_hz) || !isfinite(hi_hz) || lo_hz < 0.0 || lo_hz >= hi_hz ||
-                       lo_hz >= rate / 2.0))
-        return vigil__fail(VIGIL_EINVAL,
-                           "envelope band must be 0,0 (automatic) or 0 <= lo < hi, lo < %g Hz "
-                           "(got %g-%g)", rate / 2.0, lo_hz, hi_hz);
-    if (!automatic && (double)(bin_at_or_above(hi_hz, rate, n, n / 2 + 1)) -
-                          (double)bin_at_or_above(lo_hz, rate, n, n / 2 + 1) < 2.0)
-        return vigil__fail(VIGIL_EINVAL, "envelope band %g-%g Hz holds fewer than 2 bins of %g Hz",
-                           lo_hz, hi_hz, rate / (double)n);
+    rc = vigil__env_band_check(rate, n, lo_hz, hi_hz);
+    if (rc)
+        return rc;
     vigil__machine *m = vigil__extractor_machine(ex);
     if (!m->has_bearing)
         return vigil__fail(VIGIL_ESTATE, "set the bearing (vigil_extractor_set_bearing) first");

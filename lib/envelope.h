@@ -16,6 +16,10 @@ typedef struct vigil__env vigil__env;
  * (cepstral prewhitening). Returns VIGIL_OK, VIGIL_ENOMEM. */
 int vigil__env_create(double rate, size_t n, double lo, double hi, int whiten, vigil__env **out);
 void vigil__env_destroy(vigil__env *e);
+/* Validate a demodulation band for frames of n samples at `rate` (the rule of
+ * vigil_extractor_enable_envelope(), shared with the diagnosis): 0, 0 (automatic) or
+ * 0 <= lo < hi, lo < rate/2, at least 2 bins. VIGIL_OK or VIGIL_EINVAL with a message. */
+int vigil__env_band_check(double rate, size_t n, double lo_hz, double hi_hz);
 size_t vigil__env_memory(const vigil__env *e);
 
 /* Envelope amplitude spectrum of one frame from its r2c spectrum `spec` (FFT of the

@@ -30,6 +30,7 @@ struct vigil_extractor {
     size_t fill;     /* samples in buf */
     size_t frames;   /* frames completed since create/reset */
     int started;     /* samples pushed since create/reset (configuration is frozen) */
+    int rowless;     /* frames feed the groups only; no row is queued (vigil__extractor_rowless) */
 
     const vigil__kernels *kern; /* the frame loops for this CPU (frame_kernels.h) */
     vigil__fft *fft;
@@ -234,6 +235,8 @@ vigil__machine *vigil__extractor_machine(vigil_extractor *ex) { return &ex->mach
 
 int vigil__extractor_configurable(const vigil_extractor *ex) { return check_configurable(ex); }
 
+void vigil__extractor_rowless(vigil_extractor *ex) { ex->rowless = 1; }
+
 int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops, void *self,
                                size_t width, const vigil__column *cols)
 {
@@ -298,6 +301,8 @@ static void compute_row(vigil_extractor *ex, double *row)
  * complete the next frame). Saturates instead of overflowing. */
 static size_t max_take(const vigil_extractor *ex)
 {
+    if (ex->rowless)
+        return SIZE_MAX;
     const size_t free_rows = ex->qcap - ex->qcount;
     const size_t to_next = ex->n - ex->fill; /* >= 1 */
     if (free_rows > (SIZE_MAX - to_next) / ex->hop)
@@ -349,7 +354,8 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
         if (ex->fill == ex->n) {
             size_t slot = (ex->qhead + ex->qcount) % ex->qcap;
             compute_row(ex, ex->queue + slot * ex->ncols);
-            ex->qcount++;
+            if (!ex->rowless)
+                ex->qcount++;
             ex->frames++;
             /* keep the overlap (n - hop samples) for the next frame */
             memmove(ex->buf, ex->buf + ex->hop, (ex->n - ex->hop) * sizeof *ex->buf);
@@ -390,6 +396,30 @@ int vigil_extractor_pop(vigil_extractor *ex, double *row, size_t cap, size_t *wr
     if (written)
         *written = ex->ncols;
     return 1;
+}
+
+int vigil_extractor_pop_many(vigil_extractor *ex, double *rows, size_t cap, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!ex || !rows)
+        return vigil__status(VIGIL_EINVAL);
+    if (ex->qcount == 0)
+        return 0;
+    size_t n = cap / ex->ncols;
+    if (n == 0)
+        return vigil__fail(VIGIL_ESPACE, "row buffer holds %zu values, a row has %zu", cap,
+                           ex->ncols);
+    n = n < ex->qcount ? n : ex->qcount; /* <= QUEUE_MAX: fits an int */
+    /* the queue is a ring: at most two runs of consecutive rows */
+    const size_t first = n < ex->qcap - ex->qhead ? n : ex->qcap - ex->qhead;
+    memcpy(rows, ex->queue + ex->qhead * ex->ncols, first * ex->ncols * sizeof *rows);
+    memcpy(rows + first * ex->ncols, ex->queue, (n - first) * ex->ncols * sizeof *rows);
+    ex->qhead = (ex->qhead + n) % ex->qcap;
+    ex->qcount -= n;
+    if (written)
+        *written = n * ex->ncols;
+    return (int)n;
 }
 
 size_t vigil_extractor_ready(const vigil_extractor *ex)

@@ -74,5 +74,9 @@ typedef struct vigil__machine {
 vigil__machine *vigil__extractor_machine(vigil_extractor *ex);
 /* VIGIL_OK, or VIGIL_EINVAL / VIGIL_ESTATE (with message) as the public setters report. */
 int vigil__extractor_configurable(const vigil_extractor *ex);
+/* Make the extractor a framer for its groups only: each completed frame is computed into one
+ * scratch row (the groups see it as usual) but never queued, so a push is never limited by the
+ * queue. For stages that keep their own state per recording (the diagnosis' averages). */
+void vigil__extractor_rowless(vigil_extractor *ex);
 
 #endif

@@ -104,17 +104,18 @@ void vigil__bin_freqs(double *freq, size_t n, double rate)
  * (>= 2^-54 |L_k|), so L_k - r rounds to L_k exactly: the kernels add P_k L_k for those bins
  * (nearly all of them) and flag the others, whose terms this adds: for r < 1e-8 the correction
  * -r is exact to double precision, otherwise a second logarithm (libm's: P_k may be
- * subnormal here, which the kernels' logarithm does not take). */
-static double rare_entropy_terms(const vigil__kernels *kern, const double *psd, size_t kmax)
+ * subnormal here, which the kernels' logarithm does not take). logs[k] is the kernels' L_k,
+ * kept by the spectral loops, and only bins k0..k1 can be rare (the loops say which): real
+ * recordings with a steep anti-alias filter have a few such bins in most frames, and a
+ * logarithm per bin here made those frames 6x slower. The terms are added in the order of k. */
+static double rare_entropy_terms(const double *psd, const double *logs, size_t k0, size_t k1)
 {
     const double tiny = EPS * 36028797018963968.0; /* eps * 2^55 */
     double sum = 0.0;
-    for (size_t k = 1; k <= kmax; k++) {
-        const double p = psd[k], v = p + EPS;
-        double l;
-        kern->log(&v, &l, 1); /* the kernels' L_k, bit for bit */
+    for (size_t k = k0; k <= k1; k++) {
+        const double p = psd[k], l = logs[k];
         if (p > 0.0 && !(p * fabs(l) >= tiny)) {
-            const double r = EPS / v;
+            const double r = EPS / (p + EPS);
             sum += p * (r < 1e-8 ? l - r : log(p));
         }
     }
@@ -154,7 +155,7 @@ void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, si
     kern->spread_sums(psd, freq, 1, kmax + 1, centroid, var);
     double plogp = vigil__lane_total(sums.plogp);
     if (sums.rare)
-        plogp += rare_entropy_terms(kern, psd, kmax);
+        plogp += rare_entropy_terms(psd, scratch, sums.rare_first, sums.rare_last);
 
     const double dk = (double)kmax;
     out[1] = centroid;

@@ -36,7 +36,7 @@ void vigil__bin_freqs(double *freq, size_t n, double rate);
  * spectral features into out[0..7): power centroid spread flatness entropy peak_freq peak_amp.
  * s1, s2 = sums of the window and its square; freq from vigil__bin_freqs(). x[0..n) is the
  * frame's samples and time_out the row vigil__time_features() wrote for them: the clearance
- * (time_out[10], from time_out[3] = peak) is completed here. scratch: n / 2 doubles that
+ * (time_out[10], from time_out[3] = peak) is completed here. scratch: n / 2 + 1 doubles that
  * are overwritten (the FFT's input, no longer needed, serves). */
 void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
                               double rate, double s1, double s2, const double *freq, double *psd,

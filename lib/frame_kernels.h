@@ -30,7 +30,8 @@ typedef struct vigil__spectral_sums {
     double fsum[VIGIL__LANES];  /* sum f_k P_k */
     double slog[VIGIL__LANES];  /* sum L_k, L_k = ln(P_k + 1e-30) */
     double plogp[VIGIL__LANES]; /* sum P_k L_k over the bins where L_k is ln P_k to the last bit */
-    int rare;       /* some bin has P_k > 0 but is not in plogp (see vigil__entropy_term) */
+    int rare;       /* some bin has P_k > 0 but is not in plogp (see rare_entropy_terms()) */
+    size_t rare_first, rare_last; /* if rare: every such bin k has rare_first <= k <= rare_last */
     size_t kpeak;   /* the first k with the largest P_k */
     double sumsqrt[VIGIL__LANES]; /* sum sqrt|x_i| over the frame's samples (see below) */
 } vigil__spectral_sums;
@@ -47,9 +48,10 @@ typedef struct vigil__kernels {
      * c = two, except c = last for k = kmax (the Nyquist bin of an even n has no mirror image);
      * freq[k] = f_k; the sums above. psd[0] is the caller's. Also the time-domain sum of
      * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1): the square roots run in the
-     * divider, idle in these loops, instead of bounding a time-domain pass. scratch: kmax
-     * doubles the loops may overwrite (the PSD loop hands a part of each logarithm, the
-     * division, to the logarithm loop through it); it may not alias the other arrays. */
+     * divider, idle in these loops, instead of bounding a time-domain pass. scratch: kmax + 1
+     * doubles (the PSD loop hands a part of each logarithm, the division, to the logarithm loop
+     * through it); on return scratch[k] = L_k for k = 1..kmax, the logarithms the sums used, so
+     * that the rare entropy terms need none of their own. It may not alias the other arrays. */
     void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
                           const double *freq, double *psd, double *scratch, const double *x,
                           size_t n, vigil__spectral_sums *out);

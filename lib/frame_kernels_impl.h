@@ -356,17 +356,20 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 
 /* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of VIGIL__LANES of them),
  * in lanes of (k - 1) % VIGIL__LANES; a pass of its own, after the PSD's, because together the two loops
- * need more registers than there are. */
-KI void K(log_blocks)(const double *psd, const double *ratio, size_t k1,
+ * need more registers than there are. Each L_k replaces the division handed over in ratio[k]. */
+KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
                      vigil__spectral_sums *o, struct K(roots) *roots)
 {
     const vd tiny = K(splat)(1e-30 * 36028797018963968.0); /* see rare_entropy_terms() */
-    vd slog[NV], plogp[NV];
-    vs rare[NV];
+    /* The first and last block holding a rare bin, as the block's first bin (exact in a double;
+     * 0 and `none` when there is none), so that the caller looks at those blocks only. */
+    const double none = (double)SIZE_MAX;
+    vd slog[NV], plogp[NV], first[NV], last[NV];
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
-        slog[u] = plogp[u] = (vd){0};
-        rare[u] = (vs){0};
+        slog[u] = plogp[u] = last[u] = (vd){0};
+        first[u] = K(splat)(none);
     }
+    vd block = K(splat)(1.0);
     for (size_t k = 1; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = k + (size_t)u * VW;
@@ -374,20 +377,29 @@ KI void K(log_blocks)(const double *psd, const double *ratio, size_t k1,
             vd dk;
             const vd f = K(log_reduce)(p + 1e-30, &dk);
             const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
+            K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
             const vs common = p * K(vabs)(l) >= tiny;
             plogp[u] += K(select)(common, p * l, (vd){0});
-            rare[u] |= ~common & (p > 0.0);
+            const vs rare = ~common & (p > 0.0);
+            first[u] = K(vmin)(first[u], K(select)(rare, block, K(splat)(none)));
+            last[u] = K(vmax)(last[u], (vd)(rare & (vs)block));
         }
+        block += (double)VIGIL__LANES;
         K(roots_step)(roots);
     }
-    o->rare = 0;
+    double lo = none, hi = 0.0;
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
         K(store)(o->slog + u * VW, slog[u]);
         K(store)(o->plogp + u * VW, plogp[u]);
-        for (int j = 0; j < VW; j++)
-            o->rare |= rare[u][j] != 0;
+        for (int j = 0; j < VW; j++) {
+            lo = first[u][j] < lo ? first[u][j] : lo;
+            hi = last[u][j] > hi ? last[u][j] : hi;
+        }
     }
+    o->rare = hi > 0.0;
+    o->rare_first = o->rare ? (size_t)lo : 0;
+    o->rare_last = o->rare ? (size_t)hi + VIGIL__LANES - 1 : 0;
 }
 
 static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
@@ -405,13 +417,17 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
         const double p = (re * re + im * im) * (k == kmax ? last : two);
         psd[k] = p;
         const double l = K(vlog)(K(splat)(p + 1e-30))[0];
+        scratch[k] = l;
         o->total[j] += p;
         o->fsum[j] += freq[k] * p;
         o->slog[j] += l;
-        if (p * fabs(l) >= tiny)
+        if (p * fabs(l) >= tiny) {
             o->plogp[j] += p * l;
-        else if (p > 0.0)
+        } else if (p > 0.0) {
+            o->rare_first = o->rare ? o->rare_first : k;
+            o->rare_last = k;
             o->rare = 1;
+        }
         if (p > psd[o->kpeak])
             o->kpeak = k;
     }
@@ -452,23 +468,30 @@ static void K(sum)(const double *p, size_t n, double *lanes)
         lanes[j] += p[i];
 }
 
-/* x * 0 is +-0 for finite x and NaN for NaN and +-inf, and a NaN stays in a sum: one test per
- * chunk instead of a branch per sample. */
+/* A double is NaN or +-inf exactly when its exponent field is all ones; adding 1 to that field
+ * then carries into the sign bit, which the field's mask had cleared. So the sign bit of the OR
+ * of (bits & exponent) + 2^52 over the chunk says whether any sample is not finite: three
+ * integer operations a vector, no chain longer than one cycle, one test per chunk. (It was a sum
+ * of x * 0, NaN for NaN and inf: a chain of additions, 4 cycles a vector.) */
 static int K(all_finite)(const double *x, size_t n)
 {
-    vd acc[NV];
-    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) acc[u] = (vd){0};
+    const vu exponent = (vu){0} + 0x7ff0000000000000u, one = (vu){0} + (1ull << 52);
+    vu acc[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) acc[u] = (vu){0};
     size_t i = 0;
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            acc[u] += K(load)(x + i + (size_t)u * VW) * 0.0;
+            acc[u] |= ((vu)K(load)(x + i + (size_t)u * VW) & exponent) + one;
     }
-    double t = 0.0;
-    for (; i < n; i++)
-        t += x[i] * 0.0;
+    uint64_t all = 0;
+    for (; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, x + i, sizeof b);
+        all |= (b & 0x7ff0000000000000u) + (1ull << 52);
+    }
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) for (int j = 0; j < VW; j++)
-        t += acc[u][j];
-    return t == 0.0;
+        all |= acc[u][j];
+    return (all >> 63) == 0;
 }
 
 static const vigil__kernels K(kernels_) = {

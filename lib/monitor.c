@@ -57,6 +57,7 @@ void vigil_monitor_destroy(vigil_monitor *m)
     free(m->dir);
     free(m->z);
     free(m->contrib);
+    free(m->prev);
     for (size_t i = 0; m->drift && i < m->nsel; i++)
         vigil_drift_destroy(m->drift[i]);
     free(m->drift);
@@ -111,6 +112,11 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     m->n = 5;
     m->k_warn = 2;
     m->clear = 0.8;
+    m->alarm_rule = VIGIL_ALARM_CUSUM;
+    m->p1 = 0.5;
+    m->fa_frames = 1e5;
+    m->confirm = 5;
+    m->confirm_s = 0.0;
     m->gap = 0.0;
     m->gap_policy = VIGIL_GAP_KEEP;
     m->relearn = 20;
@@ -331,6 +337,11 @@ int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n)
     int rc = vigil_alarm_set_persistence(m->alarm, k, n);
     if (rc)
         return rc;
+    /* asking for k-of-n persistence selects that rule */
+    rc = vigil_alarm_set_rule(m->alarm, VIGIL_ALARM_KOFN);
+    if (rc)
+        return rc;
+    m->alarm_rule = VIGIL_ALARM_KOFN;
     m->k = k;
     m->n = n;
     if (m->k_warn > k)
@@ -596,11 +607,62 @@ done:
     return rc;
 }
 
+/* The onset test: the healthy exceedance rate p0 is what the calibration promises, 1 - the
+ * quantile (a threshold of fixed value, CHI2 or set by hand, promises the same nominally). */
+static int configure_onset_test(vigil_monitor *m)
+{
+    double p0 = 1.0 - m->quantile;
+    double p1 = m->p1 > p0 ? m->p1 : fmin(0.999, 2.0 * p0);
+    int rc = vigil_alarm_set_rule(m->alarm, m->alarm_rule);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_cusum(m->alarm, p0, p1, m->fa_frames);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_confirm(m->alarm, m->confirm, m->confirm_s);
+    return rc;
+}
+
+int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_rule(m->alarm, rule);
+    if (rc == VIGIL_OK)
+        m->alarm_rule = rule;
+    return rc;
+}
+
+int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double false_alarm_frames)
+{
+    if (!m || !(p1 > 1.0 - m->quantile && p1 < 1.0))
+        return vigil__fail(VIGIL_EINVAL, "onset test: p1 must be above the healthy exceedance "
+                           "rate 1 - quantile and below 1");
+    int rc = vigil_alarm_set_cusum(m->alarm, 1.0 - m->quantile, p1, false_alarm_frames);
+    if (rc == VIGIL_OK) {
+        m->p1 = p1;
+        m->fa_frames = false_alarm_frames;
+    }
+    return rc;
+}
+
+int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    int rc = vigil_alarm_set_confirm(m->alarm, frames, seconds);
+    if (rc == VIGIL_OK) {
+        m->confirm = frames;
+        m->confirm_s = seconds;
+    }
+    return rc;
+}
+
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */
 int vigil__monitor_prepare(vigil_monitor *m)
 {
     m->drift = calloc(m->nsel, sizeof *m->drift);
-    if (!m->drift)
+    free(m->prev);
+    m->prev = calloc(m->nsel, sizeof *m->prev);
+    if (!m->drift || !m->prev)
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < m->nsel; i++) {
         int rc = vigil_drift_create(m->horizon, 4096, &m->drift[i]);
@@ -612,6 +674,8 @@ int vigil__monitor_prepare(vigil_monitor *m)
     int rc = vigil_alarm_set_persistence(m->alarm, m->k, m->n);
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_hysteresis(m->alarm, m->k_warn, m->clear);
+    if (rc == VIGIL_OK)
+        rc = configure_onset_test(m);
     if (rc)
         return rc;
     m->fitted = 1;
@@ -668,6 +732,8 @@ int vigil_monitor_reset(vigil_monitor *m)
     m->gaps = 0;
     m->reref_cond = -1;
     m->t2 = m->spe = NAN;
+    memset(m->counts, 0, sizeof m->counts);
+    m->t_shift = 0.0;
     return VIGIL_OK;
 }
 
@@ -718,11 +784,46 @@ static double strided_median(const double *x, size_t r, size_t stride)
     return 0.5 * (lo + hi);
 }
 
+/* Is the row the same as the last accepted one: same time, condition and selected values? */
+static int duplicate_of_previous(const vigil_monitor *m, const double *row, double t,
+                                 size_t condition)
+{
+    if (!m->have_t || t != m->last_t || condition != m->prev_cond)
+        return 0;
+    for (size_t i = 0; i < m->nsel; i++)
+        if (row[m->sel[i]] != m->prev[i])
+            return 0;
+    return 1;
+}
+
+/* A new segment of the stream (a gap forward, or time stepping back or repeating): the
+ * persistence window and the smoothing restart; REREF re-learns the condition's baseline. */
+static void start_segment(vigil_monitor *m, size_t condition)
+{
+    vigil_alarm_clear_window(m->alarm);
+    for (size_t c = 0; c < m->nconds; c++)
+        m->cond[c].det->ops->reset(m->cond[c].det);
+    if (m->gap_policy == VIGIL_GAP_REREF) {
+        m->reref_cond = (int)condition;
+        m->cond[condition].nreref = 0;
+    }
+}
+
+static int score_row(vigil_monitor *m, const double *row, size_t n, double t, size_t condition);
+
 int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
                         size_t condition)
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
+    int st = score_row(m, row, n, t, condition);
+    if (st < 0 && m->fitted)
+        m->counts[VIGIL_COUNTER_REJECTED]++;
+    return st;
+}
+
+static int score_row(vigil_monitor *m, const double *row, size_t n, double t, size_t condition)
+{
     if (!m->fitted)
         return vigil__fail(VIGIL_ESTATE, "fit the monitor before scoring");
     int rc = check_row(m, row, n, condition);
@@ -730,21 +831,36 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
         return rc;
     if (!isfinite(t))
         return vigil__fail(VIGIL_ENONFINITE, "row time is not finite");
-    if (m->have_t && t < m->last_t)
-        return vigil__fail(VIGIL_EINVAL, "row time %.17g is before the previous %.17g", t,
-                           m->last_t);
+    /* The time-quirk policy (docs/MODELS.md): real exports repeat rows and set their clocks
+     * back (DST, NTP corrections, a historian re-sending a block). An exact repeat of the last
+     * row carries no information and is dropped; any other row whose time is not after the
+     * previous one starts a new segment, handled like a gap, so the rest of the history is
+     * still scored. */
+    if (duplicate_of_previous(m, row, t, condition)) {
+        m->counts[VIGIL_COUNTER_DUPLICATES]++;
+        return vigil_alarm_state(m->alarm);
+    }
     vigil__cond *k = &m->cond[condition];
     const size_t d = m->nsel;
-    if (gap_before(m, t)) {
+    if (m->have_t && !(t > m->last_t)) {
+        m->counts[t < m->last_t ? VIGIL_COUNTER_STEPS_BACK : VIGIL_COUNTER_REPEATS]++;
+        m->counts[VIGIL_COUNTER_SEGMENTS]++;
+        start_segment(m, condition);
+        /* the drift trackers need a clock that never goes back: shift the new segment to
+         * start where the last one ended */
+        m->t_shift += m->last_t - t;
+    } else if (gap_before(m, t)) {
         m->gaps++;
-        vigil_alarm_clear_window(m->alarm);
-        for (size_t c = 0; c < m->nconds; c++)
-            m->cond[c].det->ops->reset(m->cond[c].det);
-        if (m->gap_policy == VIGIL_GAP_REREF) {
-            m->reref_cond = (int)condition;
-            k->nreref = 0;
-        }
+        m->counts[VIGIL_COUNTER_GAPS]++;
+        m->counts[VIGIL_COUNTER_SEGMENTS]++;
+        start_segment(m, condition);
     }
+    if (!m->have_t)
+        m->counts[VIGIL_COUNTER_SEGMENTS]++;
+    m->counts[VIGIL_COUNTER_SCORED]++;
+    for (size_t i = 0; i < d; i++)
+        m->prev[i] = row[m->sel[i]];
+    m->prev_cond = condition;
     m->have_t = 1;
     m->last_t = t;
 
@@ -752,7 +868,7 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
     for (size_t i = 0; i < d; i++)
         m->contrib[i] = row[m->sel[i]];
     for (size_t i = 0; i < d; i++)
-        vigil_drift_update(m->drift[i], t, m->contrib[i]);
+        vigil_drift_update(m->drift[i], t + m->t_shift, m->contrib[i]);
     int rereferencing = m->reref_cond == (int)condition;
     if (rereferencing) {
         memcpy(k->reref + k->nreref * d, m->contrib, d * sizeof *m->contrib);
@@ -821,6 +937,19 @@ double vigil_monitor_last_health(const vigil_monitor *m) { return m ? m->last_he
 int vigil_monitor_state(const vigil_monitor *m) { return m ? vigil_alarm_state(m->alarm) : 0; }
 size_t vigil_monitor_gaps(const vigil_monitor *m) { return m ? m->gaps : 0; }
 
+size_t vigil_monitor_counter(const vigil_monitor *m, int which)
+{
+    return m && which >= 0 && which < VIGIL_COUNTER_COUNT ? m->counts[which] : 0;
+}
+
+const char *vigil_counter_name(int which)
+{
+    static const char *const names[VIGIL_COUNTER_COUNT] = {
+        "scored", "segments", "gaps", "steps_back", "repeats", "duplicates", "rejected",
+    };
+    return which >= 0 && which < VIGIL_COUNTER_COUNT ? names[which] : NULL;
+}
+
 int vigil_monitor_top_feature(const vigil_monitor *m)
 {
     if (!m)
@@ -880,6 +1009,23 @@ const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i)
 size_t vigil_monitor_event_count(const vigil_monitor *m)
 {
     return m ? vigil_alarm_event_count(m->alarm) : 0;
+}
+
+int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev)
+{
+    if (!m)
+        return vigil__status(VIGIL_EINVAL);
+    return vigil_alarm_next_event_ex(m->alarm, ev);
+}
+
+double vigil_monitor_onset(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_onset(m->alarm) : NAN;
+}
+
+size_t vigil_monitor_transients(const vigil_monitor *m)
+{
+    return m ? vigil_alarm_transients(m->alarm) : 0;
 }
 
 int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to)

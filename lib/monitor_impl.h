@@ -36,6 +36,10 @@ struct vigil_monitor {
     double alpha;
     size_t k, n, k_warn;
     double clear;
+    int alarm_rule;         /* VIGIL_ALARM_* */
+    double p1, fa_frames;   /* CUSUM: degraded exceedance rate, false-alarm period */
+    size_t confirm;         /* CUSUM: frames beyond the burst decay */
+    double confirm_s;       /* CUSUM: seconds */
     double gap;
     int gap_policy;
     size_t relearn;
@@ -58,6 +62,12 @@ struct vigil_monitor {
     double auto_gap;
     size_t gaps;
     int reref_cond;         /* condition re-learning its medians, -1 none */
+    /* time-quirk policy (vigil_monitor_counter()): the previous accepted row, to drop an
+     * exact duplicate, and what happened to the rows offered since fit/reset */
+    double *prev;           /* nsel selected values of the last accepted row */
+    size_t prev_cond;
+    double t_shift;         /* added to row times for the drift trackers (monotone clock) */
+    size_t counts[VIGIL_COUNTER_COUNT];
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */

@@ -88,14 +88,9 @@ static int load_stream(vigil_monitor *m, vigil__rbuf *r)
 {
     if (vigil__get_u32(r) != 1)
         return vigil__fail(VIGIL_EFORMAT, "vigil model: unknown stream-state layout");
-    vigil_alarm *a = NULL;
-    if (vigil_alarm_create(&a) != VIGIL_OK)
-        return vigil__status(VIGIL_ENOMEM);
-    int rc = vigil_alarm_set_persistence(a, m->k, m->n);
-    if (rc == VIGIL_OK)
-        rc = vigil_alarm_set_hysteresis(a, m->k_warn, m->clear);
-    if (rc == VIGIL_OK)
-        rc = vigil__alarm_load_stream(a, r);
+    /* into the alarm the model and its specification configured; nothing changes on failure */
+    vigil_alarm *a = m->alarm;
+    int rc = vigil__alarm_load_stream(a, r);
     int have_t = (int)vigil__get_u32(r);
     double last_t = vigil__get_f64(r);
     size_t nint = vigil__get_count(r, VIGIL__AUTO_INTERVALS);
@@ -112,12 +107,10 @@ static int load_stream(vigil_monitor *m, vigil__rbuf *r)
     for (size_t i = 0; ok && i < nint; i++)
         ok = iv[i] >= 0.0 && isfinite(iv[i]);
     if (!ok) {
-        vigil_alarm_destroy(a);
-        return rc == VIGIL_ENOMEM ? rc : vigil__fail(VIGIL_EFORMAT, "vigil model: invalid "
-                                                     "stream state");
+        if (rc == VIGIL_OK) /* the alarm part was taken: back to a fresh stream */
+            vigil_alarm_reset(a);
+        return vigil__fail(VIGIL_EFORMAT, "vigil model: invalid stream state");
     }
-    vigil_alarm_destroy(m->alarm);
-    m->alarm = a;
     m->have_t = have_t;
     m->last_t = last_t;
     m->nint = nint;
@@ -414,10 +407,13 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
                 break;
             }
             rc = vigil_pipeline_parse((const char *)sec.p, sec.len, "model specification", &p);
-            if (rc == VIGIL_OK) {
+            if (rc == VIGIL_OK)
                 rc = vigil__monitor_attach_pipeline(m, p);
-                vigil_pipeline_destroy(p);
-            }
+            /* the alarm settings live in the specification only */
+            if (rc == VIGIL_OK)
+                rc = vigil__pipeline_apply_alarm(
+                    p, m, vigil_pipeline_is_default(p, "monitor.persistence") == 0);
+            vigil_pipeline_destroy(p);
             if (rc != VIGIL_OK && rc != VIGIL_ENOMEM) {
                 char msg[600];
                 snprintf(msg, sizeof msg, "%s", vigil_last_error());

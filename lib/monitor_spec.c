@@ -21,6 +21,9 @@ void vigil__monitor_get_settings(const vigil_monitor *m, vigil__monitor_settings
     s->n = m->n;
     s->k_warn = m->k_warn;
     s->relearn = m->relearn;
+    s->alarm_rule = m->alarm_rule;
+    s->confirm = m->confirm;
+    s->confirm_s = m->confirm_s;
 }
 
 const char *vigil__monitor_column_name(const vigil_monitor *m, size_t i)

@@ -7,8 +7,74 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* 10^0 .. 10^22: every one is a double exactly (5^22 < 2^53). */
+static const double exact_powers[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+static int is_digit(char c) { return (unsigned)(c - '0') < 10u; }
+
+/* Clinger's fast path (W. D. Clinger, "How to read floating point numbers accurately", 1990):
+ * when the decimal digits, without the point and leading zeros, form an integer m <= 2^53 and
+ * the value is m * 10^e with |e| <= 22, then m and 10^|e| are doubles exactly and one IEEE
+ * multiplication or division rounds their exact product or quotient correctly: the same double
+ * strtod gives, at a fraction of its cost (strtod was 57 % of `vigil features` on the CWRU
+ * files). q points past the sign. Returns 1 with *v and *end set, or 0 for anything else (more
+ * than 19 digits, a larger m or e, no digits, a malformed exponent): strtod's case. */
+static int clinger_fast(const char *q, int negative, double *v, const char **end)
+{
+    uint64_t m = 0;
+    int digits = 0, scale = 0;
+    const char *start = q;
+    while (*q == '0') /* leading zeros carry nothing */
+        q++;
+    for (; is_digit(*q); q++, digits++)
+        m = m * 10 + (uint64_t)(*q - '0');
+    if (*q == '.') {
+        const char *frac = ++q;
+        if (digits == 0) /* 0.000ddd: the zeros after the point only scale */
+            while (*q == '0')
+                q++;
+        const char *first = q;
+        for (; is_digit(*q); q++)
+            m = m * 10 + (uint64_t)(*q - '0');
+        digits += (int)(q - first);
+        scale = -(int)(q - frac);
+        if (q == start + 1) /* "." alone */
+            return 0;
+    } else if (q == start) {
+        return 0; /* no digit */
+    }
+    if (digits > 19) /* m may have wrapped: strtod's case */
+        return 0;
+    if (*q == 'e' || *q == 'E') {
+        const char *x = q + 1;
+        int eneg = 0, e = 0;
+        if (*x == '+' || *x == '-')
+            eneg = *x++ == '-';
+        if (!is_digit(*x))
+            return 0; /* "1e", "1e+": strtod stops before the 'e' */
+        for (; is_digit(*x); x++) {
+            if (e > 1000)
+                return 0;
+            e = e * 10 + (*x - '0');
+        }
+        scale += eneg ? -e : e;
+        q = x;
+    }
+    if (m > (1ull << 53) || scale < -22 || scale > 22)
+        return 0;
+    double d = (double)m;
+    d = scale < 0 ? d / exact_powers[-scale] : d * exact_powers[scale];
+    *v = negative ? -d : d;
+    *end = q;
+    return 1;
+}
 
 /* Parse a number at s; on success *end points just past it. strtod alone would accept "nan",
  * "inf" and hex floats; sensor data never legitimately holds those. */
@@ -24,6 +90,8 @@ static int number_prefix(const char *s, double *v, const char **end)
         return VIGIL_EFORMAT;
     if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
         return VIGIL_EFORMAT;
+    if (clinger_fast(q, *p == '-', v, end))
+        return VIGIL_OK;
     char *e;
     errno = 0;
     double d = strtod(p, &e);

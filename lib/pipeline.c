@@ -94,6 +94,9 @@ static const enum_name class_names[] = {
 static const enum_name zone_names[] = {
     {1, "A"}, {1, "a"}, {2, "B"}, {2, "b"}, {3, "C"}, {3, "c"}, {4, "D"}, {4, "d"},
 };
+static const enum_name alarm_rule_names[] = {
+    {VIGIL_ALARM_CUSUM, "cusum"}, {VIGIL_ALARM_KOFN, "kofn"},
+};
 static const enum_name common_names[] = {
     {VIGIL_COMMON_RATIO, "ratio"}, {VIGIL_COMMON_DIFF, "difference"},
     {VIGIL_COMMON_NONE, "none"},
@@ -108,6 +111,7 @@ NAME_FUNCS(units, units_names, "units")
 NAME_FUNCS(machine_class, class_names, "machine class")
 NAME_FUNCS(zone, zone_names, "zone")
 NAME_FUNCS(common_mode, common_names, "common-mode kind")
+NAME_FUNCS(alarm_rule, alarm_rule_names, "alarm rule")
 
 /* ---- value canonicalisers ------------------------------------------------------------------
  * Each takes the key's entry and a trimmed value, validates it and writes the one canonical
@@ -212,6 +216,7 @@ CANON_ENUM(gap_policy)
 CANON_ENUM(threshold_mode)
 CANON_ENUM(units)
 CANON_ENUM(machine_class)
+CANON_ENUM(alarm_rule)
 
 static int canon_source(const key_def *k, const char *in, char *out)
 {
@@ -497,7 +502,14 @@ static const key_def keys[] = {
     {"monitor.common_mode", "off", canon_common, NUM(2, VIGIL_COMMON_GROUPS_MAX),
      "rows source: the feature columns are G channel blocks referred to the median of the "
      "others (2..64), or off"},
-    /* ---- alarm/monitor keys of issue 16 go here (helper b16): one entry each ---- */
+    /* ---- alarm/monitor keys of issue 16 (helper b16): one entry each ---- */
+    {"monitor.alarm", "cusum", canon_alarm_rule, TEXT,
+     "alarm rule: cusum (the onset test) or kofn (monitor.persistence); giving a persistence "
+     "alone selects kofn"},
+    {"monitor.confirm", "5", canon_whole, NUM(0, 1000000),
+     "onset test: frames an episode holds beyond the burst decay before it is an alarm"},
+    {"monitor.confirm_time", "0", canon_number, NUM(0.0, 1e12),
+     "onset test: and at least this many seconds"},
     /* ---- prognosis.* keys of issue 15 go here (helper b15): one entry each ---- */
 };
 #define NKEYS COUNT(keys)
@@ -1040,6 +1052,22 @@ static int split_list(const char *v, char **store, const char **items, size_t ca
     return VIGIL_OK;
 }
 
+/* The alarm keys, which the saved model's core does not hold: applied at creation and again
+ * when a model is loaded (monitor_io.c). The rule is applied when given, or when no
+ * persistence was asked for (which selects k-of-n by itself). */
+int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m, int kofn_asked)
+{
+    int rc = VIGIL_OK;
+    if (!kofn_asked || !vigil_pipeline_is_default(p, "monitor.alarm"))
+        rc = keyed(vigil_monitor_set_alarm_rule(m, vigil_alarm_rule_parse(val(p, "monitor.alarm"))),
+                   "monitor.alarm");
+    if (rc == VIGIL_OK)
+        rc = keyed(vigil_monitor_set_confirm(m, (size_t)num(p, "monitor.confirm"),
+                                             num(p, "monitor.confirm_time")),
+                   "monitor.confirm");
+    return rc;
+}
+
 /* Apply the monitor.* keys to a monitor just created. */
 static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
 {
@@ -1091,7 +1119,9 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
                    "monitor.smoothing");
     unsigned k = 3, n = 5;
     sscanf(val(p, "monitor.persistence"), "%u/%u", &k, &n);
-    if (rc == VIGIL_OK)
+    /* asking for a persistence selects the k-of-n rule (monitor.h): only when given */
+    const int kofn_asked = !vigil_pipeline_is_default(p, "monitor.persistence");
+    if (rc == VIGIL_OK && kofn_asked)
         rc = keyed(vigil_monitor_set_persistence(m, k, n), "monitor.persistence");
     if (rc == VIGIL_OK)
         rc = keyed(vigil_monitor_set_hysteresis(m, (size_t)num(p, "monitor.warn"),
@@ -1103,6 +1133,8 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
                                          (size_t)num(p, "monitor.relearn")),
                    "monitor.gap");
     /* ---- monitor/alarm keys of issue 16 are applied here (helper b16) ---- */
+    if (rc == VIGIL_OK)
+        rc = vigil__pipeline_apply_alarm(p, m, kofn_asked);
     return rc;
 }
 
@@ -1238,8 +1270,12 @@ int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m)
     if (rc == VIGIL_OK)
         rc = vigil_pipeline_set(p, "monitor.gap_policy", vigil_gap_policy_name(s.gap_policy));
     rc = SETNUM("monitor.relearn", s.relearn);
-#undef SETNUM
     /* ---- monitor/alarm keys of issue 16 are read back here (helper b16) ---- */
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_set(p, "monitor.alarm", vigil_alarm_rule_name(s.alarm_rule));
+    rc = SETNUM("monitor.confirm", s.confirm);
+    rc = SETNUM("monitor.confirm_time", s.confirm_s);
+#undef SETNUM
     return rc;
 }
 

@@ -1,18 +1,52 @@
 /* CSV / gzip-CSV reader for recorded data. zlib's gz* functions read plain files transparently,
- * so one code path serves both; compression is detected from the bytes, not the file name. */
+ * so one code path serves both; compression is detected from the bytes, not the file name.
+ *
+ * A gzip file on disk is inflated by a thread of its own, a few blocks ahead of the parser, through
+ * a bounded ring (inflater below): on the CWRU files inflating was 45 % of `vigil features` and
+ * parsing the rest, so on two cores the two overlap. Plain files and standard input are read on
+ * the caller's thread (a pipe could block the thread and with it vigil_reader_close()). */
 #include "vigil/reader.h"
 
 #include "vigil/parse.h"
 #include "status.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #define LINE_MAX_BYTES (16u << 20) /* a longer line is a corrupt file, not data */
+#define BLOCK_BYTES 65536
+#define RING_BLOCKS 4 /* the inflater's lead over the parser: 256 KiB */
+
+/* One gzread into data, and zlib's account of it when it returned no data: made on whichever
+ * thread inflates, turned into a status on the reader's (block_status()). */
+typedef struct block {
+    int got;          /* gzread's result: bytes, 0 at the end, < 0 on an error */
+    int zerr, err_no; /* gzerror's code and errno, when got <= 0 */
+    char msg[160];    /* gzerror's message, when got <= 0 */
+    unsigned char data[BLOCK_BYTES];
+} block;
+
+/* The inflating thread and its ring: ring[head .. head + count) are inflated blocks in file
+ * order; the reader parses ring[head] while it holds it, the thread fills ring[head + count]. The
+ * thread stops after a block with got <= 0, or when told to. */
+typedef struct inflater {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    gzFile gz;
+    block *ring;
+    size_t head, count;
+    int holding, stop;
+} inflater;
 
 struct vigil_reader {
     gzFile gz;
@@ -24,39 +58,149 @@ struct vigil_reader {
     char **names;
     double *row;         /* the last parsed row */
     long time_col;       /* -1: none */
+    int missing_nan;     /* empty, NaN, NA and null fields read as NaN (set_missing) */
     size_t rows_read;
     int status;          /* sticky failure: once a file is bad, it stays bad */
     int eof;
-    size_t ipos, ilen;   /* unread part of ibuf */
-    unsigned char ibuf[65536];
+    inflater *inf;       /* NULL: gzread on this thread, into own */
+    const unsigned char *in; /* the current block's bytes */
+    size_t ipos, ilen;   /* unread part of in */
+    block *own;
 };
+
+static void inflate_block(gzFile gz, block *b)
+{
+    errno = 0;
+    b->got = gzread(gz, b->data, sizeof b->data);
+    b->zerr = Z_OK;
+    b->msg[0] = '\0';
+    if (b->got <= 0) {
+        b->err_no = errno;
+        const char *msg = gzerror(gz, &b->zerr);
+        snprintf(b->msg, sizeof b->msg, "%s", msg ? msg : "");
+    }
+}
+
+/* 1 with data, 0 at the end, or a negative status (with the message) for block b. */
+static int block_status(const vigil_reader *r, const block *b)
+{
+    if (b->got < 0) {
+        if (b->zerr == Z_ERRNO)
+            return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1,
+                               strerror(b->err_no));
+        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: corrupt or truncated gzip data (%s)", r->path,
+                           r->lineno + 1, b->msg);
+    }
+    /* zlib reports a gzip stream cut short (no trailer, or a partial block) only through
+     * gzerror: gzread returns the data it could decode and then 0, as for a clean end, because
+     * it supports reading files still being written. A recording cut short is damaged, not
+     * shorter. */
+    if (b->got == 0 && b->zerr == Z_BUF_ERROR)
+        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data (%s)", r->path,
+                           r->lineno + 1, b->msg);
+    return b->got > 0;
+}
+
+static void *inflate_ahead(void *arg)
+{
+    inflater *f = arg;
+    pthread_mutex_lock(&f->lock);
+    for (;;) {
+        while (!f->stop && f->count == RING_BLOCKS)
+            pthread_cond_wait(&f->cond, &f->lock);
+        if (f->stop)
+            break;
+        block *b = &f->ring[(f->head + f->count) % RING_BLOCKS]; /* never the held block */
+        pthread_mutex_unlock(&f->lock);
+        inflate_block(f->gz, b);
+        pthread_mutex_lock(&f->lock);
+        f->count++;
+        pthread_cond_broadcast(&f->cond);
+        if (b->got <= 0)
+            break; /* the end or an error: nothing follows */
+    }
+    pthread_mutex_unlock(&f->lock);
+    return NULL;
+}
+
+/* The next block from the inflater: hand back the one parsed, wait for the next. The last block
+ * (got <= 0) is kept, so that asking again gives the same answer. */
+static const block *inflater_next(inflater *f)
+{
+    pthread_mutex_lock(&f->lock);
+    if (f->holding && f->ring[f->head].got > 0) {
+        f->head = (f->head + 1) % RING_BLOCKS;
+        f->count--;
+        f->holding = 0;
+        pthread_cond_broadcast(&f->cond);
+    }
+    while (f->count == 0)
+        pthread_cond_wait(&f->cond, &f->lock);
+    f->holding = 1;
+    const block *b = &f->ring[f->head];
+    pthread_mutex_unlock(&f->lock);
+    return b;
+}
+
+/* Start inflating gz on a thread of its own. NULL (and the caller reads on its own thread) if
+ * memory or a thread is not to be had. */
+static inflater *inflater_start(gzFile gz)
+{
+    inflater *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->gz = gz;
+    f->ring = malloc(RING_BLOCKS * sizeof *f->ring);
+    int locks = 0;
+    if (f->ring && pthread_mutex_init(&f->lock, NULL) == 0) {
+        locks = 1;
+        if (pthread_cond_init(&f->cond, NULL) == 0) {
+            locks = 2;
+            if (pthread_create(&f->thread, NULL, inflate_ahead, f) == 0)
+                return f;
+        }
+    }
+    if (locks == 2)
+        pthread_cond_destroy(&f->cond);
+    if (locks >= 1)
+        pthread_mutex_destroy(&f->lock);
+    free(f->ring);
+    free(f);
+    return NULL;
+}
+
+static void inflater_stop(inflater *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&f->lock);
+    f->stop = 1;
+    pthread_cond_broadcast(&f->cond);
+    pthread_mutex_unlock(&f->lock);
+    pthread_join(f->thread, NULL); /* a regular file: its gzread ends */
+    pthread_cond_destroy(&f->cond);
+    pthread_mutex_destroy(&f->lock);
+    free(f->ring);
+    free(f);
+}
 
 /* Refill the input block. Returns 1 with data, 0 at the end, or a negative status. */
 static int refill(vigil_reader *r)
 {
-    int got = gzread(r->gz, r->ibuf, sizeof r->ibuf);
-    if (got < 0) {
-        int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr == Z_ERRNO)
-            return vigil__fail(VIGIL_EIO, "%s:%zu: %s", r->path, r->lineno + 1, strerror(errno));
-        return vigil__fail(VIGIL_EFORMAT, "%s:%zu: corrupt or truncated gzip data (%s)", r->path,
-                           r->lineno + 1, msg);
+    const block *b;
+    if (r->inf) {
+        b = inflater_next(r->inf);
+    } else {
+        inflate_block(r->gz, r->own);
+        b = r->own;
     }
-    if (got == 0) {
-        /* zlib reports a gzip stream cut short (no trailer, or a partial block) only through
-         * gzerror: gzread returns the data it could decode and then 0, as for a clean end,
-         * because it supports reading files still being written. A recording cut short is
-         * damaged, not shorter. */
-        int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr == Z_BUF_ERROR)
-            return vigil__fail(VIGIL_EFORMAT, "%s:%zu: truncated gzip data (%s)", r->path,
-                               r->lineno + 1, msg);
-    }
+    const int rc = block_status(r, b);
+    if (rc < 0)
+        return rc;
+    r->in = b->data;
     r->ipos = 0;
-    r->ilen = (size_t)got;
-    return got > 0;
+    r->ilen = rc ? (size_t)b->got : 0;
+    return rc;
 }
 
 /* Read one line into r->line without its line ending. Returns 1 on a line, 0 at the end, or a
@@ -74,7 +218,7 @@ static int read_line(vigil_reader *r)
             if (rc == 0)
                 break;
         }
-        const unsigned char *start = r->ibuf + r->ipos;
+        const unsigned char *start = r->in + r->ipos;
         const unsigned char *nl = memchr(start, '\n', r->ilen - r->ipos);
         size_t chunk = nl ? (size_t)(nl - start) : r->ilen - r->ipos;
         if (memchr(start, '\0', chunk))
@@ -171,20 +315,37 @@ int vigil_reader_open(const char *path, vigil_reader **out)
         return vigil__status(VIGIL_ENOMEM);
     }
     strcpy(r->path, path);
+    int regular = 0;
+    errno = 0;
     if (strcmp(path, "-") == 0) {
         int fd = dup(0); /* gzclose closes the descriptor; stdin stays open for the caller */
         r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
         if (!r->gz && fd >= 0)
             close(fd);
     } else {
-        r->gz = gzopen(path, "rb");
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+        if (!r->gz && fd >= 0) {
+            const int e = errno;
+            close(fd);
+            errno = e;
+        }
     }
     int rc;
-    if (!r->gz)
+    if (!r->gz) {
         rc = vigil__fail(errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO, "%s: cannot open: %s", path,
                          errno ? strerror(errno) : "unknown error");
-    else
-        rc = read_header(r);
+    } else {
+        gzbuffer(r->gz, 128u << 10); /* fewer, larger reads from the file */
+        /* gzdirect() looks at the first bytes: 0 means gzip data, worth a thread */
+        if (regular && gzdirect(r->gz) == 0)
+            r->inf = inflater_start(r->gz);
+        if (!r->inf)
+            r->own = malloc(sizeof *r->own);
+        rc = r->inf || r->own ? read_header(r) : vigil__status(VIGIL_ENOMEM);
+    }
     if (rc != VIGIL_OK) {
         vigil_reader_close(r);
         return rc;
@@ -197,8 +358,10 @@ void vigil_reader_close(vigil_reader *r)
 {
     if (!r)
         return;
+    inflater_stop(r->inf); /* before gzclose: the thread reads from gz */
     if (r->gz)
         gzclose(r->gz);
+    free(r->own);
     if (r->names)
         for (size_t i = 0; i < r->ncols; i++)
             free(r->names[i]);
@@ -252,6 +415,29 @@ int vigil_reader_set_time_column(vigil_reader *r, size_t col)
     return VIGIL_OK;
 }
 
+/* An empty field, or NaN / NA / null in any case, surrounded by blanks or quotes: what
+ * historians and spreadsheets write for a value they do not have. */
+static int is_missing(const char *p)
+{
+    static const char *const words[] = {"", "nan", "na", "null"};
+    p += strspn(p, " \t\"");
+    size_t n = strcspn(p, " \t\"\r");
+    if (p[n + strspn(p + n, " \t\"\r")] != '\0')
+        return 0;
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+        if (strlen(words[w]) == n && strncasecmp(p, words[w], n) == 0)
+            return 1;
+    return 0;
+}
+
+int vigil_reader_set_missing(vigil_reader *r, int as_nan)
+{
+    if (!r || (as_nan != 0 && as_nan != 1))
+        return vigil__status(VIGIL_EINVAL);
+    r->missing_nan = as_nan;
+    return VIGIL_OK;
+}
+
 /* Read and parse the next data row into r->row. Returns 1, 0 at the end, or a status. */
 static int next_row(vigil_reader *r)
 {
@@ -290,6 +476,11 @@ static int next_row(vigil_reader *r)
         if (comma)
             *comma = '\0';
         const int is_time = (long)i == r->time_col;
+        if (r->missing_nan && is_missing(p)) {
+            r->row[i] = NAN;
+            p = comma ? comma + 1 : p;
+            continue;
+        }
         int prc = is_time ? vigil_parse_time(p, &r->row[i]) : vigil_parse_number(p, &r->row[i]);
         if (prc != VIGIL_OK)
             return r->status = vigil__fail(VIGIL_EFORMAT, "%s:%zu: bad %s '%.40s' in column %zu ('%s')",

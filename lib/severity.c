@@ -84,20 +84,28 @@ static size_t severity_memory(const void *self) { (void)self; return sizeof(seve
 static const vigil__group_ops severity_ops = {severity_compute, NULL, severity_destroy,
                                               severity_memory};
 
-int vigil_extractor_enable_severity(vigil_extractor *ex, int units, int machine_class)
+int vigil__severity_check(double rate, int units, int machine_class)
 {
-    int rc = vigil__extractor_configurable(ex);
-    if (rc)
-        return rc;
     if (vigil__units_scale(units) == 0.0)
         return vigil__fail(VIGIL_EINVAL, "unknown units %d (VIGIL_UNITS_G or VIGIL_UNITS_M_S2)",
                            units);
     if (!class_ok(machine_class))
         return vigil__fail(VIGIL_EINVAL, "unknown machine class %d (use VIGIL_ISO_*)",
                            machine_class);
-    if (vigil_extractor_rate(ex) <= 2.0 * VIGIL_SEVERITY_LO_HZ)
+    if (rate <= 2.0 * VIGIL_SEVERITY_LO_HZ)
         return vigil__fail(VIGIL_EINVAL, "severity needs a sample rate above %g Hz",
                            2.0 * VIGIL_SEVERITY_LO_HZ);
+    return VIGIL_OK;
+}
+
+int vigil_extractor_enable_severity(vigil_extractor *ex, int units, int machine_class)
+{
+    int rc = vigil__extractor_configurable(ex);
+    if (rc)
+        return rc;
+    rc = vigil__severity_check(vigil_extractor_rate(ex), units, machine_class);
+    if (rc)
+        return rc;
     severity_group *g = malloc(sizeof *g);
     if (!g)
         return vigil__status(VIGIL_ENOMEM);

@@ -1,22 +1,185 @@
 /* FFTW wrapper: plans made once, under one lock, at creation; execution in the hot path. */
 #include "spectrum.h"
 
+#include "vigil/planner.h"
 #include "vigil/status.h"
+#include "status.h"
 
+#include <errno.h>
 #include <fftw3.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* FFTW's planner (and plan destruction) share global state and are not thread-safe; execute is.
  * Every plan/destroy in vigil goes through this one lock, so that gateways may create and
  * destroy extractors from many threads at once. */
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* FFTW_ESTIMATE: planning is fast and deterministic (the same algorithm for the same size every
- * time), which keeps rows bit-identical between two extractors and between runs. MEASURE could
- * be a little faster but times candidate algorithms, so two processes could differ in the last
- * bits. */
-#define VIGIL__PLAN_FLAGS (FFTW_ESTIMATE | FFTW_DESTROY_INPUT)
+/* FFTW_ESTIMATE by default: planning is fast and deterministic (the same algorithm for the same
+ * size every time), which keeps rows bit-identical between two extractors and between runs.
+ * MEASURE (vigil/planner.h) is faster but times candidate algorithms, so two processes could
+ * differ in the last bits unless they share wisdom. Read under planner_lock. */
+static int planner_mode = VIGIL_PLANNER_ESTIMATE;
+/* Set once MEASURE was asked for or wisdom imported: the process may then hold wisdom. */
+static int wisdom_touched = 0;
+
+static unsigned plan_flags(void)
+{
+    return (planner_mode == VIGIL_PLANNER_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE) |
+           FFTW_DESTROY_INPUT;
+}
+
+/* fftw_export_wisdom's writer: count every character, keep those that fit. */
+typedef struct sink {
+    char *buf;
+    size_t cap, len;
+} sink;
+
+static void sink_char(char c, void *data)
+{
+    sink *s = data;
+    if (s->len < s->cap)
+        s->buf[s->len] = c;
+    s->len++;
+}
+
+/* This process's wisdom as a malloc'ed string, or NULL. Under planner_lock. */
+static char *wisdom_copy(void)
+{
+    sink s = {NULL, 0, 0};
+    fftw_export_wisdom(sink_char, &s);
+    s.buf = malloc(s.len + 1);
+    if (!s.buf)
+        return NULL;
+    s.cap = s.len + 1;
+    s.len = 0;
+    fftw_export_wisdom(sink_char, &s);
+    s.buf[s.len] = '\0';
+    return s.buf;
+}
+
+/* FFTW uses any wisdom it holds, even in ESTIMATE mode ("wisdom created with equal-or-greater
+ * rigor is used"), so once MEASURE wisdom exists an ESTIMATE plan could be a measured one and
+ * rows would no longer match other processes. So an ESTIMATE plan in such a process is made
+ * without wisdom: set the wisdom aside, plan, put it back. Under planner_lock. */
+typedef struct set_aside {
+    char *wisdom;
+    int active;
+} set_aside;
+
+static set_aside wisdom_set_aside(void)
+{
+    set_aside a = {NULL, planner_mode == VIGIL_PLANNER_ESTIMATE && wisdom_touched};
+    if (a.active) {
+        a.wisdom = wisdom_copy();
+        fftw_forget_wisdom();
+    }
+    return a;
+}
+
+static void wisdom_restore(set_aside a)
+{
+    if (a.active && a.wisdom)
+        fftw_import_wisdom_from_string(a.wisdom);
+    free(a.wisdom);
+}
+
+int vigil_planner_set_mode(int mode)
+{
+    if (mode != VIGIL_PLANNER_ESTIMATE && mode != VIGIL_PLANNER_MEASURE)
+        return vigil__fail(VIGIL_EINVAL, "planner mode must be VIGIL_PLANNER_ESTIMATE (0) or "
+                                         "VIGIL_PLANNER_MEASURE (1), got %d", mode);
+    pthread_mutex_lock(&planner_lock);
+    planner_mode = mode;
+    wisdom_touched |= mode == VIGIL_PLANNER_MEASURE;
+    pthread_mutex_unlock(&planner_lock);
+    return VIGIL_OK;
+}
+
+int vigil_planner_mode(void)
+{
+    pthread_mutex_lock(&planner_lock);
+    const int mode = planner_mode;
+    pthread_mutex_unlock(&planner_lock);
+    return mode;
+}
+
+const char *vigil_planner_mode_name(int mode)
+{
+    return mode == VIGIL_PLANNER_ESTIMATE ? "estimate"
+           : mode == VIGIL_PLANNER_MEASURE ? "measure" : "unknown";
+}
+
+int vigil_planner_import_wisdom(const char *wisdom)
+{
+    if (!wisdom)
+        return vigil__status(VIGIL_EINVAL);
+    pthread_mutex_lock(&planner_lock);
+    wisdom_touched = 1;
+    const int ok = fftw_import_wisdom_from_string(wisdom);
+    pthread_mutex_unlock(&planner_lock);
+    return ok ? VIGIL_OK : vigil__fail(VIGIL_EFORMAT, "FFTW rejected the wisdom text '%.40s'",
+                                       wisdom);
+}
+
+int vigil_planner_export_wisdom(char *buf, size_t cap, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf && cap > 0)
+        return vigil__status(VIGIL_EINVAL);
+    sink s = {buf, cap, 0};
+    pthread_mutex_lock(&planner_lock);
+    fftw_export_wisdom(sink_char, &s);
+    pthread_mutex_unlock(&planner_lock);
+    if (written)
+        *written = s.len;
+    if (s.len + 1 > cap)
+        return vigil__fail(VIGIL_ESPACE, "the wisdom text needs %zu bytes, the buffer holds %zu",
+                           s.len + 1, cap);
+    buf[s.len] = '\0';
+    return VIGIL_OK;
+}
+
+int vigil_planner_import_wisdom_file(const char *path)
+{
+    if (!path)
+        return vigil__status(VIGIL_EINVAL);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return vigil__fail(VIGIL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    pthread_mutex_lock(&planner_lock);
+    wisdom_touched = 1;
+    const int ok = fftw_import_wisdom_from_file(f);
+    pthread_mutex_unlock(&planner_lock);
+    fclose(f);
+    return ok ? VIGIL_OK : vigil__fail(VIGIL_EFORMAT, "%s: not FFTW wisdom", path);
+}
+
+int vigil_planner_export_wisdom_file(const char *path)
+{
+    if (!path)
+        return vigil__status(VIGIL_EINVAL);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return vigil__fail(VIGIL_EIO, "%s: cannot create: %s", path, strerror(errno));
+    pthread_mutex_lock(&planner_lock);
+    fftw_export_wisdom_to_file(f);
+    pthread_mutex_unlock(&planner_lock);
+    const int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return vigil__fail(VIGIL_EIO, "%s: write failed: %s", path, strerror(errno));
+    return VIGIL_OK;
+}
+
+void vigil_planner_forget_wisdom(void)
+{
+    pthread_mutex_lock(&planner_lock);
+    fftw_forget_wisdom();
+    pthread_mutex_unlock(&planner_lock);
+}
 
 struct vigil__fft {
     size_t n;
@@ -42,7 +205,9 @@ int vigil__fft_create(size_t n, vigil__fft **out)
     f->out = fftw_alloc_complex(n / 2 + 1);
     if (f->in && f->out) {
         pthread_mutex_lock(&planner_lock);
-        f->plan = fftw_plan_dft_r2c_1d((int)n, f->in, f->out, VIGIL__PLAN_FLAGS);
+        const set_aside a = wisdom_set_aside();
+        f->plan = fftw_plan_dft_r2c_1d((int)n, f->in, f->out, plan_flags());
+        wisdom_restore(a);
         pthread_mutex_unlock(&planner_lock);
     }
     if (!f->plan) {
@@ -86,8 +251,10 @@ int vigil__cfft_create(size_t n, int inverse, vigil__cfft **out)
     f->out = fftw_alloc_complex(n);
     if (f->in && f->out) {
         pthread_mutex_lock(&planner_lock);
+        const set_aside a = wisdom_set_aside();
         f->plan = fftw_plan_dft_1d((int)n, f->in, f->out, inverse ? FFTW_BACKWARD : FFTW_FORWARD,
-                                   VIGIL__PLAN_FLAGS);
+                                   plan_flags());
+        wisdom_restore(a);
         pthread_mutex_unlock(&planner_lock);
     }
     if (!f->plan) {

@@ -32,6 +32,55 @@ def run(argv, stdin_text=None):
     return p
 
 
+def check_segments(mes, tmp):
+    """The consumer's unique key holds the segment (issue 16): rows of a new segment at times
+    an earlier segment already had (a clock set back) are kept, a repeated row of the same
+    segment is stored once; a version-1 database is migrated with its rows kept (segment 0)."""
+    h = 'vigil/m/c/health {"t":%d,"segment":%d,"frame":%d,"state":"ok","score":1,' \
+        '"threshold":2,"health":0.9}'
+    rows = [h % (t, 0, t) for t in range(10)] + [h % (t, 1, 10 + t) for t in range(5, 10)]
+    text = "\n".join(rows + rows[-2:]) + "\n"
+    db = os.path.join(tmp, "seg.db")
+    run([mes, "--stdin", "--db", db], text)
+    con = sqlite3.connect(db)
+    got = con.execute("SELECT segment, count(*) FROM health GROUP BY segment").fetchall()
+    last = con.execute("SELECT t, frame FROM channel_status").fetchall()
+    con.close()
+    if got != [(0, 10), (1, 5)]:
+        fail("rows per segment %r, expected [(0, 10), (1, 5)]" % got)
+    if last != [(9.0, 19)]:
+        fail("channel_status after a clock set back: %r, expected the last row stored" % last)
+    # a version-1 database (UNIQUE (machine, channel, t), no segment)
+    old = os.path.join(tmp, "v1.db")
+    con = sqlite3.connect(old)
+    con.executescript(
+        "CREATE TABLE health (id INTEGER PRIMARY KEY, machine TEXT NOT NULL, channel TEXT NOT "
+        "NULL, t REAL NOT NULL, frame INTEGER NOT NULL, state TEXT NOT NULL, score REAL, "
+        "threshold REAL, health REAL, top_feature TEXT, top_contribution REAL, top TEXT, "
+        "received REAL NOT NULL, UNIQUE (machine, channel, t));"
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, machine TEXT NOT NULL, channel TEXT NOT "
+        "NULL, t REAL NOT NULL, frame INTEGER, from_state TEXT, to_state TEXT NOT NULL, reason "
+        "TEXT, score REAL, threshold REAL, top TEXT, received REAL NOT NULL, "
+        "UNIQUE (machine, channel, t, to_state));"
+        "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES (1);"
+        "INSERT INTO health (machine, channel, t, frame, state, received) "
+        "VALUES ('m', 'c', 5, 5, 'ok', 0);"
+        "INSERT INTO events (machine, channel, t, to_state, received) "
+        "VALUES ('m', 'c', 5, 'ok', 0);")
+    con.commit()
+    con.close()
+    run([mes, "--stdin", "--db", old], h % (5, 1, 20) + "\n" + h % (5, 0, 21) + "\n")
+    con = sqlite3.connect(old)
+    got = con.execute("SELECT segment, frame FROM health ORDER BY id").fetchall()
+    ver = con.execute("SELECT version FROM schema_version").fetchall()
+    ev = con.execute("SELECT segment, t FROM events").fetchall()
+    con.close()
+    if got != [(0, 5), (1, 20)] or ver != [(2,)] or ev != [(0, 5.0)]:
+        fail("version-1 database after migration: health %r, events %r, version %r"
+             % (got, ev, ver))
+
+
 def main():
     gateway, mes, demo = sys.argv[1:4]
     if not gateway or not mes:
@@ -89,6 +138,7 @@ def main():
         if not q("SELECT 1 FROM events WHERE t = 5000 AND reason LIKE 'model loaded%'"):
             fail("no 'model loaded' event in the second run")
         con.close()
+        check_segments(mes, tmp)
     print("gateway --input | vigil_mes --stdin: %d + %d frames, alarm, reload: OK" % (n1, n2))
     return 0
 

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <vigil.h>
 
 static void test_k_of_n(void **state)
@@ -78,6 +79,128 @@ static void test_health(void **state)
     assert_true(vigil_health(1e300, 1e-300) == 0.0);
 }
 
+/* The onset test (VIGIL_ALARM_CUSUM) with its defaults: p0 = 0.005, p1 = 0.5, h = ln 1e5,
+ * sum held in [0, 2h], confirm 5 frames. Increments from the closed form. */
+static const double P0 = 0.005, P1 = 0.5;
+#define INC_HI log(P1 / P0)
+#define INC_LO log((1.0 - P1) / (1.0 - P0))
+
+static vigil_alarm *cusum_alarm(void)
+{
+    vigil_alarm *a;
+    assert_int_equal(vigil_alarm_create(&a), VIGIL_OK);
+    assert_int_equal(vigil_alarm_rule(a), VIGIL_ALARM_KOFN);
+    assert_int_equal(vigil_alarm_set_rule(a, VIGIL_ALARM_CUSUM), VIGIL_OK);
+    return a;
+}
+
+/* A burst of 4 exceedances: WARN at the 3rd (3 x 4.6 = 13.8 >= 11.5), then, without further
+ * exceedances, the sum falls below h after ceil((4 INC_HI - h) / |INC_LO|) clean frames: a
+ * transient event, never an alarm. */
+static void test_cusum_burst_is_transient(void **state)
+{
+    (void)state;
+    vigil_alarm *a = cusum_alarm();
+    const double h = log(1e5);
+    const int clean = (int)ceil((4 * INC_HI - h) / -INC_LO);
+    assert_int_equal(vigil_alarm_confirm_frames(a), (size_t)ceil(h / -INC_LO) + 5);
+    double t = 0.0;
+    for (int i = 0; i < 4; i++, t += 1.0)
+        assert_int_equal(vigil_alarm_update(a, 2.0, 1.0, t), i < 2 ? 0 : 1);
+    assert_true(vigil_alarm_onset(a) == 0.0);
+    for (int i = 1; i <= clean; i++, t += 1.0)
+        assert_int_equal(vigil_alarm_update(a, 0.5, 1.0, t), i < clean ? 1 : 0);
+    assert_int_equal(vigil_alarm_transients(a), 1);
+    vigil_alarm_event e;
+    assert_int_equal(vigil_alarm_next_event_ex(a, &e), 1);
+    assert_true(e.from == 0 && e.to == 1 && e.t == 2.0 && e.onset == 0.0 &&
+                e.kind == VIGIL_EVENT_CHANGE);
+    assert_int_equal(vigil_alarm_next_event_ex(a, &e), 1);
+    assert_true(e.from == 1 && e.to == 0 && e.kind == VIGIL_EVENT_TRANSIENT && e.onset == 0.0);
+    assert_int_equal(vigil_alarm_next_event_ex(a, &e), 0);
+    assert_true(isnan(vigil_alarm_onset(a)));
+    vigil_alarm_destroy(a);
+}
+
+/* Lasting exceedances: ALARM once the sum has held >= h for decay + confirm frames after it
+ * reached h, and not before `seconds` when persistence in time is set; it clears only when the
+ * sum (at its cap 2h) is used up: ceil(2h / |INC_LO|) clean frames. */
+static void test_cusum_lasting_alarm(void **state)
+{
+    (void)state;
+    for (int timed = 0; timed < 2; timed++) {
+        vigil_alarm *a = cusum_alarm();
+        const double dt = 10.0; /* snapshots 10 s apart */
+        assert_int_equal(vigil_alarm_set_confirm(a, 5, timed ? 1800.0 : 0.0), VIGIL_OK);
+        const size_t hold = vigil_alarm_confirm_frames(a);
+        /* frames after the crossing (frame 2) until ALARM */
+        const size_t after = timed ? (size_t)(1800.0 / dt) : hold;
+        int st = 0;
+        size_t i = 0;
+        for (; st != VIGIL_STATE_ALARM && i < 1000; i++) {
+            st = vigil_alarm_update(a, 3.0, 1.0, dt * (double)i);
+            if (i == 1)
+                assert_int_equal(st, VIGIL_STATE_OK);
+        }
+        assert_int_equal(i - 1, 2 + (after > hold ? after : hold));
+        assert_true(vigil_alarm_onset(a) == 0.0);
+        const int clear = (int)ceil(2.0 * log(1e5) / -INC_LO);
+        for (int q = 1; q <= clear; q++)
+            assert_int_equal(vigil_alarm_update(a, 0.1, 1.0, dt * (double)(i++)),
+                             q < clear ? VIGIL_STATE_ALARM : VIGIL_STATE_OK);
+        assert_int_equal(vigil_alarm_transients(a), 0);
+        vigil_alarm_destroy(a);
+    }
+}
+
+/* Healthy streams: exceedances at the nominal rate p0 (and at 5 p0, a calibration 5 times too
+ * optimistic) for 1e6 frames never give an alarm; episodes opened (WARN) stay within the
+ * documented rate, at most one per 1e5 frames on average at p0 (Lorden's bound; the margin
+ * covers the Poisson spread). Seeded, so deterministic. */
+static void test_cusum_false_alarm_rate(void **state)
+{
+    (void)state;
+    for (int mult = 1; mult <= 5; mult += 4) {
+        vigil_alarm *a = cusum_alarm();
+        uint64_t s = 12345;
+        size_t alarms = 0, opened = 0;
+        int prev = 0;
+        for (size_t i = 0; i < 1000000; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            const double u = (double)(s >> 11) * 0x1.0p-53;
+            const int st = vigil_alarm_update(a, u < mult * P0 ? 2.0 : 0.5, 1.0, (double)i);
+            alarms += st == VIGIL_STATE_ALARM;
+            opened += prev == 0 && st == 1;
+            prev = st;
+        }
+        if (alarms != 0 || (mult == 1 && opened > 20))
+            fail_msg("exceedance rate %g: %zu alarm frames, %zu episodes in 1e6 frames",
+                     mult * P0, alarms, opened);
+        assert_int_equal(vigil_alarm_transients(a), opened - (prev != 0));
+        vigil_alarm_destroy(a);
+    }
+}
+
+static void test_cusum_bad_args(void **state)
+{
+    (void)state;
+    vigil_alarm *a = cusum_alarm();
+    assert_int_equal(vigil_alarm_set_rule(a, 7), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_rule(NULL, VIGIL_ALARM_CUSUM), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_cusum(a, 0.5, 0.5, 1e5), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_cusum(a, 0.0, 0.5, 1e5), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_cusum(a, 0.01, 1.0, 1e5), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_cusum(a, 0.01, 0.5, 1.0), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_cusum(a, 0.01, 0.5, NAN), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_confirm(a, 5, -1.0), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_confirm(a, 5, INFINITY), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_confirm(a, 2000000, 0.0), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_next_event_ex(a, NULL), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_cusum(a, 0.01, 0.5, 1e6), VIGIL_OK);
+    assert_int_equal(vigil_alarm_rule(NULL), VIGIL_EINVAL);
+    vigil_alarm_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -85,6 +208,10 @@ int main(void)
         cmocka_unit_test(test_single_spikes_never_alarm),
         cmocka_unit_test(test_settings_and_bad_args),
         cmocka_unit_test(test_health),
+        cmocka_unit_test(test_cusum_burst_is_transient),
+        cmocka_unit_test(test_cusum_lasting_alarm),
+        cmocka_unit_test(test_cusum_false_alarm_rate),
+        cmocka_unit_test(test_cusum_bad_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,7 +69,7 @@ static void push_frames(size_t frame, size_t hop, size_t chunk)
     assert_int_equal(vigil_extractor_set_hop(ex, hop), VIGIL_OK);
     assert_int_equal(vigil_extractor_add_band(ex, 0.0, 1000.0), VIGIL_OK);
     assert_int_equal(vigil_extractor_add_band(ex, 1000.0, 12800.0), VIGIL_OK);
-    double row[64];
+    static double row[64], rows[64 * 5];
     size_t frames = 0, off = 0;
 
     const size_t before = allocs, freed = frees;
@@ -77,6 +77,12 @@ static void push_frames(size_t frame, size_t hop, size_t chunk)
         size_t used = 0, len = n - off < chunk ? n - off : chunk;
         assert_int_equal(vigil_extractor_push(ex, x + off, len, &used), VIGIL_OK);
         off += used;
+        if (chunk == 1000) { /* the block pop, too */
+            int got;
+            while ((got = vigil_extractor_pop_many(ex, rows, sizeof rows / sizeof rows[0],
+                                                   NULL)) > 0)
+                frames += (size_t)got;
+        }
         while (vigil_extractor_pop(ex, row, 64, NULL) == 1)
             frames++;
     }

@@ -97,7 +97,9 @@ static void check_kind(int kind)
         alarms = run(ex, m, x, n, &frames);
         printf("kind %d: %-36s %5.1f %% of %zu frames in alarm\n", kind, e->d_name,
                100.0 * (double)alarms / (double)frames, frames);
-        assert_true(100.0 * (double)alarms >= 95.0 * (double)frames);
+        /* every frame in alarm from the 25th on: the onset test opens the episode at the 3rd
+         * exceeding frame and confirms it 22 frames later (docs/MODELS.md) */
+        assert_true(alarms + 24 >= frames);
         free(x);
         files++;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <vigil.h>
 
+#include "diag_vectors.h"
 #include "evidence.h"
 
 #define PI_ 3.14159265358979323846
@@ -136,6 +137,114 @@ static void test_cage(void **state)
     free(x);
 }
 
+/* As the outer-race impulses weaken to nothing, the verdict goes outer_race -> inconclusive
+ * (pointing at the outer race) -> normal, and is never another part. */
+static void test_weakening_evidence(void **state)
+{
+    (void)state;
+    int seen[VIGIL_FAULT_COUNT] = {0};
+    for (int step = 0; step <= 15; step++) {
+        const double amp = 0.02 * step;
+        double *x = noise(0.05);
+        if (amp > 0.0)
+            add_bursts(x, orders[VIGIL_DEFECT_BPFO], amp, 0.0, 0.0);
+        vigil_diagnosis *d;
+        const int fault = diagnose(x, 0, &d);
+        if (fault != VIGIL_FAULT_NORMAL && fault != VIGIL_FAULT_INCONCLUSIVE &&
+            fault != VIGIL_FAULT_OUTER_RACE)
+            fail_msg("bursts of %.2f: %s (%s)", amp, vigil_fault_name(fault),
+                     vigil_diagnosis_reason(d));
+        if (fault == VIGIL_FAULT_INCONCLUSIVE) {
+            assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_CANDIDATE) == VIGIL_FAULT_OUTER_RACE);
+            assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_CONFIDENCE) < 0.5);
+        }
+        if (fault == VIGIL_FAULT_OUTER_RACE) {
+            assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_STRENGTH) >= 1.0);
+            assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_SUPPORT) >= 1.0);
+        }
+        if (step == 0)
+            assert_int_equal(fault, VIGIL_FAULT_NORMAL);
+        if (step == 15)
+            assert_int_equal(fault, VIGIL_FAULT_OUTER_RACE);
+        seen[fault]++;
+        vigil_diagnosis_destroy(d);
+        free(x);
+    }
+    assert_true(seen[VIGIL_FAULT_INCONCLUSIVE] >= 1);
+}
+
+/* The evidence lines: names, closed-form frequencies, thresholds; bad arguments. */
+static void test_evidence_lines(void **state)
+{
+    (void)state;
+    double *x = noise(0.05);
+    add_bursts(x, orders[VIGIL_DEFECT_BPFI], 0.3, 0.8, SHAFT);
+    vigil_diagnosis *d;
+    assert_int_equal(diagnose(x, 1, &d), VIGIL_FAULT_INNER_RACE);
+    static const char *const names[] = {"BPFI", "2xBPFI", "3xBPFI", "BPFI-1x", "BPFI+1x"};
+    const double bpfi = 5.4152 * SHAFT;
+    const double want[] = {bpfi, 2 * bpfi, 3 * bpfi, bpfi - SHAFT, bpfi + SHAFT};
+    for (size_t i = 0; i < 5; i++) {
+        double f, p, t;
+        const char *name;
+        assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_INNER_RACE, i, &f, &p, &t, &name),
+                         5);
+        assert_string_equal(name, names[i]);
+        assert_true(fabs(f - want[i]) < 1e-4 * want[i]);
+        assert_true(t >= (i ? 1.0 : VIGIL_DIAG_PROMINENCE));
+        if (i == 0)
+            assert_true(p >= t);
+    }
+    /* the inner race's shaft-rate sidebands and harmonics support it */
+    assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_SUPPORT) >= 2.0);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_INNER_RACE, 5, NULL, NULL, NULL, NULL),
+                     VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_OUTER_RACE, 3, NULL, NULL, NULL, NULL),
+                     VIGIL_ENOTFOUND);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_CAGE, 3, NULL, NULL, NULL, NULL), 4);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_OUTER_RACE, 0, NULL, NULL, NULL, NULL),
+                     3);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_NORMAL, 0, NULL, NULL, NULL, NULL),
+                     VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_evidence(NULL, VIGIL_FAULT_CAGE, 0, NULL, NULL, NULL, NULL),
+                     VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_reset(d), VIGIL_OK);
+    assert_int_equal(vigil_diagnosis_evidence(d, VIGIL_FAULT_CAGE, 0, NULL, NULL, NULL, NULL),
+                     VIGIL_ESTATE);
+    assert_string_equal(vigil_line_kind_name(VIGIL_LINE_MAINS), "mains");
+    assert_null(vigil_line_kind_name(4));
+    vigil_diagnosis_destroy(d);
+    free(x);
+}
+
+/* Shaft rate without a tachometer: a 1x line every frame finds gives a vote share of 1; with
+ * noise only, the frames scatter over 5-100 Hz and no majority forms. */
+static void test_shaft_vote(void **state)
+{
+    (void)state;
+    for (int with_line = 1; with_line >= 0; with_line--) {
+        double *x = noise(0.05);
+        if (with_line)
+            for (size_t i = 0; i < NS; i++)
+                x[i] += 0.05 * sin(2 * PI_ * SHAFT * (double)i / RATE);
+        vigil_diagnosis *d = NULL;
+        assert_int_equal(vigil_diagnosis_create(RATE, 4096, &d), 0);
+        assert_int_equal(vigil_diagnosis_set_bearing(d, 9, 0.3126, 1.537, 0), 0);
+        assert_int_equal(vigil_diagnosis_push(d, x, NS), 0);
+        assert_true(vigil_diagnosis_decide(d) >= 0);
+        const double share = vigil_diagnosis_value(d, VIGIL_DIAG_SHAFT_CONFIDENCE);
+        if (with_line) {
+            assert_true(fabs(vigil_diagnosis_value(d, VIGIL_DIAG_SHAFT_HZ) - SHAFT) < 0.01 * SHAFT);
+            assert_true(share == 1.0);
+            assert_true(strstr(vigil_diagnosis_reason(d), "100% of frames agree") != NULL);
+        } else {
+            assert_true(share <= VIGIL_DIAG_SHAFT_MAJORITY);
+        }
+        vigil_diagnosis_destroy(d);
+        free(x);
+    }
+}
+
 /* A 1x sine of 0.05 g at 29.95 Hz is 1.84 mm/s, zone B for group 2 rigid: still normal.
  * At 0.2 g it is 7.4 mm/s, zone D, and the 1x carries nearly all of it: imbalance. Without
  * severity configured the imbalance rule cannot apply. */
@@ -212,6 +321,72 @@ static void test_noise_threshold(void **state)
     assert_int_equal(vigil__line_bins(8193, 12000.0 / 16384, 7000.0, 0.01), 0);
 }
 
+/* The averaged envelope spectrum equals numpy's (tests/reference/gen_diag_vectors.py: mean of
+ * the 7 half-overlapping 1024-sample frames' prewhitened envelope spectra), 1e-9 of its peak;
+ * the float push gives what the double push of the same values gives; a longer hop averages
+ * fewer frames. */
+static void test_envelope_spectrum(void **state)
+{
+    (void)state;
+    vigil_diagnosis *d = NULL;
+    assert_int_equal(vigil_diagnosis_create(DV_RATE, DV_AVG_N, &d), 0);
+    assert_int_equal(vigil_diagnosis_set_bearing(d, 9, 0.3126, 1.537, 0), 0);
+    assert_int_equal(vigil_diagnosis_set_shaft_hz(d, DV_SHAFT), 0);
+    double amp[DV_AVG_N / 2 + 1], df = 0.0;
+    size_t written = 99;
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, amp, DV_AVG_N / 2 + 1, &written, &df),
+                     VIGIL_ENODATA);
+    assert_int_equal(written, 0);
+    assert_int_equal(vigil_diagnosis_push(d, dv_outer, DV_N), 0);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, NULL, 0, &written, &df), VIGIL_ESPACE);
+    assert_int_equal(written, DV_AVG_N / 2 + 1);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, NULL, 5, &written, NULL), VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, amp, DV_AVG_N / 2 + 1, &written, &df), 0);
+    assert_int_equal(written, DV_AVG_N / 2 + 1);
+    assert_true(df == DV_RATE / (double)DV_AVG_N);
+    double peak = 0.0;
+    for (size_t k = 0; k < written; k++)
+        peak = fmax(peak, dv_avg_env[k]);
+    for (size_t k = 0; k < written; k++)
+        if (fabs(amp[k] - dv_avg_env[k]) > 1e-9 * peak)
+            fail_msg("bin %zu: %.12g, numpy %.12g", k, amp[k], dv_avg_env[k]);
+    /* the decision measures its lines in this spectrum */
+    assert_true(vigil_diagnosis_decide(d) >= 0);
+    assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_FRAMES) == 7.0);
+
+    static float xf[DV_N];
+    static double xd[DV_N];
+    for (size_t i = 0; i < DV_N; i++) {
+        xf[i] = (float)dv_outer[i];
+        xd[i] = (double)xf[i];
+    }
+    vigil_diagnosis *g = NULL;
+    double amp_g[DV_AVG_N / 2 + 1];
+    assert_int_equal(vigil_diagnosis_reset(d), 0);
+    assert_int_equal(vigil_diagnosis_push(d, xd, DV_N), 0);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(d, amp, DV_AVG_N / 2 + 1, NULL, NULL), 0);
+    assert_int_equal(vigil_diagnosis_create(DV_RATE, DV_AVG_N, &g), 0);
+    assert_int_equal(vigil_diagnosis_set_bearing(g, 9, 0.3126, 1.537, 0), 0);
+    assert_int_equal(vigil_diagnosis_push_f32(g, xf, 1000), 0);
+    assert_int_equal(vigil_diagnosis_push_f32(g, xf + 1000, DV_N - 1000), 0);
+    assert_int_equal(vigil_diagnosis_envelope_spectrum(g, amp_g, DV_AVG_N / 2 + 1, NULL, NULL), 0);
+    assert_memory_equal(amp, amp_g, sizeof amp);
+    xf[7] = NAN;
+    assert_int_equal(vigil_diagnosis_push_f32(g, xf, DV_N), VIGIL_ENONFINITE);
+    vigil_diagnosis_destroy(g);
+
+    /* hop N: 4 frames; the hop is frozen once samples are pushed */
+    assert_int_equal(vigil_diagnosis_set_hop(d, DV_AVG_N), VIGIL_ESTATE);
+    assert_int_equal(vigil_diagnosis_reset(d), 0);
+    assert_int_equal(vigil_diagnosis_set_hop(d, 0), VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_set_hop(d, DV_AVG_N + 1), VIGIL_EINVAL);
+    assert_int_equal(vigil_diagnosis_set_hop(d, DV_AVG_N), 0);
+    assert_int_equal(vigil_diagnosis_push(d, dv_outer, DV_N), 0);
+    assert_true(vigil_diagnosis_decide(d) >= 0);
+    assert_true(vigil_diagnosis_value(d, VIGIL_DIAG_FRAMES) == 4.0);
+    vigil_diagnosis_destroy(d);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -245,7 +420,8 @@ static void test_bad_arguments(void **state)
     vigil_diagnosis_destroy(d);
     vigil_diagnosis_destroy(NULL);
     assert_string_equal(vigil_fault_name(VIGIL_FAULT_OUTER_RACE), "outer_race");
-    assert_null(vigil_fault_name(6));
+    assert_string_equal(vigil_fault_name(VIGIL_FAULT_INCONCLUSIVE), "inconclusive");
+    assert_null(vigil_fault_name(VIGIL_FAULT_COUNT));
 }
 
 int main(void)
@@ -257,8 +433,12 @@ int main(void)
         cmocka_unit_test(test_ball),
         cmocka_unit_test(test_cage),
         cmocka_unit_test(test_imbalance),
+        cmocka_unit_test(test_weakening_evidence),
+        cmocka_unit_test(test_evidence_lines),
+        cmocka_unit_test(test_shaft_vote),
         cmocka_unit_test(test_chunking_and_reset),
         cmocka_unit_test(test_noise_threshold),
+        cmocka_unit_test(test_envelope_spectrum),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -378,6 +378,69 @@ static void test_invalid_arguments(void **state)
     vigil_extractor_destroy(NULL);
 }
 
+/* vigil_extractor_pop_many against vigil_extractor_pop on twin extractors: the same rows, bit for
+ * bit and in order, across the queue ring's wrap, with caps of a partial row, one row, a few
+ * rows and more than are ready; and its argument checks. */
+static void test_pop_many(void **state)
+{
+    (void)state;
+    enum { NS = 30000, QUEUE = 7 };
+    static double x[NS], a[64 * 40], b[64 * 40];
+    for (size_t i = 0; i < NS; i++)
+        x[i] = sin(0.01 * (double)i) + 0.2 * sin(0.37 * (double)i * (1.0 + 1e-5 * (double)i));
+    vigil_extractor *one = NULL, *many = NULL;
+    assert_int_equal(vigil_extractor_create(8000.0, 256, &one), VIGIL_OK);
+    assert_int_equal(vigil_extractor_create(8000.0, 256, &many), VIGIL_OK);
+    vigil_extractor *both[2] = {one, many};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(vigil_extractor_set_hop(both[k], 100), VIGIL_OK);
+        assert_int_equal(vigil_extractor_set_queue(both[k], QUEUE), VIGIL_OK);
+        assert_int_equal(vigil_extractor_add_band(both[k], 100.0, 900.0), VIGIL_OK);
+    }
+    const size_t nc = vigil_extractor_feature_count(one);
+    double dummy[1];
+    size_t written = 99;
+    assert_int_equal(vigil_extractor_pop_many(many, dummy, 1, &written), 0); /* none ready */
+    assert_int_equal(written, 0);
+    const size_t caps[] = {nc - 1, nc, 2 * nc + 3, 5 * nc, 40 * nc};
+    size_t off = 0, rows = 0, round = 0;
+    while (off < NS) {
+        size_t used_a = 0, used_b = 0, len = 333 + 97 * (round % 5);
+        len = len < NS - off ? len : NS - off;
+        assert_int_equal(vigil_extractor_push(one, x + off, len, &used_a), VIGIL_OK);
+        assert_int_equal(vigil_extractor_push(many, x + off, len, &used_b), VIGIL_OK);
+        assert_int_equal(used_a, used_b);
+        off += used_a;
+        const size_t cap = caps[round++ % 5];
+        for (;;) {
+            const size_t ready = vigil_extractor_ready(many);
+            const int got = vigil_extractor_pop_many(many, b, cap, &written);
+            if (cap < nc && ready > 0) {
+                assert_int_equal(got, VIGIL_ESPACE);
+                assert_int_equal(vigil_extractor_ready(many), ready); /* nothing lost */
+                assert_int_equal(vigil_extractor_pop_many(many, b, nc, &written), 1);
+            } else {
+                const size_t want = ready < cap / nc ? ready : cap / nc;
+                assert_int_equal(got, (int)want);
+                if (got == 0)
+                    break;
+            }
+            const size_t n = written / nc;
+            assert_int_equal(written, n * nc);
+            for (size_t r = 0; r < n; r++)
+                assert_int_equal(vigil_extractor_pop(one, a + r * nc, nc, NULL), 1);
+            assert_memory_equal(a, b, n * nc * sizeof *a);
+            rows += n;
+        }
+        assert_int_equal(vigil_extractor_ready(one), 0);
+    }
+    assert_true(rows > 250);
+    assert_int_equal(vigil_extractor_pop_many(NULL, b, nc, NULL), VIGIL_EINVAL);
+    assert_int_equal(vigil_extractor_pop_many(many, NULL, nc, NULL), VIGIL_EINVAL);
+    vigil_extractor_destroy(one);
+    vigil_extractor_destroy(many);
+}
+
 static void test_rejected_chunk_loses_nothing(void **state)
 {
     (void)state;
@@ -412,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_constant_frame),
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_rejected_chunk_loses_nothing),
+        cmocka_unit_test(test_pop_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

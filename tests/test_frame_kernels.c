@@ -143,7 +143,7 @@ static void test_lanes_match_plain_loops(void **state)
             assert_same_bits(y, yr, n, "FFT input", k->name);
 
             const size_t kmax = n / 2;
-            vigil__spectral_sums s, sr = {{0}, {0}, {0}, {0}, 0, 1, {0}};
+            vigil__spectral_sums s, sr = {.kpeak = 1};
             /* y (the FFT input, checked above) is spent: the scratch, as in the extractor */
             k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, y, x, n, &s);
             for (size_t i = 0; i < n; i++) /* the time-domain sum the spectral loops carry */
@@ -159,10 +159,17 @@ static void test_lanes_match_plain_loops(void **state)
                 sr.total[j] += p;
                 sr.fsum[j] += freq[b] * p;
                 sr.slog[j] += l;
-                if (p * fabs(l) >= 1e-30 * 36028797018963968.0)
+                if (y[b] != l) /* the logarithms the loops leave in the scratch */
+                    fail_msg("table %s, n %zu: scratch[%zu] = %.17g, L_k = %.17g", k->name, n, b,
+                             y[b], l);
+                if (p * fabs(l) >= 1e-30 * 36028797018963968.0) {
                     sr.plogp[j] += p * l;
-                else if (p > 0.0)
+                } else if (p > 0.0) {
                     sr.rare = 1;
+                    if (b < s.rare_first || b > s.rare_last)
+                        fail_msg("table %s, n %zu: rare bin %zu outside %zu..%zu", k->name, n, b,
+                                 s.rare_first, s.rare_last);
+                }
                 if (p > psdr[sr.kpeak])
                     sr.kpeak = b;
             }
@@ -186,6 +193,89 @@ static void test_lanes_match_plain_loops(void **state)
             assert_same_bits(u, ur, L, "sum", k->name);
         }
     }
+}
+
+/* The rare entropy terms as they were computed before the spectral loops kept their logarithms:
+ * one kernel logarithm per bin over all bins, in the order of k. The fast path must give these
+ * bits. */
+static double entropy_reference(const vigil__kernels *k, const double *psd, size_t kmax,
+                                const vigil__spectral_sums *s)
+{
+    const double eps = 1e-30, tiny = eps * 36028797018963968.0;
+    double rare = 0.0;
+    for (size_t b = 1; b <= kmax; b++) {
+        const double p = psd[b], v = p + eps;
+        double l;
+        k->log(&v, &l, 1);
+        if (p > 0.0 && !(p * fabs(l) >= tiny)) {
+            const double r = eps / v;
+            rare += p * (r < 1e-8 ? l - r : log(p));
+        }
+    }
+    const double total = vigil__lane_total(s->total);
+    const double plogp = vigil__lane_total(s->plogp) + rare;
+    return (log(total) - plogp / total) / log((double)kmax);
+}
+
+/* Spectra with tiny bins of every kind the entropy treats apart (P ln P below 2^55 eps with the
+ * correction -r, with libm's logarithm of a subnormal or tiny P, exact zeros), alone, in runs,
+ * in the first and last block and in the tail: the entropy of vigil__spectrum_features against
+ * the per-bin reference, bit for bit, for every table and for frames around block multiples. */
+static void test_rare_entropy_same_bits(void **state)
+{
+    (void)state;
+    enum { NMAX = 4099 };
+    static double spec[2 * NMAX], x[NMAX], y[NMAX], psd[NMAX], freq[NMAX];
+    const double tiny_amp[] = {1e-9, 3e-12, 1e-14, 2e-16, 1e-20, 1e-160, 4.9406564584124654e-324};
+    size_t count;
+    const vigil__kernels *const *all = vigil__kernels_all(&count);
+    const size_t lengths[] = {34, 35, 48, 1000, 1031, 4096, NMAX};
+    size_t rare_frames = 0;
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li], kmax = n / 2;
+        /* patterns 6, 7: every bin so small (P near 1e-16) that all are rare and the -r
+         * correction moves the last bits of the sum */
+        for (int pattern = 0; pattern < 8; pattern++) {
+            const double scale = pattern >= 6 ? 3e-5 : 1.0;
+            for (size_t i = 0; i < n; i++)
+                x[i] = rng_uniform() - 0.5;
+            for (size_t b = 0; b <= kmax; b++) {
+                /* a decaying spectrum, as behind an anti-alias filter, with tiny bins sprinkled */
+                const double a = exp(-40.0 * (double)b / (double)kmax * (pattern % 3));
+                spec[2 * b] = scale * a * (rng_uniform() - 0.5);
+                spec[2 * b + 1] = scale * a * (rng_uniform() - 0.5);
+                const int sprinkle = pattern >= 3 ? rng_uniform() < 0.05
+                                                  : b == 1 || b == kmax || b == kmax - 1 ||
+                                                        b == kmax / 2 || b == 9;
+                if (sprinkle) {
+                    spec[2 * b] = tiny_amp[(size_t)(rng_uniform() * 7.0)];
+                    spec[2 * b + 1] = rng_uniform() < 0.3 ? 0.0 : spec[2 * b];
+                }
+            }
+            spec[2 * 5] = spec[2 * 5 + 1] = 0.0;
+            for (size_t b = 0; b <= kmax; b++)
+                freq[b] = 25600.0 * (double)b / (double)n;
+            for (size_t t = 0; t < count; t++) {
+                const vigil__kernels *k = all[t];
+                double time_out[VIGIL__TIME_COLS] = {0}, out[VIGIL__SPECTRAL_COLS];
+                time_out[3] = 1.0;
+                vigil__spectrum_features(k, spec, n, 25600.0, 0.5 * (double)n,
+                                         0.375 * (double)n, freq, psd, y, x, time_out, out);
+                vigil__spectral_sums s;
+                static double psd2[NMAX], y2[NMAX];
+                k->spectral_sums(spec, kmax, 2.0 / (25600.0 * 0.375 * (double)n),
+                                 (n % 2 == 0 ? 1.0 : 2.0) / (25600.0 * 0.375 * (double)n), freq,
+                                 psd2, y2, x, n, &s);
+                assert_same_bits(psd + 1, psd2 + 1, kmax, "psd", k->name);
+                rare_frames += s.rare != 0;
+                const double want = entropy_reference(k, psd2, kmax, &s);
+                if (memcmp(&want, &out[4], sizeof want) != 0)
+                    fail_msg("table %s, n %zu, pattern %d: entropy %.17g, reference %.17g",
+                             k->name, n, pattern, out[4], want);
+            }
+        }
+    }
+    assert_true(rare_frames >= count * 20); /* the rare path was taken, in most frames */
 }
 
 /* Rows of a whole extractor: the baseline table (VIGIL_SIMD=baseline, read at create) against
@@ -271,6 +361,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_log_faithful),
         cmocka_unit_test(test_lanes_match_plain_loops),
+        cmocka_unit_test(test_rare_entropy_same_bits),
         cmocka_unit_test(test_rows_same_bits_across_tables),
         cmocka_unit_test(test_all_finite),
     };

@@ -76,16 +76,23 @@ static void test_detect_each_kind(void **state)
             assert_true(h >= 0.0 && h <= 1.0);
         }
         assert_int_equal(alarms, 0);
-        /* kurtosis doubles: alarm exactly at the 3rd faulty frame (3 of 5; z-score EWMA too,
-         * the jump is large) and the top feature is kurtosis. */
+        /* kurtosis doubles, every frame exceeds: the onset test (Bernoulli CUSUM, p0 = 0.005,
+         * p1 = 0.5, h = ln 1e5 = 11.51; +ln 100 = 4.605 per exceedance) reaches h at the 3rd
+         * faulty frame (13.8): WARN, onset = the 1st faulty frame; ALARM once the sum has
+         * held >= h for decay + confirm = ceil((2h - h) / ln(0.995 / 0.5)) + 5 = 17 + 5 = 22
+         * more frames, i.e. at the 25th (z-score's EWMA too: the jump is large); the top
+         * feature is kurtosis. */
         int st = 0;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 25; i++) {
             healthy(&s, row, 400 + i);
             row[3] = 6.0;
             st = vigil_monitor_score(m, row, NC, 1400.0 + i, 0);
-            assert_int_equal(st, i < 2 ? (i == 1 ? VIGIL_STATE_WARN : VIGIL_STATE_OK)
-                                       : VIGIL_STATE_ALARM);
+            assert_int_equal(st, i < 2 ? VIGIL_STATE_OK : i < 24 ? VIGIL_STATE_WARN
+                                                                 : VIGIL_STATE_ALARM);
+            assert_true(i < 2 ? isnan(vigil_monitor_onset(m))
+                              : vigil_monitor_onset(m) == 1400.0);
         }
+        assert_int_equal(vigil_monitor_transients(m), 0);
         size_t idx[3], w;
         double c[3];
         assert_int_equal(vigil_monitor_explain(m, idx, c, 3, &w), VIGIL_OK);
@@ -96,9 +103,11 @@ static void test_detect_each_kind(void **state)
         double t;
         int from, to;
         assert_int_equal(vigil_monitor_next_event(m, &t, &from, &to), 1);
-        assert_true(t == 1401.0 && to == VIGIL_STATE_WARN);
-        assert_int_equal(vigil_monitor_next_event(m, &t, &from, &to), 1);
-        assert_true(t == 1402.0 && to == VIGIL_STATE_ALARM);
+        assert_true(t == 1402.0 && to == VIGIL_STATE_WARN);
+        vigil_alarm_event ev;
+        assert_int_equal(vigil_monitor_next_event_ex(m, &ev), 1);
+        assert_true(ev.t == 1424.0 && ev.to == VIGIL_STATE_ALARM && ev.onset == 1400.0 &&
+                    ev.kind == VIGIL_EVENT_CHANGE);
         /* reset equals fresh: the same rows give the same scores */
         vigil_monitor_destroy(m);
     }
@@ -148,7 +157,7 @@ static void test_conditions(void **state)
         alarms0 += vigil_monitor_score(m, row, NC, i, 0) == VIGIL_STATE_ALARM;
     }
     assert_int_equal(alarms1, 0);
-    assert_int_equal(alarms0, 48);
+    assert_int_equal(alarms0, 50 - 24); /* every row exceeds: ALARM from the 25th (onset test) */
     assert_int_equal(vigil_monitor_score(m, row, NC, 100, 2), VIGIL_EINVAL);
     vigil_monitor_destroy(m);
 }
@@ -186,7 +195,7 @@ static void test_gap_reref(void **state)
         alarms += vigil_monitor_score(m, row, NC, 6 * 86400.0 + 600.0 * i, 0) ==
                   VIGIL_STATE_ALARM;
     }
-    assert_true(alarms > 50);
+    assert_int_equal(alarms, 60 - 24); /* every row exceeds: ALARM from the 25th */
     vigil_monitor_destroy(m);
 }
 

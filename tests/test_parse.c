@@ -7,6 +7,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vigil.h>
@@ -90,12 +92,111 @@ static void test_number(void **state)
     assert_int_equal(vigil_parse_number(NULL, &v), VIGIL_EINVAL);
 }
 
+/* The parser's fast path (Clinger's, lib/parse.c) against glibc's strtod, which rounds
+ * correctly: the same bits on strings either side of each of its limits (19 digits, mantissa
+ * 2^53, exponent +-22), halfway cases, subnormals, long mantissas, and random decimals. */
+static uint64_t parse_rng = 0x2545f4914f6cdd1dull;
+static uint64_t next_rand(void)
+{
+    parse_rng ^= parse_rng >> 12;
+    parse_rng ^= parse_rng << 25;
+    parse_rng ^= parse_rng >> 27;
+    return parse_rng * 2685821657736338717ull;
+}
+
+static void check_same_as_strtod(const char *s)
+{
+    double v = 0.0;
+    if (vigil_parse_number(s, &v) != VIGIL_OK)
+        fail_msg("'%s' was rejected", s);
+    const double want = strtod(s, NULL);
+    if (memcmp(&v, &want, sizeof v) != 0)
+        fail_msg("'%s' gave %.17g, strtod %.17g", s, v, want);
+}
+
+static void test_number_bits(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "0", "-0", "0.0", "-0.000", "00000000000000000000000000001", "1.", "-.5",
+        "9007199254740992", "9007199254740993", "9007199254740994", "9007199254740995",
+        "18014398509481985", "9007199254740993e-5", "4503599627370497.5", "4503599627370496.5",
+        "1e22", "1e23", "1e-22", "1e-23", "9007199254740991e22", "9007199254740993e22",
+        "1234567890123456789", "12345678901234567890", "1234567890123456789e-22",
+        "0.1234567890123456789", "0.12345678901234567890", "9999999999999999999",
+        "0.1000000000000000055511151231257827021181583404541015625",
+        "123456789012345678901234567890", "3.14159265358979323846264338327950288",
+        "2.2250738585072011e-308", "2.2250738585072012e-308", "2.2250738585072014e-308",
+        "4.9406564584124654e-324", "2.4703282292062328e-324", "1e-320", "1.7976931348623157e308",
+        "8.98846567431158e307", "1e300", "1E5", "1e+5", "1e-0", "1e0022", "1e-0022", "7e-23",
+        "0.0000000000000000000000001", "100000000000000000000000", "5e-1", "2.5e-1",
+        "0.30000000000000004", "1.00000000000000011102230246251565404", "-0.0027613972",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_same_as_strtod(cases[i]);
+
+    char buf[128];
+    for (int i = 0; i < 200000; i++) {
+        const uint64_t r = next_rand();
+        switch (i % 4) {
+        case 0: { /* a random double, printed with 1..20 significant digits */
+            uint64_t bits = next_rand() & 0x7fffffffffffffffull;
+            double d;
+            memcpy(&d, &bits, sizeof d);
+            if (!isfinite(d))
+                d = 1.5;
+            if (i % 8 == 0) /* nearer the sensors' range */
+                d = ldexp((double)(r >> 11), (int)(next_rand() % 80) - 100);
+            snprintf(buf, sizeof buf, "%.*g", 1 + (int)(r % 20), (r & 64) ? -d : d);
+            break;
+        }
+        case 1: { /* digit strings of 1..25 digits, a point anywhere, an exponent or none */
+            const int n = 1 + (int)(r % 25), point = (int)((r >> 8) % (uint64_t)(n + 1));
+            size_t at = 0;
+            if (r & 0x10000)
+                buf[at++] = '-';
+            for (int k = 0; k < n; k++) {
+                if (k == point)
+                    buf[at++] = '.';
+                buf[at++] = (char)('0' + next_rand() % 10);
+            }
+            if (r & 0x20000)
+                snprintf(buf + at, sizeof buf - at, "e%d", (int)((r >> 20) % 61) - 30);
+            else
+                buf[at] = '\0';
+            if (strcmp(buf, ".") == 0 || strcmp(buf, "-.") == 0)
+                continue;
+            break;
+        }
+        case 2: { /* m * 10^e around the fast path's limits: m near 2^53, e near +-22 */
+            const uint64_t m = (1ull << 53) - 8 + (r % 17);
+            snprintf(buf, sizeof buf, "%llue%d", (unsigned long long)m, (int)((r >> 8) % 51) - 25);
+            break;
+        }
+        default: { /* halfway between two doubles: (2k + 1) / 2 * ulp, printed exactly */
+            const uint64_t k = (r >> 12) | (1ull << 52); /* 53 bits */
+            snprintf(buf, sizeof buf, "%llu.5", (unsigned long long)(k >> 1));
+            if (r & 1)
+                snprintf(buf, sizeof buf, "%llu5e-1", (unsigned long long)k);
+            break;
+        }
+        }
+        check_same_as_strtod(buf);
+    }
+    const char *bad[] = {"1e", "1e+", "1e-", "1.5e", "1.5E+x", "1e5.5", "1..2", "12345678901234567890x"};
+    double v;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (vigil_parse_number(bad[i], &v) != VIGIL_EFORMAT)
+            fail_msg("'%s' was accepted as a number", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bands),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_number),
+        cmocka_unit_test(test_number_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

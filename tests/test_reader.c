@@ -8,7 +8,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -107,6 +109,45 @@ static void test_rows_and_time(void **state)
     vigil_reader_close(r);
 }
 
+/* Missing values (vigil_reader_set_missing): empty, NaN, NA, null read as NaN when asked, in
+ * value and time columns; a strict reader rejects them; other bad numbers stay bad. */
+static void test_missing_values(void **state)
+{
+    (void)state;
+    const char *path = write_file("m.csv", "timestamp,a,b\n"
+                                           "2013-07-04 00:00:00,1.5,\n"
+                                           ",\"NaN\", na \n"
+                                           "2013-07-04 02:00:00,NULL,2\n", 0);
+    vigil_reader *r = NULL;
+    double v[9];
+    size_t n;
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_time_column(r, 0), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_rows(r, v, 3, &n), VIGIL_EFORMAT);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(vigil_last_error(), "m.csv:2: bad number '' in column 2"));
+    vigil_reader_close(r);
+
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_missing(r, 2), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_set_missing(NULL, 1), VIGIL_EINVAL);
+    assert_int_equal(vigil_reader_set_time_column(r, 0), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_missing(r, 1), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_rows(r, v, 3, &n), VIGIL_OK);
+    assert_int_equal(n, 3);
+    assert_true(v[0] == 1372896000.0 && v[1] == 1.5 && isnan(v[2]));
+    assert_true(isnan(v[3]) && isnan(v[4]) && isnan(v[5]));
+    assert_true(v[6] == 1372903200.0 && isnan(v[7]) && v[8] == 2.0);
+    vigil_reader_close(r);
+
+    path = write_file("m2.csv", "a\n1\nnanx\n", 0);
+    assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_set_missing(r, 1), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_rows(r, v, 3, &n), VIGIL_EFORMAT);
+    assert_int_equal(n, 1);
+    vigil_reader_close(r);
+}
+
 /* Each bad file: expected status, and a fragment the message must hold (file and line). */
 static void test_bad_files(void **state)
 {
@@ -184,6 +225,74 @@ static void test_corrupt_gzip(void **state)
     free(v);
 }
 
+/* A gzip file of many inflater blocks (the ring holds 4 of 64 KiB): every value in order, the
+ * same through read_rows; closing early, with the ring full and the thread waiting, and right
+ * after open; a file cut deep inside gives the rows before the cut, then EFORMAT. */
+static void test_gzip_many_blocks(void **state)
+{
+    (void)state;
+    enum { ROWS = 150000 };
+    char *text = malloc(ROWS * 40 + 16);
+    assert_non_null(text);
+    size_t len = (size_t)sprintf(text, "a,b\n");
+    for (int i = 0; i < ROWS; i++)
+        len += (size_t)sprintf(text + len, "%d,%.10g\n", i, (double)i * 1e-3 - 0.5);
+    const char *path = write_file("big.csv.gz", text, 1);
+    char big[256];
+    snprintf(big, sizeof big, "%s", path);
+
+    vigil_reader *r = NULL;
+    assert_int_equal(vigil_reader_open(big, &r), VIGIL_OK);
+    double *v = malloc(2 * ROWS * sizeof *v);
+    assert_non_null(v);
+    size_t n = 0, total = 0;
+    do { /* in uneven pieces, so that rows straddle the blocks */
+        assert_int_equal(vigil_reader_read_rows(r, v + 2 * total, 777, &n), VIGIL_OK);
+        total += n;
+    } while (n > 0);
+    assert_int_equal(total, ROWS);
+    for (size_t i = 0; i < ROWS; i++) {
+        char want[40];
+        snprintf(want, sizeof want, "%.10g", (double)i * 1e-3 - 0.5);
+        if (v[2 * i] != (double)i || v[2 * i + 1] != strtod(want, NULL))
+            fail_msg("row %zu: %g,%g", i, v[2 * i], v[2 * i + 1]);
+    }
+    assert_int_equal(vigil_reader_read_rows(r, v, 10, &n), VIGIL_OK); /* the end, again */
+    assert_int_equal(n, 0);
+    vigil_reader_close(r);
+
+    assert_int_equal(vigil_reader_open(big, &r), VIGIL_OK);
+    assert_int_equal(vigil_reader_read_column(r, 1, v, 10, &n), VIGIL_OK);
+    nanosleep(&(struct timespec){0, 20000000}, NULL); /* the thread fills the ring, waits */
+    vigil_reader_close(r);
+    assert_int_equal(vigil_reader_open(big, &r), VIGIL_OK);
+    vigil_reader_close(r);
+
+    /* cut the compressed file at 70 % */
+    FILE *f = fopen(big, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    const long size = ftell(f);
+    fclose(f);
+    assert_int_equal(truncate(big, size * 7 / 10), 0);
+    assert_int_equal(vigil_reader_open(big, &r), VIGIL_OK);
+    int rc;
+    total = 0;
+    do {
+        rc = vigil_reader_read_column(r, 0, v + total, 1000, &n);
+        total += n;
+    } while (rc == VIGIL_OK && n > 0);
+    assert_int_equal(rc, VIGIL_EFORMAT);
+    assert_non_null(strstr(vigil_last_error(), "gzip"));
+    assert_true(total > ROWS / 4 && total < ROWS);
+    for (size_t i = 0; i < total; i++)
+        assert_true(v[i] == (double)i);
+    assert_int_equal(vigil_reader_read_column(r, 0, v, 10, &n), VIGIL_EFORMAT); /* sticky */
+    vigil_reader_close(r);
+    free(v);
+    free(text);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -203,8 +312,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_and_gzip),
         cmocka_unit_test(test_rows_and_time),
+        cmocka_unit_test(test_missing_values),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_corrupt_gzip),
+        cmocka_unit_test(test_gzip_many_blocks),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -96,6 +96,9 @@ static const struct {
     {'P', "--gap-policy", "monitor.gap_policy", NULL},
     {'L', "--relearn", "monitor.relearn", NULL},
     {'G', "--common-mode", "monitor.common_mode", NULL},
+    {'A', "--alarm", "monitor.alarm", NULL},
+    {'Y', "--confirm", "monitor.confirm", NULL},
+    {'Z', "--confirm-time", "monitor.confirm_time", NULL},
 };
 
 int cli_spec_opt(const char *cmd, int c, const char *arg, cli_spec_opts *o)

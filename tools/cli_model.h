@@ -14,10 +14,12 @@
     {"features", required_argument, NULL, 'F'}, {"quantile", required_argument, NULL, 'q'},   \
     {"seed", required_argument, NULL, 's'}, {"gap", required_argument, NULL, 'g'},            \
     {"gap-policy", required_argument, NULL, 'P'}, {"relearn", required_argument, NULL, 'L'},   \
-    {"common-mode", required_argument, NULL, 'G'}
+    {"common-mode", required_argument, NULL, 'G'}, {"alarm", required_argument, NULL, 'A'},     \
+    {"confirm", required_argument, NULL, 'Y'}, {"confirm-time", required_argument, NULL, 'Z'}
 
+/* The model options' help (printed after CLI_SPEC_HELP: one string literal each, so that no
+ * literal exceeds the 4095 bytes C requires compilers to support). */
 #define CLI_MODEL_HELP                                                                        \
-    CLI_SPEC_HELP                                                                             \
     "  --rows            files hold feature rows (one per line), not samples: every column\n"\
     "                    but the time/condition columns is a feature; no framing options\n"   \
     "  --condition-column C  (--rows) operating-condition index 0..63 per row\n"           \
@@ -32,7 +34,11 @@
     "                    medians from the next --relearn rows (default keep, 20)\n"         \
     "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"\
     "                    refer each to the median of the other channels, so a step shared\n"\
-    "                    by every channel (a restart, a load change) cancels\n"
+    "                    by every channel (a restart, a load change) cancels\n"          \
+    "  --alarm RULE      cusum | kofn: the onset test (default) or 3-of-5 persistence\n"    \
+    "  --confirm N       onset test: frames an episode holds, beyond the burst decay,\n"    \
+    "                    before it is an alarm (default 5); shorter ones are transients\n"  \
+    "  --confirm-time S  onset test: and at least S seconds (default 0), e.g. 1800\n"
 
 /* Build the specification of a model command and, for a sample source, its extractor.
  * Returns CLI_OK, or CLI_USAGE after printing the error. *ex is NULL for a rows source. */

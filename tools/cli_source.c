@@ -23,6 +23,15 @@ static char *dup_str(const char *s)
     return d;
 }
 
+/* Rows mode: empty/NaN fields read as NaN; a row with a missing time or condition is passed
+ * with time NaN (the monitor rejects and counts it). Set by `vigil monitor`. */
+static int missing_as_nan;
+
+void cli_src_set_missing(int on)
+{
+    missing_as_nan = on;
+}
+
 /* A string key of the specification, NULL when empty. */
 static const char *opt_string(const vigil_pipeline *spec, const char *key)
 {
@@ -111,6 +120,8 @@ static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset
         return CLI_FAIL;
     }
     const size_t fc = vigil_reader_column_count(r);
+    if (missing_as_nan)
+        vigil_reader_set_missing(r, 1);
     const size_t expect = ncols + (tcol >= 0) + (ccol >= 0);
     if (fc != expect) {
         vigil_reader_close(r);
@@ -141,18 +152,22 @@ static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset
         for (size_t q = 0; q < got && status == CLI_OK; q++, index++) {
             const double *x = in + q * fc;
             size_t k = 0, cond = 0;
+            int missing = 0; /* a missing time, condition or common-mode input: t = NaN */
             for (size_t i = 0; i < fc; i++)
                 if ((int)i != tcol && (int)i != ccol)
                     row[k++] = x[i];
             if (common_groups) {
                 const size_t width = ncols / common_groups;
-                if (vigil_common_mode(row, common_groups, width, modes, row) != VIGIL_OK) {
+                if (vigil_common_mode(row, common_groups, width, modes, row) != VIGIL_OK &&
+                    !(missing = missing_as_nan)) {
                     status = cli_error("%s: row %zu: %s", path, index + 1, vigil_last_error());
                     break;
                 }
             }
             if (ccol >= 0) {
                 double c = x[ccol];
+                if (isnan(c) && missing_as_nan)
+                    missing = 1, c = 0.0;
                 if (!(c >= 0.0) || c != floor(c) || c >= VIGIL_CONDITIONS_MAX) {
                     status = cli_error("%s: row %zu: condition %g is not 0..%d", path,
                                        index + 1, c, VIGIL_CONDITIONS_MAX - 1);
@@ -162,6 +177,8 @@ static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset
             }
             /* Without a time column rows are taken as one second apart. */
             double t = tcol >= 0 ? x[tcol] : *t_offset + (double)index;
+            if (missing)
+                t = NAN;
             status = fn(ctx, row, ncols, t, cond, index);
         }
         if (status != CLI_OK)
@@ -225,7 +242,8 @@ static int feed_samples(const vigil_pipeline *s, vigil_extractor *ex, const char
             double v = in[q * fc + (size_t)col];
             if (tcol >= 0) {
                 double t = in[q * fc + (size_t)tcol];
-                if (isnan(prev_t) || t - prev_t > 2.0 / rate) {
+                /* a gap, or time stepping back or repeating: a new segment */
+                if (isnan(prev_t) || !(t - prev_t > 0.0) || t - prev_t > 2.0 / rate) {
                     vigil_extractor_reset(ex);
                     seg_t0 = t;
                     seg_frame0 = index;

@@ -15,11 +15,18 @@ static const char diagnose_help[] =
     "\n"
     "Diagnose each FILE (CSV or gzip CSV with a header row; '-' reads standard input) as one\n"
     "recording of an accelerometer on a bearing housing. Prints, per file, one CSV row:\n"
-    "  source, fault, shaft_hz, frames, then for ftf, bpfo, bpfi, bsf and harmonics 1-3 the\n"
-    "  envelope amplitude and prominence (<defect>_h<k>_amp, <defect>_h<k>_prom), order_1x..3x\n"
-    "  (peak, input units), velocity_rms_mm_s, iso_zone (A-D), reason.\n"
-    "The fault is one of normal, outer_race, inner_race, ball, cage, imbalance; the rules are in\n"
-    "docs/DIAGNOSTICS.md (a defect line must stand 3x above its local envelope-spectrum floor).\n"
+    "  source, fault, confidence (0-1), candidate (the part the strongest evidence points to),\n"
+    "  strength (its line / the line needed to name it), support (its harmonics and sidebands\n"
+    "  above noise), shaft_hz, shaft_confidence (share of frames finding that rate), frames,\n"
+    "  then for ftf, bpfo, bpfi, bsf and harmonics 1-3 the envelope amplitude and prominence\n"
+    "  (<defect>_h<k>_amp, <defect>_h<k>_prom), order_1x..3x (peak, input units),\n"
+    "  velocity_rms_mm_s, iso_zone (A-D), the strongest non-bearing envelope line (other_hz,\n"
+    "  other_prom, other_kind: shaft, mains, other, none), the largest spectrum line\n"
+    "  (spectrum_hz, spectrum_prom, spectrum_kind), the demodulation band (band_lo, band_hi)\n"
+    "  and the reason, which lists every evidence line.\n"
+    "The fault is one of normal, outer_race, inner_race, ball, cage, imbalance, inconclusive;\n"
+    "the rules are in docs/DIAGNOSTICS.md (a defect line must stand 3x above its local floor\n"
+    "with a harmonic or sideband to support it; weaker evidence above noise is inconclusive).\n"
     "\n"
     "  --rate HZ         sample rate in Hz (required)\n"
     "  --bearing SPEC    geometry: n rolling elements, d element and D pitch diameter (same\n"
@@ -95,9 +102,14 @@ static int diagnose_file(const char *path, const diag_opts *o, vigil_diagnosis *
     const int fault = vigil_diagnosis_decide(dg);
     if (fault < 0)
         return cli_error("%s: %s", path, vigil_last_error());
-    printf("%s,%s,", path, vigil_fault_name(fault));
+    printf("%s,%s,%.4g,%s,%.4g,%.0f,", path, vigil_fault_name(fault),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_CONFIDENCE),
+           vigil_fault_name((int)vigil_diagnosis_value(dg, VIGIL_DIAG_CANDIDATE)),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_STRENGTH),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_SUPPORT));
     cli_print_double(stdout, vigil_diagnosis_value(dg, VIGIL_DIAG_SHAFT_HZ));
-    printf(",%.0f", vigil_diagnosis_value(dg, VIGIL_DIAG_FRAMES));
+    printf(",%.4g,%.0f", vigil_diagnosis_value(dg, VIGIL_DIAG_SHAFT_CONFIDENCE),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_FRAMES));
     for (int q = 0; q < VIGIL_DEFECT_COUNT; q++)
         for (int h = 1; h <= 3; h++) {
             double amp, prom;
@@ -107,8 +119,16 @@ static int diagnose_file(const char *path, const diag_opts *o, vigil_diagnosis *
     for (int k = VIGIL_DIAG_ORDER_1X; k <= VIGIL_DIAG_ORDER_3X; k++)
         printf(",%.6g", vigil_diagnosis_value(dg, k));
     const int zone = (int)vigil_diagnosis_value(dg, VIGIL_DIAG_ISO_ZONE);
-    printf(",%.4g,%s,\"%s\"\n", vigil_diagnosis_value(dg, VIGIL_DIAG_VELOCITY_RMS),
-           vigil_zone_name(zone) ? vigil_zone_name(zone) : "-", vigil_diagnosis_reason(dg));
+    printf(",%.4g,%s", vigil_diagnosis_value(dg, VIGIL_DIAG_VELOCITY_RMS),
+           vigil_zone_name(zone) ? vigil_zone_name(zone) : "-");
+    printf(",%.6g,%.4g,%s,%.6g,%.4g,%s,%.6g,%.6g", vigil_diagnosis_value(dg, VIGIL_DIAG_OTHER_HZ),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_OTHER_PROM),
+           vigil_line_kind_name((int)vigil_diagnosis_value(dg, VIGIL_DIAG_OTHER_KIND)),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_SPECTRUM_HZ),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_SPECTRUM_PROM),
+           vigil_line_kind_name((int)vigil_diagnosis_value(dg, VIGIL_DIAG_SPECTRUM_KIND)),
+           vigil_diagnosis_value(dg, VIGIL_DIAG_BAND_LO), vigil_diagnosis_value(dg, VIGIL_DIAG_BAND_HI));
+    printf(",\"%s\"\n", vigil_diagnosis_reason(dg));
     return ferror(stdout) ? cli_error("write error on standard output") : CLI_OK;
 }
 
@@ -189,11 +209,14 @@ int cmd_diagnose(int argc, char **argv)
         vigil_diagnosis_destroy(dg);
         return CLI_USAGE;
     }
-    fputs("source,fault,shaft_hz,frames", stdout);
+    fputs("source,fault,confidence,candidate,strength,support,shaft_hz,shaft_confidence,frames",
+          stdout);
     for (int q = 0; q < VIGIL_DEFECT_COUNT; q++)
         for (int h = 1; h <= 3; h++)
             printf(",%s_h%d_amp,%s_h%d_prom", vigil_defect_name(q), h, vigil_defect_name(q), h);
-    fputs(",order_1x,order_2x,order_3x,velocity_rms_mm_s,iso_zone,reason\n", stdout);
+    fputs(",order_1x,order_2x,order_3x,velocity_rms_mm_s,iso_zone,other_hz,other_prom,other_kind,"
+          "spectrum_hz,spectrum_prom,spectrum_kind,band_lo,band_hi,reason\n",
+          stdout);
     int status = CLI_OK;
     for (int i = optind; i < argc; i++) {
         const int s = diagnose_file(argv[i], &o, dg);

@@ -2,6 +2,7 @@
 #include "cli_model.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,14 @@ static const char monitor_help[] =
     "file to file. Prints, per scored frame, CSV\n"
     "  [source,]frame,t_start,score,threshold,health,state,top_feature\n"
     "or with --summary one row per file:\n"
-    "  source,frames,score_median,score_max,alarm_frames,state\n"
-    "(frames: frames scored in that file; state: at the end of that file).\n"
-    "\n" CLI_MODEL_HELP
+    "  source,frames,score_median,score_max,alarm_frames,state,\n"
+    "  segments,gaps,steps_back,repeats,duplicates,rejected\n"
+    "(frames: frames scored in that file; state: at the end of that file; the counts follow\n"
+    "the time-quirk policy of docs/MODELS.md: a time that steps back or repeats starts a new\n"
+    "segment, an exact duplicate row is dropped, a row with a missing or NaN value (empty,\n"
+    "NaN, NA, null) is rejected and skipped; each file's counts also go to stderr).\n"
+    "\n";
+static const char monitor_help_tail[] =
     "  --learn K         frames (rows) to learn from (required without --model, >= 10)\n"
     "  --model MODEL     continue the history of a saved model (any host's; its stream state\n"
     "                    too when saved with it, as -o does): no learning, rows made as its\n"
@@ -43,7 +49,28 @@ typedef struct mon_ctx {
     double *scores;       /* this file's scores (summary) */
     size_t nscores, cap, alarms;
     const char *output;
+    size_t at_start[VIGIL_COUNTER_COUNT]; /* the monitor's counters when this file began */
+    size_t learn_rejected;                /* rows of this file not learnt (a missing value) */
 } mon_ctx;
+
+static int row_has_missing(const double *row, size_t n, double t)
+{
+    if (isnan(t))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(row[i]))
+            return 1;
+    return 0;
+}
+
+/* This file's counts: the monitor's counters since the file began, plus the rows rejected
+ * while learning. */
+static void file_counts(const mon_ctx *c, size_t out[VIGIL_COUNTER_COUNT])
+{
+    for (int i = 0; i < VIGIL_COUNTER_COUNT; i++)
+        out[i] = c->m ? vigil_monitor_counter(c->m, i) - c->at_start[i] : 0;
+    out[VIGIL_COUNTER_REJECTED] += c->learn_rejected;
+}
 
 static int fit_now(mon_ctx *c)
 {
@@ -65,6 +92,10 @@ static int fit_now(mon_ctx *c)
 static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond, size_t index)
 {
     mon_ctx *c = ctx;
+    if (c->seen < c->learn && row_has_missing(row, n, t)) {
+        c->learn_rejected++;
+        return CLI_OK;
+    }
     if (c->seen < c->learn) {
         memcpy(c->buf + c->seen * n, row, n * sizeof *row);
         c->cond[c->seen++] = cond;
@@ -73,7 +104,12 @@ static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond,
         return CLI_OK;
     }
     c->seen++;
+    const size_t scored = vigil_monitor_counter(c->m, VIGIL_COUNTER_SCORED);
     int st = vigil_monitor_score(c->m, row, n, t, cond);
+    if (st == VIGIL_ENONFINITE)
+        return CLI_OK; /* a missing value: counted by the monitor, the file goes on */
+    if (st >= 0 && vigil_monitor_counter(c->m, VIGIL_COUNTER_SCORED) == scored)
+        return CLI_OK; /* an exact duplicate: dropped and counted */
     if (st < 0)
         return cli_error("%s: row %zu: %s", c->source, index + 1, vigil_last_error());
     if (!c->summary)
@@ -97,8 +133,32 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static void print_counts(FILE *f, const size_t *k)
+{
+    fprintf(f, "%zu,%zu,%zu,%zu,%zu,%zu", k[VIGIL_COUNTER_SEGMENTS], k[VIGIL_COUNTER_GAPS],
+            k[VIGIL_COUNTER_STEPS_BACK], k[VIGIL_COUNTER_REPEATS], k[VIGIL_COUNTER_DUPLICATES],
+            k[VIGIL_COUNTER_REJECTED]);
+}
+
+/* stderr: what the time-quirk policy did in this file, when it did anything. */
+static void report_quirks(const mon_ctx *c)
+{
+    size_t k[VIGIL_COUNTER_COUNT];
+    file_counts(c, k);
+    if (!k[VIGIL_COUNTER_STEPS_BACK] && !k[VIGIL_COUNTER_REPEATS] &&
+        !k[VIGIL_COUNTER_DUPLICATES] && !k[VIGIL_COUNTER_REJECTED])
+        return;
+    fprintf(stderr, "vigil monitor: %s: %zu rows with time stepping back and %zu with a "
+            "repeated time (each starts a new segment), %zu exact duplicates dropped, %zu "
+            "rows with a missing or non-finite value skipped\n", c->source,
+            k[VIGIL_COUNTER_STEPS_BACK], k[VIGIL_COUNTER_REPEATS], k[VIGIL_COUNTER_DUPLICATES],
+            k[VIGIL_COUNTER_REJECTED]);
+}
+
 static void print_summary(mon_ctx *c)
 {
+    size_t k[VIGIL_COUNTER_COUNT];
+    file_counts(c, k);
     printf("%s,%zu,", c->source, c->nscores);
     if (c->nscores) {
         qsort(c->scores, c->nscores, sizeof *c->scores, cmp_double);
@@ -107,10 +167,12 @@ static void print_summary(mon_ctx *c)
         cli_print_double(stdout, med);
         putchar(',');
         cli_print_double(stdout, c->scores[c->nscores - 1]);
-        printf(",%zu,%s\n", c->alarms, vigil_state_name(vigil_monitor_state(c->m)));
+        printf(",%zu,%s,", c->alarms, vigil_state_name(vigil_monitor_state(c->m)));
     } else {
-        printf(",,0,%s\n", c->m ? vigil_state_name(vigil_monitor_state(c->m)) : "learning");
+        printf(",,0,%s,", c->m ? vigil_state_name(vigil_monitor_state(c->m)) : "learning");
     }
+    print_counts(stdout, k);
+    putchar('\n');
 }
 
 int cmd_monitor(int argc, char **argv)
@@ -121,6 +183,7 @@ int cmd_monitor(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     cli_spec_opts o = {0};
+    cli_src_set_missing(1); /* historian exports have empty cells: skip and count, never stop */
     mon_ctx c = {0};
     const char *model = NULL;
     int ch;
@@ -148,6 +211,9 @@ int cmd_monitor(int argc, char **argv)
         }
         if (ch == 'h') {
             fputs(monitor_help, stdout);
+            fputs(CLI_SPEC_HELP, stdout);
+            fputs(CLI_MODEL_HELP, stdout);
+            fputs(monitor_help_tail, stdout);
             return CLI_OK;
         }
         int r = cli_spec_opt("monitor", ch, optarg, &o);
@@ -189,7 +255,8 @@ int cmd_monitor(int argc, char **argv)
     }
     if (status == CLI_OK) {
         if (c.summary)
-            printf("source,frames,score_median,score_max,alarm_frames,state\n");
+            printf("source,frames,score_median,score_max,alarm_frames,state,"
+                   "segments,gaps,steps_back,repeats,duplicates,rejected\n");
         else
             printf("%sframe,t_start,score,threshold,health,state,top_feature\n",
                    c.many ? "source," : "");
@@ -197,8 +264,12 @@ int cmd_monitor(int argc, char **argv)
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         c.source = argv[i];
-        c.nscores = c.alarms = 0;
+        c.nscores = c.alarms = c.learn_rejected = 0;
+        for (int q = 0; q < VIGIL_COUNTER_COUNT; q++)
+            c.at_start[q] = c.m ? vigil_monitor_counter(c.m, q) : 0;
         status = cli_src_feed(c.spec, ex, argv[i], &t_off, c.ncols, on_row, &c);
+        if (status == CLI_OK)
+            report_quirks(&c);
         if (status == CLI_OK && c.summary)
             print_summary(&c);
     }

@@ -14,7 +14,8 @@ static const char train_help[] =
     "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed). The model\n"
     "file carries its pipeline specification: 'vigil score', the gateway and Python rebuild\n"
     "its rows from it ('vigil inspect MODEL' prints it).\n"
-    "\n" CLI_MODEL_HELP
+    "\n";
+static const char train_help_tail[] =
     "  --model KIND      alias of --detector KIND (kept for one release)\n"
     "  -o, --output MODEL  model file to write (required)\n"
     "  -h, --help        show this help\n";
@@ -66,6 +67,9 @@ int cmd_train(int argc, char **argv)
         }
         if (c == 'h') {
             fputs(train_help, stdout);
+            fputs(CLI_SPEC_HELP, stdout);
+            fputs(CLI_MODEL_HELP, stdout);
+            fputs(train_help_tail, stdout);
             return CLI_OK;
         }
         if (c == 'm') /* the documented alias of --detector */

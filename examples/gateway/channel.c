@@ -28,7 +28,31 @@ struct channel {
     uint64_t since_epoch;  /* samples pushed since then */
     uint64_t frames, events;
     jbuf out;
+    /* the last messages with a t0 (time-quirk policy, docs/MODELS.md): a redelivery of one of
+     * them is a duplicate and dropped; any other message earlier than expected is a clock set
+     * back and starts a new segment */
+    struct { double t0; size_t n; uint64_t hash; } recent[8];
+    size_t nrecent, recent_pos;
+    uint64_t segment;      /* +1 each time the sender's clock steps back (the MES key has it) */
 };
+
+/* FNV-1a over the samples' bytes: tells a redelivered message from new data at an earlier t0 */
+static uint64_t samples_hash(const double *x, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)x;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n * sizeof *x; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static int seen_recently(const channel *ch, double t0, size_t n, uint64_t hash)
+{
+    for (size_t i = 0; i < ch->nrecent; i++)
+        if (ch->recent[i].t0 == t0 && ch->recent[i].n == n && ch->recent[i].hash == hash)
+            return 1;
+    return 0;
+}
 
 int name_encode(const char *name, char *out, size_t cap)
 {
@@ -258,6 +282,7 @@ static void begin_msg(channel *ch, double t)
     jb_kstr(&ch->out, "machine", ch->machine);
     jb_kstr(&ch->out, "channel", ch->name);
     jb_ktime(&ch->out, "t", t);
+    jb_kint(&ch->out, "segment", ch->segment);
     if (ch->model_id[0]) /* which model made the score (vigil inspect prints the same id) */
         jb_kstr(&ch->out, "model", ch->model_id);
 }
@@ -421,6 +446,21 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
     if (n == 0)
         return 0;
     const double expected = ch->epoch + (double)ch->since_epoch / ch->rate;
+    const uint64_t hash = isnan(t0) ? 0 : samples_hash(x, n);
+    if (!isnan(t0) && ch->have_time && seen_recently(ch, t0, n, hash)) {
+        snprintf(err, errcap, "dropped %zu samples at t0=%.6f: a duplicate of a recent message",
+                 n, t0);
+        return 1;
+    }
+    if (!isnan(t0)) {
+        const size_t cap = sizeof ch->recent / sizeof *ch->recent;
+        ch->recent[ch->recent_pos].t0 = t0;
+        ch->recent[ch->recent_pos].n = n;
+        ch->recent[ch->recent_pos].hash = hash;
+        ch->recent_pos = (ch->recent_pos + 1) % cap;
+        if (ch->nrecent < cap)
+            ch->nrecent++;
+    }
     if (!ch->have_time) {
         ch->epoch = isnan(t0) ? now - (double)n / ch->rate : t0;
         ch->since_epoch = 0;
@@ -428,9 +468,12 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
         if (!ch->announced)
             announce(ch, ch->epoch, sink);
     } else if (!isnan(t0) && t0 < expected - ch->cfg->jitter) {
-        snprintf(err, errcap, "dropped %zu samples at t0=%.6f: expected t0=%.6f (duplicate or "
-                 "out of order)", n, t0, expected);
-        return 1;
+        /* the sender's clock was set back (DST, NTP, a restarted sender): a new segment, as a
+         * gap; the monitor sees the frame times step back and restarts its window itself */
+        vigil_extractor_reset(ch->ex);
+        ch->epoch = t0;
+        ch->since_epoch = 0;
+        ch->segment++;
     } else if (!isnan(t0) && t0 > expected + ch->cfg->jitter) {
         /* a gap: the partial frame before it is dropped, the stream restarts at t0; the
          * monitor sees the jump in the frame times and handles the gap itself */

@@ -54,8 +54,11 @@ int channel_fitted(const channel *ch);
 /* Feed one message's samples. t0: time of x[0] in seconds or NaN (continue the stream; the
  * first message without t0 is placed so that its last sample is at `now`). Emits health rows
  * and events; the first push also emits the channel's first event (learning, or model loaded)
- * at the time of its first sample. Returns 0, 1 when the message was dropped as a duplicate / out of order (err
- * says why), or -1 on error (err says why; an "error" message was not emitted). */
+ * at the time of its first sample. A message with t0 equal to one of the last 8 messages' and
+ * the same samples is a redelivery: returns 1 (dropped, err says why). A t0 earlier than
+ * expected with other samples is a clock set back: a new segment (framing restarts at t0; the
+ * monitor starts a new segment, docs/MODELS.md). Returns 0, 1 (dropped), or -1 on error (err
+ * says why; an "error" message was not emitted). */
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap);
 

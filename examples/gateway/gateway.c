@@ -13,6 +13,9 @@
 #include "channel.h"
 #include "json.h"
 #include "payload.h"
+#ifdef VIGIL_SPARKPLUG
+#include "sparkplug.h"
+#endif
 
 #include <mosquitto.h>
 #include <vigil.h>
@@ -68,6 +71,11 @@ static const char usage[] =
     "                     duplicate (default 0.005)\n"
     "  --max-samples N    largest number of samples in one message (default 1048576)\n"
     "\n"
+    "Sparkplug B (next to the JSON topics; README.md, \"Sparkplug B\"):\n"
+    "  --sparkplug GROUP  also publish spBv1.0/GROUP/.../NODE: NBIRTH, a DBIRTH and a DDATA\n"
+    "                     per frame for each <machine>:<channel> device; NDEATH is the will\n"
+    "  --sparkplug-node N edge node id (default: the client id)\n"
+    "\n"
     "Trial mode:\n"
     "  --input FILE|-     CSV or gzip CSV recording ('-' for stdin); output to stdout\n"
     "  --machine M --channel C --rate HZ [--column NAME|INDEX] [--chunk N] [--t0 TIME]\n";
@@ -96,6 +104,9 @@ typedef struct gateway {
     jbuf errbuf;
     /* counters */
     unsigned long long messages, rejected, published, publish_failed;
+#ifdef VIGIL_SPARKPLUG
+    sparkplug *sp;           /* --sparkplug: the same messages as Sparkplug B (sparkplug.c) */
+#endif
 } gateway;
 
 static double now_s(void)
@@ -278,6 +289,10 @@ static void mqtt_emit(void *ctx, const char *machine, const char *name, const ch
             atomic_fetch_sub(&g->inflight, 1);
         g->publish_failed++;
     }
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp)
+        sparkplug_emit(g->sp, machine, name, kind, json);
+#endif
 }
 
 /* ---- MQTT callbacks (network thread) ------------------------------------------------- */
@@ -309,6 +324,10 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
     if (mosquitto_subscribe(mosq, NULL, sub, g->qos) != MOSQ_ERR_SUCCESS)
         logmsg("subscribe failed");
     publish_status(g, "online");
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp)
+        sparkplug_online(g->sp);
+#endif
     atomic_store(&g->connected, 1);
 }
 
@@ -319,6 +338,10 @@ static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, 
     (void)mosq;
     (void)obj;
     (void)mid;
+#ifdef VIGIL_SPARKPLUG
+    if (((gateway *)obj)->sp && sparkplug_owns_subscription(((gateway *)obj)->sp, mid))
+        return;
+#endif
     if (count < 1 || qos[0] > 2)
         logmsg("the broker refused the subscription");
     else
@@ -330,6 +353,10 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
     gateway *g = obj;
     (void)mosq;
     atomic_store(&g->connected, 0);
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp)
+        sparkplug_offline(g->sp);
+#endif
     if (rc != 0)
         logmsg("connection lost (%s); reconnecting with backoff", mosquitto_strerror(rc));
 }
@@ -348,6 +375,10 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     gateway *g = obj;
     gw_sink sink = {mqtt_emit, g};
     (void)mosq;
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp && sparkplug_command(g->sp, msg))
+        return;
+#endif
     /* topic: <prefix>/<machine>/<channel>/samples */
     const size_t plen = strlen(g->prefix);
     if (strncmp(msg->topic, g->prefix, plen) != 0 || msg->topic[plen] != '/')
@@ -422,7 +453,13 @@ static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int re
     mosquitto_reconnect_delay_set(g->mosq, 1, (unsigned)reconnect_max, true);
     snprintf(g_status_topic, sizeof g_status_topic, "%s/_gateway/%s/status", g->prefix, id);
     const char *will = "{\"state\":\"offline\"}";
-    int rc = mosquitto_will_set(g->mosq, g_status_topic, (int)strlen(will), will, 1, true);
+    int rc;
+#ifdef VIGIL_SPARKPLUG
+    if (g->sp) /* one will per connection: Sparkplug's NDEATH */
+        rc = sparkplug_attach(g->sp, g->mosq);
+    else
+#endif
+        rc = mosquitto_will_set(g->mosq, g_status_topic, (int)strlen(will), will, 1, true);
     if (rc == MOSQ_ERR_SUCCESS && user)
         rc = mosquitto_username_pw_set(g->mosq, user, getenv("VIGIL_MQTT_PASSWORD"));
     if (rc == MOSQ_ERR_SUCCESS && cafile)
@@ -466,6 +503,10 @@ static int run_mqtt(gateway *g, const char *id, int clean, int keepalive, int re
     logmsg("stopping: flushing publications, saving models");
     /* give queued QoS > 0 publications up to 5 s to be acknowledged */
     if (atomic_load(&g->connected)) {
+#ifdef VIGIL_SPARKPLUG
+        if (g->sp)
+            sparkplug_stop(g->sp);
+#endif
         publish_status(g, "offline");
         for (int i = 0; i < 50 && atomic_load(&g->inflight) > 0; i++) {
             struct timespec ts = {0, 100 * 1000 * 1000};
@@ -598,11 +639,12 @@ int main(int argc, char **argv)
     int clean = 0;
     size_t keepalive = 30, reconnect_max = 30, chunk = 4096, v = 0;
     double rate = NAN, t0 = NAN;
+    const char *sp_group = NULL, *sp_node = NULL;
 
     enum { O_HOST = 256, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_KEEPALIVE, O_RECONNECT,
            O_USER, O_CAFILE, O_CERT, O_KEY, O_MODELS, O_FRAME, O_HOP, O_BANDS, O_LEARN,
            O_DETECTOR, O_SPEC, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
-           O_COLUMN, O_CHUNK, O_T0, O_HELP };
+           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_SPARKPLUG, O_SPARKPLUG_NODE };
     static const struct option longopts[] = {
         {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT}, {"id", 1, NULL, O_ID},
         {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX}, {"qos", 1, NULL, O_QOS},
@@ -614,7 +656,8 @@ int main(int argc, char **argv)
         {"max-samples", 1, NULL, O_MAXS}, {"input", 1, NULL, O_INPUT},
         {"machine", 1, NULL, O_MACHINE}, {"channel", 1, NULL, O_CHANNEL},
         {"rate", 1, NULL, O_RATE}, {"column", 1, NULL, O_COLUMN}, {"chunk", 1, NULL, O_CHUNK},
-        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {NULL, 0, NULL, 0}};
+        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {"sparkplug", 1, NULL, O_SPARKPLUG},
+        {"sparkplug-node", 1, NULL, O_SPARKPLUG_NODE}, {NULL, 0, NULL, 0}};
     int o, bad = 0;
     while (!bad && (o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (o) {
@@ -664,6 +707,8 @@ int main(int argc, char **argv)
             }
             break;
         case O_HELP: fputs(usage, stdout); vigil_pipeline_destroy(g.cfg.spec); return 0;
+        case O_SPARKPLUG: sp_group = optarg; break;
+        case O_SPARKPLUG_NODE: sp_node = optarg; break;
         default: bad = 1; break;
         }
     }
@@ -679,10 +724,32 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --input needs --machine, --channel (no '/', '+', '#') and --rate\n");
         bad = 1;
     }
+    if (!bad && sp_group && (input || !topic_level_ok(sp_group) ||
+                             !topic_level_ok(sp_node ? sp_node : id))) {
+        fprintf(stderr, PROG ": --sparkplug needs MQTT mode and a group and node id without "
+                "'/', '+', '#'\n");
+        bad = 1;
+    }
     if (bad) {
         fputs(usage, stderr);
         vigil_pipeline_destroy(g.cfg.spec);
         return 2;
+    }
+    if (sp_group) {
+#ifdef VIGIL_SPARKPLUG
+        g.sp = sparkplug_create(sp_group, sp_node ? sp_node : id, g.cfg.top, &g.inflight,
+                                g.qos > 0);
+        if (!g.sp) {
+            fprintf(stderr, PROG ": out of memory\n");
+            vigil_pipeline_destroy(g.cfg.spec);
+            return 1;
+        }
+#else
+        fprintf(stderr, PROG ": --sparkplug: built without protobuf-c (apt-get install "
+                "protobuf-c-compiler libprotobuf-c-dev)\n");
+        vigil_pipeline_destroy(g.cfg.spec);
+        return 2;
+#endif
     }
 
     if (g.cfg.models && mkdir(g.cfg.models, 0755) != 0 && errno != EEXIST) {
@@ -711,6 +778,9 @@ int main(int argc, char **argv)
     fprintf(stderr, PROG ": %zu channels (%zu fitted), %llu messages (%llu rejected), %llu frames, "
             "%llu events, %llu published, %llu publish failures\n", g.nch, fitted, g.messages,
             g.rejected, frames, events, g.published, g.publish_failed);
+#ifdef VIGIL_SPARKPLUG
+    sparkplug_destroy(g.sp);
+#endif
     free(g.ch);
     free(g.text);
     free(g.x);

@@ -22,10 +22,16 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef VIGIL_MES_PG
+#include "mes_pg.h"
+#endif
+
 #define PROG "vigil_mes"
 
-/* Version 1 of the schema; README.md explains every column. (machine, channel, t) identifies
- * a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once. */
+/* Version 2 of the schema; README.md explains every column. (machine, channel, segment, t)
+ * identifies a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once,
+ * while the rows of a new segment (the sender's clock set back: its times repeat an earlier
+ * hour) are kept. Version 1 (no segment) is migrated at open (migrate_v1). */
 static const char schema[] =
     "PRAGMA journal_mode=WAL;\n"
     "PRAGMA synchronous=NORMAL;\n"
@@ -43,7 +49,8 @@ static const char schema[] =
     "  top_contribution REAL,\n"
     "  top TEXT,\n"
     "  received REAL NOT NULL,\n"
-    "  UNIQUE (machine, channel, t)\n"
+    "  segment INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE (machine, channel, segment, t)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS health_state ON health(state, machine, channel)\n"
     "  WHERE state IN ('warn','alarm');\n"
@@ -60,7 +67,8 @@ static const char schema[] =
     "  threshold REAL,\n"
     "  top TEXT,\n"
     "  received REAL NOT NULL,\n"
-    "  UNIQUE (machine, channel, t, to_state)\n"
+    "  segment INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events(t);\n"
     "CREATE TABLE IF NOT EXISTS errors (\n"
@@ -72,10 +80,33 @@ static const char schema[] =
     "  received REAL NOT NULL\n"
     ");\n"
     "CREATE VIEW IF NOT EXISTS channel_status AS\n"
-    "  SELECT machine, channel, max(t) AS t, frame, state, score, threshold, health, top_feature\n"
-    "  FROM health GROUP BY machine, channel;\n"
+    "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
+    "  FROM health WHERE id IN (SELECT max(id) FROM health GROUP BY machine, channel);\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);\n"
-    "INSERT INTO schema_version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
+    "INSERT INTO schema_version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
+
+/* Version 1 -> 2: the tables are rebuilt with the segment column (0 for the old rows) and the
+ * new unique keys (SQLite cannot alter a constraint), in one transaction. */
+static const char migrate_v1[] =
+    "BEGIN;\n"
+    "DROP VIEW IF EXISTS channel_status;\n"
+    "DROP INDEX IF EXISTS health_state;\n"
+    "DROP INDEX IF EXISTS events_time;\n"
+    "ALTER TABLE health RENAME TO health_v1;\n"
+    "ALTER TABLE events RENAME TO events_v1;\n"
+    "DELETE FROM schema_version;\n"
+    "COMMIT;\n";
+static const char migrate_v1_copy[] =
+    "BEGIN;\n"
+    "INSERT INTO health (id, machine, channel, t, frame, state, score, threshold, health,"
+    " top_feature, top_contribution, top, received) SELECT id, machine, channel, t, frame, state,"
+    " score, threshold, health, top_feature, top_contribution, top, received FROM health_v1;\n"
+    "INSERT INTO events (id, machine, channel, t, frame, from_state, to_state, reason, score,"
+    " threshold, top, received) SELECT id, machine, channel, t, frame, from_state, to_state,"
+    " reason, score, threshold, top, received FROM events_v1;\n"
+    "DROP TABLE health_v1;\n"
+    "DROP TABLE events_v1;\n"
+    "COMMIT;\n";
 
 /* ?1 machine, ?2 channel, ?3 payload, ?4 time received. json(?3) rejects malformed text.
  * ON CONFLICT ... DO NOTHING skips only a repeated frame or event; INSERT OR IGNORE would also
@@ -83,18 +114,20 @@ static const char schema[] =
  * ("WHERE true" is SQLite's required disambiguation of an upsert on INSERT ... SELECT.) */
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
-    " top_feature, top_contribution, top, received)"
+    " top_feature, top_contribution, top, received, segment)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.state'),"
     " json_extract(j,'$.score'), json_extract(j,'$.threshold'), json_extract(j,'$.health'),"
     " json_extract(j,'$.top[0].feature'), json_extract(j,'$.top[0].contribution'),"
-    " json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j) WHERE true"
-    " ON CONFLICT (machine, channel, t) DO NOTHING",
+    " json_extract(j,'$.top'), ?4, coalesce(json_extract(j,'$.segment'), 0)"
+    " FROM (SELECT json(?3) AS j) WHERE true"
+    " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
-    " score, threshold, top, received)"
+    " score, threshold, top, received, segment)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.from'),"
     " json_extract(j,'$.to'), json_extract(j,'$.reason'), json_extract(j,'$.score'),"
-    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4 FROM (SELECT json(?3) AS j)"
-    " WHERE true ON CONFLICT (machine, channel, t, to_state) DO NOTHING",
+    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4,"
+    " coalesce(json_extract(j,'$.segment'), 0) FROM (SELECT json(?3) AS j)"
+    " WHERE true ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.error'), ?4"
     " FROM (SELECT json(?3) AS j)"};
@@ -106,7 +139,9 @@ static const char usage[] =
     "       " PROG " --db FILE --stdin [--prefix P]     (reads 'topic payload' lines)\n"
     "Stores the gateway's <prefix>/+/+/health, event and error messages in SQLite.\n"
     "Defaults: localhost:1883, id vigil-mes (persistent session), prefix vigil, QoS 1,\n"
-    "commit every 1000 ms. Password from the environment variable VIGIL_MQTT_PASSWORD.\n";
+    "commit every 1000 ms. Password from the environment variable VIGIL_MQTT_PASSWORD.\n"
+    "--pg CONNINFO instead of --db: the same tables in PostgreSQL (libpq connection string\n"
+    "or URI); --pg-queue N rows kept while the server is away (default 100000).\n";
 
 typedef struct mes {
     sqlite3 *db;
@@ -118,6 +153,9 @@ typedef struct mes {
     const char *host;
     int port, qos;
     unsigned long long stored[3], ignored, failed;
+#ifdef VIGIL_MES_PG
+    mes_pg *pg;             /* --pg: rows go to PostgreSQL instead (mes_pg.c) */
+#endif
 } mes;
 
 static volatile sig_atomic_t g_stop;
@@ -155,6 +193,33 @@ static int exec(mes *m, const char *sql)
     return 0;
 }
 
+static int table_exists(mes *m, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* The stored schema version (0: a new database). */
+static int schema_version(mes *m)
+{
+    if (!table_exists(m, "schema_version"))
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(m->db, "SELECT max(version) FROM schema_version", -1, &st, NULL) ==
+            SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static int open_db(mes *m, const char *path)
 {
     if (sqlite3_open(path, &m->db) != SQLITE_OK) {
@@ -163,7 +228,11 @@ static int open_db(mes *m, const char *path)
     }
     /* a dashboard may hold a read lock for a moment: wait rather than fail */
     sqlite3_busy_timeout(m->db, 5000);
+    if (schema_version(m) == 1 && exec(m, migrate_v1) != 0)
+        return -1;
     if (exec(m, schema) != 0)
+        return -1;
+    if (table_exists(m, "health_v1") && exec(m, migrate_v1_copy) != 0)
         return -1;
     for (int i = 0; i < 3; i++)
         if (sqlite3_prepare_v2(m->db, insert_sql[i], -1, &m->ins[i], NULL) != SQLITE_OK) {
@@ -200,6 +269,12 @@ static void store(mes *m, const char *topic, const char *payload, int len)
         k++;
     if (k == 3 || !*machine || !*channel || strchr(kind, '/'))
         return;
+#ifdef VIGIL_MES_PG
+    if (m->pg) {
+        mes_pg_store(m->pg, k, machine, channel, payload, len, now_s());
+        return;
+    }
+#endif
     if (!m->in_txn) {
         if (exec(m, "BEGIN") != 0)
             return;
@@ -364,6 +439,10 @@ static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const 
         if (m->in_txn && (now_s() - m->txn_start) * 1000.0 >= commit_ms)
             commit(m);
         pthread_mutex_unlock(&m->lock);
+#ifdef VIGIL_MES_PG
+        if (m->pg)
+            mes_pg_flush(m->pg, 0); /* outside the lock: the network thread keeps queueing */
+#endif
     }
     mosquitto_disconnect(mosq);
     mosquitto_loop_stop(mosq, false);
@@ -385,6 +464,10 @@ static int run_stdin(mes *m)
             continue;
         *sp = '\0';
         store(m, line, sp + 1, (int)(line + n - (sp + 1)));
+#ifdef VIGIL_MES_PG
+        if (m->pg)
+            mes_pg_flush(m->pg, 0);
+#endif
     }
     free(line);
     return 0;
@@ -401,14 +484,17 @@ int main(int argc, char **argv)
     m.qos = 1;
     const char *db = NULL, *id = "vigil-mes", *user = NULL, *cafile = NULL;
     int clean = 0, from_stdin = 0, commit_ms = 1000, reconnect_max = 30, bad = 0, o;
+    const char *pg_conninfo = NULL;
+    int pg_queue = 100000;
     enum { O_DB = 256, O_HOST, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_USER, O_CAFILE,
-           O_COMMIT, O_RECONNECT, O_STDIN, O_HELP };
+           O_COMMIT, O_RECONNECT, O_STDIN, O_HELP, O_PG, O_PG_QUEUE };
     static const struct option longopts[] = {
         {"db", 1, NULL, O_DB}, {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT},
         {"id", 1, NULL, O_ID}, {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX},
         {"qos", 1, NULL, O_QOS}, {"username", 1, NULL, O_USER}, {"cafile", 1, NULL, O_CAFILE},
         {"commit-ms", 1, NULL, O_COMMIT}, {"reconnect-max", 1, NULL, O_RECONNECT},
-        {"stdin", 0, NULL, O_STDIN}, {"help", 0, NULL, O_HELP}, {NULL, 0, NULL, 0}};
+        {"stdin", 0, NULL, O_STDIN}, {"help", 0, NULL, O_HELP}, {"pg", 1, NULL, O_PG},
+        {"pg-queue", 1, NULL, O_PG_QUEUE}, {NULL, 0, NULL, 0}};
     while (!bad && (o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (o) {
         case O_DB: db = optarg; break;
@@ -424,10 +510,12 @@ int main(int argc, char **argv)
         case O_RECONNECT: bad = opt_int("--reconnect-max", optarg, 1, 3600, &reconnect_max); break;
         case O_STDIN: from_stdin = 1; break;
         case O_HELP: fputs(usage, stdout); return 0;
+        case O_PG: pg_conninfo = optarg; break;
+        case O_PG_QUEUE: bad = opt_int("--pg-queue", optarg, 1, 100000000, &pg_queue); break;
         default: bad = 1; break;
         }
     }
-    if (bad || !db || optind != argc) {
+    if (bad || !db == !pg_conninfo || optind != argc) {
         fputs(usage, stderr);
         return 2;
     }
@@ -438,7 +526,26 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
 
     int status = 1;
-    if (open_db(&m, db) == 0) {
+    if (pg_conninfo) {
+#ifdef VIGIL_MES_PG
+        if (!(m.pg = mes_pg_open(pg_conninfo, commit_ms, (size_t)pg_queue, reconnect_max))) {
+            logmsg("out of memory");
+            return 1;
+        }
+        status = from_stdin ? run_stdin(&m)
+                            : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
+        mes_pg_counts c;
+        mes_pg_close(m.pg, reconnect_max, &c);
+        memcpy(m.stored, c.stored, sizeof m.stored);
+        m.ignored = c.ignored;
+        m.failed = c.failed + c.dropped;
+        if (c.dropped)
+            status = 1;
+#else
+        logmsg("--pg: this vigil_mes was built without libpq (apt-get install libpq-dev)");
+        return 2;
+#endif
+    } else if (open_db(&m, db) == 0) {
         status = from_stdin ? run_stdin(&m)
                             : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
         commit(&m);

@@ -13,8 +13,28 @@
  * A single score above the threshold therefore never raises anything on its own, and a score
  * hovering at the threshold does not make the state flip every frame.
  *
- * Every change of state is queued as an event (time, from, to); the queue holds the last 256
- * events (older ones are dropped and counted).
+ * That is the k-of-n rule (VIGIL_ALARM_KOFN, the default of a bare vigil_alarm). The onset
+ * test (VIGIL_ALARM_CUSUM, the monitor's default; vigil_alarm_set_rule()) is a Bernoulli CUSUM
+ * of the exceedances "score > threshold": each frame adds log(p1/p0) when it exceeds and
+ * log((1-p1)/(1-p0)) when not (p0: the healthy exceedance rate, 1 - the calibration quantile;
+ * p1 = 0.5: a degraded machine exceeds half the time), the sum held in [0, 2h] with
+ * h = ln(false-alarm period in frames) (default 1e5: by Lorden's bound a healthy stream with
+ * exceedance rate p0 reaches h less than once per 1e5 frames on average):
+ *  - OK -> WARN when the sum reaches h: an episode opens; its onset is the first exceedance
+ *    since the sum was last 0 (the test's estimate of the change point);
+ *  - WARN -> ALARM when the sum has stayed >= h for longer than a burst that stopped could keep
+ *    it there ((2h - h) / |log((1-p1)/(1-p0))| frames: 17 with the defaults) plus `confirm`
+ *    frames (default 5) and `confirm_s` seconds (default 0; vigil_alarm_set_confirm()): the
+ *    exceedances went on, so it is not a burst;
+ *  - WARN -> OK when the sum falls below h first: a transient (an impact, a run-in burst),
+ *    reported as an event of kind VIGIL_EVENT_TRANSIENT, never as an alarm;
+ *  - ALARM -> OK when the sum is back to 0 (about 2h / |log((1-p1)/(1-p0))| = 34 frames without
+ *    exceedance with the defaults): a degradation alarm does not chatter.
+ * An exceedance rate below about 13 % (defaults) drifts the sum down, so a threshold that is
+ * even 10 times too low on unseen healthy data still gives no lasting alarm.
+ *
+ * Every change of state is queued as an event (time, from, to, kind, onset); the queue holds
+ * the last 256 events (older ones are dropped and counted).
  *
  * Hot path: vigil_alarm_update() never allocates. Thread rules: one object per thread at a time
  * (the getters included); distinct objects may be used in parallel; vigil_health() is a pure
@@ -33,6 +53,26 @@ enum vigil_state {
     VIGIL_STATE_WARN = 1,  /**< repeated exceedances, not yet persistent */
     VIGIL_STATE_ALARM = 2  /**< persistent exceedance: act */
 };
+
+/** Alarm rules. */
+enum vigil_alarm_rule {
+    VIGIL_ALARM_KOFN = 0,  /**< k of the last n frames above the threshold (file comment) */
+    VIGIL_ALARM_CUSUM = 1  /**< onset test: Bernoulli CUSUM of the exceedances */
+};
+
+/** Event kinds. */
+enum vigil_event_kind {
+    VIGIL_EVENT_CHANGE = 0,    /**< a change of state */
+    VIGIL_EVENT_TRANSIENT = 1  /**< WARN -> OK of an episode that cleared by itself (CUSUM) */
+};
+
+/** One queued event (vigil_alarm_next_event_ex()). */
+typedef struct vigil_alarm_event {
+    double t;      /**< time of the change (seconds) */
+    double onset;  /**< onset of the episode the change belongs to (seconds; NaN if none) */
+    int from, to;  /**< states */
+    int kind;      /**< a vigil_event_kind */
+} vigil_alarm_event;
 
 /** Largest persistence window. */
 #define VIGIL_ALARM_WINDOW_MAX 64
@@ -82,6 +122,40 @@ VIGIL_API size_t vigil_alarm_event_count(const vigil_alarm *a);
  * @return 1 if an event was popped, 0 if none, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_alarm_next_event(vigil_alarm *a, double *t, int *from, int *to);
+/**
+ * Pop the oldest queued event with its kind and onset (the same queue as
+ * vigil_alarm_next_event()). @return 1, 0 (none) or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_alarm_next_event_ex(vigil_alarm *a, vigil_alarm_event *out);
+/** Choose the rule (a vigil_alarm_rule); clears the window and the CUSUM sum.
+ *  @return VIGIL_OK or VIGIL_EINVAL. */
+VIGIL_API int vigil_alarm_set_rule(vigil_alarm *a, int rule);
+/** @return the rule (VIGIL_ALARM_*), VIGIL_EINVAL for NULL. */
+VIGIL_API int vigil_alarm_rule(const vigil_alarm *a);
+/**
+ * Parameters of the CUSUM rule.
+ * @param p0 exceedance rate of a healthy stream (0 < p0 < p1; the monitor uses 1 - quantile).
+ * @param p1 exceedance rate of a degraded one (p1 < 1; default 0.5).
+ * @param false_alarm_frames in-control period of the test in frames, 2..1e15 (default 1e5):
+ *        h = ln(false_alarm_frames).
+ * Clears the sum. @return VIGIL_OK or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_alarm_set_cusum(vigil_alarm *a, double p0, double p1,
+                                    double false_alarm_frames);
+/**
+ * Persistence of the CUSUM rule in frames and in time: an episode becomes ALARM only after the
+ * burst decay plus `frames` frames with the sum >= h, and at least `seconds` after it opened
+ * (e.g. 1800 for "above threshold for 30 min" on snapshots 10 s or 10 min apart).
+ * @param frames 0..1000000 (default 5). @param seconds finite, >= 0 (default 0).
+ * @return VIGIL_OK or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_alarm_set_confirm(vigil_alarm *a, size_t frames, double seconds);
+/** @return the frames an episode must hold before ALARM (burst decay + confirm; 0 for NULL). */
+VIGIL_API size_t vigil_alarm_confirm_frames(const vigil_alarm *a);
+/** @return the onset time of the current episode (WARN or ALARM), NaN when OK or NULL. */
+VIGIL_API double vigil_alarm_onset(const vigil_alarm *a);
+/** @return transient episodes since reset (0 for NULL). */
+VIGIL_API size_t vigil_alarm_transients(const vigil_alarm *a);
 /** @return events dropped because the queue was full (0 for NULL). */
 VIGIL_API size_t vigil_alarm_events_dropped(const vigil_alarm *a);
 

@@ -1,23 +1,32 @@
 /**
  * @file vigil/diagnose.h
  * @brief Per-recording diagnosis of a rotating machine: which fault (outer race, inner race,
- *        ball, cage, imbalance or none), how severe (ISO zone), and why.
+ *        ball, cage, imbalance, none, or inconclusive), how severe (ISO zone), how sure,
+ *        and on what evidence.
  *
- * A `vigil_diagnosis` frames one accelerometer channel (frame N, hop N/2, Hann window), computes
- * each frame's envelope spectrum (vigil/envelope.h), amplitude spectrum and velocity RMS
+ * A `vigil_diagnosis` is an averaging stage on an extractor's framer (vigil/extractor.h: the
+ * same validation, float push, Hann window and FFT; frame N, hop N/2 unless set): it takes each
+ * frame's envelope spectrum (vigil/envelope.h), amplitude spectrum and velocity RMS
  * (vigil/severity.h), and averages them over the recording. vigil_diagnosis_decide() takes the
  * shaft rate (when not given) and the shaft orders (vigil/orders.h) from the mean amplitude
  * spectrum, then measures the defect lines of the averaged envelope spectrum and applies the
  * rules of docs/DIAGNOSTICS.md. In short, with prominence = line amplitude / median of the
  * neighbouring bins and T = VIGIL_DIAG_PROMINENCE:
  *
- *  1. the bearing evidences are BPFO (outer race), BPFI (inner race), 2 x BSF (ball: a ball
- *     defect strikes both races once per spin turn) and FTF (cage), each at its first listed
- *     harmonic; among those with prominence >= T (raised when few frames are averaged), the
- *     largest names the fault;
- *  2. otherwise, with severity configured, `imbalance` when the zone is C or D and the 1x line
+ *  1. the primary bearing lines are BPFO (outer race), BPFI (inner race), 2 x BSF (ball: a ball
+ *     defect strikes both races once per spin turn) and FTF (cage); each has supporting lines
+ *     (harmonics, sidebands: vigil_diagnosis_evidence()). A fault is named when its primary
+ *     line reaches T (raised when few frames are averaged), at least one support (two for
+ *     the cage) stands above its noise threshold, the line is not a member of a shaft-harmonic
+ *     family present in the spectrum, no second fault qualifies with half its strength, and
+ *     the shaft rate is given or found on its own by a majority of the frames;
+ *  2. otherwise `inconclusive` when some primary line stands above its noise threshold (the
+ *     strongest candidate and its strength are reported);
+ *  3. otherwise, with severity configured, `imbalance` when the zone is C or D and the 1x line
  *     carries at least half of the velocity power;
- *  3. otherwise `normal`.
+ *  4. otherwise `normal`.
+ * The strongest envelope line that is no bearing line, and the largest line of the amplitude
+ * spectrum, are reported and classified (shaft harmonic, mains, other) but never name a fault.
  *
  * Averaging envelope spectra over frames (rather than features) lowers the floor's variance,
  * which is what makes a fixed prominence threshold meaningful across recordings.
@@ -39,10 +48,13 @@ enum vigil_fault {
     VIGIL_FAULT_INNER_RACE = 2,
     VIGIL_FAULT_BALL = 3,
     VIGIL_FAULT_CAGE = 4,
-    VIGIL_FAULT_IMBALANCE = 5
+    VIGIL_FAULT_IMBALANCE = 5,
+    VIGIL_FAULT_INCONCLUSIVE = 6 /**< a bearing line stands above the noise but the evidence
+                                      does not name a part (VIGIL_DIAG_CANDIDATE says which
+                                      part it points to, VIGIL_DIAG_STRENGTH how strongly) */
 };
 /** Number of fault labels. */
-#define VIGIL_FAULT_COUNT 6
+#define VIGIL_FAULT_COUNT 7
 
 /** Prominence (line / local floor) a defect line needs to name a bearing fault: 3 (9.5 dB), or
  *  more when so few frames are averaged that Gaussian noise alone would reach 3 with a
@@ -50,6 +62,29 @@ enum vigil_fault {
 #define VIGIL_DIAG_PROMINENCE 3.0
 /** Family-wise false-alarm probability of the noise threshold (over the 4 faults tested). */
 #define VIGIL_DIAG_FALSE_ALARM 0.01
+/** False-alarm probability of each supporting line's noise threshold (harmonics, sidebands). */
+#define VIGIL_DIAG_SUPPORT_FALSE_ALARM 0.01
+/** Supporting lines the cage needs (of 2xFTF, 3xFTF, 4xFTF; the other faults need 1): FTF is
+ *  also the rate at which a rolling-element defect is carried through the load zone, which
+ *  gives an FTF line with few harmonics, while an impacting cage repeats once per cage turn and
+ *  gives the whole comb (docs/DIAGNOSTICS.md, "Evidence-based decision"). */
+#define VIGIL_DIAG_CAGE_SUPPORT 2
+/** A second named fault whose strength is at least this share of the first's makes the
+ *  verdict inconclusive (two parts at once, or one line family read two ways). */
+#define VIGIL_DIAG_RIVAL_SHARE 0.5
+/** An estimated shaft rate names a fault only when more than this share of the frames find
+ *  it on their own (within 2 %): a majority. Otherwise the verdict is at most inconclusive. */
+#define VIGIL_DIAG_SHAFT_MAJORITY 0.5
+/** Largest number of evidence lines of one fault (primary + supports). */
+#define VIGIL_DIAG_EVIDENCE_MAX 5
+
+/** What a line that is not a bearing line is (VIGIL_DIAG_OTHER_KIND, VIGIL_DIAG_SPECTRUM_KIND). */
+enum vigil_line_kind {
+    VIGIL_LINE_NONE = 0,    /**< no line stands out */
+    VIGIL_LINE_SHAFT = 1,   /**< a shaft harmonic k x fr (within 1 %, at least 1 bin) */
+    VIGIL_LINE_MAINS = 2,   /**< a multiple of 50 or 60 Hz (within 0.5 %, at least 1 bin) */
+    VIGIL_LINE_OTHER = 3    /**< neither: gear mesh, a resonance, another machine, ... */
+};
 
 /** Scalars reported by vigil_diagnosis_value(). */
 enum vigil_diag_value {
@@ -66,17 +101,39 @@ enum vigil_diag_value {
     VIGIL_DIAG_ORDER_3X = 6,
     VIGIL_DIAG_ORDER_1X_VELOCITY = 7, /**< the 1x line as velocity RMS, mm/s (0 without severity) */
     VIGIL_DIAG_BAND_LO = 8,       /**< demodulation band of the last frame, Hz */
-    VIGIL_DIAG_BAND_HI = 9
+    VIGIL_DIAG_BAND_HI = 9,
+    VIGIL_DIAG_CONFIDENCE = 10,   /**< 0..1: share of the verdict's evidence lines above their
+                                       noise thresholds (normal: share of the 4 primary lines
+                                       below theirs); docs/DIAGNOSTICS.md */
+    VIGIL_DIAG_CANDIDATE = 11,    /**< the bearing fault the strongest evidence points to
+                                       (enum vigil_fault), 0 when no primary line is above noise */
+    VIGIL_DIAG_STRENGTH = 12,     /**< that fault's primary prominence / the prominence needed to
+                                       name it (>= 1 when it could be named) */
+    VIGIL_DIAG_SUPPORT = 13,      /**< supporting lines (harmonics, sidebands) of the candidate
+                                       above their noise thresholds */
+    VIGIL_DIAG_SHAFT_CONFIDENCE = 14, /**< share of frames whose own shaft estimate is within
+                                       2 % of the rate used (1 when the rate was given) */
+    VIGIL_DIAG_SHAFT_ALT = 15,    /**< the best other candidate for 1x among 0.5, 2, 3 x the rate
+                                       used (as that multiple; 0 when the rate was given) */
+    VIGIL_DIAG_SHAFT_ALT_SHARE = 16, /**< share of frames voting for it */
+    VIGIL_DIAG_OTHER_HZ = 17,     /**< strongest envelope line outside every bearing line's
+                                       window, Hz (0: none above the noise threshold) */
+    VIGIL_DIAG_OTHER_PROM = 18,   /**< its prominence */
+    VIGIL_DIAG_OTHER_KIND = 19,   /**< enum vigil_line_kind */
+    VIGIL_DIAG_SPECTRUM_HZ = 20,  /**< largest line of the mean amplitude spectrum that stands
+                                       >= 3x above its neighbours, Hz (0: none) */
+    VIGIL_DIAG_SPECTRUM_PROM = 21,/**< its ratio to the median of its neighbours */
+    VIGIL_DIAG_SPECTRUM_KIND = 22 /**< enum vigil_line_kind */
 };
 /** Number of values of enum vigil_diag_value. */
-#define VIGIL_DIAG_VALUE_COUNT 10
+#define VIGIL_DIAG_VALUE_COUNT 23
 
 /** Opaque per-recording diagnosis. */
 typedef struct vigil_diagnosis vigil_diagnosis;
 
 /**
  * Short name of a fault label: "normal", "outer_race", "inner_race", "ball", "cage",
- * "imbalance". @return a static string, NULL for an unknown label.
+ * "imbalance", "inconclusive". @return a static string, NULL for an unknown label.
  */
 VIGIL_API const char *vigil_fault_name(int fault);
 
@@ -96,6 +153,11 @@ VIGIL_API int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis 
 
 /** Free a diagnosis. NULL is a no-op. */
 VIGIL_API void vigil_diagnosis_destroy(vigil_diagnosis *d);
+
+/** Hop between frames, 1..N samples (default N/2), as vigil_extractor_set_hop(). The noise
+ *  threshold counts M frames at hop h as 1 + (M - 1) h / N independent ones.
+ *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (samples pushed since create/reset). */
+VIGIL_API int vigil_diagnosis_set_hop(vigil_diagnosis *d, size_t hop);
 
 /** Bearing geometry, as vigil_bearing_frequencies(). @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE
  *  (samples pushed since create/reset). */
@@ -135,6 +197,25 @@ VIGIL_API int vigil_diagnosis_set_severity(vigil_diagnosis *d, int units, int ma
  */
 VIGIL_API int vigil_diagnosis_push(vigil_diagnosis *d, const double *x, size_t n);
 
+/** vigil_diagnosis_push() for float samples (converted to double exactly; same validation). */
+VIGIL_API int vigil_diagnosis_push_f32(vigil_diagnosis *d, const float *x, size_t n);
+
+/**
+ * The averaged envelope spectrum of the frames pushed so far (what the decision measures lines
+ * in; needs no decision): amp[k] = mean over frames of the frame's envelope amplitude spectrum
+ * (docs/DIAGNOSTICS.md; unitless with the default prewhitening) at frequency k * df_hz,
+ * k = 0 .. N/2.
+ * @param amp     receives N/2 + 1 values; may be NULL only with cap 0 (a size query).
+ * @param cap     capacity of amp in values.
+ * @param written optional: values written, or the count needed when cap is too small.
+ * @param df_hz   optional: bin spacing rate / N, Hz.
+ * @return VIGIL_OK, VIGIL_EINVAL (NULL d, NULL amp with cap > 0), VIGIL_ENODATA (no complete
+ *         frame yet), VIGIL_ESPACE (cap < N/2 + 1; *written = N/2 + 1, nothing else written
+ *         but *df_hz). Reads only: may run alongside nothing that pushes to or resets d.
+ */
+VIGIL_API int vigil_diagnosis_envelope_spectrum(const vigil_diagnosis *d, double *amp, size_t cap,
+                                                size_t *written, double *df_hz);
+
 /**
  * Decide from the frames pushed so far (may be called repeatedly; pushing more refines it).
  * @return the fault label (>= 0, enum vigil_fault), or VIGIL_EINVAL, VIGIL_ENODATA (no complete
@@ -151,6 +232,28 @@ VIGIL_API int vigil_diagnosis_decide(vigil_diagnosis *d);
  */
 VIGIL_API int vigil_diagnosis_line(const vigil_diagnosis *d, int defect, int harmonic,
                                    double *freq, double *amp, double *prom);
+
+/**
+ * One evidence line of a bearing fault, as measured at the last decision. Index 0 is the
+ * primary line (BPFO, BPFI, 2xBSF, FTF), the next ones its supports: outer race 2xBPFO,
+ * 3xBPFO; inner race 2xBPFI, 3xBPFI, BPFI-1x, BPFI+1x (shaft-rate sidebands: the defect turns
+ * with the shaft through the load zone); ball 4xBSF, 2xBSF-FTF, 2xBSF+FTF (cage-rate
+ * sidebands); cage 2xFTF, 3xFTF, 4xFTF.
+ * @param fault VIGIL_FAULT_OUTER_RACE .. VIGIL_FAULT_CAGE; index 0 .. VIGIL_DIAG_EVIDENCE_MAX-1.
+ * @param freq,prom,threshold,name optional outputs: expected frequency (Hz), prominence, the
+ *        threshold it is held to (primary: the prominence needed to name the fault; supports:
+ *        their noise threshold), a static name such as "BPFI+1x".
+ *        The cage's supports are 2xFTF, 3xFTF, 4xFTF.
+ * @return the number of evidence lines of that fault (> 0: 3 outer race, 5 inner race, 4 ball,
+ *         4 cage), or VIGIL_ENOTFOUND (index past the fault's last line), VIGIL_EINVAL,
+ *         VIGIL_ESTATE (no decision yet).
+ */
+VIGIL_API int vigil_diagnosis_evidence(const vigil_diagnosis *d, int fault, size_t index,
+                                       double *freq, double *prom, double *threshold,
+                                       const char **name);
+
+/** Short name of an enum vigil_line_kind: "none", "shaft", "mains", "other"; NULL if unknown. */
+VIGIL_API const char *vigil_line_kind_name(int kind);
 
 /** A scalar of the last decision (enum vigil_diag_value); 0 for NULL, an unknown key, or before
  *  the first decision. */

@@ -31,7 +31,8 @@
  *
  * Determinism: pushing the same samples in any chunking gives bit-identical rows; reset gives
  * the same rows as a freshly created extractor with the same configuration. FFTW plans are made
- * with FFTW_ESTIMATE, so every extractor of the same frame length uses the same algorithm.
+ * with FFTW_ESTIMATE by default, so every extractor of the same frame length uses the same
+ * algorithm in every process; vigil/planner.h offers FFTW_MEASURE with wisdom as an opt-in.
  *
  * Thread rules: one extractor must not be used by two threads at once; distinct extractors may
  * be used in parallel from any threads. Create and destroy may be called from any thread
@@ -138,6 +139,22 @@ VIGIL_API int vigil_extractor_push_f32(vigil_extractor *ex, const float *x, size
  *         VIGIL_ESPACE (cap too small; the row stays queued).
  */
 VIGIL_API int vigil_extractor_pop(vigil_extractor *ex, double *row, size_t cap, size_t *written);
+
+/**
+ * Pop as many of the oldest queued rows as fit, in order, one after the other (row-major): one
+ * call instead of one per row, for bindings where a call costs more than a row (Python's ctypes:
+ * about 2 us per call).
+ *
+ * @param rows output: room for cap doubles; rows land at rows + i * vigil_extractor_feature_count().
+ * @param cap  number of doubles `rows` can hold; at most cap / feature count rows are popped.
+ * @param written optional: receives the number of doubles written (rows popped times the feature
+ *                count).
+ * @return the number of rows popped (0 if none is ready), VIGIL_EINVAL (NULL ex/rows),
+ *         VIGIL_ESPACE (a row is ready but cap is less than one row; nothing popped).
+ *         Same thread rules as vigil_extractor_pop(); no allocation.
+ */
+VIGIL_API int vigil_extractor_pop_many(vigil_extractor *ex, double *rows, size_t cap,
+                                       size_t *written);
 
 /** @return number of rows waiting in the queue (0 for NULL). */
 VIGIL_API size_t vigil_extractor_ready(const vigil_extractor *ex);

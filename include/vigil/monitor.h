@@ -47,6 +47,7 @@
 #define VIGIL_MONITOR_H
 
 #include "common.h"
+#include "alarm.h"
 #include "extractor.h"
 #include "drift.h"
 
@@ -79,6 +80,32 @@ enum vigil_gap_policy {
 enum vigil_threshold_mode {
     VIGIL_THRESHOLD_QUANTILE = 0, /**< quantile of out-of-fold training scores (default) */
     VIGIL_THRESHOLD_CHI2 = 1      /**< Mahalanobis only: chi-square(quantile, features) */
+};
+
+/**
+ * What happened to the rows offered to vigil_monitor_score() since fit, load or reset
+ * (vigil_monitor_counter()). The time-quirk policy, in the order it is applied:
+ *  - a row with a bad value or time (NaN, infinity, beyond +-VIGIL_VALUE_MAX, wrong width) is
+ *    rejected with its status, as always, and counted in REJECTED;
+ *  - a row equal to the last accepted one (same time, condition and selected values) is an
+ *    exact duplicate: dropped, the current state returned, counted in DUPLICATES;
+ *  - a row whose time is before the last accepted one (a clock set back: DST, NTP, a re-sent
+ *    block) starts a new segment (STEPS_BACK), one whose time equals it with other values
+ *    starts one too (REPEATS), and so does a forward step longer than the gap (GAPS). A new
+ *    segment is handled like a gap: the persistence window and the smoothing restart, the
+ *    alarm state is kept, VIGIL_GAP_REREF re-learns the baseline; the row is then scored.
+ * SEGMENTS counts the segments scored (1 once a row has been scored, +1 per gap, step back or
+ * repeat); SCORED the rows scored.
+ */
+enum vigil_counter {
+    VIGIL_COUNTER_SCORED = 0,     /**< rows scored */
+    VIGIL_COUNTER_SEGMENTS = 1,   /**< segments of the stream (1 + gaps + steps back + repeats) */
+    VIGIL_COUNTER_GAPS = 2,       /**< forward steps longer than the gap */
+    VIGIL_COUNTER_STEPS_BACK = 3, /**< rows whose time is before the previous one */
+    VIGIL_COUNTER_REPEATS = 4,    /**< rows with the previous time and other values */
+    VIGIL_COUNTER_DUPLICATES = 5, /**< exact repeats of the previous row, dropped */
+    VIGIL_COUNTER_REJECTED = 6,   /**< rows refused with a negative status (after fit) */
+    VIGIL_COUNTER_COUNT = 7       /**< number of counters */
 };
 
 /** Largest number of operating conditions. */
@@ -139,9 +166,31 @@ VIGIL_API int vigil_monitor_set_scale_floor(vigil_monitor *m, double rel);
 /** EWMA weight of the z-score detector, 0 < alpha <= 1 (default 0.3; 1 = no smoothing).
  *  Before fit. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
 VIGIL_API int vigil_monitor_set_smoothing(vigil_monitor *m, double alpha);
-/** Alarm persistence, see vigil_alarm_set_persistence() (default 3 of 5).
+/** Alarm persistence, see vigil_alarm_set_persistence() (default 3 of 5); selects the k-of-n
+ *  rule (VIGIL_ALARM_KOFN) instead of the onset test.
  *  @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n);
+/**
+ * Alarm rule (a vigil_alarm_rule, include/vigil/alarm.h): VIGIL_ALARM_CUSUM, the onset test
+ * (default), or VIGIL_ALARM_KOFN, the k-of-n persistence of vigil_monitor_set_persistence().
+ * Any time; clears the alarm window. Not saved with the model yet (a loaded monitor has the
+ * defaults). @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule);
+/**
+ * Onset test parameters (vigil_alarm_set_cusum()): p0 is the calibrated healthy exceedance
+ * rate 1 - quantile; `p1` the degraded one (default 0.5), 1 - quantile < p1 < 1;
+ * `false_alarm_frames` the in-control period (default 1e5, 2..1e15). Set the quantile first.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double false_alarm_frames);
+/**
+ * Persistence of the onset test in frames and in time (vigil_alarm_set_confirm()): an episode
+ * becomes an alarm after the burst decay plus `frames` (default 5) and at least `seconds`
+ * (default 0) after it opened; one that clears before is a transient event.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds);
 /** Warning level and hysteresis, see vigil_alarm_set_hysteresis() (default 2, 0.8).
  *  @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio);
@@ -203,11 +252,13 @@ VIGIL_API int vigil_monitor_fitted(const vigil_monitor *m);
  * Score one row.
  * @param row all columns (n = vigil_monitor_column_count()); selected values finite and within
  *            +-VIGIL_VALUE_MAX (unselected columns are ignored, NaN included).
- * @param t   time of the row in seconds (t_start, or a timestamp); finite, not decreasing.
+ * @param t   time of the row in seconds (t_start, or a timestamp); finite. A time before or
+ *            equal to the previous row's starts a new segment and an exact repeat of the
+ *            previous row is dropped (enum vigil_counter has the whole policy).
  * @param condition 0..conditions-1.
  * @return the new state (VIGIL_STATE_*), or VIGIL_EINVAL, VIGIL_EMISMATCH, VIGIL_ENONFINITE,
- *         VIGIL_ESTATE (not fitted). On failure nothing changes: the rows that follow score
- *         bit-identically to a stream that never saw the rejected call. An accepted row always
+ *         VIGIL_ESTATE (not fitted). On failure nothing changes but the REJECTED counter: the
+ *         rows that follow score bit-identically to a stream that never saw the rejected call. An accepted row always
  *         gives a score that is not NaN (standardised values are clipped to +-1e6 scales; a
  *         score that still overflows counts as +infinity, health 0).
  */
@@ -257,9 +308,24 @@ VIGIL_API size_t vigil_monitor_event_count(const vigil_monitor *m);
 /** Pop the oldest event: time (s), previous and new state.
  *  @return 1, 0 (none) or VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to);
+/** Pop the oldest event with its kind (VIGIL_EVENT_CHANGE, VIGIL_EVENT_TRANSIENT) and the
+ *  onset of its episode (the same queue as vigil_monitor_next_event()).
+ *  @return 1, 0 (none) or VIGIL_EINVAL. */
+VIGIL_API int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev);
+/** @return the onset time of the current episode (WARN or ALARM; seconds), NaN when OK. */
+VIGIL_API double vigil_monitor_onset(const vigil_monitor *m);
+/** @return transient episodes (bursts that cleared by themselves) since fit/reset. */
+VIGIL_API size_t vigil_monitor_transients(const vigil_monitor *m);
 /** @return gaps in time seen since fit/reset (0 for NULL). */
 VIGIL_API size_t vigil_monitor_gaps(const vigil_monitor *m);
-/** Clear the stream state; keeps the trained model. @return VIGIL_OK or VIGIL_EINVAL. */
+/** @return counter `which` (a vigil_counter) since fit, load or reset; 0 for NULL or an
+ *  unknown counter. Same thread rule as the other getters. */
+VIGIL_API size_t vigil_monitor_counter(const vigil_monitor *m, int which);
+/** @return the name of a counter ("scored", "segments", "gaps", "steps_back", "repeats",
+ *  "duplicates", "rejected"; static storage), NULL for an unknown one. Any thread. */
+VIGIL_API const char *vigil_counter_name(int which);
+/** Clear the stream state (counters included); keeps the trained model.
+ *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_reset(vigil_monitor *m);
 
 /**

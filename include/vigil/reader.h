@@ -68,6 +68,17 @@ VIGIL_API int vigil_reader_find_column(const vigil_reader *r, const char *name_o
 VIGIL_API int vigil_reader_set_time_column(vigil_reader *r, size_t col);
 
 /**
+ * Read missing values as NaN instead of failing: an empty field, or `NaN`, `NA`, `null` (any
+ * case, blanks and quotes around allowed), in any column, the time column included. The
+ * caller decides what a NaN means (the monitor rejects a row with a NaN in a selected feature
+ * with VIGIL_ENONFINITE, and `vigil monitor` counts and skips it). Off by default: a strict
+ * reader fails with VIGIL_EFORMAT on such a field. May be called at any time.
+ * @param as_nan 1 to read missing values as NaN, 0 for the strict default.
+ * @return VIGIL_OK or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_reader_set_missing(vigil_reader *r, int as_nan);
+
+/**
  * Read the next values of one column.
  *
  * Every field of each row read is still validated (other columns must be numbers too, except

@@ -69,8 +69,10 @@ def diagnosis_as_printed(d):
     """The fields of a vigil.diagnose() result as `vigil diagnose` prints them (tools/
     cmd_diagnose.c: shaft %.17g, frames %.0f, amplitudes and orders %.6g, prominences and
     velocity %.4g, the zone as a letter)."""
-    row = {"fault": d["fault"], "shaft_hz": printed(d["shaft_hz"]),
-           "frames": "%.0f" % d["frames"]}
+    row = {"fault": d["fault"], "confidence": "%.4g" % d["confidence"],
+           "candidate": d["candidate"], "strength": "%.4g" % d["strength"],
+           "support": "%d" % d["support"], "shaft_hz": printed(d["shaft_hz"]),
+           "shaft_confidence": "%.4g" % d["shaft_confidence"], "frames": "%.0f" % d["frames"]}
     for q in ("ftf", "bpfo", "bpfi", "bsf"):
         for h in (1, 2, 3):
             key = "%s_h%d" % (q, h)
@@ -80,6 +82,11 @@ def diagnosis_as_printed(d):
         row[k] = "%.6g" % d[k]
     row["velocity_rms_mm_s"] = "%.4g" % d["velocity_rms_mm_s"]
     row["iso_zone"] = d["iso_letter"]
+    for key in ("other", "spectrum"):
+        row[key + "_hz"] = "%.6g" % d[key + "_hz"]
+        row[key + "_prom"] = "%.4g" % d[key + "_prom"]
+        row[key + "_kind"] = d[key + "_kind"]
+    row["band_lo"], row["band_hi"] = "%.6g" % d["band_lo"], "%.6g" % d["band_hi"]
     row["reason"] = d["reason"]
     return row
 

@@ -16,7 +16,7 @@ from vigil import _lib
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
 COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
            "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h", "drift.h", "alarm.h",
-           "monitor.h", "pipeline.h"]
+           "monitor.h", "planner.h", "pipeline.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
@@ -32,7 +32,7 @@ C_TYPES = {
     "vigil_drift *": _lib.DriftP, "const vigil_drift *": _lib.DriftP,
     "vigil_drift **": ctypes.POINTER(_lib.DriftP),
     "vigil_alarm *": _lib.AlarmP, "const vigil_alarm *": _lib.AlarmP,
-    "vigil_alarm **": ctypes.POINTER(_lib.AlarmP),
+    "vigil_alarm **": ctypes.POINTER(_lib.AlarmP), "vigil_alarm_event *": _lib.AlarmEventP,
     "vigil_monitor *": _lib.MonitorP, "const vigil_monitor *": _lib.MonitorP,
     "vigil_monitor **": ctypes.POINTER(_lib.MonitorP),
     "const char * const *": ctypes.POINTER(ctypes.c_char_p), "uint64_t": ctypes.c_uint64,

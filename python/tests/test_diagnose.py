@@ -96,6 +96,50 @@ class TestDiagnoseEqualsCommand(unittest.TestCase):
                    units="m/s2", machine_class="1r")
 
 
+def healthy_machines():
+    """datasets/demo/healthy_machines/machines.tsv (datasets/generate.py): rows as dicts."""
+    folder = os.path.join(support.DEMO, "healthy_machines")
+    with open(os.path.join(folder, "machines.tsv")) as f:
+        lines = [line.rstrip("\n").split("\t") for line in f]
+    rows = [dict(zip(lines[0], line)) for line in lines[1:]]
+    for r in rows:
+        r["path"] = os.path.join(folder, r["file"])
+    return rows
+
+
+class TestHealthyMachines(unittest.TestCase):
+    """Healthy machines of other rigs with a strong source that is no bearing fault (gear mesh,
+    looseness with shaft harmonics on the defect lines, electrical lines, structural
+    resonances): `normal`, with the shaft rate given or estimated, the command and the binding
+    agreeing field by field; the source is reported and classified."""
+
+    def test_normal_and_reported(self):
+        for m in healthy_machines():
+            x = vigil.read_csv(m["path"])["de"]
+            given = float(m["shaft_hz"])
+            for options, kwargs in ((["--shaft-hz", m["shaft_hz"]], {"shaft_hz": given}),
+                                    ([], {"shaft_hz": None})):
+                row = support.cli_diagnose([m["path"]], "--rate", m["rate_hz"], "--bearing",
+                                           m["bearing"], *options)[0]
+                d = vigil.diagnose(x, float(m["rate_hz"]), bearing=m["bearing"], **kwargs)
+                got = support.diagnosis_as_printed(d)
+                for key in got:
+                    self.assertEqual(got[key], row[key], "%s %s: %s" % (m["file"], options, key))
+                self.assertEqual(d["fault"], "normal", "%s: %s" % (m["file"], d["reason"]))
+                self.assertEqual(d["confidence"], 1.0 if m["file"] != "looseness.csv.gz" else 0.5)
+            given = vigil.diagnose(x, float(m["rate_hz"]), float(m["shaft_hz"]), m["bearing"])
+            if m["file"] == "gear.csv.gz":  # the mesh, 31 x 24.6 Hz, as a line of no bearing
+                self.assertAlmostEqual(given["spectrum_hz"], 31 * 24.6, delta=1.0)
+                self.assertEqual(given["spectrum_kind"], "other")
+            if m["file"] == "mains.csv.gz":  # the 100 Hz modulation of the magnetic noise
+                self.assertAlmostEqual(given["other_hz"], 100.0, delta=1.0)
+                self.assertEqual(given["other_kind"], "mains")
+            if m["file"] == "looseness.csv.gz":  # BPFO = 3x, BPFI = 5x: shaft lines, not faults
+                self.assertIn("shaft harmonic 3x", given["reason"])
+                self.assertIn("shaft harmonic 5x", given["reason"])
+                self.assertEqual(given["candidate"], "normal")
+
+
 class TestDiagnosisObject(unittest.TestCase):
     def test_chunking_and_reset_do_not_change_the_result(self):
         x = list(signal("inner_race"))
@@ -330,6 +374,44 @@ class TestExtractorGroups(unittest.TestCase):
                 self.assertAlmostEqual(row[name], want, delta=1e-9 * abs(want),
                                        msg="%s %s" % (band, name))
         self.assertGreater(row["env_bpfo_prom"], 3)  # the outer-race line stands out
+
+    def test_diagnosis_envelope_spectrum_vs_numpy(self):
+        """Diagnosis.envelope_spectrum(): the mean of the 7 half-overlapping frames' envelope
+        spectra of the numpy reference; float32 input takes the float push; defect
+        frequencies are the closed form at the given shaft rate."""
+        dv = self.dv
+        n = int(dv["DV_AVG_N"])
+        with vigil.Diagnosis(dv["DV_RATE"], GEOMETRY, frame=n, shaft_hz=dv["DV_SHAFT"]) as d:
+            with self.assertRaises(vigil.VigilError) as cm:
+                d.envelope_spectrum()
+            self.assertIs(cm.exception.status, vigil.Status.ENODATA)
+            d.push(dv["dv_outer"])
+            freqs, amps = d.envelope_spectrum()
+            want = dv["dv_avg_env"]
+            self.assertEqual(len(amps), n // 2 + 1)
+            self.assertEqual(len(freqs), n // 2 + 1)
+            self.assertEqual(freqs[3], 3 * dv["DV_RATE"] / n)
+            peak = max(want)
+            for k in range(len(want)):
+                self.assertAlmostEqual(amps[k], want[k], delta=1e-9 * peak, msg="bin %d" % k)
+            d.decide()
+            got = d.defect_frequencies()
+            closed = vigil.bearing_frequencies(9, 0.3126, 1.537, 0, dv["DV_SHAFT"])
+            self.assertEqual(got["shaft_hz"], dv["DV_SHAFT"])
+            for q in vigil.DEFECTS:
+                self.assertAlmostEqual(got[q], closed[q], delta=1e-12 * closed[q])
+            np = vigil._buffers.numpy
+            if np is not None:
+                d.reset()
+                d.push(np.asarray(dv["dv_outer"], dtype=np.float32))
+                f32 = d.envelope_spectrum()[1]
+                d.reset()
+                d.push(np.asarray(dv["dv_outer"], dtype=np.float32).astype(np.float64))
+                self.assertEqual(list(f32), list(d.envelope_spectrum()[1]))
+        with vigil.Diagnosis(dv["DV_RATE"], GEOMETRY, frame=n, hop=n) as d:
+            d.push(dv["dv_outer"])
+            d.decide()
+            self.assertEqual(d.values()["frames"], 4)
 
     def test_severity_vs_numpy(self):
         dv = self.dv

@@ -154,8 +154,10 @@ class TestMonitorEqualsCommand(unittest.TestCase):
     def test_run_to_failure_history(self):
         files = sorted(os.path.join(RTF, f) for f in os.listdir(RTF) if f.endswith(".csv.gz"))
         self.assertEqual(len(files), 40)
+        # 40 snapshots, the fault in the last 19: the k-of-n rule (the onset test's default
+        # confirmation needs 25 exceeding frames)
         rows = support.cli_run("monitor", "--rate", RATE, "--frame", FRAME, "--learn", 15,
-                               *files)
+                               "--alarm", "kofn", *files)
         self.assertEqual(rows[0][0], "source")
         want = [r[1:] for r in rows[1:]]
         # Python: one row per snapshot (1024 samples), time = offset of the file + t_start
@@ -168,7 +170,7 @@ class TestMonitorEqualsCommand(unittest.TestCase):
             offsets.append(o)
             o += len(v) / RATE
         times = [o + c["t_start"][0] for o, c in zip(offsets, per_file)]
-        res = vigil.monitor_rows(table, times=times, learn=15)
+        res = vigil.monitor_rows(table, times=times, learn=15, persistence=(3, 5))
         got = support.scored_as_printed(res)
         for g in got:
             g[0] = "0"  # the command numbers frames within each file: one frame per file
@@ -330,8 +332,12 @@ class TestMonitorErrors(unittest.TestCase):
             self.assertStatus(S.ESTATE, m.fit)
             self.assertStatus(S.ESTATE, m.learn, h)
             m.score(h)
-            self.assertStatus(S.EINVAL, m.score, h)  # time goes backwards
+            m.score(h)  # time goes back: a new segment, scored (time-quirk policy)
+            self.assertEqual(m.counters["steps_back"], 1)
+            self.assertEqual(m.counters["segments"], 2)
+            self.assertEqual(m.counters["scored"], 2 * len(h["rms"]))
             m.reset()
+            self.assertEqual(m.counters["scored"], 0)
             self.assertStatus(S.EINVAL, m.score, h, condition=3)
             self.assertStatus(S.ESTATE, m.pca_stats)
             with self.assertRaises(ValueError):

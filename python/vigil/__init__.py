@@ -35,6 +35,8 @@ from .features import FeatureExtractor, features
 from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
 from .pipeline import Pipeline
+from .planner import (export_wisdom, export_wisdom_file, forget_wisdom, import_wisdom,
+                      import_wisdom_file, planner, set_planner)
 from .reader import Reader, read_csv
 from .rul import remaining_life
 from .severity import MachineClass, Units, severity_limits, severity_zone
@@ -52,4 +54,7 @@ __all__ = [
     "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
     "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",
     "severity_zone", "strerror",
+    # planner (issue 18)
+    "export_wisdom", "export_wisdom_file", "forget_wisdom", "import_wisdom",
+    "import_wisdom_file", "planner", "set_planner",
 ]

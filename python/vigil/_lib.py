@@ -70,6 +70,14 @@ class Pipeline(_Opaque):
     """``struct vigil_pipeline`` (opaque)."""
 
 
+class AlarmEvent(ctypes.Structure):
+    """``vigil_alarm_event`` (include/vigil/alarm.h)."""
+
+    _fields_ = [("t", c_double), ("onset", c_double), ("from_", c_int), ("to", c_int),
+                ("kind", c_int)]
+
+
+AlarmEventP = POINTER(AlarmEvent)
 ExtractorP = POINTER(Extractor)
 PipelineP = POINTER(Pipeline)
 ReaderP = POINTER(Reader)
@@ -101,6 +109,16 @@ PROTOTYPES = {
     "vigil_extractor_push": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_extractor_push_f32": (c_int, [ExtractorP, FloatP, c_size_t, SizeP], STATUS),
     "vigil_extractor_pop": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    "vigil_extractor_pop_many": (c_int, [ExtractorP, DoubleP, c_size_t, SizeP], STATUS),
+    # planner.h (issue 18)
+    "vigil_planner_set_mode": (c_int, [c_int], STATUS),
+    "vigil_planner_mode": (c_int, [], None),
+    "vigil_planner_mode_name": (c_char_p, [c_int], None),
+    "vigil_planner_import_wisdom": (c_int, [c_char_p], STATUS),
+    "vigil_planner_export_wisdom": (c_int, [c_char_p, c_size_t, SizeP], STATUS),
+    "vigil_planner_import_wisdom_file": (c_int, [c_char_p], STATUS),
+    "vigil_planner_export_wisdom_file": (c_int, [c_char_p], STATUS),
+    "vigil_planner_forget_wisdom": (None, [], None),
     "vigil_extractor_ready": (c_size_t, [ExtractorP], None),
     "vigil_extractor_reset": (c_int, [ExtractorP], STATUS),
     "vigil_extractor_feature_count": (c_size_t, [ExtractorP], None),
@@ -118,6 +136,7 @@ PROTOTYPES = {
     "vigil_reader_column_name": (c_char_p, [ReaderP, c_size_t], None),
     "vigil_reader_find_column": (c_int, [ReaderP, c_char_p], STATUS),
     "vigil_reader_set_time_column": (c_int, [ReaderP, c_size_t], STATUS),
+    "vigil_reader_set_missing": (c_int, [ReaderP, c_int], STATUS),  # issue 16
     "vigil_reader_read_column": (c_int, [ReaderP, c_size_t, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_read_rows": (c_int, [ReaderP, DoubleP, c_size_t, SizeP], STATUS),
     "vigil_reader_line": (c_size_t, [ReaderP], None),
@@ -162,6 +181,14 @@ PROTOTYPES = {
     "vigil_diagnosis_value": (c_double, [DiagnosisP, c_int], None),
     "vigil_diagnosis_reason": (c_char_p, [DiagnosisP], None),
     "vigil_diagnosis_reset": (c_int, [DiagnosisP], STATUS),
+    # diagnose.h: the framer's hop and float push, the averaged envelope spectrum (issue 19)
+    "vigil_diagnosis_set_hop": (c_int, [DiagnosisP, c_size_t], STATUS),
+    "vigil_diagnosis_push_f32": (c_int, [DiagnosisP, FloatP, c_size_t], STATUS),
+    "vigil_diagnosis_envelope_spectrum": (c_int, [DiagnosisP, DoubleP, c_size_t, SizeP, DoubleP],
+                                          STATUS),
+    "vigil_diagnosis_evidence": (c_int, [DiagnosisP, c_int, c_size_t, DoubleP, DoubleP, DoubleP,
+                                         POINTER(c_char_p)], STATUS),
+    "vigil_line_kind_name": (c_char_p, [c_int], None),
     # drift.h
     "vigil_drift_create": (c_int, [c_double, c_size_t, POINTER(DriftP)], STATUS),
     "vigil_drift_destroy": (None, [DriftP], None),
@@ -190,6 +217,15 @@ PROTOTYPES = {
     "vigil_alarm_event_count": (c_size_t, [AlarmP], None),
     "vigil_alarm_next_event": (c_int, [AlarmP, DoubleP, IntP, IntP], STATUS),
     "vigil_alarm_events_dropped": (c_size_t, [AlarmP], None),
+    # issue 16: the onset test and transients
+    "vigil_alarm_next_event_ex": (c_int, [AlarmP, AlarmEventP], STATUS),
+    "vigil_alarm_set_rule": (c_int, [AlarmP, c_int], STATUS),
+    "vigil_alarm_rule": (c_int, [AlarmP], STATUS),
+    "vigil_alarm_set_cusum": (c_int, [AlarmP, c_double, c_double, c_double], STATUS),
+    "vigil_alarm_set_confirm": (c_int, [AlarmP, c_size_t, c_double], STATUS),
+    "vigil_alarm_confirm_frames": (c_size_t, [AlarmP], None),
+    "vigil_alarm_onset": (c_double, [AlarmP], None),
+    "vigil_alarm_transients": (c_size_t, [AlarmP], None),
     "vigil_health": (c_double, [c_double, c_double], None),
     # monitor.h
     "vigil_monitor_create": (c_int, [POINTER(c_char_p), c_size_t, c_int, POINTER(MonitorP)],
@@ -235,6 +271,14 @@ PROTOTYPES = {
     "vigil_monitor_event_count": (c_size_t, [MonitorP], None),
     "vigil_monitor_next_event": (c_int, [MonitorP, DoubleP, IntP, IntP], STATUS),
     "vigil_monitor_gaps": (c_size_t, [MonitorP], None),
+    "vigil_monitor_counter": (c_size_t, [MonitorP, c_int], None),  # issue 16
+    "vigil_monitor_set_alarm_rule": (c_int, [MonitorP, c_int], STATUS),  # issue 16
+    "vigil_monitor_set_onset_test": (c_int, [MonitorP, c_double, c_double], STATUS),
+    "vigil_monitor_set_confirm": (c_int, [MonitorP, c_size_t, c_double], STATUS),
+    "vigil_monitor_next_event_ex": (c_int, [MonitorP, AlarmEventP], STATUS),
+    "vigil_monitor_onset": (c_double, [MonitorP], None),
+    "vigil_monitor_transients": (c_size_t, [MonitorP], None),
+    "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
     "vigil_monitor_save_size": (c_int, [MonitorP, SizeP], STATUS),
     "vigil_monitor_save": (c_int, [MonitorP, c_void_p, c_size_t, SizeP], STATUS),
@@ -290,6 +334,8 @@ PROTOTYPES = {
     "vigil_machine_class_parse": (c_int, [c_char_p], STATUS),
     "vigil_zone_name": (c_char_p, [c_int], None),
     "vigil_zone_parse": (c_int, [c_char_p], STATUS),
+    "vigil_alarm_rule_name": (c_char_p, [c_int], None),
+    "vigil_alarm_rule_parse": (c_int, [c_char_p], STATUS),
     "vigil_common_mode_name": (c_char_p, [c_int], None),
     "vigil_common_mode_parse": (c_int, [c_char_p], STATUS),
     "vigil_column_facts": (c_int, [c_char_p, IntP, IntP, IntP, POINTER(c_char_p)], STATUS),

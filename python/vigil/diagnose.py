@@ -1,7 +1,8 @@
 """Per-recording diagnosis of a rotating machine (include/vigil/diagnose.h): the streaming
 :class:`Diagnosis` and the one-call :func:`diagnose`.
 
-Which fault (outer race, inner race, ball, cage, imbalance or none), how severe (ISO zone) and
+Which fault (outer race, inner race, ball, cage, imbalance, none, or inconclusive with the part
+the strongest evidence points to), how severe (ISO zone), with what confidence and evidence, and
 why, decided by the C library from the averaged envelope spectrum (rules in
 docs/DIAGNOSTICS.md), so results equal those of ``vigil diagnose``.
 """
@@ -9,7 +10,7 @@ docs/DIAGNOSTICS.md), so results equal those of ``vigil diagnose``.
 import ctypes
 
 from . import _buffers
-from ._lib import DiagnosisP, lib
+from ._lib import DiagnosisP, DoubleP, lib
 from ._handle import CObject
 from .bearing import DEFECTS, bearing_arg
 from .errors import Status, VigilError
@@ -17,11 +18,19 @@ from .features import envelope_band, shaft_range_arg
 from .severity import ZONE_LETTERS, machine_class_arg, units_arg
 
 #: Fault labels in the library's order (``enum vigil_fault``): index = the C label.
-FAULTS = tuple(lib.vigil_fault_name(i).decode("ascii") for i in range(6))
+FAULTS = tuple(lib.vigil_fault_name(i).decode("ascii") for i in range(7))
+
+#: Kinds of a line that is no bearing line (``enum vigil_line_kind``): index = the C value.
+LINE_KINDS = tuple(lib.vigil_line_kind_name(i).decode("ascii") for i in range(4))
+
+#: The bearing faults that have evidence lines (``vigil_diagnosis_evidence``).
+BEARING_FAULTS = FAULTS[1:5]
 
 #: Names of the scalars of a decision (``enum vigil_diag_value``), index = the C key.
 VALUES = ("frames", "shaft_hz", "velocity_rms_mm_s", "iso_zone", "order_1x", "order_2x",
-          "order_3x", "order_1x_velocity", "band_lo", "band_hi")
+          "order_3x", "order_1x_velocity", "band_lo", "band_hi", "confidence", "candidate",
+          "strength", "support", "shaft_confidence", "shaft_alt", "shaft_alt_share", "other_hz",
+          "other_prom", "other_kind", "spectrum_hz", "spectrum_prom", "spectrum_kind")
 
 _FRAME_MAX = 1 << 20  # VIGIL_FRAME_MAX
 
@@ -68,6 +77,7 @@ class Diagnosis(CObject):
         units: unit of the samples, ``"g"`` (default) or ``"m/s2"``; enables the velocity RMS,
             the ISO zone and the imbalance rule. ``None`` disables them (velocity and zone 0).
         machine_class: ISO 10816-3 class ``"1r"``, ``"1f"``, ``"2r"`` (default) or ``"2f"``.
+        hop: samples between frame starts, 1..frame; ``None``: half a frame.
 
     Raises:
         VigilError: a setting out of range (the message says which).
@@ -80,7 +90,7 @@ class Diagnosis(CObject):
     _destroy = "vigil_diagnosis_destroy"
 
     def __init__(self, rate, bearing, frame=None, shaft_hz=None, band="full", units="g",
-                 machine_class="2r", shaft_range=None):
+                 machine_class="2r", shaft_range=None, hop=None):
         self._ptr = None
         b = bearing_arg(bearing)
         pair = envelope_band(band)
@@ -92,6 +102,8 @@ class Diagnosis(CObject):
         lib.vigil_diagnosis_create(float(rate), n, ctypes.byref(ptr))
         self._ptr = ptr
         try:
+            if hop is not None:
+                lib.vigil_diagnosis_set_hop(ptr, _buffers.size_arg(hop, "hop"))
             lib.vigil_diagnosis_set_bearing(ptr, b.n, b.d, b.D, b.angle)
             lib.vigil_diagnosis_set_shaft_hz(ptr, float(shaft_hz or 0.0))
             lib.vigil_diagnosis_set_shaft_range(ptr, shaft_lo, shaft_hi)
@@ -134,8 +146,8 @@ class Diagnosis(CObject):
         """Feed samples of the recording (any chunk size).
 
         Args:
-            x: samples in the configured units: a numpy array (contiguous float64 is used
-               without a copy; other dtypes are converted), ``array.array``, a list, or any
+            x: samples in the configured units: a numpy array (contiguous float64 or float32
+               is used without a copy; other dtypes are converted), ``array.array``, a list, or any
                iterable of numbers.
 
         Raises:
@@ -143,15 +155,18 @@ class Diagnosis(CObject):
                 rejected whole, nothing pushed before is lost).
             TypeError, ValueError: ``x`` is not a 1-D run of real numbers.
         """
-        s = _buffers.doubles(x)
-        lib.vigil_diagnosis_push(self._handle(), s.pointer(), s.n)
+        s = _buffers.samples(x)
+        push = lib.vigil_diagnosis_push_f32 if s.f32 else lib.vigil_diagnosis_push
+        push(self._handle(), s.pointer(), s.n)
 
     def decide(self):
         """Decide from the frames pushed so far (may be called again after more pushes).
 
         Returns:
             The fault name: one of :data:`FAULTS` (``"normal"``, ``"outer_race"``,
-            ``"inner_race"``, ``"ball"``, ``"cage"``, ``"imbalance"``).
+            ``"inner_race"``, ``"ball"``, ``"cage"``, ``"imbalance"``, ``"inconclusive"``: a
+            bearing line above the noise that does not name a part; ``result()["candidate"]``
+            says which part it points to).
 
         Raises:
             VigilError: ``Status.ENODATA`` when no complete frame was pushed yet.
@@ -192,6 +207,73 @@ class Diagnosis(CObject):
                                  ctypes.byref(f), ctypes.byref(a), ctypes.byref(p))
         return {"freq": f.value, "amp": a.value, "prom": p.value}
 
+    def envelope_spectrum(self):
+        """The averaged envelope spectrum of the frames pushed so far (the one the decision
+        measures its lines in; no decision needed).
+
+        Returns:
+            ``(freqs, amps)``: bin frequencies k * rate / frame in Hz and the mean envelope
+            amplitudes (unitless with the default prewhitening), k = 0 .. frame/2; numpy arrays
+            when numpy is present, else lists.
+
+        Raises:
+            VigilError: ``Status.ENODATA`` before the first complete frame.
+        """
+        ptr = self._handle()
+        nb = self._frame // 2 + 1
+        amps, address = _buffers.matrix(1, nb)
+        df = ctypes.c_double()
+        lib.vigil_diagnosis_envelope_spectrum(ptr, ctypes.cast(address, DoubleP), nb, None,
+                                              ctypes.byref(df))
+        if _buffers.numpy is not None:
+            return _buffers.numpy.arange(nb) * df.value, amps[0]
+        return [k * df.value for k in range(nb)], amps.tolist()
+
+    def defect_frequencies(self):
+        """The frequencies the last decision looked for lines at: ``{"shaft_hz": fr, "ftf": Hz,
+        "bpfo": Hz, "bpfi": Hz, "bsf": Hz}`` (fundamentals; the shaft rate given or
+        estimated).
+
+        Raises:
+            VigilError: ``Status.ESTATE`` before :meth:`decide`.
+        """
+        out = {"shaft_hz": self.values()["shaft_hz"]}
+        for i, q in enumerate(DEFECTS):
+            out[q] = self.line(i, 1)["freq"]
+        return out
+
+    def evidence(self, fault=None):
+        """The evidence lines measured at the last decision (``vigil_diagnosis_evidence``).
+
+        Args:
+            fault: ``"outer_race"``, ``"inner_race"``, ``"ball"`` or ``"cage"``; ``None``: all.
+
+        Returns:
+            A list of ``{"name", "freq", "prom", "threshold"}`` (the primary line first, then
+            its harmonics and sidebands), or ``{fault: list}`` for ``fault=None``.
+
+        Raises:
+            VigilError: ``Status.ESTATE`` before :meth:`decide`.
+            ValueError: an unknown fault name.
+        """
+        if fault is None:
+            return {f: self.evidence(f) for f in BEARING_FAULTS}
+        if fault not in BEARING_FAULTS:
+            raise ValueError("vigil: fault must be one of %s, got %r"
+                             % (", ".join(BEARING_FAULTS), fault))
+        ptr = self._handle()
+        out = []
+        f, p, t, name = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_char_p()
+        count, i = 1, 0
+        while i < count:  # the call returns the fault's number of lines
+            count = lib.vigil_diagnosis_evidence(ptr, FAULTS.index(fault), i, ctypes.byref(f),
+                                                 ctypes.byref(p), ctypes.byref(t),
+                                                 ctypes.byref(name))
+            out.append({"name": name.value.decode("ascii"), "freq": f.value, "prom": p.value,
+                        "threshold": t.value})
+            i += 1
+        return out
+
     def lines(self):
         """Every line of the last decision: ``{"bpfo_h1": {"freq", "amp", "prom"}, ...}`` for the
         4 defects x harmonics 1-3, in the order of ``vigil diagnose``'s columns."""
@@ -218,7 +300,11 @@ class Diagnosis(CObject):
         ``fault``, ``shaft_hz``, ``frames`` (int), ``<defect>_h<k>_freq``, ``_amp``, ``_prom``
         for each defect and harmonic, ``order_1x`` .. ``order_3x``, ``order_1x_velocity``,
         ``velocity_rms_mm_s``, ``iso_zone`` (int 1..4, 0 without severity), ``iso_letter``
-        ("A".."D", "-" without severity), ``band_lo``, ``band_hi``, ``reason``.
+        ("A".."D", "-" without severity), ``band_lo``, ``band_hi``, ``confidence`` (0-1),
+        ``candidate`` (fault name), ``strength``, ``support`` (int), ``shaft_confidence``,
+        ``shaft_alt``, ``shaft_alt_share``, ``other_hz``/``_prom``/``_kind`` (strongest
+        non-bearing envelope line), ``spectrum_hz``/``_prom``/``_kind`` (largest spectrum line),
+        ``evidence`` (:meth:`evidence`), ``reason``.
 
         Raises:
             VigilError: ``Status.ESTATE`` before :meth:`decide`.
@@ -235,6 +321,16 @@ class Diagnosis(CObject):
         out["iso_zone"] = zone
         out["iso_letter"] = ZONE_LETTERS.get(zone, "-")
         out["band_lo"], out["band_hi"] = v["band_lo"], v["band_hi"]
+        out["confidence"] = v["confidence"]
+        out["candidate"] = FAULTS[int(v["candidate"])]
+        out["strength"] = v["strength"]
+        out["support"] = int(v["support"])
+        out["shaft_confidence"] = v["shaft_confidence"]
+        out["shaft_alt"], out["shaft_alt_share"] = v["shaft_alt"], v["shaft_alt_share"]
+        for key in ("other", "spectrum"):
+            out[key + "_hz"], out[key + "_prom"] = v[key + "_hz"], v[key + "_prom"]
+            out[key + "_kind"] = LINE_KINDS[int(v[key + "_kind"])]
+        out["evidence"] = self.evidence()
         out["reason"] = self.reason
         return out
 

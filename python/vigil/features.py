@@ -467,17 +467,18 @@ def features(x, rate, frame=4096, hop=None, bands=(), **groups):
         rows = 0 if s.n < n_frame else (s.n - n_frame) // n_hop + 1
         m, base = _buffers.matrix(rows, width)
         push = lib.vigil_extractor_push_f32 if s.f32 else lib.vigil_extractor_push
-        pop, row_bytes = lib.vigil_extractor_pop, 8 * width
+        pop_many, row_bytes = lib.vigil_extractor_pop_many, 8 * width
         consumed, done, off = ctypes.c_size_t(), 0, 0
         while off < s.n:
             push(ptr, s.pointer(off), s.n - off, ctypes.byref(consumed))
             off += consumed.value
-            before = done
-            # Rows are popped straight into the result, no intermediate copies.
-            while done < rows and pop(ptr, ctypes.cast(base + done * row_bytes, DoubleP),
-                                      width, None) == 1:
-                done += 1
-            if consumed.value == 0 and done == before:  # cannot happen with a sane library
+            # Every ready row in one call, straight into the result, no intermediate copies.
+            got = 0
+            if done < rows:
+                got = pop_many(ptr, ctypes.cast(base + done * row_bytes, DoubleP),
+                               (rows - done) * width, None)
+                done += got
+            if consumed.value == 0 and got == 0:  # cannot happen with a sane library
                 raise RuntimeError("vigil: extractor took no samples and gave no rows")
         return _buffers.columns(names, m, done)
 

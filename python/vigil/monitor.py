@@ -15,6 +15,7 @@ import math
 import os
 
 from . import _buffers
+from . import _lib
 from ._lib import DoubleP, MonitorP, PipelineP, lib
 from ._handle import CObject
 from .errors import Status, VigilError
@@ -144,6 +145,7 @@ class Monitor(CObject):
                 k, n = persistence
                 keys["monitor.persistence"] = "%d/%d" % (_buffers.size_arg(k, "k"),
                                                          _buffers.size_arg(n, "n"))
+                keys["monitor.alarm"] = "kofn"  # asking for a persistence selects k-of-n
             if hysteresis is not None:
                 keys["monitor.warn"] = _buffers.size_arg(hysteresis[0], "k_warn")
                 keys["monitor.clear"] = float(hysteresis[1])
@@ -460,7 +462,8 @@ class Monitor(CObject):
         Args:
             rows: as :meth:`learn`.
             times: seconds per row (numbers, or timestamps as strings read by
-                :func:`vigil.parse_time`), finite and not decreasing across calls. ``None``: the
+                :func:`vigil.parse_time`), finite; a time before or equal to the previous row's
+                starts a new segment (see :attr:`counters`). ``None``: the
                 ``t_start`` column of a dict of columns, else one second apart continuing after
                 the last scored row.
             condition: operating condition, one for all rows or one per row.
@@ -472,7 +475,7 @@ class Monitor(CObject):
 
         Raises:
             VigilError: ``Status.ENONFINITE`` (a selected value is NaN/inf),
-                ``Status.EINVAL`` (time going backwards, bad condition), ``Status.ESTATE``
+                ``Status.EINVAL`` (bad condition), ``Status.ESTATE``
                 (not fitted). Rows before the failing one are scored (and lost with the
                 exception: score one recording per call, or use :meth:`score_row`).
         """
@@ -566,19 +569,54 @@ class Monitor(CObject):
 
     def events(self):
         """Take the queued state changes, oldest first: a list of ``{"t": seconds, "from":
-        state, "to": state}``."""
+        state, "to": state, "kind": "change" | "transient", "onset": seconds}`` (``onset``: when
+        the episode began, NaN if none; ``transient``: a burst that cleared by itself)."""
         ptr = self._handle()
-        t, a, b = ctypes.c_double(), ctypes.c_int(), ctypes.c_int()
+        e = _lib.AlarmEvent()
         out = []
-        while lib.vigil_monitor_next_event(ptr, ctypes.byref(t), ctypes.byref(a),
-                                           ctypes.byref(b)) == 1:
-            out.append({"t": t.value, "from": STATES[a.value], "to": STATES[b.value]})
+        while lib.vigil_monitor_next_event_ex(ptr, ctypes.byref(e)) == 1:
+            out.append({"t": e.t, "from": STATES[e.from_], "to": STATES[e.to],
+                        "kind": "transient" if e.kind == 1 else "change", "onset": e.onset})
         return out
+
+    @property
+    def onset(self):
+        """Onset (seconds) of the current warn/alarm episode; NaN when ok."""
+        return lib.vigil_monitor_onset(self._handle())
+
+    @property
+    def transients(self):
+        """Bursts that cleared by themselves (transient events) since fit or reset."""
+        return lib.vigil_monitor_transients(self._handle())
+
+    def set_alarm(self, rule="cusum", confirm_frames=5, confirm_seconds=0.0):
+        """Alarm rule: ``"cusum"`` (the onset test, default) or ``"kofn"`` (k-of-n persistence);
+        for the onset test, the persistence in frames and seconds (docs/MODELS.md)."""
+        ptr = self._handle()
+        if rule not in ("cusum", "kofn"):
+            raise ValueError("rule must be 'cusum' or 'kofn'")
+        lib.vigil_monitor_set_alarm_rule(ptr, 1 if rule == "cusum" else 0)
+        lib.vigil_monitor_set_confirm(ptr, confirm_frames, float(confirm_seconds))
 
     @property
     def gaps(self):
         """Gaps in time seen since fit or reset."""
         return lib.vigil_monitor_gaps(self._handle())
+
+    @property
+    def counters(self):
+        """What happened to the scored rows since fit or reset, by the time-quirk policy
+        (docs/MODELS.md): ``{"scored", "segments", "gaps", "steps_back", "repeats",
+        "duplicates", "rejected"}`` (a time before or equal to the previous row's starts a new
+        segment; an exact repeat of the previous row is dropped)."""
+        ptr = self._handle()
+        out, i = {}, 0
+        while True:
+            name = lib.vigil_counter_name(i)
+            if name is None:
+                return out
+            out[name.decode()] = lib.vigil_monitor_counter(ptr, i)
+            i += 1
 
     def drift(self, feature):
         """The drift tracker of a selected feature (name or index) on its raw values:

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""vigil_mes --pg end to end with a real PostgreSQL server and a real mosquitto broker.
+
+    check_mes_pg.py VIGIL_GATEWAY VIGIL_MES DEMO_DIR
+
+Makes a PostgreSQL cluster in a temporary folder (initdb; as root the server runs as the
+`postgres` user through runuser, since postgres refuses root) listening only on a Unix socket
+there, starts mosquitto on a free loopback port, the gateway and `vigil_mes --pg`, then:
+
+ 1. replays healthy.csv.gz: every frame must reach the health table;
+ 2. kills the server (pg_ctl -m immediate: a crash, so a transaction in flight is lost) and
+    replays the first half of outer_race.csv.gz while it is down: the consumer must keep the
+    rows; then starts the server again: every row must arrive, none twice;
+ 3. publishes one health message again as MQTT QoS 1 may redeliver it (ignored: UNIQUE key),
+    a malformed payload and one without its state (refused alone, logged), then the rest of
+    outer_race.csv.gz;
+ 4. stops the gateway and the consumer (SIGTERM) and checks the tables: one row per published
+    frame with frame indices 0..n-1 once each, the learning -> ok and an alarm event, the
+    channel_status view, and the consumer's summary line.
+Exits 77 (skip) with a message when PostgreSQL, mosquitto or the --pg build are missing.
+"""
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_gateway as cg  # noqa: E402  (the broker, gateway and replay helpers)
+
+MACHINE, CHANNEL = cg.MACHINE, cg.CHANNEL
+
+
+def pg_bindir():
+    for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.path.exists(os.path.join(d, "initdb")) and os.path.exists(os.path.join(d, "pg_ctl")):
+            return d
+    d = shutil.which("pg_ctl")
+    return os.path.dirname(d) if d and shutil.which("initdb") else None
+
+
+class Server:
+    """A throw-away PostgreSQL cluster on a Unix socket in `tmp`."""
+
+    def __init__(self, tmp, bindir):
+        self.bindir, self.tmp = bindir, tmp
+        self.data = os.path.join(tmp, "pgdata")
+        self.sock = os.path.join(tmp, "pgsock")
+        self.log = os.path.join(tmp, "postgres.log")
+        self.port = cg.free_port()
+        self.as_user = []
+        if os.geteuid() == 0:  # postgres refuses to run as root
+            try:
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                cg.skip("running as root and there is no 'postgres' user to run the server")
+            os.chmod(tmp, 0o755)
+            os.makedirs(self.sock)
+            open(self.log, "w").close()
+            for p in (self.sock, self.log):
+                os.chown(p, pw.pw_uid, pw.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        else:
+            os.makedirs(self.sock)
+        self.conninfo = "host=%s port=%d dbname=postgres user=vigil" % (self.sock, self.port)
+
+    def run(self, tool, *args, timeout=60):
+        p = subprocess.run(self.as_user + [os.path.join(self.bindir, tool)] + list(args),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=timeout)
+        if p.returncode != 0:
+            cg.fail("%s failed: %s" % (tool, p.stdout))
+
+    def init(self):
+        if self.as_user:
+            os.makedirs(self.data, mode=0o700)
+            pw = pwd.getpwnam("postgres")
+            os.chown(self.data, pw.pw_uid, pw.pw_gid)
+        self.run("initdb", "-D", self.data, "-U", "vigil", "-A", "trust", "--no-sync",
+                 "-E", "UTF8", "--locale", "C")
+
+    def start(self):
+        # fsync off: the test checks the consumer, not the disk; no TCP listener at all
+        self.run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "30", "-o",
+                 "-k %s -p %d -c listen_addresses='' -c fsync=off" % (self.sock, self.port),
+                 "start")
+
+    def stop(self, mode="fast"):
+        self.run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "30", "stop")
+
+    def running(self):
+        return os.path.exists(os.path.join(self.data, "postmaster.pid"))
+
+    def query(self, sql):
+        p = subprocess.run(["psql", self.conninfo, "-XAtq", "-F", "|", "-c", sql],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+        if p.returncode != 0:
+            return None  # not up, or the consumer has not made the schema yet
+        return [line.split("|") for line in p.stdout.splitlines()]
+
+    def count(self, table="health"):
+        r = self.query("SELECT count(*) FROM %s" % table)
+        return int(r[0][0]) if r else -1
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    gateway, mes, demo = sys.argv[1:4]
+    if not gateway or not mes:
+        cg.skip("examples/gateway and examples/mes were not built (apt-get install "
+                "libmosquitto-dev libsqlite3-dev libpq-dev)")
+    helptext = subprocess.run([mes, "--help"], stdout=subprocess.PIPE, text=True).stdout
+    if "--pg" not in helptext:
+        cg.skip("vigil_mes was built without libpq (apt-get install libpq-dev, then reconfigure)")
+    bindir = pg_bindir()
+    if not bindir or not shutil.which("psql"):
+        cg.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        cg.skip("running as root without runuser to start the server as 'postgres'")
+    mosquitto, pub = cg.find_tool("mosquitto"), cg.find_tool("mosquitto_pub")
+    if not mosquitto or not pub:
+        cg.skip("the mosquitto broker or mosquitto_pub is not installed "
+                "(apt-get install mosquitto mosquitto-clients)")
+    healthy = cg.read_column(os.path.join(demo, "healthy.csv.gz"))
+    faulty = cg.read_column(os.path.join(demo, "outer_race.csv.gz"))
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="vigil-pg-") as tmp:
+        server = Server(tmp, bindir)
+        run = cg.Run(tmp, gateway, mes, mosquitto, pub)
+        try:
+            server.init()
+            server.start()
+            check(run, server, healthy, faulty)
+        finally:
+            for p in run.procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            if server.running():
+                try:
+                    server.stop("immediate")
+                except BaseException as e:  # report, but keep the first failure's message
+                    print("could not stop the server: %s" % e)
+            for name in ("gateway1.log", "mes.log"):
+                path = os.path.join(tmp, name)
+                if os.path.exists(path):
+                    with open(path) as f:
+                        sys.stdout.write("--- %s\n%s" % (name, f.read()))
+    print("PostgreSQL end-to-end: OK in %.1f s" % (time.monotonic() - started))
+    return 0
+
+
+def check(run, server, healthy, faulty):
+    tmp = run.tmp
+    glog, mlog = os.path.join(tmp, "gateway1.log"), os.path.join(tmp, "mes.log")
+    run.start_broker()
+    mes = run.start([run.mes_bin, "--port", str(run.port), "--pg", server.conninfo,
+                     "--id", "mes-pg-test", "--commit-ms", "100", "--reconnect-max", "1"], mlog)
+    gw = run.start_gateway(glog)
+    cg.wait_for("both clients to subscribe",
+                lambda: cg.log_count(glog, "subscribed") == 1 and
+                cg.log_count(mlog, "subscribed") == 1)
+    if cg.log_count(mlog, "connected to postgresql") != 1:
+        cg.fail("vigil_mes did not report its database connection")
+
+    # 1. healthy data
+    run.replay(healthy, cg.T0, first=True)
+    n1 = cg.frames_of(len(healthy))
+    cg.wait_for("%d health rows" % n1, lambda: server.count() == n1)
+
+    # 2. the server crashes; half the fault arrives while it is down; it comes back
+    server.stop("immediate")
+    half = len(faulty) // 2 // cg.CHUNK * cg.CHUNK
+    run.replay(faulty[:half], cg.T0 + len(healthy) / cg.RATE, first=False)
+    n2 = cg.frames_of(len(healthy) + half)
+    cg.wait_for("the gateway to publish %d frames" % n2,
+                lambda: cg.log_count(mlog, "connection lost") +
+                cg.log_count(mlog, "not reachable") >= 1)
+    time.sleep(1.5)  # a few reconnection attempts against the dead server
+    server.start()
+    cg.wait_for("%d health rows after the restart" % n2, lambda: server.count() == n2)
+    if cg.log_count(mlog, "connected to postgresql") != 2:
+        cg.fail("vigil_mes did not reconnect exactly once")
+
+    # 3. a redelivered health message, a malformed one, one without its state; then the rest
+    t, frame = server.query("SELECT t, frame FROM health ORDER BY t DESC LIMIT 1")[0]
+    again = ('{"machine":"%s","channel":"%s","t":%s,"frame":%s,"state":"ok","score":1,'
+             '"threshold":2,"health":1,"top":[]}' % (MACHINE, CHANNEL, t, frame))
+    health_topic = "vigil/%s/%s/health" % (MACHINE, CHANNEL)
+    run.publish(health_topic, [again, '{"t": 1, "frame": oops', '{"t": 2, "frame": 3}'])
+    run.replay(faulty[half:], cg.T0 + (len(healthy) + half) / cg.RATE, first=False)
+    n3 = cg.frames_of(len(healthy) + len(faulty))
+    cg.wait_for("%d health rows" % n3, lambda: server.count() == n3)
+
+    # 4. stop both; the consumer's summary and the tables
+    if run.stop(gw) != 0:
+        cg.fail("gateway exit status is not 0 after SIGTERM")
+    frames = cg.summary(glog)["frames"]
+    time.sleep(0.3)
+    if run.stop(mes) != 0:
+        cg.fail("vigil_mes exit status is not 0 after SIGTERM")
+    with open(mlog) as f:
+        last = [line for line in f if "stored " in line][-1]
+    want = "stored %d health rows" % frames
+    if want not in last or "1 repeated deliveries ignored, 2 messages not stored" not in last:
+        cg.fail("vigil_mes summary: %r (expected %r, 1 repeated, 2 not stored)" % (last, want))
+    if cg.log_count(mlog, "not stored") < 3:  # the two refused payloads, and the summary
+        cg.fail("the refused payloads were not logged")
+
+    q = server.query
+    total, distinct, lo, hi = (int(v) for v in q(
+        "SELECT count(*), count(DISTINCT frame), min(frame), max(frame) FROM health")[0])
+    if not (total == frames == n3 and distinct == total and lo == 0 and hi == total - 1):
+        cg.fail("health rows: %d (%d distinct frames %d..%d), gateway published %d, expected %d"
+                % (total, distinct, lo, hi, frames, n3))
+    print("health rows %d = frames published, each frame once, across a server crash" % total)
+    learning = int(q("SELECT count(*) FROM health WHERE state = 'learning'")[0][0])
+    if learning != cg.LEARN:
+        cg.fail("%d learning rows, expected %d" % (learning, cg.LEARN))
+    learnt = q("SELECT count(*) FROM events WHERE from_state = 'learning' AND to_state = 'ok'")
+    alarms = q("SELECT t, reason, top->0->>'feature' FROM events WHERE to_state = 'alarm' "
+               "ORDER BY t")
+    if learnt != [["1"]] or not alarms or not alarms[0][2]:
+        cg.fail("events: learning->ok %r, alarms %r" % (learnt, alarms))
+    t_fault = cg.T0 + len(healthy) / cg.RATE
+    if float(alarms[0][0]) < t_fault - cg.FRAME / cg.RATE:
+        cg.fail("alarm before the fault: %r" % alarms[0])
+    status = q("SELECT machine, channel, state FROM channel_status")
+    if status != [[MACHINE, CHANNEL, "alarm"]]:
+        cg.fail("channel_status view: %r" % status)
+    # the trigger-kept last row equals the latest health row (the redelivered copy of an
+    # older frame must not have replaced it)
+    last = q("SELECT t, frame, state, health FROM channel_status")
+    latest = q("SELECT t, frame, state, health FROM health ORDER BY t DESC LIMIT 1")
+    if last != latest:
+        cg.fail("channel_status %r, latest health row %r" % (last, latest))
+    # the indexes the documented dashboard queries rely on
+    idx = sorted(r[0] for r in q("SELECT indexname FROM pg_indexes WHERE tablename IN "
+                                 "('health', 'events')"))
+    for name in ("events_time", "health_state"):
+        if name not in idx:
+            cg.fail("index %s missing: %r" % (name, idx))
+    print("alarm event at t = fault + %.3f s: %s; channel_status %r"
+          % (float(alarms[0][0]) - t_fault, alarms[0][1], status))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
