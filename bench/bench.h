@@ -54,6 +54,7 @@ int bench_features(int argc, char **argv);
 int bench_models(int argc, char **argv);
 int bench_channels(int argc, char **argv);
 int bench_detection(int argc, char **argv);
+int bench_rul(int argc, char **argv); /* issue 15 */
 
 /* Shared by models, channels and detection (bench_models.c). */
 #define BENCH_BANDS 8 /* equal-width bands from 0 to rate/2, as in `features` */

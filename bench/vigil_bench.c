@@ -25,6 +25,8 @@ static const benchmark benchmarks[] = {
      "25.6 kHz channels one core processes in real time (features + monitor)"},
     {"detection", bench_detection,
      "detection on recorded data (CWRU, PRONOSTIA, IMS, NAB) per detector vs a naive z-score"},
+    {"rul", bench_rul,
+     "remaining useful life on PRONOSTIA, leave one history out: PHM 2012 score, coverage"},
 };
 
 static void print_help(FILE *f)

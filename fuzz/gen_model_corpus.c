@@ -99,6 +99,44 @@ static unsigned char *payload_of(const unsigned char *blob, size_t len, size_t *
     return p;
 }
 
+/* A model of d features and `conds` conditions, rows constant per feature or noise (the large
+ * inputs of issue 17: size bounds). */
+static unsigned char *wide_blob(int kind, size_t d, size_t conds, int constant, size_t relearn,
+                                size_t *n)
+{
+    char **nm = malloc(d * sizeof *nm);
+    for (size_t i = 0; i < d; i++) {
+        nm[i] = malloc(16);
+        snprintf(nm[i], 16, "f%zu", i);
+    }
+    vigil_monitor *m = NULL;
+    if (vigil_monitor_create((const char *const *)nm, d, kind, &m) != VIGIL_OK ||
+        vigil_monitor_set_conditions(m, conds) != VIGIL_OK ||
+        vigil_monitor_set_gap(m, 0.0, VIGIL_GAP_REREF, relearn) != VIGIL_OK)
+        die("wide create");
+    for (size_t i = 0; i < d; i++)
+        free(nm[i]);
+    free(nm);
+    double *row = malloc(d * sizeof *row);
+    uint64_t s = 7;
+    for (size_t c = 0; c < conds; c++)
+        for (int r = 0; r < 12; r++) {
+            for (size_t i = 0; i < d; i++)
+                row[i] = constant ? 1.0 + (double)(i % 3) : lcg(&s);
+            if (vigil_monitor_learn(m, row, d, c) != VIGIL_OK)
+                die("wide learn");
+        }
+    free(row);
+    if (vigil_monitor_fit(m) != VIGIL_OK || vigil_monitor_save_size(m, n) != VIGIL_OK)
+        die("wide fit");
+    unsigned char *b = malloc(*n);
+    size_t w;
+    if (!b || vigil_monitor_save(m, b, *n, &w) != VIGIL_OK)
+        die("wide save");
+    vigil_monitor_destroy(m);
+    return b;
+}
+
 /* Offsets of the payload fields (layout of lib/monitor_io.c serialise()). */
 struct layout {
     size_t kind, ncols, name0, nsel, sel0, nconds, quantile, alpha, k, relearn, horizon, note,
@@ -198,6 +236,35 @@ int main(int argc, char **argv)
                 free(p);
             }
         }
+
+    /* Large inputs (issue 17): a Mahalanobis model of 160 constant features, as vigil saves it
+     * (stored: its covariance of zeros would deflate beyond the loader's 32x) and deflated
+     * (rejected at the header); 64 z-score conditions with the relearn count patched beyond
+     * VIGIL_RELEARN_VALUES_MAX (rejected before the buffers are reserved). */
+    {
+        size_t n, pn, len;
+        unsigned char *b = wide_blob(VIGIL_DETECTOR_MAHALANOBIS, 160, 1, 1, 20, &n);
+        write_seed("large-maha-stored", 0, b, n);
+        unsigned char *p = payload_of(b, n, &pn);
+        free(b);
+        b = fuzz_model_pack(p, pn, &len);
+        write_seed("regress-expansion-maha-160", 0, b, len);
+        free(b);
+        free(p);
+        const size_t relearn = VIGIL_RELEARN_VALUES_MAX / (16 * 64);
+        b = wide_blob(VIGIL_DETECTOR_ZSCORE, 16, 64, 0, relearn, &n);
+        p = payload_of(b, n, &pn);
+        free(b);
+        for (size_t i = 0; i + 8 <= pn; i++) {
+            uint64_t v = 0;
+            for (int j = 0; j < 8; j++)
+                v |= (uint64_t)p[i + j] << (8 * j);
+            if (v == relearn)
+                fuzz_le64(p + i, 65536);
+        }
+        write_seed("regress-relearn-64x65536", 1, p, pn);
+        free(p);
+    }
 
     /* One field at a time, each on a copy of a real payload. */
     struct bad {

@@ -21,6 +21,8 @@
 #include "vigil/orders.h"
 #include "vigil/severity.h"
 #include "vigil/rul.h"
+#include "vigil/prognosis.h"
+#include "vigil/snapshot.h"
 #include "vigil/diagnose.h"
 #include "vigil/drift.h"
 #include "vigil/alarm.h"

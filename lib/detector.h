@@ -37,6 +37,9 @@ typedef struct vigil__detector_ops {
     void (*save)(const vigil__detector *det, vigil__wbuf *w);
     int (*load)(vigil__detector *det, vigil__rbuf *r); /* VIGIL_OK or VIGIL_EFORMAT */
     void (*destroy)(vigil__detector *det);
+    /* Bytes per d * d of the saved state (its matrices; 0 if it has none): the loader checks that
+     * the payload holds them before create allocates d * d matrices (issue 17). */
+    size_t saved_per_d2;
 } vigil__detector_ops;
 
 /* Every detector struct starts with this. */

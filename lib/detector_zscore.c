@@ -201,7 +201,7 @@ static int z_load(vigil__detector *det, vigil__rbuf *r)
 
 const vigil__detector_ops vigil__detector_zscore = {
     VIGIL_DETECTOR_ZSCORE, "zscore", 2, z_create, z_fit, z_update, z_score, z_reset,
-    z_save, z_load, z_destroy,
+    z_save, z_load, z_destroy, 0,
 };
 
 const vigil__detector_ops *vigil__detector_find(int kind)

@@ -149,13 +149,17 @@ void vigil_diagnosis_destroy(vigil_diagnosis *d)
     free(d);
 }
 
+/* The ISO zone's letter; '?' for anything but zones 1..4 (never an index from a status). */
+static char zone_letter(double zone) { return zone >= 1.0 && zone <= 4.0 ? "ABCD"[(int)zone - 1] : '?'; }
+
 int vigil_diagnosis_create(double rate, size_t frame, vigil_diagnosis **out)
 {
     if (!out)
         return vigil__status(VIGIL_EINVAL);
     *out = NULL;
-    if (!isfinite(rate) || rate <= 0.0)
-        return vigil__fail(VIGIL_EINVAL, "sample rate must be finite and > 0 (got %g)", rate);
+    if (!(rate >= VIGIL_RATE_MIN && rate <= VIGIL_RATE_MAX))
+        return vigil__fail(VIGIL_EINVAL, "sample rate must be %g..%g Hz (got %g)", VIGIL_RATE_MIN,
+                           VIGIL_RATE_MAX, rate);
     if (frame < VIGIL_DIAGNOSIS_FRAME_MIN || frame > VIGIL_FRAME_MAX)
         return vigil__fail(VIGIL_EINVAL, "frame length must be %d..%d (got %zu)",
                            VIGIL_DIAGNOSIS_FRAME_MIN, VIGIL_FRAME_MAX, frame);
@@ -669,7 +673,7 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
             append(r, cap, "imbalance: no bearing line stands above the noise; vibration is in "
                            "zone %c and the 1x line (shaft %.2f Hz%s, %.2f mm/s) carries %.0f%% "
                            "of the velocity power",
-                   "?ABCD"[(int)v[VIGIL_DIAG_ISO_ZONE]], fr, estimated, p1,
+                   zone_letter(v[VIGIL_DIAG_ISO_ZONE]), fr, estimated, p1,
                    100.0 * p1 * p1 / (vr * vr));
         } else {
             int best = -1;
@@ -726,7 +730,7 @@ int vigil_diagnosis_decide(vigil_diagnosis *d)
                vigil_line_kind_name((int)v[VIGIL_DIAG_SPECTRUM_KIND]));
     if (a->scale > 0.0)
         append(r, cap, "; severity %.2f mm/s RMS 10-1000 Hz, ISO 10816-3 zone %c",
-               v[VIGIL_DIAG_VELOCITY_RMS], "?ABCD"[(int)v[VIGIL_DIAG_ISO_ZONE]]);
+               v[VIGIL_DIAG_VELOCITY_RMS], zone_letter(v[VIGIL_DIAG_ISO_ZONE]));
     append(r, cap, "; band %.0f-%.0f Hz (%zu frames)", a->last_lo, a->last_hi, a->frames);
 
     /* Confidence: share of the verdict's evidence lines above their thresholds (normal and

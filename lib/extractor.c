@@ -85,8 +85,9 @@ int vigil_extractor_create(double rate, size_t frame, vigil_extractor **out)
     if (!out)
         return vigil__status(VIGIL_EINVAL);
     *out = NULL;
-    if (!isfinite(rate) || rate <= 0.0)
-        return vigil__fail(VIGIL_EINVAL, "sample rate must be finite and > 0 (got %g)", rate);
+    if (!(rate >= VIGIL_RATE_MIN && rate <= VIGIL_RATE_MAX))
+        return vigil__fail(VIGIL_EINVAL, "sample rate must be %g..%g Hz (got %g)", VIGIL_RATE_MIN,
+                           VIGIL_RATE_MAX, rate);
     if (frame < VIGIL_FRAME_MIN || frame > VIGIL_FRAME_MAX)
         return vigil__fail(VIGIL_EINVAL, "frame length must be %d..%d (got %zu)",
                            VIGIL_FRAME_MIN, VIGIL_FRAME_MAX, frame);
@@ -328,13 +329,13 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
     /* Validate before touching any state: a rejected chunk leaves the stream as it was. Doubles
      * in one vectorised test of the whole chunk; the sample-by-sample search below runs only to
      * name the first bad one. */
-    if (!src_f64 || !ex->kern->all_finite(src_f64, take)) {
+    if (!src_f64 || !ex->kern->all_within(src_f64, take, VIGIL_SAMPLE_MAX)) {
         for (size_t i = 0; i < take; i++) {
             const double v = src_f64 ? src_f64[i] : (double)src_f32[i];
-            if (!isfinite(v))
+            if (!(fabs(v) <= VIGIL_SAMPLE_MAX))
                 return vigil__fail(VIGIL_ENONFINITE,
                                    "sample %zu of the chunk is %s; chunk rejected", i,
-                                   isnan(v) ? "NaN" : "infinite");
+                                   vigil__sample_problem(v));
         }
     }
     size_t i = 0;

@@ -63,8 +63,9 @@ typedef struct vigil__kernels {
     /* out[i] = ln(x[i]) for finite positive normal x[i] (the only inputs it is given: P + 1e-30),
      * within 1 ulp (fdlibm's algorithm). The same function the spectral sums use. */
     void (*log)(const double *x, double *out, size_t n);
-    /* 1 if every x[0..n) is finite, else 0 (the push loop's check of a whole chunk). */
-    int (*all_finite)(const double *x, size_t n);
+    /* 1 if every x[0..n) is within [-max, max] (so not NaN), else 0 (the push loop's check of
+     * a whole chunk against VIGIL_SAMPLE_MAX). */
+    int (*all_within)(const double *x, size_t n, double max);
 } vigil__kernels;
 
 /* The fastest table this CPU runs, unless the environment variable VIGIL_SIMD names a slower

@@ -468,35 +468,37 @@ static void K(sum)(const double *p, size_t n, double *lanes)
         lanes[j] += p[i];
 }
 
-/* A double is NaN or +-inf exactly when its exponent field is all ones; adding 1 to that field
- * then carries into the sign bit, which the field's mask had cleared. So the sign bit of the OR
- * of (bits & exponent) + 2^52 over the chunk says whether any sample is not finite: three
- * integer operations a vector, no chain longer than one cycle, one test per chunk. (It was a sum
- * of x * 0, NaN for NaN and inf: a chain of additions, 4 cycles a vector.) */
-static int K(all_finite)(const double *x, size_t n)
+/* |x| <= max exactly when the bits of |x| (sign cleared), read as an unsigned integer, are at
+ * most those of max (max >= 0): doubles of one sign order like their bits, and NaN and +-inf
+ * have the largest. So one AND, one integer compare and one OR a vector, no chain longer than
+ * one cycle, one test per chunk. (The first test was a sum of x * 0, NaN for NaN and inf: a
+ * chain of additions, 4 cycles a vector; then the exponent-field carry, finite only.) */
+static int K(all_within)(const double *x, size_t n, double max)
 {
-    const vu exponent = (vu){0} + 0x7ff0000000000000u, one = (vu){0} + (1ull << 52);
+    uint64_t lim;
+    memcpy(&lim, &max, sizeof lim);
+    const vu mag = (vu){0} + 0x7fffffffffffffffu, limv = (vu){0} + lim;
     vu acc[NV];
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) acc[u] = (vu){0};
     size_t i = 0;
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            acc[u] |= ((vu)K(load)(x + i + (size_t)u * VW) & exponent) + one;
+            acc[u] |= (vu)(((vu)K(load)(x + i + (size_t)u * VW) & mag) > limv);
     }
     uint64_t all = 0;
     for (; i < n; i++) {
         uint64_t b;
         memcpy(&b, x + i, sizeof b);
-        all |= (b & 0x7ff0000000000000u) + (1ull << 52);
+        all |= (uint64_t)((b & 0x7fffffffffffffffu) > lim);
     }
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) for (int j = 0; j < VW; j++)
         all |= acc[u][j];
-    return (all >> 63) == 0;
+    return all == 0;
 }
 
 static const vigil__kernels K(kernels_) = {
     KNAME, K(raw_sums), K(central_sums), K(spectral_sums),
-    K(spread_sums), K(sum), K(log_array), K(all_finite),
+    K(spread_sums), K(sum), K(log_array), K(all_within),
 };
 
 #undef vd

@@ -175,6 +175,16 @@ int vigil__model_pack(const unsigned char *payload, size_t n, uint32_t version,
         free(b);
         return vigil__status(VIGIL_ENOMEM);
     }
+    /* A payload that deflates beyond the ratio the loader accepts (a Mahalanobis model of
+     * constant features: a covariance of zeros) is stored instead (level 0), so that every model
+     * vigil writes loads, and a file's size bounds what loading it costs. */
+    if ((uint64_t)n > vigil__model_raw_max((uint64_t)clen)) {
+        clen = compressBound((uLong)n);
+        if (compress2(b + VIGIL__MODEL_HEADER, &clen, payload, (uLong)n, 0) != Z_OK) {
+            free(b);
+            return vigil__status(VIGIL_ENOMEM);
+        }
+    }
     memcpy(b, VIGIL__MODEL_MAGIC, 8);
     le32(b + 8, version);
     le32(b + 12, 0);
@@ -188,11 +198,16 @@ int vigil__model_pack(const unsigned char *payload, size_t n, uint32_t version,
     return VIGIL_OK;
 }
 
-int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,
-                        size_t *n, uint32_t *version_out)
+uint64_t vigil__model_raw_max(uint64_t clen)
 {
-    *payload = NULL;
-    *n = 0;
+    return clen > (VIGIL__MODEL_PAYLOAD_MAX - VIGIL__MODEL_RAW_SLACK) / VIGIL__MODEL_RATIO_MAX
+               ? VIGIL__MODEL_PAYLOAD_MAX
+               : clen * VIGIL__MODEL_RATIO_MAX + VIGIL__MODEL_RAW_SLACK;
+}
+
+int vigil__model_header_check(const unsigned char *buf, size_t len, uint64_t *total)
+{
+    *total = 0;
     if (len < VIGIL__MODEL_HEADER || memcmp(buf, VIGIL__MODEL_MAGIC, 8) != 0)
         return vigil__fail(VIGIL_EFORMAT, "not a vigil model (bad magic or too short)");
     if (rd32(buf + 40) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, 40))
@@ -203,10 +218,34 @@ int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **pa
                            (unsigned)version, VIGIL__MODEL_VERSION);
     uint64_t raw = rd64(buf + 16), clen = rd64(buf + 24);
     if (rd32(buf + 12) != 0 || raw == 0 || raw > VIGIL__MODEL_PAYLOAD_MAX ||
-        clen != (uint64_t)(len - VIGIL__MODEL_HEADER))
+        clen == 0 || clen > (uint64_t)compressBound((uLong)raw))
+        return vigil__fail(VIGIL_EFORMAT, "vigil model header has bad lengths (payload %llu, "
+                           "compressed %llu)", (unsigned long long)raw, (unsigned long long)clen);
+    /* What loading costs (memory, and the detectors' work) grows with the payload; bounding the
+     * payload by the compressed bytes bounds it by the file's size. */
+    if (raw > vigil__model_raw_max(clen))
+        return vigil__fail(VIGIL_EFORMAT, "vigil model payload of %llu bytes from %llu "
+                           "compressed: more than %dx + %d (vigil stores such payloads "
+                           "uncompressed)", (unsigned long long)raw, (unsigned long long)clen,
+                           VIGIL__MODEL_RATIO_MAX, VIGIL__MODEL_RAW_SLACK);
+    *total = VIGIL__MODEL_HEADER + clen;
+    return VIGIL_OK;
+}
+
+int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,
+                        size_t *n, uint32_t *version_out)
+{
+    *payload = NULL;
+    *n = 0;
+    uint64_t total;
+    int rc = vigil__model_header_check(buf, len, &total);
+    if (rc)
+        return rc;
+    if (total != (uint64_t)len)
         return vigil__fail(VIGIL_EFORMAT, "vigil model is truncated or has bad lengths "
-                           "(%zu bytes, header says %llu)", len,
-                           (unsigned long long)(clen + VIGIL__MODEL_HEADER));
+                           "(%zu bytes, header says %llu)", len, (unsigned long long)total);
+    uint32_t version = rd32(buf + 8);
+    uint64_t raw = rd64(buf + 16), clen = total - VIGIL__MODEL_HEADER;
     if (rd32(buf + 36) != (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf + VIGIL__MODEL_HEADER,
                                           (uInt)clen))
         return vigil__fail(VIGIL_EFORMAT, "vigil model data is corrupt (CRC mismatch)");

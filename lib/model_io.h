@@ -13,6 +13,10 @@
 #define VIGIL__MODEL_VERSION 2u
 #define VIGIL__MODEL_HEADER 44
 #define VIGIL__MODEL_PAYLOAD_MAX ((uint64_t)1 << 30)
+/* A payload may be at most RATIO_MAX times its compressed size plus RAW_SLACK bytes (vigil's
+ * own models deflate 1.2-20x; those that would deflate more are stored, docs/RELIABILITY.md). */
+#define VIGIL__MODEL_RATIO_MAX 32
+#define VIGIL__MODEL_RAW_SLACK 65536
 
 typedef struct vigil__wbuf {
     unsigned char *p;
@@ -46,6 +50,12 @@ char *vigil__get_str(vigil__rbuf *r);
  * buffer. Returns VIGIL_OK or VIGIL_ENOMEM. */
 int vigil__model_pack(const unsigned char *payload, size_t n, uint32_t version,
                       unsigned char **out, size_t *out_len);
+/* Largest payload accepted for clen compressed bytes. */
+uint64_t vigil__model_raw_max(uint64_t clen);
+/* Check a container's header (the first len bytes of a file, len >= VIGIL__MODEL_HEADER):
+ * magic, header CRC, version, lengths, expansion ratio; *total = the whole container's size.
+ * Returns VIGIL_OK or VIGIL_EFORMAT (with message). Reads nothing past the header. */
+int vigil__model_header_check(const unsigned char *buf, size_t len, uint64_t *total);
 /* Check and unwrap; *payload is malloc'ed, *version is 1..VIGIL__MODEL_VERSION. Returns
  * VIGIL_OK, VIGIL_EFORMAT (with message) or VIGIL_ENOMEM. */
 int vigil__model_unpack(const unsigned char *buf, size_t len, unsigned char **payload,

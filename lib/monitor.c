@@ -4,6 +4,7 @@
 #include "monitor_impl.h"
 
 #include "pipeline_impl.h"
+#include "prognosis_impl.h"
 #include "status.h"
 
 #include <gsl/gsl_cdf.h>
@@ -64,6 +65,7 @@ void vigil_monitor_destroy(vigil_monitor *m)
     vigil_alarm_destroy(m->alarm);
     free(m->note);
     vigil_pipeline_destroy(m->spec);
+    vigil_prognoser_destroy(m->prog);
     free(m);
 }
 
@@ -688,6 +690,10 @@ int vigil_monitor_fit(vigil_monitor *m)
         return vigil__status(VIGIL_EINVAL);
     if (m->fitted)
         return vigil__fail(VIGIL_ESTATE, "the monitor is already fitted");
+    if ((uint64_t)m->relearn * m->nsel * m->nconds > VIGIL_RELEARN_VALUES_MAX)
+        return vigil__fail(VIGIL_EINVAL, "relearn %zu x %zu features x %zu conditions exceeds "
+                           "VIGIL_RELEARN_VALUES_MAX (%d)", m->relearn, m->nsel, m->nconds,
+                           VIGIL_RELEARN_VALUES_MAX);
     for (size_t c = 0; c < m->nconds; c++) {
         int rc = fit_condition(m, c);
         if (rc) {
@@ -734,6 +740,8 @@ int vigil_monitor_reset(vigil_monitor *m)
     m->t2 = m->spe = NAN;
     memset(m->counts, 0, sizeof m->counts);
     m->t_shift = 0.0;
+    if (m->prog)
+        vigil_prognoser_reset(m->prog); /* its history is stream state too */
     return VIGIL_OK;
 }
 
@@ -816,9 +824,12 @@ int vigil_monitor_score(vigil_monitor *m, const double *row, size_t n, double t,
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
+    const size_t scored = m->counts[VIGIL_COUNTER_SCORED];
     int st = score_row(m, row, n, t, condition);
     if (st < 0 && m->fitted)
         m->counts[VIGIL_COUNTER_REJECTED]++;
+    if (st >= 0 && m->prog && m->counts[VIGIL_COUNTER_SCORED] != scored)
+        vigil__monitor_feed_prognoser(m, row, t);
     return st;
 }
 

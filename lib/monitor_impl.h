@@ -8,6 +8,7 @@
 #include "vigil/drift.h"
 #include "vigil/monitor.h"
 #include "vigil/pipeline.h"
+#include "vigil/prognosis.h"
 
 #define VIGIL__AUTO_INTERVALS 15
 
@@ -68,6 +69,9 @@ struct vigil_monitor {
     size_t prev_cond;
     double t_shift;         /* added to row times for the drift trackers (monotone clock) */
     size_t counts[VIGIL_COUNTER_COUNT];
+    /* prognosis (issue 15, prognosis.c): fed after each scored row; NULL: none */
+    vigil_prognoser *prog;
+    long prog_col;          /* column of the indicator, -1: the monitor's score */
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */

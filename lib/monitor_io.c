@@ -1,9 +1,11 @@
 /* Saving and loading a fitted monitor (configuration, baselines, thresholds, detector state)
  * in the container of model_io.c. Loading validates every field before use: a corrupt or
  * hostile blob gives VIGIL_EFORMAT, never a crash or an absurd allocation. */
+#include "file_io.h"
 #include "model_io.h"
 #include "monitor_impl.h"
 #include "pipeline_impl.h"
+#include "prognosis_impl.h"
 
 #include "status.h"
 
@@ -185,6 +187,15 @@ static int serialise(const vigil_monitor *m, int flags, unsigned char **out, siz
         return vigil__fail(VIGIL_EINVAL, "unknown save flags %d", flags);
     vigil__wbuf w = {0};
     int rc = serialise_sections(m, flags, &w);
+    if (rc == VIGIL_OK && m->prog) {
+        /* the prognoser: settings, prior and state; not part of the model id (it changes with
+         * every row) */
+        vigil__wbuf pw = {0};
+        vigil__prognoser_serialise(m->prog, &pw);
+        put_section(&w, SECTION_PROGNOSER, pw.p, pw.len);
+        rc = pw.err || w.err ? vigil__status(VIGIL_ENOMEM) : VIGIL_OK;
+        free(pw.p);
+    }
     if (rc == VIGIL_OK)
         rc = vigil__model_pack(w.p, w.len, VIGIL__MODEL_VERSION, out, out_len);
     free(w.p);
@@ -321,9 +332,17 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
         !(m->rel_floor >= 0.0 && m->rel_floor <= 1.0) || !m->note ||
         strlen(m->note) > 4096)
         return bad(m, "configuration");
+    /* Sizes come from the payload, so every allocation below is bounded by it (and the payload by
+     * the file, model_io.c): each condition's baseline and matrices must fit in what is left. */
+    if ((uint64_t)m->relearn * nsel * m->nconds > VIGIL_RELEARN_VALUES_MAX)
+        return bad(m, "relearn count (relearn x features x conditions above "
+                      "VIGIL_RELEARN_VALUES_MAX)");
     vigil__detector_params par = {m->alpha, m->seed};
     for (size_t c = 0; c < m->nconds; c++) {
         vigil__cond *k = &m->cond[c];
+        if ((uint64_t)(r->len - r->pos) <
+            (uint64_t)nsel * (2 * sizeof(double) + ops->saved_per_d2 * nsel) + sizeof(double))
+            return bad(m, "length (shorter than the baselines and detector state it declares)");
         k->med = malloc(nsel * sizeof *k->med);
         k->scale = malloc(nsel * sizeof *k->scale);
         k->reref = malloc(m->relearn * nsel * sizeof *k->reref);
@@ -420,6 +439,18 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
                 rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
             }
             have_pipeline = 1;
+        } else if (tag == SECTION_PROGNOSER) {
+            vigil_prognoser *p = NULL;
+            if (!m) {
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: prognoser section out of place");
+                break;
+            }
+            rc = vigil__prognoser_parse(&sec, &p);
+            if (rc == VIGIL_OK && vigil__monitor_attach_prognoser(m, p) != VIGIL_OK) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s", vigil_last_error());
+                rc = vigil__fail(VIGIL_EFORMAT, "vigil model: %s", msg);
+            }
         } else if (tag == SECTION_TRAINING && m) {
             if (vigil__get_count(&sec, VIGIL_CONDITIONS_MAX) != m->nconds)
                 sec.err = 1;
@@ -491,35 +522,8 @@ int vigil_monitor_save_file_ex(const vigil_monitor *m, const char *path, int fla
     int rc = serialise(m, flags, &b, &n);
     if (rc)
         return rc;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        free(b);
-        return vigil__status(VIGIL_ENOMEM);
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        rc = vigil__fail(VIGIL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        goto done;
-    }
-    int ok = fwrite(b, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int err = errno;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        remove(tmp);
-        rc = vigil__fail(VIGIL_EIO, "%s: write failed: %s", tmp, strerror(err));
-        goto done;
-    }
-    /* rename() replaces PATH atomically: readers see the old model or the new, never half. */
-    if (rename(tmp, path) != 0) {
-        rc = vigil__fail(VIGIL_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
-        remove(tmp);
-    }
-done:
+    rc = vigil__file_replace(path, b, n);
     free(b);
-    free(tmp);
     return rc;
 }
 
@@ -530,42 +534,16 @@ int vigil_monitor_load_file(const char *path, vigil_monitor **out)
     *out = NULL;
     if (!path)
         return vigil__status(VIGIL_EINVAL);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vigil__fail(VIGIL_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *b = malloc(cap);
-    int rc = VIGIL_OK;
-    while (b) {
-        if (len == cap) {
-            if (cap > ((size_t)1 << 31)) {
-                rc = vigil__fail(VIGIL_EFORMAT, "%s: too large for a vigil model", path);
-                break;
-            }
-            unsigned char *p = realloc(b, cap * 2);
-            if (!p)
-                break;
-            b = p;
-            cap *= 2;
-        }
-        size_t got = fread(b + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = vigil__fail(VIGIL_EIO, "%s: read error", path);
-            break;
-        }
-    }
-    fclose(f);
-    if (!b)
-        return vigil__status(VIGIL_ENOMEM);
-    if (rc == VIGIL_OK) {
-        rc = vigil_monitor_load(b, len, out);
-        if (rc == VIGIL_EFORMAT) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "%s", vigil_last_error());
-            vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
-        }
+    unsigned char *b;
+    size_t len;
+    int rc = vigil__model_file_read(path, &b, &len);
+    if (rc)
+        return rc;
+    rc = vigil_monitor_load(b, len, out);
+    if (rc == VIGIL_EFORMAT) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", vigil_last_error());
+        vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
     }
     free(b);
     return rc;

@@ -115,12 +115,20 @@ double vigil__shaft_estimate(const vigil__amps *a, double lo, double hi, double 
     double f = refine(a, argmax(a, (size_t)b0, (size_t)b1));
     /* The largest line is often 2x (misalignment, or the supply's line frequency beside it) or 3x;
      * the 1x line of a rotating shaft is rarely absent. A real line at f/3, else at f/2, is 1x. */
-    for (int m = 3; m >= 2; m--) {
-        size_t k;
-        if (f / m >= lo && has_line(a, f / m, frames, &k)) {
-            f = refine(a, k);
-            break;
+    /* Repeated from each new estimate (at most 4 jumps): a 2x line that was itself reached from
+     * a larger 4x one (a 4-pole motor's 100 Hz magnetostriction line above its 50 Hz supply
+     * line, the rotor at 25 Hz below) still gets its own 1/2 and 1/3 tested. */
+    for (int jump = 0; jump < 4; jump++) {
+        int moved = 0;
+        for (int m = 3; m >= 2 && !moved; m--) {
+            size_t k;
+            if (f / m >= lo && has_line(a, f / m, frames, &k)) {
+                f = refine(a, k);
+                moved = 1;
+            }
         }
+        if (!moved)
+            break;
     }
     return f < lo ? lo : f > hi ? hi : f;
 }

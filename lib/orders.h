@@ -30,8 +30,9 @@ vigil__amps vigil__frame_amps(const vigil__frame *f);
  * from an amplitude spectrum that is one frame's (frames = 1) or the mean of `frames`
  * half-overlapping frames; docs/DIAGNOSTICS.md "Shaft-rate estimate": the largest line of the
  * range, refined by a parabola; then, for m = 3 and 2, if f/m is still in the range and a line
- * there stands out of its neighbours (has_line() in orders.c), that line instead (the largest
- * line of a machine is often 2x or 3x, and 1x is rarely absent); clamped into [lo, hi]. 0 when
+ * there stands out of its neighbours (has_line() in orders.c), that line instead, and the check
+ * again from it, at most 4 times (the largest line of a machine is often 2x or 3x, and 1x is
+ * rarely absent); clamped into [lo, hi]. 0 when
  * the spectrum has fewer than 3 bins. Never allocates. */
 double vigil__shaft_estimate(const vigil__amps *a, double lo, double hi, double frames);
 

@@ -15,6 +15,7 @@
 #include "vigil/envelope.h"
 #include "vigil/orders.h"
 #include "vigil/parse.h"
+#include "vigil/prognosis.h"
 #include "vigil/severity.h"
 
 #include <errno.h>
@@ -426,6 +427,23 @@ static int canon_directions(const key_def *k, const char *in, char *out)
     return rc ? rc : each_item(k, in, out, direction_item);
 }
 
+/* prognosis.feature: a column name (as in the rows), score, or none */
+static int canon_prognosis_feature(const key_def *k, const char *in, char *out)
+{
+    if (!in[0] || strlen(in) > 63 || strpbrk(in, " \t,"))
+        return bad_value(k, in, "is not a column name (1..63 characters, no spaces or commas)");
+    return canon_string(k, in, out);
+}
+
+static int canon_prognosis_model(const key_def *k, const char *in, char *out)
+{
+    const int m = vigil_prognosis_model_parse(in);
+    if (m < 0)
+        return bad_value(k, in, "is not auto, exponential or linear");
+    strcpy(out, vigil_prognosis_model_name(m));
+    return VIGIL_OK;
+}
+
 /* ---- the key table --------------------------------------------------------------------------
  * Order is the printing order. Defaults are the library's, one per setting, used by every host
  * (docs/ARCHITECTURE.md lists what changed for whom). */
@@ -511,6 +529,23 @@ static const key_def keys[] = {
     {"monitor.confirm_time", "0", canon_number, NUM(0.0, 1e12),
      "onset test: and at least this many seconds"},
     /* ---- prognosis.* keys of issue 15 go here (helper b15): one entry each ---- */
+    {"prognosis.feature", "none", canon_prognosis_feature, TEXT,
+     "health indicator of the prognoser: a feature column, score (the monitor's score), or "
+     "none (no prognosis)"},
+    {"prognosis.failure", "0", canon_number, NUM(-1e300, 1e300),
+     "level of the indicator taken as failure (> 0 for the exponential and auto models)"},
+    {"prognosis.model", "auto", canon_prognosis_model, TEXT,
+     "degradation model: auto (the likelier at each update), exponential or linear"},
+    {"prognosis.baseline", "30", canon_whole, NUM(5, 100000),
+     "points of the healthy baseline of the onset test"},
+    {"prognosis.rise", "0.6931471805599453", canon_number, NUM(0.0, 1e300),
+     "smallest rise the onset test looks for, on the model's scale (ln 2: a doubling)"},
+    {"prognosis.cusum_h", "5", canon_number, NUM(1e-9, 1e300),
+     "CUSUM decision interval of the onset test, in baseline sigmas"},
+    {"prognosis.min_points", "5", canon_whole, NUM(3, 1000000),
+     "points since the onset before a first estimate"},
+    {"prognosis.level", "0.95", canon_number, NUM(0.5, 0.999),
+     "central probability of the remaining-life interval"},
 };
 #define NKEYS COUNT(keys)
 

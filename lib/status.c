@@ -1,6 +1,7 @@
 /* Status codes and the per-thread detail of the last failure. */
 #include "status.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -46,4 +47,9 @@ int vigil__fail(int code, const char *fmt, ...)
 int vigil__status(int code)
 {
     return vigil__fail(code, "%s", vigil_strerror(code));
+}
+
+const char *vigil__sample_problem(double v)
+{
+    return isnan(v) ? "NaN" : isinf(v) ? "infinite" : "beyond +-VIGIL_SAMPLE_MAX (1e30)";
 }

@@ -8,6 +8,10 @@
 #  define VIGIL__PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #  define VIGIL__PRINTF(a, b)
+/* Why a sample failed the |x| <= VIGIL_SAMPLE_MAX check: "NaN", "infinite" or "beyond
+ * +-VIGIL_SAMPLE_MAX" (for the push functions' messages). */
+const char *vigil__sample_problem(double v);
+
 #endif
 
 /* Record a formatted message for vigil_last_error() and return `code`, so that a failing path
@@ -16,5 +20,9 @@ int vigil__fail(int code, const char *fmt, ...) VIGIL__PRINTF(2, 3);
 
 /* Record vigil_strerror(code) as the detail and return code. */
 int vigil__status(int code);
+
+/* Why a sample failed the |x| <= VIGIL_SAMPLE_MAX check: "NaN", "infinite" or "beyond
+ * +-VIGIL_SAMPLE_MAX" (for the push functions' messages). */
+const char *vigil__sample_problem(double v);
 
 #endif

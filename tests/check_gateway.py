@@ -122,12 +122,15 @@ class Run:
             fail("%s did not stop within %d s of SIGTERM" % (p.args[0], timeout))
 
     def start_gateway(self, log):
-        return self.start([self.gateway_bin, "--port", str(self.port), "--id", "gw-test",
-                           "--models", self.models, "--frame", str(FRAME), "--hop", str(HOP), "--bands", "octaves",
+        # numeric loopback: "localhost" may resolve to ::1 first (issue 17)
+        return self.start([self.gateway_bin, "--host", "127.0.0.1", "--port", str(self.port),
+                           "--id", "gw-test",
+                           "--models", self.models, "--frame", str(FRAME), "--hop", str(HOP),
+                           "--bands", "octaves",
                            "--learn", str(LEARN), "--reconnect-max", "1"], log)
 
     def publish(self, topic, lines):
-        p = subprocess.run([self.pub, "-p", str(self.port), "-q", "1", "-l", "-t", topic],
+        p = subprocess.run([self.pub, "-h", "127.0.0.1", "-p", str(self.port), "-q", "1", "-l", "-t", topic],
                            input="\n".join(lines) + "\n", text=True, capture_output=True,
                            timeout=30)
         if p.returncode != 0:
@@ -210,7 +213,7 @@ def check(run, healthy, faulty):
     tmp = run.tmp
     glog1, glog2, mlog = (os.path.join(tmp, n) for n in ("gateway1.log", "gateway2.log", "mes.log"))
     # the clients start before the broker, as after a power cut: they must wait for it
-    mes = run.start([run.mes_bin, "--port", str(run.port), "--db", run.db, "--id", "mes-test",
+    mes = run.start([run.mes_bin, "--host", "127.0.0.1", "--port", str(run.port), "--db", run.db, "--id", "mes-test",
                      "--commit-ms", "100", "--reconnect-max", "1"], mlog)
     gw = run.start_gateway(glog1)
     wait_for("both clients to find no broker",

@@ -103,6 +103,25 @@ static void test_no_alloc_hop_n(void **state) { (void)state; push_frames(1024, 1
 static void test_no_alloc_overlap(void **state) { (void)state; push_frames(4096, 2048, 1000); }
 static void test_no_alloc_odd(void **state) { (void)state; push_frames(1000, 333, 1); }
 
+/* The prognoser's update: baseline, onset (seeding from the kept points) and the fits. */
+static void test_no_alloc_prognoser(void **state)
+{
+    (void)state;
+    vigil_prognoser *p;
+    assert_int_equal(vigil_prognoser_create("peak", 1e6, &p), VIGIL_OK);
+    const size_t before = allocs, freed = frees;
+    int estimates = 0;
+    for (int i = 0; i < 2000; i++) {
+        const double h = (i < 100 ? 1.0 : exp(0.01 * (i - 100))) * (1.0 + 0.01 * ((i * 37) % 7));
+        assert_true(vigil_prognoser_update(p, i, h) >= 0);
+        estimates += vigil_prognoser_reason(p) == VIGIL_PROGNOSIS_ESTIMATE;
+    }
+    assert_true(estimates > 1000);
+    if (allocs != before || frees != freed)
+        fail_msg("prognoser update: %zu allocations, %zu frees", allocs - before, frees - freed);
+    vigil_prognoser_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -110,6 +129,7 @@ int main(void)
         cmocka_unit_test(test_no_alloc_hop_n),
         cmocka_unit_test(test_no_alloc_overlap),
         cmocka_unit_test(test_no_alloc_odd),
+        cmocka_unit_test(test_no_alloc_prognoser),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -552,6 +552,12 @@ static void test_stream_state(void **state)
         assert_true(tm == tl && fm == fl && um == ul);
     }
     assert_int_equal(vigil_monitor_state(l), vigil_monitor_state(m));
+    /* a time step back after the restart is handled as before the restart (the time-quirk
+     * policy of issue 16: a new segment, counted) */
+    assert_int_equal(vigil_monitor_score(l, rows[0], nc, 50.0, 0),
+                     vigil_monitor_score(m, rows[0], nc, 50.0, 0));
+    assert_int_equal(vigil_monitor_counter(l, VIGIL_COUNTER_STEPS_BACK),
+                     vigil_monitor_counter(m, VIGIL_COUNTER_STEPS_BACK));
     /* a plain save has no stream: the loaded monitor starts OK */
     vigil_monitor *f = NULL;
     size_t plain;

@@ -34,6 +34,23 @@ int cli_parse_size(const char *cmd, const char *opt, const char *s, size_t *v);
 /* Print a double with full precision (%.17g), the format of every number vigil prints. */
 void cli_print_double(FILE *f, double v);
 
+/* Options shared by the commands that frame a signal the older way (train, score, monitor,
+ * prior): each is a key of the pipeline specification (cli_frame_spec). */
+typedef struct cli_frame_opts {
+    double rate;         /* 0: not given */
+    size_t frame, hop;
+    int hop_given;       /* 0: hop = frame */
+    const char *column;  /* NULL: column 0 */
+    const char *bands;   /* NULL: none */
+} cli_frame_opts;
+
+/* The specification of these options (rate, frame, hop, column, bands set on p). VIGIL_OK or
+ * the library's error naming the key. */
+int cli_frame_spec(const cli_frame_opts *o, vigil_pipeline *p);
+/* Create the extractor of the options, through the specification; prints the error and
+ * returns NULL. */
+vigil_extractor *cli_make_extractor(const char *cmd, const cli_frame_opts *o);
+
 /* Options that set keys of the pipeline specification (vigil/pipeline.h). Each flag is one
  * key (the table in cli.c); the command holds no setting of its own. --spec FILE takes a
  * whole specification first, the other flags then override its keys in the order given. */
@@ -106,5 +123,6 @@ int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_prior(int argc, char **argv); /* issue 15 */
 
 #endif

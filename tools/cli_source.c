@@ -1,6 +1,5 @@
 /* Feeding feature rows to the model commands: either raw samples framed by an extractor, or
- * precomputed rows (source = rows) such as a historian's table, optionally with a time column.
- * Every setting comes from the pipeline specification. */
+ * precomputed rows (--rows) such as a historian's table, optionally with a time column. */
 #include "cli_source.h"
 
 #include <math.h>
@@ -23,32 +22,14 @@ static char *dup_str(const char *s)
     return d;
 }
 
-/* Rows mode: empty/NaN fields read as NaN; a row with a missing time or condition is passed
- * with time NaN (the monitor rejects and counts it). Set by `vigil monitor`. */
-static int missing_as_nan;
-
-void cli_src_set_missing(int on)
-{
-    missing_as_nan = on;
-}
-
-/* A string key of the specification, NULL when empty. */
-static const char *opt_string(const vigil_pipeline *spec, const char *key)
-{
-    const char *v = vigil_pipeline_string(spec, key);
-    return v && v[0] ? v : NULL;
-}
-
 /* Indices of the time and condition columns of a rows-mode file (-1: none). */
-static int special_columns(const char *path, vigil_reader *r, const vigil_pipeline *s,
-                           int *tcol, int *ccol)
+static int special_columns(const char *path, vigil_reader *r, const cli_src *s, int *tcol,
+                           int *ccol)
 {
     *tcol = *ccol = -1;
-    const char *time_column = opt_string(s, "time.column");
-    const char *cond_column = opt_string(s, "condition.column");
-    if (time_column && (*tcol = vigil_reader_find_column(r, time_column)) < 0)
+    if (s->time_column && (*tcol = vigil_reader_find_column(r, s->time_column)) < 0)
         return cli_error("%s", vigil_last_error());
-    if (cond_column && (*ccol = vigil_reader_find_column(r, cond_column)) < 0)
+    if (s->cond_column && (*ccol = vigil_reader_find_column(r, s->cond_column)) < 0)
         return cli_error("%s", vigil_last_error());
     if (*tcol >= 0 && vigil_reader_set_time_column(r, (size_t)*tcol) != VIGIL_OK)
         return cli_error("%s: %s", path, vigil_last_error());
@@ -56,12 +37,12 @@ static int special_columns(const char *path, vigil_reader *r, const vigil_pipeli
     return CLI_OK;
 }
 
-int cli_src_names(const vigil_pipeline *s, const char *first_file, vigil_extractor *ex,
-                  char ***names, size_t *n)
+int cli_src_names(const cli_src *s, const char *first_file, vigil_extractor *ex, char ***names,
+                  size_t *n)
 {
     *names = NULL;
     *n = 0;
-    if (!vigil_pipeline_rows(s)) {
+    if (!s->rows) {
         size_t c = vigil_extractor_feature_count(ex);
         char **v = calloc(c, sizeof *v);
         for (size_t i = 0; v && i < c; i++)
@@ -105,12 +86,9 @@ int cli_src_names(const vigil_pipeline *s, const char *first_file, vigil_extract
     return CLI_OK;
 }
 
-static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset, size_t ncols,
+static int feed_rows(const cli_src *s, const char *path, double *t_offset, size_t ncols,
                      cli_feat_fn fn, void *ctx)
 {
-    double groups = 0.0;
-    vigil_pipeline_number(s, "monitor.common_mode", &groups);
-    const size_t common_groups = (size_t)groups;
     vigil_reader *r = NULL;
     if (vigil_reader_open(path, &r) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
@@ -120,7 +98,7 @@ static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset
         return CLI_FAIL;
     }
     const size_t fc = vigil_reader_column_count(r);
-    if (missing_as_nan)
+    if (s->missing)
         vigil_reader_set_missing(r, 1);
     const size_t expect = ncols + (tcol >= 0) + (ccol >= 0);
     if (fc != expect) {
@@ -135,10 +113,10 @@ static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset
     }
     /* --common-mode G: the feature columns are G equal blocks, one per channel (B1_..., B2_...);
      * each value is referred to the median of the same feature on the other channels. */
-    if (common_groups) {
-        if (ncols % common_groups) {
+    if (s->common_groups) {
+        if (ncols % s->common_groups) {
             status = cli_error("%s: %zu feature columns do not split into %zu equal channel "
-                               "groups", path, ncols, common_groups);
+                               "groups", path, ncols, s->common_groups);
             goto done;
         }
         for (size_t i = 0, k = 0; i < fc; i++)
@@ -156,17 +134,17 @@ static int feed_rows(const vigil_pipeline *s, const char *path, double *t_offset
             for (size_t i = 0; i < fc; i++)
                 if ((int)i != tcol && (int)i != ccol)
                     row[k++] = x[i];
-            if (common_groups) {
-                const size_t width = ncols / common_groups;
-                if (vigil_common_mode(row, common_groups, width, modes, row) != VIGIL_OK &&
-                    !(missing = missing_as_nan)) {
+            if (s->common_groups) {
+                const size_t width = ncols / s->common_groups;
+                if (vigil_common_mode(row, s->common_groups, width, modes, row) != VIGIL_OK &&
+                    !(missing = s->missing)) {
                     status = cli_error("%s: row %zu: %s", path, index + 1, vigil_last_error());
                     break;
                 }
             }
             if (ccol >= 0) {
                 double c = x[ccol];
-                if (isnan(c) && missing_as_nan)
+                if (isnan(c) && s->missing)
                     missing = 1, c = 0.0;
                 if (!(c >= 0.0) || c != floor(c) || c >= VIGIL_CONDITIONS_MAX) {
                     status = cli_error("%s: row %zu: condition %g is not 0..%d", path,
@@ -204,20 +182,19 @@ done:
  * timestamp of the frame's first sample. A step between consecutive timestamps of more than
  * twice the sample period is a gap: the partial frame is dropped and framing restarts at the
  * sample after the gap (frame numbers continue). */
-static int feed_samples(const vigil_pipeline *s, vigil_extractor *ex, const char *path,
+static int feed_samples(const cli_src *s, vigil_extractor *ex, const char *path,
                         double *t_offset, cli_feat_fn fn, void *ctx)
 {
     vigil_reader *r = NULL;
     if (vigil_reader_open(path, &r) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
-    const char *time_column = opt_string(s, "time.column");
-    int col = vigil_reader_find_column(r, vigil_pipeline_string(s, "column")), tcol = -1;
+    int col = vigil_reader_find_column(r, s->f.column ? s->f.column : "0"), tcol = -1;
     if (col < 0) {
         vigil_reader_close(r);
         return cli_error("%s", vigil_last_error());
     }
-    if (time_column) {
-        if ((tcol = vigil_reader_find_column(r, time_column)) < 0 ||
+    if (s->time_column) {
+        if ((tcol = vigil_reader_find_column(r, s->time_column)) < 0 ||
             vigil_reader_set_time_column(r, (size_t)tcol) != VIGIL_OK) {
             vigil_reader_close(r);
             return cli_error("%s", vigil_last_error());
@@ -281,9 +258,83 @@ done:
     return status;
 }
 
-int cli_src_feed(const vigil_pipeline *s, vigil_extractor *ex, const char *path,
-                 double *t_offset, size_t ncols, cli_feat_fn fn, void *ctx)
+int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double *t_offset,
+                 size_t ncols, cli_feat_fn fn, void *ctx)
 {
-    return vigil_pipeline_rows(s) ? feed_rows(s, path, t_offset, ncols, fn, ctx)
-                                  : feed_samples(s, ex, path, t_offset, fn, ctx);
+    return s->rows ? feed_rows(s, path, t_offset, ncols, fn, ctx)
+                   : feed_samples(s, ex, path, t_offset, fn, ctx);
+}
+
+int cli_parse_kind(const char *cmd, const char *s, int *kind)
+{
+    int k = vigil_detector_parse(s); /* the library's names */
+    if (k < 0) {
+        cli_usage_error(cmd, "--detector: %s", vigil_last_error());
+        return 0;
+    }
+    *kind = k;
+    return 1;
+}
+
+const char *cli_state_name(int state)
+{
+    const char *name = vigil_state_name(state);
+    return name ? name : "ok";
+}
+
+/* The specification of the source options (issue 14): saved with the model, so that every
+ * host (score, the gateway, Python) makes the same rows. */
+int cli_src_spec(const cli_src *s, vigil_pipeline *p)
+{
+    char v[64];
+    int rc = vigil_pipeline_set(p, "source", s->rows ? "rows" : "samples");
+    if (rc == VIGIL_OK && !s->rows)
+        rc = cli_frame_spec(&s->f, p);
+    if (rc == VIGIL_OK && s->time_column)
+        rc = vigil_pipeline_set(p, "time.column", s->time_column);
+    if (rc == VIGIL_OK && s->cond_column)
+        rc = vigil_pipeline_set(p, "condition.column", s->cond_column);
+    snprintf(v, sizeof v, "%zu", s->common_groups);
+    if (rc == VIGIL_OK && s->common_groups)
+        rc = vigil_pipeline_set(p, "monitor.common_mode", v);
+    return rc == VIGIL_OK ? vigil_pipeline_check(p) : rc;
+}
+
+/* Source options from a saved model's specification (any host's model; format-1 files are
+ * converted by the library). store holds the strings s points to. */
+int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOTE_MAX])
+{
+    memset(s, 0, sizeof *s);
+    vigil_pipeline *p = NULL;
+    if (vigil_monitor_get_pipeline(m, &p) != VIGIL_OK)
+        return CLI_FAIL;
+    double v = 0.0;
+    s->rows = vigil_pipeline_rows(p);
+    s->f.rate = vigil_pipeline_rate(p);
+    s->f.frame = vigil_pipeline_frame(p);
+    s->f.hop = vigil_pipeline_hop(p);
+    s->f.hop_given = 1;
+    vigil_pipeline_number(p, "monitor.common_mode", &v);
+    s->common_groups = (size_t)v;
+    const char *keys[4] = {"column", "bands", "time.column", "condition.column"};
+    const char **dst[4] = {&s->f.column, &s->f.bands, &s->time_column, &s->cond_column};
+    for (int i = 0; i < 4; i++) {
+        const char *val = vigil_pipeline_string(p, keys[i]);
+        snprintf(store[i], CLI_NOTE_MAX, "%s", val ? val : "");
+        if (store[i][0] && strcmp(store[i], "none"))
+            *dst[i] = store[i];
+    }
+    vigil_pipeline_destroy(p);
+    return CLI_OK;
+}
+
+int cli_model_extractor(const char *cmd, const vigil_monitor *m, vigil_extractor **ex)
+{
+    vigil_pipeline *p = NULL;
+    *ex = NULL;
+    int rc = vigil_monitor_get_pipeline(m, &p);
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_create_extractor(p, ex);
+    vigil_pipeline_destroy(p);
+    return rc == VIGIL_OK ? CLI_OK : cli_error("%s: %s", cmd, vigil_last_error());
 }

@@ -1,10 +1,19 @@
-/* Feeding feature rows (framed samples or precomputed rows) to the model commands. How rows are
- * made is the pipeline specification's (vigil/pipeline.h): source, column, time and condition
- * columns, common mode. */
+/* Feeding feature rows (framed samples or precomputed rows) to the model commands. */
 #ifndef VIGIL_TOOLS_CLI_SOURCE_H
 #define VIGIL_TOOLS_CLI_SOURCE_H
 
 #include "cli.h"
+
+typedef struct cli_src {
+    cli_frame_opts f;
+    int rows;                  /* --rows: files hold feature rows, not samples */
+    const char *time_column;   /* --time-column */
+    const char *cond_column;   /* --condition-column (rows mode) */
+    size_t common_groups;      /* --common-mode G (rows mode): 0 = off, else G channel blocks */
+    int missing;               /* rows mode: empty/NaN fields read as NaN; a row with a missing
+                                * time or condition is passed with time NaN (the monitor
+                                * rejects and counts it) */
+} cli_src;
 
 /* Called per row: all columns of the row, its time in seconds, its condition, its index in
  * the file. Return CLI_OK to go on. */
@@ -12,14 +21,21 @@ typedef int (*cli_feat_fn)(void *ctx, const double *row, size_t n, double t, siz
                            size_t index);
 
 /* Column names of the rows (malloc'ed; free with cli_src_free_names). */
-int cli_src_names(const vigil_pipeline *spec, const char *first_file, vigil_extractor *ex,
-                  char ***names, size_t *n);
+int cli_src_names(const cli_src *s, const char *first_file, vigil_extractor *ex, char ***names,
+                  size_t *n);
 void cli_src_free_names(char **names, size_t n);
-/* Rows mode: read empty/NaN fields as NaN, and pass a row whose time or condition is missing
- * with time NaN (the monitor rejects and counts it) instead of failing. */
-void cli_src_set_missing(int on);
 /* Feed one file. *t_offset carries time across files when the file has no time column. */
-int cli_src_feed(const vigil_pipeline *spec, vigil_extractor *ex, const char *path,
-                 double *t_offset, size_t ncols, cli_feat_fn fn, void *ctx);
+int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double *t_offset,
+                 size_t ncols, cli_feat_fn fn, void *ctx);
+/* Source options <-> the pipeline specification (vigil/pipeline.h). store holds the strings
+ * s points to. */
+#define CLI_NOTE_MAX 4097
+int cli_src_spec(const cli_src *s, vigil_pipeline *p);
+int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOTE_MAX]);
+/* The extractor of a saved model's specification (its groups too). CLI_OK or CLI_FAIL. */
+int cli_model_extractor(const char *cmd, const vigil_monitor *m, vigil_extractor **ex);
+
+int cli_parse_kind(const char *cmd, const char *s, int *kind);
+const char *cli_state_name(int state);
 
 #endif

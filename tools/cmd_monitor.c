@@ -1,5 +1,6 @@
 /* vigil monitor: one machine's history, learn the first K frames, then score online. */
 #include "cli_model.h"
+#include "cli_snapshot.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -10,10 +11,10 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
                      int state);
 
 static const char monitor_help[] =
-    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] [groups...]\n"
-    "                     [--detector KIND] [--spec FILE] --learn K [--summary] FILE...\n"
+    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] --learn K\n"
+    "                     [--summary] FILE...\n"
     "       vigil monitor --rows [--time-column C] --learn K [--summary] FILE...\n"
-    "       vigil monitor --model MODEL [--summary] FILE...\n"
+    "       vigil monitor --model MODEL [--interval S | --index TABLE] [--summary] FILE...\n"
     "\n"
     "Treat the FILEs as one machine's history in the order given: learn the baseline from\n"
     "the first K frames (or rows), then score the rest online, carrying the alarm state from\n"
@@ -26,19 +27,22 @@ static const char monitor_help[] =
     "the time-quirk policy of docs/MODELS.md: a time that steps back or repeats starts a new\n"
     "segment, an exact duplicate row is dropped, a row with a missing or NaN value (empty,\n"
     "NaN, NA, null) is rejected and skipped; each file's counts also go to stderr).\n"
-    "\n";
-static const char monitor_help_tail[] =
-    "  --learn K         frames (rows) to learn from (required without --model, >= 10)\n"
-    "  --model MODEL     continue the history of a saved model (any host's; its stream state\n"
-    "                    too when saved with it, as -o does): no learning, rows made as its\n"
-    "                    specification says\n"
+    "With --failure, each row (and the summary) ends with rul,rul_lo,rul_hi: the remaining\n"
+    "life in seconds with its 95 % interval (empty while there is no estimate; see\n"
+    "docs/PROGNOSIS.md). --model MODEL continues from a monitor saved with -o (its framing,\n"
+    "baseline and prognoser) instead of learning.\n"
+    "\n" CLI_MODEL_HELP
+    "  --learn K         frames (rows) to learn from (required, >= 10)\n"
     "  --summary         one summary row per file instead of one row per frame\n"
-    "  -o, --output MODEL  save the monitor after the last file, with its stream state (alarm\n"
-    "                    window and state, pending events), so '--model MODEL' continues\n"
+    "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
+    "                    refer each to the median of the other channels, so a step shared\n"
+    "                    by every channel (a restart, a load change) cancels\n"
+    "  -o, --output MODEL  also save the monitor trained on the first K frames; with\n"
+    "                    --failure or --model, saved again at the end with its state\n"
     "  -h, --help        show this help\n";
 
 typedef struct mon_ctx {
-    vigil_pipeline *spec;
+    const cli_model_opts *o;
     vigil_monitor *m;
     char **names;
     size_t ncols, learn, seen;
@@ -51,6 +55,8 @@ typedef struct mon_ctx {
     const char *output;
     size_t at_start[VIGIL_COUNTER_COUNT]; /* the monitor's counters when this file began */
     size_t learn_rejected;                /* rows of this file not learnt (a missing value) */
+    const cli_snap *snap;                 /* --failure/--prior (prognosis) */
+    int rul;                              /* print rul,rul_lo,rul_hi */
 } mon_ctx;
 
 static int row_has_missing(const double *row, size_t n, double t)
@@ -78,7 +84,8 @@ static int fit_now(mon_ctx *c)
     for (size_t r = 0; r < c->learn; r++)
         if (c->cond[r] > maxc)
             maxc = c->cond[r];
-    c->m = cli_make_monitor("monitor", c->spec, c->names, c->ncols, maxc + 1);
+    c->m = cli_make_monitor("monitor", c->o, c->names, c->ncols,
+                            c->o->conditions ? c->o->conditions : maxc + 1);
     if (!c->m)
         return CLI_FAIL;
     for (size_t r = 0; r < c->learn; r++)
@@ -86,6 +93,16 @@ static int fit_now(mon_ctx *c)
             return cli_error("learning row %zu: %s", r + 1, vigil_last_error());
     if (vigil_monitor_fit(c->m) != VIGIL_OK)
         return cli_error("fit: %s", vigil_last_error());
+    if (c->snap->feature) {
+        /* prognosis starts after the learning rows: its baseline is the first scored rows */
+        vigil_prognoser *p = cli_snap_prognoser("monitor", c->snap);
+        int rc = p ? vigil_monitor_set_prognoser(c->m, p) : VIGIL_EINVAL;
+        vigil_prognoser_destroy(p);
+        if (rc != VIGIL_OK)
+            return p ? cli_error("--failure: %s", vigil_last_error()) : CLI_FAIL;
+    }
+    if (c->output && vigil_monitor_save_file(c->m, c->output) != VIGIL_OK)
+        return cli_error("%s", vigil_last_error());
     return CLI_OK;
 }
 
@@ -167,28 +184,47 @@ static void print_summary(mon_ctx *c)
         cli_print_double(stdout, med);
         putchar(',');
         cli_print_double(stdout, c->scores[c->nscores - 1]);
-        printf(",%zu,%s,", c->alarms, vigil_state_name(vigil_monitor_state(c->m)));
+        printf(",%zu,%s,", c->alarms, cli_state_name(vigil_monitor_state(c->m)));
     } else {
-        printf(",,0,%s,", c->m ? vigil_state_name(vigil_monitor_state(c->m)) : "learning");
+        printf(",,0,%s,", c->m ? cli_state_name(vigil_monitor_state(c->m)) : "learning");
     }
     print_counts(stdout, k);
+    if (c->rul)
+        cli_print_rul(stdout, c->m ? vigil_monitor_prognoser(c->m) : NULL);
     putchar('\n');
 }
 
 int cmd_monitor(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        CLI_MODEL_LONGOPTS, {"learn", required_argument, NULL, 'l'},
+        CLI_MODEL_LONGOPTS, CLI_SNAP_LONGOPTS, {"learn", required_argument, NULL, 'l'},
         {"summary", no_argument, NULL, 'S'}, {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    cli_spec_opts o = {0};
-    cli_src_set_missing(1); /* historian exports have empty cells: skip and count, never stop */
+    cli_model_opts o;
+    cli_model_defaults(&o);
+    o.src.missing = 1; /* historian exports have empty cells: skip and count, never stop */
+    o.src.f.frame = 0; /* given or not: snapshots default to their own length */
     mon_ctx c = {0};
-    const char *model = NULL;
+    cli_snap snap = {0};
+    const char *model_path = NULL;
+    c.o = &o;
+    c.snap = &snap;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        int sr = cli_snap_opt("monitor", ch, optarg, &snap);
+        if (sr < 0)
+            return CLI_USAGE;
+        if (sr)
+            continue;
+        if (ch == 'm') {
+            if (vigil_detector_parse(optarg) >= 0)
+                return cli_usage_error("monitor", "--model takes a saved model file; name the "
+                                       "detector with --detector %s", optarg);
+            model_path = optarg; /* --model FILE: continue from a saved monitor */
+            continue;
+        }
         if (ch == 'l') {
             if (!cli_parse_size("monitor", "--learn", optarg, &c.learn))
                 return CLI_USAGE;
@@ -202,52 +238,70 @@ int cmd_monitor(int argc, char **argv)
             c.output = optarg;
             continue;
         }
-        if (ch == 'm') {
-            if (vigil_detector_parse(optarg) >= 0)
-                return cli_usage_error("monitor", "--model takes a saved model file; name the "
-                                       "detector with --detector %s", optarg);
-            model = optarg;
-            continue;
-        }
         if (ch == 'h') {
             fputs(monitor_help, stdout);
-            fputs(CLI_SPEC_HELP, stdout);
-            fputs(CLI_MODEL_HELP, stdout);
-            fputs(monitor_help_tail, stdout);
+            fputs(CLI_SNAP_HELP, stdout); /* separate: one literal would pass C's 4095 limit */
             return CLI_OK;
         }
-        int r = cli_spec_opt("monitor", ch, optarg, &o);
+        int r = cli_model_opt("monitor", ch, optarg, &o);
         if (r < 0)
             return CLI_USAGE;
         if (r == 0)
-            return cli_bad_option("monitor", argv);
+            return cli_usage_error("monitor", "unknown option");
     }
-    if (model && (o.n || o.file || c.learn))
-        return cli_usage_error("monitor", "--model continues a saved model: its specification "
-                               "says how rows are made (no --learn, --spec or row options)");
-    if (!model && c.learn < 10)
-        return cli_usage_error("monitor", "--learn K (K >= 10) is required");
     if (optind >= argc)
         return cli_usage_error("monitor", "no input FILE");
-    vigil_extractor *ex = NULL;
-    int status = CLI_OK;
-    if (model) {
-        if (vigil_monitor_load_file(model, &c.m) != VIGIL_OK ||
-            vigil_monitor_get_pipeline(c.m, &c.spec) != VIGIL_OK)
-            status = cli_error("%s", vigil_last_error());
-        if (status == CLI_OK && !vigil_pipeline_rows(c.spec) &&
-            vigil_pipeline_create_extractor(c.spec, &ex) != VIGIL_OK)
-            status = cli_error("%s: %s", model, vigil_last_error());
-    } else {
-        status = cli_model_setup("monitor", &o, &c.spec, &ex);
+    static char store[5][CLI_NOTE_MAX];
+    if (model_path) {
+        if (c.learn)
+            return cli_usage_error("monitor", "--model MODEL continues a saved monitor: no --learn");
+        if (vigil_monitor_load_file(model_path, &c.m) != VIGIL_OK)
+            return cli_error("%s", vigil_last_error());
+        /* any host's model: its specification says how the rows are made */
+        if (cli_src_from_model(c.m, &o.src, store) != CLI_OK) {
+            vigil_monitor_destroy(c.m);
+            return cli_error("%s: %s", model_path, vigil_last_error());
+        }
+        o.src.missing = 1;
+        if (snap.feature && !vigil_monitor_prognoser(c.m)) {
+            vigil_prognoser *p = cli_snap_prognoser("monitor", &snap);
+            int rc = p ? vigil_monitor_set_prognoser(c.m, p) : VIGIL_EINVAL;
+            vigil_prognoser_destroy(p);
+            if (rc != VIGIL_OK) {
+                vigil_monitor_destroy(c.m);
+                return p ? cli_error("--failure: %s", vigil_last_error()) : CLI_FAIL;
+            }
+        }
+    } else if (c.learn < 10)
+        return cli_usage_error("monitor", "--learn K (K >= 10) is required");
+    if (cli_snap_active(&snap) && !o.src.rows &&
+        cli_snap_open("monitor", &snap, o.src.f.column, argv[optind], &o.src.f.frame) != CLI_OK) {
+        vigil_monitor_destroy(c.m);
+        return CLI_FAIL;
     }
-    if (status == CLI_OK)
-        status = cli_src_names(c.spec, argv[optind], ex, &c.names, &c.ncols);
-    if (status == CLI_OK && c.m &&
-        vigil_monitor_check_columns(c.m, (const char *const *)c.names, c.ncols) != VIGIL_OK)
-        status = cli_error("%s: %s", model, vigil_last_error());
+    if (o.src.f.frame == 0)
+        o.src.f.frame = 4096;
+    c.rul = snap.feature || (c.m && vigil_monitor_prognoser(c.m));
+    /* a continued history on the --interval clock starts one interval after the saved one */
+    const double last = c.m ? vigil_prognoser_last_time(vigil_monitor_prognoser(c.m)) : NAN;
+    if (snap.interval > 0.0 && !isnan(last))
+        snap.t_base = last + snap.interval;
+    if (o.src.common_groups && !o.src.rows)
+        return cli_usage_error("monitor", "--common-mode needs --rows (channel blocks of feature columns)");
+    if (!o.src.rows && o.src.f.rate == 0.0)
+        return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
+    if (cli_model_check("monitor", &o) != CLI_OK)
+        return CLI_USAGE;
+    vigil_extractor *ex = NULL;
+    if (!o.src.rows && c.m) {
+        if (cli_model_extractor("monitor", c.m, &ex) != CLI_OK) /* the model's groups too */
+            return CLI_FAIL;
+    } else if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f))) {
+        return CLI_USAGE;
+    }
+    int status = cli_src_names(&o.src, argv[optind], ex, &c.names, &c.ncols);
     c.many = argc - optind > 1;
-    if (status == CLI_OK && c.learn) {
+    if (status == CLI_OK) {
         c.buf = malloc(c.learn * c.ncols * sizeof *c.buf);
         c.cond = malloc(c.learn * sizeof *c.cond);
         if (!c.buf || !c.cond)
@@ -256,10 +310,11 @@ int cmd_monitor(int argc, char **argv)
     if (status == CLI_OK) {
         if (c.summary)
             printf("source,frames,score_median,score_max,alarm_frames,state,"
-                   "segments,gaps,steps_back,repeats,duplicates,rejected\n");
+                   "segments,gaps,steps_back,repeats,duplicates,rejected%s\n",
+                   c.rul ? ",rul,rul_lo,rul_hi" : "");
         else
-            printf("%sframe,t_start,score,threshold,health,state,top_feature\n",
-                   c.many ? "source," : "");
+            printf("%sframe,t_start,score,threshold,health,state,top_feature%s\n",
+                   c.many ? "source," : "", c.rul ? ",rul,rul_lo,rul_hi" : "");
     }
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
@@ -267,7 +322,9 @@ int cmd_monitor(int argc, char **argv)
         c.nscores = c.alarms = c.learn_rejected = 0;
         for (int q = 0; q < VIGIL_COUNTER_COUNT; q++)
             c.at_start[q] = c.m ? vigil_monitor_counter(c.m, q) : 0;
-        status = cli_src_feed(c.spec, ex, argv[i], &t_off, c.ncols, on_row, &c);
+        if (cli_snap_active(&snap) && (status = cli_snap_time(&snap, argv[i], &t_off)) != CLI_OK)
+            break;
+        status = cli_src_feed(&o.src, ex, argv[i], &t_off, c.ncols, on_row, &c);
         if (status == CLI_OK)
             report_quirks(&c);
         if (status == CLI_OK && c.summary)
@@ -275,8 +332,10 @@ int cmd_monitor(int argc, char **argv)
     }
     if (status == CLI_OK && c.seen < c.learn)
         status = cli_error("only %zu frames in all files; --learn needs %zu", c.seen, c.learn);
-    if (status == CLI_OK && c.output &&
-        vigil_monitor_save_file_ex(c.m, c.output, VIGIL_SAVE_STREAM) != VIGIL_OK)
+    /* with a prognoser, or continuing a saved monitor, the model is saved again at the end:
+     * the next run continues where this one stopped (docs/PROGNOSIS.md) */
+    if (status == CLI_OK && c.output && c.m && (model_path || vigil_monitor_prognoser(c.m)) &&
+        vigil_monitor_save_file(c.m, c.output) != VIGIL_OK)
         status = cli_error("%s", vigil_last_error());
     free(c.buf);
     free(c.cond);
@@ -284,7 +343,7 @@ int cmd_monitor(int argc, char **argv)
     cli_src_free_names(c.names, c.ncols);
     vigil_monitor_destroy(c.m);
     vigil_extractor_destroy(ex);
-    vigil_pipeline_destroy(c.spec);
+    cli_snap_close(&snap);
     if (fflush(stdout) != 0 && status == CLI_OK)
         status = cli_error("write error on standard output");
     return status;

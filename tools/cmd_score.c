@@ -1,5 +1,6 @@
 /* vigil score: score recordings against a saved monitor. */
 #include "cli_model.h"
+#include "cli_snapshot.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -8,9 +9,8 @@
 static const char score_help[] =
     "usage: vigil score --model MODEL FILE...\n"
     "\n"
-    "Score every frame (or row) of each FILE with a saved monitor (from 'vigil train', the\n"
-    "gateway or Python: rows are made as the specification stored in MODEL says, see 'vigil\n"
-    "inspect MODEL'). Each file is an independent recording: the\n"
+    "Score every frame (or row) of each FILE with the monitor saved by 'vigil train' (frames\n"
+    "are cut with the options stored in MODEL). Each file is an independent recording: the\n"
     "alarm state starts at ok for each. Prints CSV:\n"
     "  [source,]frame,t_start,score,threshold,health,state,top_feature\n"
     "state is ok, warn or alarm; top_feature the feature contributing most to the score.\n"
@@ -20,7 +20,8 @@ static const char score_help[] =
 
 typedef struct score_ctx {
     vigil_monitor *m;
-    const char *source;
+    const char *source; /* the source column's value, NULL with one file */
+    const char *path;   /* for messages, always */
 } score_ctx;
 
 int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index, double t,
@@ -40,8 +41,11 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
     fputc(',', f);
     cli_print_double(f, vigil_monitor_last_health(m));
     int top = vigil_monitor_top_feature(m);
-    fprintf(f, ",%s,%s\n", vigil_state_name(state),
+    fprintf(f, ",%s,%s", cli_state_name(state),
             top >= 0 ? vigil_monitor_feature_name(m, (size_t)top) : "");
+    if (vigil_monitor_prognoser(m))
+        cli_print_rul(f, vigil_monitor_prognoser(m)); /* a model with prognosis (issue 15) */
+    fputc('\n', f);
     return ferror(f) ? cli_error("write error on standard output") : CLI_OK;
 }
 
@@ -51,8 +55,7 @@ static int score_row(void *ctx, const double *row, size_t n, double t, size_t co
     score_ctx *s = ctx;
     int st = vigil_monitor_score(s->m, row, n, t, cond);
     if (st < 0)
-        return cli_error("%s: row %zu: %s", s->source ? s->source : "", index + 1,
-                         vigil_last_error());
+        return cli_error("%s: row %zu: %s", s->path, index + 1, vigil_last_error());
     return cli_print_scored(stdout, s->source, s->m, index, t, st);
 }
 
@@ -69,7 +72,7 @@ int cmd_score(int argc, char **argv)
         switch (c) {
         case 'm': model = optarg; break;
         case 'h': fputs(score_help, stdout); return CLI_OK;
-        default: return cli_bad_option("score", argv);
+        default: return cli_usage_error("score", "unknown option");
         }
     }
     if (!model)
@@ -79,38 +82,34 @@ int cmd_score(int argc, char **argv)
     vigil_monitor *m = NULL;
     if (vigil_monitor_load_file(model, &m) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
-    vigil_pipeline *spec = NULL;
-    vigil_extractor *ex = NULL;
-    int status = vigil_monitor_get_pipeline(m, &spec) == VIGIL_OK ? CLI_OK
-                                                                 : cli_error("%s", vigil_last_error());
-    if (status == CLI_OK && !vigil_pipeline_rows(spec) &&
-        vigil_pipeline_create_extractor(spec, &ex) != VIGIL_OK)
-        status = cli_error("%s: %s", model, vigil_last_error());
-    /* the rows offered must be the model's: same columns, same order */
-    char **names = NULL;
-    size_t nnames = 0;
-    if (status == CLI_OK)
-        status = cli_src_names(spec, argv[optind], ex, &names, &nnames);
-    if (status == CLI_OK &&
-        vigil_monitor_check_columns(m, (const char *const *)names, nnames) != VIGIL_OK)
-        status = cli_error("%s: %s", model, vigil_last_error());
-    cli_src_free_names(names, nnames);
-    const size_t ncols = vigil_monitor_column_count(m);
-    if (status != CLI_OK) {
-        vigil_pipeline_destroy(spec);
-        vigil_extractor_destroy(ex);
+    cli_src src;
+    static char store[5][CLI_NOTE_MAX];
+    /* any host's model: its specification says how the rows are made */
+    if (cli_src_from_model(m, &src, store) != CLI_OK) {
         vigil_monitor_destroy(m);
-        return status;
+        return cli_error("%s: %s", model, vigil_last_error());
+    }
+    vigil_extractor *ex = NULL;
+    if (!src.rows && cli_model_extractor("score", m, &ex) != CLI_OK) {
+        vigil_monitor_destroy(m);
+        return CLI_FAIL;
+    }
+    const size_t ncols = vigil_monitor_column_count(m);
+    if (ex && vigil_extractor_feature_count(ex) != ncols) {
+        vigil_monitor_destroy(m);
+        vigil_extractor_destroy(ex);
+        return cli_error("%s: model expects %zu columns", model, ncols);
     }
     const int many = argc - optind > 1;
-    printf("%sframe,t_start,score,threshold,health,state,top_feature\n", many ? "source," : "");
+    printf("%sframe,t_start,score,threshold,health,state,top_feature%s\n", many ? "source," : "",
+           vigil_monitor_prognoser(m) ? ",rul,rul_lo,rul_hi" : "");
+    int status = CLI_OK;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
-        score_ctx s = {m, many ? argv[i] : NULL};
+        score_ctx s = {m, many ? argv[i] : NULL, argv[i]};
         double t_off = 0.0;
         vigil_monitor_reset(m);
-        status = cli_src_feed(spec, ex, argv[i], &t_off, ncols, score_row, &s);
+        status = cli_src_feed(&src, ex, argv[i], &t_off, ncols, score_row, &s);
     }
-    vigil_pipeline_destroy(spec);
     vigil_monitor_destroy(m);
     vigil_extractor_destroy(ex);
     if (fflush(stdout) != 0 && status == CLI_OK)

@@ -6,31 +6,63 @@
 #include <string.h>
 
 static const char train_help[] =
-    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [groups...]\n"
-    "                   [--detector KIND] [--spec FILE] -o MODEL FILE...\n"
+    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [--model KIND]\n"
+    "                   -o MODEL FILE...\n"
     "       vigil train --rows [--time-column C] [--condition-column C] -o MODEL FILE...\n"
     "\n"
     "Learn what healthy looks like from every frame (or row) of the FILEs, calibrate the\n"
-    "threshold and save the monitor to MODEL (written to MODEL.tmp, then renamed). The model\n"
-    "file carries its pipeline specification: 'vigil score', the gateway and Python rebuild\n"
-    "its rows from it ('vigil inspect MODEL' prints it).\n"
-    "\n";
-static const char train_help_tail[] =
-    "  --model KIND      alias of --detector KIND (kept for one release)\n"
+    "threshold and save the monitor to MODEL (written to a new temporary file beside it, then\n"
+    "renamed over MODEL).\n"
+    "\n" CLI_MODEL_HELP
+    "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
+    "                    refer each to the median of the other channels, so a step shared\n"
+    "                    by every channel (a restart, a load change) cancels\n"
+    "  --max-rows N      learn at most N rows (default 100000, at least 2): beyond N,\n"
+    "                    every second row is dropped, then every fourth, ...: the rows\n"
+    "                    learnt are rows 0, k, 2k, ... of all FILEs in order (k a power of\n"
+    "                    two, said on stderr), and the model is exactly the one these rows\n"
+    "                    give in any host; memory stays bounded\n"
     "  -o, --output MODEL  model file to write (required)\n"
     "  -h, --help        show this help\n";
+
+/* Default cap on learnt rows: 100000 rows of 64 features are 51 MB (twice: here and in the
+ * monitor until fit), hours of frames at any usual rate and frame. */
+#define TRAIN_MAX_ROWS 100000
 
 typedef struct rows_buf {
     double *v;
     size_t *cond;
     size_t n, cap, ncols, maxcond;
+    size_t max_rows; /* cap on rows kept */
+    size_t seen;     /* rows offered, all files */
+    size_t stride;   /* rows kept: those whose index (seen) is a multiple of stride */
 } rows_buf;
+
+/* Halve the kept rows: the buffer holds rows 0, s, 2s, ...; keep 0, 2s, 4s, ... */
+static void thin(rows_buf *b, size_t n)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < b->n; r += 2, k++) {
+        memmove(b->v + k * n, b->v + r * n, n * sizeof *b->v);
+        b->cond[k] = b->cond[r];
+    }
+    b->n = k;
+    b->stride *= 2;
+}
 
 static int keep_row(void *ctx, const double *row, size_t n, double t, size_t cond, size_t index)
 {
     rows_buf *b = ctx;
     (void)t;
     (void)index;
+    const size_t i = b->seen++;
+    if (i % b->stride != 0)
+        return CLI_OK;
+    if (b->n == b->max_rows) {
+        thin(b, n);
+        if (i % b->stride != 0)
+            return CLI_OK;
+    }
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 256;
         double *v = realloc(b->v, cap * n * sizeof *v);
@@ -54,9 +86,12 @@ int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_MODEL_LONGOPTS, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'}, {"max-rows", required_argument, NULL, 'X'},
+        {NULL, 0, NULL, 0},
     };
-    cli_spec_opts o = {0};
+    size_t max_rows = TRAIN_MAX_ROWS;
+    cli_model_opts o;
+    cli_model_defaults(&o);
     const char *output = NULL;
     int c;
     optind = 1;
@@ -65,40 +100,54 @@ int cmd_train(int argc, char **argv)
             output = optarg;
             continue;
         }
+        if (c == 'X') {
+            if (!cli_parse_size("train", "--max-rows", optarg, &max_rows))
+                return CLI_USAGE;
+            if (max_rows < 2)
+                return cli_usage_error("train", "--max-rows needs at least 2 rows");
+            continue;
+        }
         if (c == 'h') {
             fputs(train_help, stdout);
-            fputs(CLI_SPEC_HELP, stdout);
-            fputs(CLI_MODEL_HELP, stdout);
-            fputs(train_help_tail, stdout);
             return CLI_OK;
         }
-        if (c == 'm') /* the documented alias of --detector */
-            c = CLI_OPT_DETECTOR;
-        int r = cli_spec_opt("train", c, optarg, &o);
+        int r = cli_model_opt("train", c, optarg, &o);
         if (r < 0)
             return CLI_USAGE;
         if (r == 0)
-            return cli_bad_option("train", argv);
+            return cli_usage_error("train", "unknown option");
     }
     if (!output)
         return cli_usage_error("train", "-o MODEL is required");
     if (optind >= argc)
         return cli_usage_error("train", "no input FILE");
-    vigil_pipeline *spec = NULL;
+    if (o.src.common_groups && !o.src.rows)
+        return cli_usage_error("train", "--common-mode needs --rows (channel blocks of feature columns)");
+    if (!o.src.rows && o.src.f.rate == 0.0)
+        return cli_usage_error("train", "--rate is required (or --rows for feature rows)");
+    if (cli_model_check("train", &o) != CLI_OK)
+        return CLI_USAGE;
     vigil_extractor *ex = NULL;
-    int status = cli_model_setup("train", &o, &spec, &ex);
+    if (!o.src.rows && !(ex = cli_make_extractor("train", &o.src.f)))
+        return CLI_USAGE;
     char **names = NULL;
     size_t ncols = 0;
-    if (status == CLI_OK)
-        status = cli_src_names(spec, argv[optind], ex, &names, &ncols);
+    int status = cli_src_names(&o.src, argv[optind], ex, &names, &ncols);
     rows_buf b = {0};
     b.ncols = ncols;
+    b.max_rows = max_rows;
+    b.stride = 1;
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++)
-        status = cli_src_feed(spec, ex, argv[i], &t_off, ncols, keep_row, &b);
+        status = cli_src_feed(&o.src, ex, argv[i], &t_off, ncols, keep_row, &b);
+    if (status == CLI_OK && b.stride > 1)
+        fprintf(stderr, "vigil train: %zu rows, more than --max-rows %zu: learning every %zu-th "
+                "row (rows 0, %zu, %zu, ...: %zu rows)\n", b.seen, max_rows, b.stride, b.stride,
+                2 * b.stride, b.n);
     vigil_monitor *m = NULL;
     if (status == CLI_OK) {
-        m = cli_make_monitor("train", spec, names, ncols, b.maxcond + 1);
+        size_t conds = o.conditions ? o.conditions : b.maxcond + 1;
+        m = cli_make_monitor("train", &o, names, ncols, conds);
         status = m ? CLI_OK : CLI_USAGE;
     }
     for (size_t r = 0; status == CLI_OK && r < b.n; r++)
@@ -108,19 +157,17 @@ int cmd_train(int argc, char **argv)
         status = cli_error("fit: %s", vigil_last_error());
     if (status == CLI_OK && vigil_monitor_save_file(m, output) != VIGIL_OK)
         status = cli_error("%s", vigil_last_error());
-    char id[17];
-    if (status == CLI_OK && vigil_monitor_model_id(m, id, sizeof id) == VIGIL_OK) {
+    if (status == CLI_OK) {
         fprintf(stderr, "vigil train: %zu rows, %zu features, threshold", b.n,
                 vigil_monitor_feature_count(m));
         for (size_t q = 0; q < vigil_monitor_conditions(m); q++)
             fprintf(stderr, " %.6g", vigil_monitor_threshold(m, q));
-        fprintf(stderr, " -> %s (model %s)\n", output, id);
+        fprintf(stderr, " -> %s\n", output);
     }
     free(b.v);
     free(b.cond);
     cli_src_free_names(names, ncols);
     vigil_monitor_destroy(m);
     vigil_extractor_destroy(ex);
-    vigil_pipeline_destroy(spec);
     return status;
 }

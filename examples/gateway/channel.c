@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int attach_prognoser(channel *ch, char *err, size_t errcap); /* issue 15 */
+
 #define TOP_MAX 16
 
 struct channel {
@@ -27,6 +29,7 @@ struct channel {
     double epoch;          /* time of the first sample since the extractor's last reset */
     uint64_t since_epoch;  /* samples pushed since then */
     uint64_t frames, events;
+    uint64_t resyncs;      /* stream resets on a t0 before the expected time */
     jbuf out;
     /* the last messages with a t0 (time-quirk policy, docs/MODELS.md): a redelivery of one of
      * them is a duplicate and dropped; any other message earlier than expected is a clock set
@@ -259,7 +262,7 @@ int channel_load(const gw_config *cfg, const char *path, const char *machine, co
         channel_destroy(ch);
         return -1;
     }
-    if (map_features(ch, err, errcap) != 0) {
+    if (map_features(ch, err, errcap) != 0 || attach_prognoser(ch, err, errcap) != 0) {
         channel_destroy(ch);
         return -1;
     }
@@ -272,6 +275,8 @@ const char *channel_machine(const channel *ch) { return ch->machine; }
 const char *channel_name(const channel *ch) { return ch->name; }
 double channel_rate(const channel *ch) { return ch->rate; }
 int channel_fitted(const channel *ch) { return vigil_monitor_fitted(ch->mon); }
+uint64_t channel_resyncs(const channel *ch) { return ch->resyncs; }
+
 uint64_t channel_frames(const channel *ch) { return ch->frames; }
 uint64_t channel_events(const channel *ch) { return ch->events; }
 
@@ -352,6 +357,39 @@ static void emit_error(channel *ch, const gw_sink *sink, double t, const char *w
     emit(ch, sink, "error");
 }
 
+/* Remaining life (issue 15): give a fitted monitor without one a prognoser of the configured
+ * indicator; a model that brought its own keeps it (and its history). */
+static int attach_prognoser(channel *ch, char *err, size_t errcap)
+{
+    if (!ch->cfg->failure_feature || vigil_monitor_prognoser(ch->mon))
+        return 0;
+    vigil_prognoser *p = NULL;
+    int rc = vigil_prognoser_create(ch->cfg->failure_feature, ch->cfg->failure_level, &p);
+    if (rc == VIGIL_OK && ch->cfg->prior)
+        rc = vigil_prognoser_set_prior(p, ch->cfg->prior);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_set_prognoser(ch->mon, p);
+    if (rc != VIGIL_OK)
+        snprintf(err, errcap, "remaining life: %s", vigil_last_error());
+    vigil_prognoser_destroy(p);
+    return rc == VIGIL_OK ? 0 : -1;
+}
+
+/* "rul", "rul_lo", "rul_hi" (seconds; null without an estimate or for an open end) and
+ * "rul_reason" of a health message, when the channel has a prognoser. */
+static void put_rul(channel *ch)
+{
+    const vigil_prognoser *p = vigil_monitor_prognoser(ch->mon);
+    if (!p)
+        return;
+    double v[3] = {NAN, NAN, NAN};
+    vigil_prognoser_rul(p, &v[0], &v[1], &v[2]);
+    jb_knum(&ch->out, "rul", v[0]);
+    jb_knum(&ch->out, "rul_lo", v[1]);
+    jb_knum(&ch->out, "rul_hi", v[2]);
+    jb_kstr(&ch->out, "rul_reason", vigil_prognosis_reason_name(vigil_prognoser_reason(p)));
+}
+
 static void learn_row(channel *ch, double t, const gw_sink *sink)
 {
     char err[256];
@@ -382,6 +420,8 @@ static void learn_row(channel *ch, double t, const gw_sink *sink)
             emit_error(ch, sink, t, err);
         return;
     }
+    if (attach_prognoser(ch, err, sizeof err) != 0)
+        emit_error(ch, sink, t, err);
     vigil_monitor_model_id(ch->mon, ch->model_id, sizeof ch->model_id);
     char reason[200];
     snprintf(reason, sizeof reason, "baseline learnt from %zu frames (%zu features, threshold %.4g)",
@@ -416,6 +456,7 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     jb_knum(&ch->out, "threshold", thr);
     jb_knum(&ch->out, "health", vigil_monitor_last_health(ch->mon));
     put_top(ch, &top);
+    put_rul(ch);
     emit(ch, sink, "health");
 
     double te;
@@ -443,6 +484,7 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap)
 {
+    int push_rc = 0;
     if (n == 0)
         return 0;
     const double expected = ch->epoch + (double)ch->since_epoch / ch->rate;
@@ -474,6 +516,13 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
         ch->epoch = t0;
         ch->since_epoch = 0;
         ch->segment++;
+        /* logged and counted (issue 17): after one message far ahead, the correct stream
+         * arrives as a step back; it restarts the stream instead of being dropped */
+        ch->resyncs++;
+        snprintf(err, errcap, "t0=%.6f is %.6g s before the expected %.6f: clock stepped back, "
+                 "stream reset (segment %llu)", t0, expected - t0, expected,
+                 (unsigned long long)ch->segment);
+        push_rc = 2;
     } else if (!isnan(t0) && t0 > expected + ch->cfg->jitter) {
         /* a gap: the partial frame before it is dropped, the stream restarts at t0; the
          * monitor sees the jump in the frame times and handles the gap itself */
@@ -500,7 +549,7 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
             ch->frames++;
         }
     }
-    return 0;
+    return push_rc;
 }
 
 int channel_save(channel *ch, char *err, size_t errcap)

@@ -23,6 +23,10 @@ typedef struct gw_config {
     size_t top;      /* features listed per message, 1..16 */
     double jitter;   /* seconds: |t0 - expected| within this is taken as continuous */
     const char *models; /* model directory, NULL for none */
+    /* remaining life (issue 15): --failure FEATURE:LEVEL and --prior FILE; NULL: none */
+    const char *failure_feature;
+    double failure_level;
+    const vigil_prognosis_prior *prior;
 } gw_config;
 
 /* Where output goes: MQTT topics or stdout lines. kind is "health", "event" or "error". */
@@ -57,7 +61,8 @@ int channel_fitted(const channel *ch);
  * at the time of its first sample. A message with t0 equal to one of the last 8 messages' and
  * the same samples is a redelivery: returns 1 (dropped, err says why). A t0 earlier than
  * expected with other samples is a clock set back: a new segment (framing restarts at t0; the
- * monitor starts a new segment, docs/MODELS.md). Returns 0, 1 (dropped), or -1 on error (err
+ * monitor starts a new segment, docs/MODELS.md). Returns 0, 1 (dropped), 2 (taken after such a
+ * stream reset: err says so, for the log; counted by channel_resyncs()), or -1 on error (err
  * says why; an "error" message was not emitted). */
 int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
                  const gw_sink *sink, char *err, size_t errcap);
@@ -68,6 +73,7 @@ int channel_save(channel *ch, char *err, size_t errcap);
 
 /* Counters for the exit summary. */
 uint64_t channel_frames(const channel *ch);
+uint64_t channel_resyncs(const channel *ch);
 uint64_t channel_events(const channel *ch);
 
 /* Percent-encode a name for a file name: [A-Za-z0-9_-] kept, every other byte %XX.

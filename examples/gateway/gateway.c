@@ -10,6 +10,7 @@
  * Threads: libmosquitto's network thread (mosquitto_loop_start) runs every callback, so all
  * channel state is touched by that thread only; the main thread waits for a signal, stops the
  * network thread, then saves. Reconnection (with exponential backoff) is libmosquitto's. */
+#include "mqtt_connect.h"
 #include "channel.h"
 #include "json.h"
 #include "payload.h"
@@ -36,6 +37,7 @@
 #define PROG "vigil_gateway"
 #define DEFAULT_LEARN 300
 #define DEFAULT_SAMPLES_MAX 1048576
+#define DEFAULT_CHANNELS_MAX 1024
 
 static const char usage[] =
     "usage: " PROG " [MQTT options] [model options]\n"
@@ -70,6 +72,12 @@ static const char usage[] =
     "  --jitter S         t0 tolerance in seconds before a message counts as a gap or a\n"
     "                     duplicate (default 0.005)\n"
     "  --max-samples N    largest number of samples in one message (default 1048576)\n"
+    "  --max-channels N   channels (machine/channel pairs) at most; messages for more are\n"
+    "                     rejected (default 1024; about 50 KB each)\n"
+    "  --failure FEATURE:LEVEL  remaining life of FEATURE (a feature column, or score) to\n"
+    "                     failure at LEVEL: health messages get rul, rul_lo, rul_hi (s, 95 %\n"
+    "                     interval, null without an estimate) and rul_reason\n"
+    "  --prior FILE       fleet prior from `vigil prior` for the same FEATURE:LEVEL\n"
     "\n"
     "Sparkplug B (next to the JSON topics; README.md, \"Sparkplug B\"):\n"
     "  --sparkplug GROUP  also publish spBv1.0/GROUP/.../NODE: NBIRTH, a DBIRTH and a DDATA\n"
@@ -103,7 +111,10 @@ typedef struct gateway {
     size_t x_cap;
     jbuf errbuf;
     /* counters */
-    unsigned long long messages, rejected, published, publish_failed;
+    unsigned long long messages, rejected, published, publish_failed, resyncs;
+    /* channels by (machine, name): open addressing, linear probing, 2 x max_channels slots */
+    channel **slot;
+    size_t nslots, max_channels;
 #ifdef VIGIL_SPARKPLUG
     sparkplug *sp;           /* --sparkplug: the same messages as Sparkplug B (sparkplug.c) */
 #endif
@@ -132,25 +143,67 @@ static void logmsg(const char *fmt, ...)
 
 /* ---- channels ------------------------------------------------------------------------ */
 
-static channel *find_channel(gateway *g, const char *machine, const char *name)
+/* FNV-1a of machine, a NUL, name. */
+static size_t channel_hash(const char *machine, const char *name)
 {
-    for (size_t i = 0; i < g->nch; i++)
-        if (!strcmp(channel_machine(g->ch[i]), machine) && !strcmp(channel_name(g->ch[i]), name))
-            return g->ch[i];
-    return NULL;
+    uint64_t h = 14695981039346656037u;
+    for (const char *s = machine;; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+        if (!*s)
+            break;
+    }
+    for (const char *s = name; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)h;
 }
 
-static int add_channel(gateway *g, channel *c)
+/* The slot holding (machine, name), or the empty slot where it would go. */
+static size_t channel_slot(const gateway *g, const char *machine, const char *name)
 {
+    size_t i = channel_hash(machine, name) & (g->nslots - 1);
+    while (g->slot[i] && (strcmp(channel_machine(g->slot[i]), machine) ||
+                          strcmp(channel_name(g->slot[i]), name)))
+        i = (i + 1) & (g->nslots - 1);
+    return i;
+}
+
+static channel *find_channel(gateway *g, const char *machine, const char *name)
+{
+    return g->slot ? g->slot[channel_slot(g, machine, name)] : NULL;
+}
+
+/* Add a channel; -1 when out of memory or at the --max-channels limit (err says which). A
+ * topic per channel is created by whoever publishes: without a limit, 1500 stray topics took
+ * 77 MB and made every lookup a scan of the list (issue 17). */
+static int add_channel(gateway *g, channel *c, char *err, size_t errcap)
+{
+    if (g->nch >= g->max_channels) {
+        snprintf(err, errcap, "channel limit reached (--max-channels %zu): message rejected",
+                 g->max_channels);
+        return -1;
+    }
+    if (!g->slot) {
+        size_t n = 16;
+        while (n < 2 * g->max_channels)
+            n *= 2;
+        if (!(g->slot = calloc(n, sizeof *g->slot))) {
+            snprintf(err, errcap, "out of memory");
+            return -1;
+        }
+        g->nslots = n;
+    }
     if (g->nch == g->capch) {
         size_t cap = g->capch ? 2 * g->capch : 16;
         channel **p = realloc(g->ch, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            snprintf(err, errcap, "out of memory");
             return -1;
+        }
         g->ch = p;
         g->capch = cap;
     }
     g->ch[g->nch++] = c;
+    g->slot[channel_slot(g, channel_machine(c), channel_name(c))] = c;
     return 0;
 }
 
@@ -178,8 +231,13 @@ static int load_models(gateway *g)
             logmsg("%s: %s (the channel will learn a new baseline)", path, err);
             continue;
         }
-        if (find_channel(g, channel_machine(c), channel_name(c)) || add_channel(g, c) != 0) {
-            logmsg("%s: duplicate or out of memory, ignored", path);
+        if (find_channel(g, channel_machine(c), channel_name(c))) {
+            logmsg("%s: duplicate channel, ignored", path);
+            channel_destroy(c);
+            continue;
+        }
+        if (add_channel(g, c, err, sizeof err) != 0) {
+            logmsg("%s: %s, ignored", path, err);
             channel_destroy(c);
             continue;
         }
@@ -227,11 +285,13 @@ static void handle_samples(gateway *g, const gw_sink *sink, const char *machine,
         if (!c) {
             if (isnan(info.rate)) {
                 snprintf(err, sizeof err, "first message of a channel needs rate=HZ");
+            } else if (g->nch >= g->max_channels) {
+                snprintf(err, sizeof err, "channel limit reached (--max-channels %zu): message "
+                         "rejected", g->max_channels);
             } else if (channel_create(&g->cfg, machine, name, info.rate, &c, err, sizeof err) == 0) {
-                if (add_channel(g, c) != 0) {
+                if (add_channel(g, c, err, sizeof err) != 0) {
                     channel_destroy(c);
                     c = NULL;
-                    snprintf(err, sizeof err, "out of memory");
                 } else {
                     logmsg("new channel %s/%s: learning", machine, name);
                 }
@@ -241,7 +301,13 @@ static void handle_samples(gateway *g, const gw_sink *sink, const char *machine,
                      "to relearn at the new rate)", info.rate, channel_rate(c));
             c = NULL;
         }
-        if (c && channel_push(c, g->x, info.n, info.t0, now, sink, err, sizeof err) == 0)
+        const int pushed = c ? channel_push(c, g->x, info.n, info.t0, now, sink, err,
+                                            sizeof err) : -1;
+        if (pushed == 2) { /* taken after a stream reset: logged and counted, not an error */
+            g->resyncs++;
+            logmsg("%s/%s: %s", machine, name, err);
+        }
+        if (pushed == 0 || pushed == 2)
             return;
     }
     g->rejected++;
@@ -417,7 +483,7 @@ static int first_connect(struct mosquitto *mosq, const char *host, int port, int
 {
     int delay = 1, logged = 0;
     for (;;) {
-        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        int rc = mqtt_connect_any(mosq, host, port, keepalive);
         if (rc == MOSQ_ERR_SUCCESS)
             return 0;
         if (!logged++)
@@ -537,7 +603,7 @@ static int run_input(gateway *g, const char *path, const char *machine, const ch
     }
     if (!c) {
         if (channel_create(&g->cfg, machine, name, rate, &c, err, sizeof err) != 0 ||
-            add_channel(g, c) != 0) {
+            add_channel(g, c, err, sizeof err) != 0) {
             logmsg("%s/%s: %s", machine, name, err);
             channel_destroy(c);
             return 1;
@@ -557,7 +623,7 @@ static int run_input(gateway *g, const char *path, const char *machine, const ch
     while (x && !g_stop && (rc = vigil_reader_read_column(r, (size_t)col, x, chunk, &n)) ==
                VIGIL_OK && n > 0) {
         g->messages++;
-        if (channel_push(c, x, n, t0, now_s(), &sink, err, sizeof err) != 0) {
+        if (channel_push(c, x, n, t0, now_s(), &sink, err, sizeof err) % 2 != 0) {
             logmsg("%s/%s: %s", machine, name, err);
             status = 1;
             break;
@@ -632,6 +698,7 @@ int main(int argc, char **argv)
     g.prefix = "vigil";
     g.qos = 1;
     g.max_samples = DEFAULT_SAMPLES_MAX;
+    g.max_channels = DEFAULT_CHANNELS_MAX;
     g.host = "localhost";
     g.port = 1883;
     const char *id = "vigil-gateway", *user = NULL, *cafile = NULL, *cert = NULL, *key = NULL;
@@ -639,12 +706,14 @@ int main(int argc, char **argv)
     int clean = 0;
     size_t keepalive = 30, reconnect_max = 30, chunk = 4096, v = 0;
     double rate = NAN, t0 = NAN;
+    vigil_prognosis_prior *prior = NULL; /* --prior (issue 15) */
     const char *sp_group = NULL, *sp_node = NULL;
 
     enum { O_HOST = 256, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_KEEPALIVE, O_RECONNECT,
            O_USER, O_CAFILE, O_CERT, O_KEY, O_MODELS, O_FRAME, O_HOP, O_BANDS, O_LEARN,
            O_DETECTOR, O_SPEC, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
-           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_SPARKPLUG, O_SPARKPLUG_NODE };
+           O_COLUMN, O_CHUNK, O_T0, O_HELP, O_FAILURE, O_PRIOR,
+           O_SPARKPLUG, O_SPARKPLUG_NODE, O_MAXCH };
     static const struct option longopts[] = {
         {"host", 1, NULL, O_HOST}, {"port", 1, NULL, O_PORT}, {"id", 1, NULL, O_ID},
         {"clean", 0, NULL, O_CLEAN}, {"prefix", 1, NULL, O_PREFIX}, {"qos", 1, NULL, O_QOS},
@@ -656,8 +725,11 @@ int main(int argc, char **argv)
         {"max-samples", 1, NULL, O_MAXS}, {"input", 1, NULL, O_INPUT},
         {"machine", 1, NULL, O_MACHINE}, {"channel", 1, NULL, O_CHANNEL},
         {"rate", 1, NULL, O_RATE}, {"column", 1, NULL, O_COLUMN}, {"chunk", 1, NULL, O_CHUNK},
-        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {"sparkplug", 1, NULL, O_SPARKPLUG},
-        {"sparkplug-node", 1, NULL, O_SPARKPLUG_NODE}, {NULL, 0, NULL, 0}};
+        {"t0", 1, NULL, O_T0}, {"help", 0, NULL, O_HELP}, {"failure", 1, NULL, O_FAILURE},
+        {"prior", 1, NULL, O_PRIOR},
+        {"sparkplug", 1, NULL, O_SPARKPLUG},
+        {"sparkplug-node", 1, NULL, O_SPARKPLUG_NODE}, {"max-channels", 1, NULL, O_MAXCH},
+        {NULL, 0, NULL, 0}};
     int o, bad = 0;
     while (!bad && (o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (o) {
@@ -688,6 +760,7 @@ int main(int argc, char **argv)
                 bad = 1;
             }
             break;
+        case O_MAXCH: bad = opt_size("--max-channels", optarg, 1, 1u << 20, &g.max_channels); break;
         case O_MAXS: bad = opt_size("--max-samples", optarg, 1, 1u << 26, &g.max_samples); break;
         case O_INPUT: input = optarg; break;
         case O_MACHINE: machine = optarg; break;
@@ -706,7 +779,30 @@ int main(int argc, char **argv)
                 bad = 1;
             }
             break;
-        case O_HELP: fputs(usage, stdout); vigil_pipeline_destroy(g.cfg.spec); return 0;
+        case O_HELP:
+            fputs(usage, stdout);
+            vigil_pipeline_destroy(g.cfg.spec);
+            vigil_prognosis_prior_destroy(prior);
+            return 0;
+        case O_FAILURE: {
+            char *colon = strrchr(optarg, ':');
+            if (!colon || colon == optarg ||
+                vigil_parse_number(colon + 1, &g.cfg.failure_level) != VIGIL_OK) {
+                fprintf(stderr, PROG ": --failure: expected FEATURE:LEVEL\n");
+                bad = 1;
+                break;
+            }
+            *colon = '\0';
+            g.cfg.failure_feature = optarg;
+            break;
+        }
+        case O_PRIOR:
+            if (vigil_prognosis_prior_load_file(optarg, &prior) != VIGIL_OK) {
+                fprintf(stderr, PROG ": --prior: %s\n", vigil_last_error());
+                bad = 1;
+            }
+            g.cfg.prior = prior;
+            break;
         case O_SPARKPLUG: sp_group = optarg; break;
         case O_SPARKPLUG_NODE: sp_node = optarg; break;
         default: bad = 1; break;
@@ -724,6 +820,10 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --input needs --machine, --channel (no '/', '+', '#') and --rate\n");
         bad = 1;
     }
+    if (!bad && prior && !g.cfg.failure_feature) {
+        fprintf(stderr, PROG ": --prior needs --failure FEATURE:LEVEL\n");
+        bad = 1;
+    }
     if (!bad && sp_group && (input || !topic_level_ok(sp_group) ||
                              !topic_level_ok(sp_node ? sp_node : id))) {
         fprintf(stderr, PROG ": --sparkplug needs MQTT mode and a group and node id without "
@@ -733,6 +833,7 @@ int main(int argc, char **argv)
     if (bad) {
         fputs(usage, stderr);
         vigil_pipeline_destroy(g.cfg.spec);
+        vigil_prognosis_prior_destroy(prior);
         return 2;
     }
     if (sp_group) {
@@ -755,6 +856,7 @@ int main(int argc, char **argv)
     if (g.cfg.models && mkdir(g.cfg.models, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, PROG ": cannot create %s: %s\n", g.cfg.models, strerror(errno));
         vigil_pipeline_destroy(g.cfg.spec);
+        vigil_prognosis_prior_destroy(prior);
         return 1;
     }
 
@@ -776,15 +878,18 @@ int main(int argc, char **argv)
         channel_destroy(g.ch[i]);
     }
     fprintf(stderr, PROG ": %zu channels (%zu fitted), %llu messages (%llu rejected), %llu frames, "
-            "%llu events, %llu published, %llu publish failures\n", g.nch, fitted, g.messages,
-            g.rejected, frames, events, g.published, g.publish_failed);
+            "%llu events, %llu published, %llu publish failures, %llu stream resets\n", g.nch,
+            fitted, g.messages, g.rejected, frames, events, g.published, g.publish_failed,
+            g.resyncs);
 #ifdef VIGIL_SPARKPLUG
     sparkplug_destroy(g.sp);
 #endif
     free(g.ch);
+    free(g.slot);
     free(g.text);
     free(g.x);
     jb_free(&g.errbuf);
     vigil_pipeline_destroy(g.cfg.spec);
+    vigil_prognosis_prior_destroy(prior);
     return status;
 }

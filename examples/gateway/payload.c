@@ -41,13 +41,20 @@ int payload_parse(char *text, double *x, size_t cap, payload_info *info, char *e
             *eq = '\0';
             const char *val = eq + 1;
             if (strcmp(tok, "rate") == 0) {
-                if (vigil_parse_number(val, &info->rate) != VIGIL_OK || !(info->rate > 0)) {
-                    snprintf(err, errcap, "rate=%s: not a positive number", val);
+                if (vigil_parse_number(val, &info->rate) != VIGIL_OK ||
+                    !(info->rate >= VIGIL_RATE_MIN && info->rate <= VIGIL_RATE_MAX)) {
+                    snprintf(err, errcap, "rate=%s: not a rate in %g..%g Hz", val,
+                             VIGIL_RATE_MIN, VIGIL_RATE_MAX);
                     return -1;
                 }
             } else if (strcmp(tok, "t0") == 0) {
                 if (vigil_parse_time(val, &info->t0) != VIGIL_OK) {
                     snprintf(err, errcap, "t0=%s: not a time (%s)", val, vigil_last_error());
+                    return -1;
+                }
+                if (!(info->t0 >= 0.0 && info->t0 <= PAYLOAD_T0_MAX)) {
+                    snprintf(err, errcap, "t0=%s: outside 0..%g s (1970..5138)", val,
+                             PAYLOAD_T0_MAX);
                     return -1;
                 }
             } /* other keys: ignored (payload.h) */

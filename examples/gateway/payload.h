@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+/* Largest t0 accepted, UNIX seconds (year 5138): times stay exact to the microsecond in the
+ * JSON (a t0 of 1e300 gave "t":null). rate must be VIGIL_RATE_MIN..VIGIL_RATE_MAX. */
+#define PAYLOAD_T0_MAX 1e11
+
 typedef struct payload_info {
     double rate; /* Hz, NaN when the message has none */
     double t0;   /* seconds, NaN when the message has none */

@@ -4,15 +4,20 @@
  * examples/gateway/README.md) and inserts each message as one row of the schema below
  * (README.md beside this file documents it, with example queries). JSON is taken apart by
  * SQLite itself (json_extract), so a malformed payload is an SQL error that is logged and
- * skipped, never a half-written row. Rows are committed in batches (every --commit-ms, and
- * at exit); the database is in WAL mode so dashboards read while rows are written.
+ * skipped, never a half-written row. Rows are committed in small transactions: at most
+ * --commit-ms (default 1000) after the first row of a transaction, or at MES_COMMIT_ROWS rows,
+ * whichever comes first, in both modes, and at exit; the database is in WAL mode so
+ * dashboards read while rows are written.
  *
  * --stdin reads `topic payload` lines instead (what `mosquitto_sub -v` and
  * `vigil_gateway --input` print), for trials without a broker. */
+#include "mqtt_connect.h"
+
 #include <mosquitto.h>
 #include <sqlite3.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,12 +26,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef VIGIL_MES_PG
 #include "mes_pg.h"
 #endif
 
 #define PROG "vigil_mes"
+/* A transaction is committed --commit-ms after its first row or at this many rows, whichever
+ * comes first: a crash loses at most that much. */
+#define MES_COMMIT_ROWS 1000
 
 /* Version 2 of the schema; README.md explains every column. (machine, channel, segment, t)
  * identifies a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once,
@@ -112,24 +121,29 @@ static const char migrate_v1_copy[] =
  * ON CONFLICT ... DO NOTHING skips only a repeated frame or event; INSERT OR IGNORE would also
  * swallow NOT NULL and CHECK violations, i.e. payloads that lack a field or carry a bad state.
  * ("WHERE true" is SQLite's required disambiguation of an upsert on INSERT ... SELECT.) */
+/* A numeric field: its JSON number, or NULL when it is anything else (text "12" included), so a
+ * numeric column never holds text (which sorts above every number in SQLite: issue 17); a
+ * NOT NULL column then rejects the row, logged. */
+#define NUM(path) "(CASE WHEN json_type(j,'" path "') IN ('integer','real') " \
+                  "THEN json_extract(j,'" path "') END)"
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
     " top_feature, top_contribution, top, received, segment)"
-    " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.state'),"
-    " json_extract(j,'$.score'), json_extract(j,'$.threshold'), json_extract(j,'$.health'),"
-    " json_extract(j,'$.top[0].feature'), json_extract(j,'$.top[0].contribution'),"
-    " json_extract(j,'$.top'), ?4, coalesce(json_extract(j,'$.segment'), 0)"
+    " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.state'),"
+    " " NUM("$.score") ", " NUM("$.threshold") ", " NUM("$.health") ","
+    " json_extract(j,'$.top[0].feature'), " NUM("$.top[0].contribution") ","
+    " json_extract(j,'$.top'), ?4, coalesce(" NUM("$.segment") ", 0)"
     " FROM (SELECT json(?3) AS j) WHERE true"
     " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
     " score, threshold, top, received, segment)"
-    " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.frame'), json_extract(j,'$.from'),"
-    " json_extract(j,'$.to'), json_extract(j,'$.reason'), json_extract(j,'$.score'),"
-    " json_extract(j,'$.threshold'), json_extract(j,'$.top'), ?4,"
-    " coalesce(json_extract(j,'$.segment'), 0) FROM (SELECT json(?3) AS j)"
+    " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.from'),"
+    " json_extract(j,'$.to'), json_extract(j,'$.reason'), " NUM("$.score") ","
+    " " NUM("$.threshold") ", json_extract(j,'$.top'), ?4,"
+    " coalesce(" NUM("$.segment") ", 0) FROM (SELECT json(?3) AS j)"
     " WHERE true ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
-    " SELECT ?1, ?2, json_extract(j,'$.t'), json_extract(j,'$.error'), ?4"
+    " SELECT ?1, ?2, " NUM("$.t") ", json_extract(j,'$.error'), ?4"
     " FROM (SELECT json(?3) AS j)"};
 static const char *const kinds[3] = {"health", "event", "error"};
 
@@ -149,6 +163,7 @@ typedef struct mes {
     pthread_mutex_t lock;   /* the database: network thread inserts, main thread commits */
     int in_txn;
     double txn_start;
+    size_t txn_rows; /* rows since BEGIN */
     const char *prefix;
     const char *host;
     int port, qos;
@@ -244,8 +259,10 @@ static int open_db(mes *m, const char *path)
 
 static void commit(mes *m)
 {
-    if (m->in_txn && exec(m, "COMMIT") == 0)
+    if (m->in_txn && exec(m, "COMMIT") == 0) {
         m->in_txn = 0;
+        m->txn_rows = 0;
+    }
 }
 
 /* Store one message; topic is <prefix>/<machine>/<channel>/<kind>. Caller holds the lock. */
@@ -297,6 +314,8 @@ static void store(mes *m, const char *topic, const char *payload, int len)
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (++m->txn_rows >= MES_COMMIT_ROWS)
+        commit(m);
 }
 
 /* ---- MQTT (callbacks run in libmosquitto's network thread) ---------------------------- */
@@ -371,7 +390,7 @@ static int first_connect(struct mosquitto *mosq, const char *host, int port, int
 {
     int delay = 1, logged = 0;
     for (;;) {
-        int rc = mosquitto_connect_async(mosq, host, port, keepalive);
+        int rc = mqtt_connect_any(mosq, host, port, keepalive);
         if (rc == MOSQ_ERR_SUCCESS)
             return 0;
         if (!logged++)
@@ -451,25 +470,75 @@ static int run_mqtt(mes *m, const char *id, int clean, int reconnect_max, const 
     return 0;
 }
 
-static int run_stdin(mes *m)
+/* --stdin: lines read with read() and poll(), not stdio, so that an open transaction is
+ * committed --commit-ms after its first row even while no line arrives (stdio's buffer would
+ * hide whether a line is waiting). Before, --stdin committed only at the end of input: a crash
+ * lost every row (issue 17). */
+static int run_stdin(mes *m, int commit_ms)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while (!g_stop && (n = getline(&line, &cap, stdin)) > 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        char *sp = strchr(line, ' ');
-        if (!sp)
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return 1;
+    int eof = 0;
+    while (!g_stop && !eof) {
+        int wait_ms = -1;
+        if (m->in_txn) {
+            double left = commit_ms - (now_s() - m->txn_start) * 1000.0;
+            wait_ms = left > 0 ? (int)left + 1 : 0;
+        }
+        struct pollfd pfd = {0, POLLIN, 0};
+        int pr = poll(&pfd, 1, wait_ms);
+        if (pr < 0 && errno != EINTR)
+            break;
+        if (m->in_txn && (now_s() - m->txn_start) * 1000.0 >= commit_ms)
+            commit(m);
+        if (pr <= 0)
             continue;
-        *sp = '\0';
-        store(m, line, sp + 1, (int)(line + n - (sp + 1)));
+        if (len == cap) {
+            char *bigger = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+            if (!bigger) {
+                logmsg("a line longer than %zu bytes: input ignored up to its end", cap);
+                len = 0; /* drop it */
+                continue;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t got = read(0, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            eof = 1;
+            if (len > 0 && len < cap)
+                buf[len++] = '\n'; /* a last line without its newline */
+        } else {
+            len += (size_t)got;
+        }
+        size_t start = 0;
+        for (size_t k = 0; k < len; k++) {
+            if (buf[k] != '\n')
+                continue;
+            size_t n = k - start;
+            char *line = buf + start;
+            start = k + 1;
+            while (n > 0 && line[n - 1] == '\r')
+                n--;
+            line[n] = '\0';
+            char *sp = strchr(line, ' ');
+            if (!sp)
+                continue;
+            *sp = '\0';
+            store(m, line, sp + 1, (int)(line + n - (sp + 1)));
 #ifdef VIGIL_MES_PG
-        if (m->pg)
-            mes_pg_flush(m->pg, 0);
+            if (m->pg)
+                mes_pg_flush(m->pg, 0);
 #endif
+        }
+        memmove(buf, buf + start, len - start);
+        len -= start;
     }
-    free(line);
+    free(buf);
     return 0;
 }
 
@@ -532,7 +601,7 @@ int main(int argc, char **argv)
             logmsg("out of memory");
             return 1;
         }
-        status = from_stdin ? run_stdin(&m)
+        status = from_stdin ? run_stdin(&m, commit_ms)
                             : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
         mes_pg_counts c;
         mes_pg_close(m.pg, reconnect_max, &c);
@@ -546,7 +615,7 @@ int main(int argc, char **argv)
         return 2;
 #endif
     } else if (open_db(&m, db) == 0) {
-        status = from_stdin ? run_stdin(&m)
+        status = from_stdin ? run_stdin(&m, commit_ms)
                             : run_mqtt(&m, id, clean, reconnect_max, user, cafile, commit_ms);
         commit(&m);
     }

@@ -91,8 +91,8 @@ VIGIL_API int vigil_extractor_set_bearing(vigil_extractor *ex, double balls, dou
  *        it in each frame from the amplitude spectrum within the range of
  *        vigil_extractor_set_shaft_range() (docs/DIAGNOSTICS.md, "Shaft-rate estimate"): the
  *        largest line of the range, refined by parabolic interpolation, replaced by a line at
- *        1/3 or 1/2 of its frequency when one stands out there (the largest line is often 2x
- *        or 3x). Give the rate (a tachometer, the nameplate rpm) or at least a range whenever
+ *        1/3 or 1/2 of its frequency when one stands out there, again from that line (the
+ *        largest line is often 2x or 3x, or a supply line). Give the rate (a tachometer, the nameplate rpm) or at least a range whenever
  *        you can: a frame without a clear 1x line gives a wrong estimate.
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE (samples pushed since create/reset).
  */

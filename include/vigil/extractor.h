@@ -25,7 +25,10 @@
  * about 8*(3N + 2(N/2+1) + Q*C) bytes plus FFTW's plan, where Q is the row-queue capacity and C
  * the feature count; vigil_extractor_memory() reports the exact figure.
  *
- * Non-finite samples: a push whose chunk holds any NaN or infinity is rejected whole with
+ * Value ranges: samples are accepted within +-VIGIL_SAMPLE_MAX and rates within
+ * VIGIL_RATE_MIN..VIGIL_RATE_MAX Hz. Inside these ranges every feature, time and severity is
+ * finite for every frame length and group (tests/test_ranges.c checks the corners). A push whose
+ * chunk holds any NaN, infinity or sample beyond +-VIGIL_SAMPLE_MAX is rejected whole with
  * VIGIL_ENONFINITE; nothing of it is consumed and the stream state is unchanged, so the caller
  * may repair or drop the bad samples and push again. Features are never computed from NaN/inf.
  *
@@ -49,6 +52,14 @@ VIGIL_BEGIN_DECLS
 #define VIGIL_FRAME_MIN 4
 /** Largest accepted frame length (2^20). */
 #define VIGIL_FRAME_MAX 1048576
+/** Largest accepted sample magnitude (any unit). Far above any sensor (a 32-bit ADC count is
+ *  4.3e9, 1e6 g is a shock no accelerometer survives), and low enough that the fourth powers of
+ *  a frame of VIGIL_FRAME_MAX samples and the spectra at VIGIL_RATE_MIN stay finite. */
+#define VIGIL_SAMPLE_MAX 1e30
+/** Smallest accepted sample rate, Hz (one sample in 11.6 days). */
+#define VIGIL_RATE_MIN 1e-6
+/** Largest accepted sample rate, Hz (1 GHz). */
+#define VIGIL_RATE_MAX 1e9
 /** Largest number of frequency bands per extractor. */
 #define VIGIL_BANDS_MAX 64
 /** Default capacity of the queue of computed rows waiting to be popped. */
@@ -60,7 +71,7 @@ typedef struct vigil_extractor vigil_extractor;
 /**
  * Create an extractor.
  *
- * @param rate   sample rate in Hz; finite, > 0.
+ * @param rate   sample rate in Hz, VIGIL_RATE_MIN..VIGIL_RATE_MAX.
  * @param frame  frame length N in samples, VIGIL_FRAME_MIN..VIGIL_FRAME_MAX (any N, not only
  *               powers of two; FFTW is fastest for N with small prime factors).
  * @param out    receives the new extractor (caller owns it; free with vigil_extractor_destroy()).
@@ -115,8 +126,9 @@ VIGIL_API int vigil_extractor_set_queue(vigil_extractor *ex, size_t rows);
  * @param x  samples (any unit; accelerations are usually in g or m/s^2); may be NULL if n == 0.
  * @param n  number of samples; any size, including 0.
  * @param consumed  optional: receives the number of samples taken (0..n).
- * @return VIGIL_OK, VIGIL_EINVAL (NULL ex, or NULL x with n > 0), VIGIL_ENONFINITE (a NaN or
- *         infinite sample among those that would be taken: none taken, state unchanged),
+ * @return VIGIL_OK, VIGIL_EINVAL (NULL ex, or NULL x with n > 0), VIGIL_ENONFINITE (a NaN,
+ *         infinite or beyond +-VIGIL_SAMPLE_MAX sample among those that would be taken: none
+ *         taken, state unchanged),
  *         VIGIL_EFULL (consumed NULL and not everything fits: none taken).
  */
 VIGIL_API int vigil_extractor_push(vigil_extractor *ex, const double *x, size_t n,

@@ -82,6 +82,10 @@ enum vigil_threshold_mode {
     VIGIL_THRESHOLD_CHI2 = 1      /**< Mahalanobis only: chi-square(quantile, features) */
 };
 
+/** Largest relearn x selected features x conditions (the re-reference buffers: 2^25 doubles,
+ *  256 MiB), vigil_monitor_set_gap(). */
+#define VIGIL_RELEARN_VALUES_MAX 33554432
+
 /**
  * What happened to the rows offered to vigil_monitor_score() since fit, load or reset
  * (vigil_monitor_counter()). The time-quirk policy, in the order it is applied:
@@ -199,7 +203,9 @@ VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, doub
  * @param seconds interval that counts as a gap (finite > 0), 0 for the automatic rule
  *                (10 x median of the first 15 scored intervals), infinity for never.
  * @param policy  a vigil_gap_policy.
- * @param relearn rows after a gap that re-estimate the medians (REREF), 1..65536.
+ * @param relearn rows after a gap that re-estimate the medians (REREF), 1..65536; the buffers
+ *                it needs (relearn x selected features x conditions doubles) must not exceed
+ *                VIGIL_RELEARN_VALUES_MAX, checked at fit (VIGIL_EINVAL) and load.
  * @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t relearn);
@@ -351,8 +357,12 @@ VIGIL_API int vigil_monitor_save(const vigil_monitor *m, void *buf, size_t cap, 
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EFORMAT, VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out);
-/** Save to a file: written to "PATH.tmp", flushed and fsync'ed, then renamed over PATH, so a
- *  crash never leaves a half-written PATH. @return as save, plus VIGIL_EIO. */
+/** Save to a file: written to a new temporary file beside PATH ("PATH.tmp-" and 16 random hex
+ *  digits, created exclusively: never an existing file or a planted symlink, never shared by
+ *  concurrent saves), fsync'ed, renamed over PATH, then the folder fsync'ed; so a crash never
+ *  leaves a half-written PATH and a failed save leaves the old PATH and no temporary file.
+ *  Safe from several threads or processes on one PATH (the last rename wins).
+ *  @return as save, plus VIGIL_EIO (message names the file). */
 VIGIL_API int vigil_monitor_save_file(const vigil_monitor *m, const char *path);
 /** Load from a file. @return as vigil_monitor_load(), plus VIGIL_EIO. */
 VIGIL_API int vigil_monitor_load_file(const char *path, vigil_monitor **out);

@@ -16,7 +16,7 @@ from vigil import _lib
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
 COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
            "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h", "drift.h", "alarm.h",
-           "monitor.h", "planner.h", "pipeline.h"]
+           "monitor.h", "pipeline.h", "planner.h", "prognosis.h", "snapshot.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
@@ -39,6 +39,13 @@ C_TYPES = {
     "vigil_pipeline *": _lib.PipelineP, "const vigil_pipeline *": _lib.PipelineP,
     "vigil_pipeline **": ctypes.POINTER(_lib.PipelineP),
     "const char **": ctypes.POINTER(ctypes.c_char_p),
+    "vigil_prognoser *": _lib.PrognoserP, "const vigil_prognoser *": _lib.PrognoserP,
+    "vigil_prognoser **": ctypes.POINTER(_lib.PrognoserP),
+    "vigil_prognosis_prior *": _lib.PriorP, "const vigil_prognosis_prior *": _lib.PriorP,
+    "vigil_prognosis_prior **": ctypes.POINTER(_lib.PriorP),
+    "vigil_snapshot_index *": _lib.SnapshotIndexP,
+    "const vigil_snapshot_index *": _lib.SnapshotIndexP,
+    "vigil_snapshot_index **": ctypes.POINTER(_lib.SnapshotIndexP),
     "int *": _lib.IntP, "void *": ctypes.c_void_p, "const void *": ctypes.c_void_p,
 }
 

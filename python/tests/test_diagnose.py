@@ -131,7 +131,13 @@ class TestHealthyMachines(unittest.TestCase):
             if m["file"] == "gear.csv.gz":  # the mesh, 31 x 24.6 Hz, as a line of no bearing
                 self.assertAlmostEqual(given["spectrum_hz"], 31 * 24.6, delta=1.0)
                 self.assertEqual(given["spectrum_kind"], "other")
-            if m["file"] == "mains.csv.gz":  # the 100 Hz modulation of the magnetic noise
+            if m["file"] == "mains.csv.gz":
+                # without the rpm: 100 Hz is the largest line, 50 Hz a real line at its half,
+                # 24.65 Hz one at half of that: the repeated subharmonic check reaches 1x
+                est = vigil.diagnose(x, float(m["rate_hz"]), None, m["bearing"])
+                self.assertAlmostEqual(est["shaft_hz"], 24.65, delta=0.01 * 24.65)
+                self.assertEqual(est["shaft_confidence"], 1.0)
+                # the 100 Hz modulation of the magnetic noise
                 self.assertAlmostEqual(given["other_hz"], 100.0, delta=1.0)
                 self.assertEqual(given["other_kind"], "mains")
             if m["file"] == "looseness.csv.gz":  # BPFO = 3x, BPFI = 5x: shaft lines, not faults

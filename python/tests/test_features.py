@@ -151,6 +151,41 @@ class TestStreaming(unittest.TestCase):
         self.assertTrue(all(len(v) == 0 for v in cols.values()))
 
 
+class TestPlanner(unittest.TestCase):
+    """set_planner / wisdom (vigil/planner.h): MEASURE rows agree with ESTIMATE rows to 1e-9,
+    wisdom round-trips, ESTIMATE rows come back bit for bit, bad values are refused."""
+
+    def test_modes_and_wisdom(self):
+        x = [math.sin(0.05 * i) + 0.3 * math.sin(1.1 * i) for i in range(3000)]
+        self.assertEqual(vigil.planner(), "estimate")
+        est = vigil.features(x, 8000, frame=512, hop=256)
+        try:
+            vigil.set_planner("measure")
+            self.assertEqual(vigil.planner(), "measure")
+            meas = vigil.features(x, 8000, frame=512, hop=256)
+            for name in est:
+                for a, b in zip(values(est[name]), values(meas[name])):
+                    self.assertLessEqual(abs(a - b), 1e-9 * abs(a) + 1e-300, name)
+            text = vigil.export_wisdom()
+            self.assertIn("fftw", text)
+            vigil.forget_wisdom()
+            vigil.import_wisdom(text)
+            again = vigil.features(x, 8000, frame=512, hop=256)
+            self.assertEqual({k: values(v) for k, v in again.items()},
+                             {k: values(v) for k, v in meas.items()})
+        finally:
+            vigil.set_planner("estimate")
+        back = vigil.features(x, 8000, frame=512, hop=256)
+        self.assertEqual({k: values(v) for k, v in back.items()},
+                         {k: values(v) for k, v in est.items()})
+        with self.assertRaises(ValueError):
+            vigil.set_planner("patient")
+        with self.assertRaises(vigil.VigilError) as e:
+            vigil.import_wisdom("not wisdom")
+        self.assertEqual(e.exception.code, vigil.Status.EFORMAT)
+        vigil.forget_wisdom()
+
+
 class TestBadInput(unittest.TestCase):
     def assertVigil(self, status, fn, *args, **kw):
         with self.assertRaises(vigil.VigilError) as cm:

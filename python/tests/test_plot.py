@@ -85,9 +85,14 @@ class PlotTest(unittest.TestCase):
         self.assertGreater(len(runs), 0)
         self.assertEqual(len(score_ax.patches), len(runs))
         self.assertEqual(score_ax.patches[0].get_xy()[0][0], runs[0][1])
-        # one vertical line per event, at its time
+        # one vertical line per state change, at its time; the episode's onset once
+        changes = [e for e in self.res["events"] if e["kind"] == "change"]
         ev = [ln for ln in score_ax.get_lines() if ln.get_linestyle() == ":"]
-        self.assertEqual([ln.get_xdata()[0] for ln in ev], [e["t"] for e in self.res["events"]])
+        self.assertEqual([ln.get_xdata()[0] for ln in ev], [e["t"] for e in changes])
+        onsets = [ln.get_xdata()[0] for ln in score_ax.get_lines() if ln.get_linestyle() == "-."]
+        want = sorted({e["onset"] for e in changes if e["to"] in ("warn", "alarm")})
+        self.assertGreater(len(want), 0)
+        self.assertEqual(sorted(onsets), want)
         self.assertEqual(score_ax.get_yscale(), "log")  # the fault spans 5 decades
 
     def test_health_trend_with_rul(self):

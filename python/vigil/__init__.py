@@ -37,6 +37,8 @@ from .parse import parse_bands, parse_number, parse_time
 from .pipeline import Pipeline
 from .planner import (export_wisdom, export_wisdom_file, forget_wisdom, import_wisdom,
                       import_wisdom_file, planner, set_planner)
+from .prognosis import (MODELS as PROGNOSIS_MODELS, REASONS as PROGNOSIS_REASONS, Prior,
+                        Prognoser, monitor_estimate, snapshot_index)
 from .reader import Reader, read_csv
 from .rul import remaining_life
 from .severity import MachineClass, Units, severity_limits, severity_zone
@@ -57,4 +59,7 @@ __all__ = [
     # planner (issue 18)
     "export_wisdom", "export_wisdom_file", "forget_wisdom", "import_wisdom",
     "import_wisdom_file", "planner", "set_planner",
+    # prognosis (issue 15)
+    "PROGNOSIS_MODELS", "PROGNOSIS_REASONS", "Prior", "Prognoser", "monitor_estimate",
+    "snapshot_index",
 ]

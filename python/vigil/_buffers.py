@@ -45,16 +45,26 @@ def _from_numpy(x):
     if numpy.iscomplexobj(x):
         raise TypeError("vigil: complex samples are not accepted")
     native = x.dtype.byteorder in ("=", "|", _NATIVE)
-    if x.flags.c_contiguous and x.flags.aligned and native:
+    if x.flags.c_contiguous and native and x.ctypes.data % x.dtype.itemsize == 0:
         if x.dtype == numpy.float64:
             return Samples(False, x.ctypes.data, x.shape[0], x)
         if x.dtype == numpy.float32:
             return Samples(True, x.ctypes.data, x.shape[0], x)
     try:
-        y = numpy.ascontiguousarray(x, dtype=numpy.float64)
+        # ascontiguousarray alone returns a misaligned float64 array as it is (C would then
+        # read doubles at an odd address): require alignment, which copies it
+        y = float64_array(x)
     except (TypeError, ValueError) as e:
         raise TypeError("vigil: samples must be numbers: %s" % e) from None
     return Samples(False, y.ctypes.data, y.shape[0], y)
+
+
+def float64_array(x):
+    """x as a C-contiguous, aligned float64 numpy array (a copy only when needed)."""
+    y = numpy.require(x, dtype=numpy.float64, requirements=["C", "A"])
+    if y.ctypes.data % 8:  # numpy's flag is the platform's alignof(double); C needs 8 here
+        y = y.copy()
+    return y
 
 
 def _address(buf):
@@ -80,7 +90,7 @@ def samples(x):
     if mv is not None:
         fmt = mv.format.lstrip("@=" + _NATIVE)
         if mv.ndim == 1 and mv.c_contiguous and fmt in ("d", "f"):
-            if mv.readonly or mv.nbytes == 0:
+            if mv.readonly or mv.nbytes == 0 or _address(mv.cast("B")) % mv.itemsize:
                 arr = array.array(fmt, mv.tobytes())
                 return Samples(fmt == "f", _address(arr), len(arr), arr)
             return Samples(fmt == "f", _address(mv.cast("B")), mv.shape[0], mv)

@@ -66,10 +66,6 @@ class Monitor(_Opaque):
     """``struct vigil_monitor`` (opaque)."""
 
 
-class Pipeline(_Opaque):
-    """``struct vigil_pipeline`` (opaque)."""
-
-
 class AlarmEvent(ctypes.Structure):
     """``vigil_alarm_event`` (include/vigil/alarm.h)."""
 
@@ -78,6 +74,28 @@ class AlarmEvent(ctypes.Structure):
 
 
 AlarmEventP = POINTER(AlarmEvent)
+
+
+class Pipeline(_Opaque):
+    """``struct vigil_pipeline`` (opaque)."""
+
+
+# prognosis.h, snapshot.h (issue 15)
+class Prognoser(_Opaque):
+    """``struct vigil_prognoser`` (opaque)."""
+
+
+class Prior(_Opaque):
+    """``struct vigil_prognosis_prior`` (opaque)."""
+
+
+class SnapshotIndex(_Opaque):
+    """``struct vigil_snapshot_index`` (opaque)."""
+
+
+PrognoserP = POINTER(Prognoser)
+PriorP = POINTER(Prior)
+SnapshotIndexP = POINTER(SnapshotIndex)
 ExtractorP = POINTER(Extractor)
 PipelineP = POINTER(Pipeline)
 ReaderP = POINTER(Reader)
@@ -339,6 +357,54 @@ PROTOTYPES = {
     "vigil_common_mode_name": (c_char_p, [c_int], None),
     "vigil_common_mode_parse": (c_int, [c_char_p], STATUS),
     "vigil_column_facts": (c_int, [c_char_p, IntP, IntP, IntP, POINTER(c_char_p)], STATUS),
+    # prognosis.h (issue 15)
+    "vigil_prognosis_model_name": (c_char_p, [c_int], None),
+    "vigil_prognosis_model_parse": (c_int, [c_char_p], STATUS),
+    "vigil_prognosis_reason_name": (c_char_p, [c_int], None),
+    "vigil_prognoser_create": (c_int, [c_char_p, c_double, POINTER(PrognoserP)], STATUS),
+    "vigil_prognoser_destroy": (None, [PrognoserP], None),
+    "vigil_prognoser_reset": (c_int, [PrognoserP], STATUS),
+    "vigil_prognoser_set_model": (c_int, [PrognoserP, c_int], STATUS),
+    "vigil_prognoser_set_onset": (c_int, [PrognoserP, c_size_t, c_double, c_double], STATUS),
+    "vigil_prognoser_set_min_points": (c_int, [PrognoserP, c_size_t], STATUS),
+    "vigil_prognoser_set_level": (c_int, [PrognoserP, c_double], STATUS),
+    "vigil_prognoser_set_prior": (c_int, [PrognoserP, PriorP], STATUS),
+    "vigil_prognoser_update": (c_int, [PrognoserP, c_double, c_double], STATUS),
+    "vigil_prognoser_rul": (c_int, [PrognoserP, DoubleP, DoubleP, DoubleP], None),
+    "vigil_prognoser_reason": (c_int, [PrognoserP], STATUS),
+    "vigil_prognoser_model": (c_int, [PrognoserP], STATUS),
+    "vigil_prognoser_points": (c_size_t, [PrognoserP], None),
+    "vigil_prognoser_onset": (c_int, [PrognoserP, DoubleP], None),
+    "vigil_prognoser_last_time": (c_double, [PrognoserP], None),
+    "vigil_prognoser_feature": (c_char_p, [PrognoserP], None),
+    "vigil_prognoser_failure_level": (c_double, [PrognoserP], None),
+    "vigil_prognoser_save_size": (c_int, [PrognoserP, SizeP], STATUS),
+    "vigil_prognoser_save": (c_int, [PrognoserP, c_void_p, c_size_t, SizeP], STATUS),
+    "vigil_prognoser_load": (c_int, [c_void_p, c_size_t, POINTER(PrognoserP)], STATUS),
+    "vigil_prognosis_prior_create": (c_int, [c_char_p, c_double, POINTER(PriorP)], STATUS),
+    "vigil_prognosis_prior_set_onset": (c_int, [PriorP, c_size_t, c_double, c_double], STATUS),
+    "vigil_prognosis_prior_destroy": (None, [PriorP], None),
+    "vigil_prognosis_prior_add_history": (c_int, [PriorP, DoubleP, DoubleP, c_size_t], None),
+    "vigil_prognosis_prior_count": (c_size_t, [PriorP], None),
+    "vigil_prognosis_prior_history": (c_int, [PriorP, c_size_t, DoubleP, DoubleP, DoubleP],
+                                      STATUS),
+    "vigil_prognosis_prior_feature": (c_char_p, [PriorP], None),
+    "vigil_prognosis_prior_failure_level": (c_double, [PriorP], None),
+    "vigil_prognosis_prior_save_size": (c_int, [PriorP, SizeP], STATUS),
+    "vigil_prognosis_prior_save": (c_int, [PriorP, c_void_p, c_size_t, SizeP], STATUS),
+    "vigil_prognosis_prior_load": (c_int, [c_void_p, c_size_t, POINTER(PriorP)], STATUS),
+    "vigil_prognosis_prior_save_file": (c_int, [PriorP, c_char_p], STATUS),
+    "vigil_prognosis_prior_load_file": (c_int, [c_char_p, POINTER(PriorP)], STATUS),
+    "vigil_monitor_set_prognoser": (c_int, [MonitorP, PrognoserP], STATUS),
+    "vigil_monitor_prognoser": (PrognoserP, [MonitorP], None),
+    "vigil_pipeline_create_prognoser": (c_int, [PipelineP, POINTER(PrognoserP)], STATUS),
+    # snapshot.h (issue 15)
+    "vigil_snapshot_index_load": (c_int, [c_char_p, POINTER(SnapshotIndexP)], STATUS),
+    "vigil_snapshot_index_destroy": (None, [SnapshotIndexP], None),
+    "vigil_snapshot_index_count": (c_size_t, [SnapshotIndexP], None),
+    "vigil_snapshot_index_name": (c_char_p, [SnapshotIndexP, c_size_t], None),
+    "vigil_snapshot_index_time": (c_double, [SnapshotIndexP, c_size_t], None),
+    "vigil_snapshot_index_find": (c_int, [SnapshotIndexP, c_char_p], STATUS),
 }
 
 

@@ -375,7 +375,7 @@ class Monitor(CObject):
             return flat, count
         np = _buffers.numpy
         if np is not None and isinstance(rows, np.ndarray):
-            m = np.ascontiguousarray(rows, dtype=np.float64)
+            m = _buffers.float64_array(rows)
             if m.ndim == 1:
                 m = m.reshape(1, -1)
             if m.ndim != 2 or m.shape[1] != n:

@@ -85,8 +85,10 @@ def health_trend(result, *, events=None, title=None, time_unit="s", log_score=No
             return them: ``t`` (seconds), ``score``, ``threshold``, ``health``, ``state``; with
             ``rul``, ``rul_lo``, ``rul_hi`` (seconds; NaN where there is no estimate, those rows
             are left out) a third panel shows the remaining life and its interval.
-        events: state changes ``[{"t", "from", "to"}, ...]`` (:meth:`vigil.Monitor.events`);
-            ``None`` takes ``result["events"]`` when present. Drawn as dotted vertical lines
+        events: state changes ``[{"t", "from", "to", "kind", "onset"}, ...]``
+            (:meth:`vigil.Monitor.events`); ``None`` takes ``result["events"]`` when present.
+            A change to warn or alarm also marks its episode's onset (dash-dotted, once per
+            onset); a ``"transient"`` event is a triangle at the top. Drawn as dotted vertical lines
             when there are at most ``max_events`` (more would hide the trend; the shaded
             periods show the same changes).
         title: the figure's title.
@@ -134,10 +136,23 @@ def health_trend(result, *, events=None, title=None, time_unit="s", log_score=No
     if log_score:
         ax.set_yscale("log")
     ax.set_ylabel("anomaly score")
+    onsets = set()
     for e in events if len(events) <= max_events else ():
+        if e.get("kind") == "transient":  # a burst that cleared by itself: a mark, no period
+            ax.plot([float(e["t"]) / scale], [1.0], marker="v", ms=7, color="#6d4c41",
+                    transform=ax.get_xaxis_transform(), clip_on=False, ls="none",
+                    label=None if "transient" in labelled else "transient event")
+            labelled.add("transient")
+            continue
         ax.axvline(float(e["t"]) / scale, color=STATE_COLORS.get(e["to"], "k"), lw=1.0, ls=":",
                    label=None if ("to", e["to"]) in labelled else "change to %s" % e["to"])
         labelled.add(("to", e["to"]))
+        onset = float(e.get("onset", math.nan))
+        if e["to"] in ("warn", "alarm") and math.isfinite(onset) and onset not in onsets:
+            onsets.add(onset)  # when the episode began, as the monitor estimated it
+            ax.axvline(onset / scale, color="#6d4c41", lw=1.2, ls="-.",
+                       label=None if "onset" in labelled else "onset (estimated)")
+            labelled.add("onset")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncol=4, frameon=False)
 
     ax = axes[1]

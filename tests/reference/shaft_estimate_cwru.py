@@ -46,7 +46,7 @@ def main():
             d = vigil.diagnose(x, rate, None, "n=9,d=0.3126,D=1.537,angle=0", shaft_range=rng)
             within += abs(d["shaft_hz"] / fr - 1.0) < 0.01
             right += d["fault"] == r["label"]
-            wrong += d["fault"] not in (r["label"], "normal")
+            wrong += d["fault"] not in (r["label"], "normal", "inconclusive")
             print("  %-38s %-11s %-11s shaft %.3f Hz (truth %.3f)"
                   % (os.path.basename(r["path"]), r["label"], d["fault"], d["shaft_hz"], fr))
         print("diagnosis: shaft within 1 %% on %d of %d, %d named as labelled, %d wrong types"
