@@ -62,7 +62,8 @@ enum vigil_fault {
 #define VIGIL_DIAG_PROMINENCE 3.0
 /** Family-wise false-alarm probability of the noise threshold (over the 4 faults tested). */
 #define VIGIL_DIAG_FALSE_ALARM 0.01
-/** False-alarm probability of each supporting line's noise threshold (harmonics, sidebands). */
+/** False-alarm probability of each supporting line's threshold (harmonics, sidebands): the larger
+ *  of the Gaussian-noise level and the same quantile of the record's own decoy lines. */
 #define VIGIL_DIAG_SUPPORT_FALSE_ALARM 0.01
 /** Supporting lines the cage needs (of 2xFTF, 3xFTF, 4xFTF; the other faults need 1): FTF is
  *  also the rate at which a rolling-element defect is carried through the load zone, which
@@ -242,7 +243,8 @@ VIGIL_API int vigil_diagnosis_line(const vigil_diagnosis *d, int defect, int har
  * @param fault VIGIL_FAULT_OUTER_RACE .. VIGIL_FAULT_CAGE; index 0 .. VIGIL_DIAG_EVIDENCE_MAX-1.
  * @param freq,prom,threshold,name optional outputs: expected frequency (Hz), prominence, the
  *        threshold it is held to (primary: the prominence needed to name the fault; supports:
- *        their noise threshold), a static name such as "BPFI+1x".
+ *        the larger of their noise threshold and the record's decoy quantile), a static name
+ *        such as "BPFI+1x".
  *        The cage's supports are 2xFTF, 3xFTF, 4xFTF.
  * @return the number of evidence lines of that fault (> 0: 3 outer race, 5 inner race, 4 ball,
  *         4 cage), or VIGIL_ENOTFOUND (index past the fault's last line), VIGIL_EINVAL,
