@@ -340,21 +340,24 @@ void vigil__alarm_save_stream(const vigil_alarm *a, vigil__wbuf *w)
     for (size_t i = 0; i < a->ev_count; i++) {
         const event *e = &a->ev[(a->ev_head + i) % EVENTS_MAX];
         vigil__put_f64(w, e->t);
-        vigil__put_f64(w, e->onset);
         vigil__put_u32(w, (uint32_t)e->from);
         vigil__put_u32(w, (uint32_t)e->to);
-        vigil__put_u32(w, (uint32_t)e->kind);
     }
-    /* the onset test's statistic and episode */
+    /* layout 2: the onset test (issue 16) */
     vigil__put_f64(w, a->s);
     vigil__put_f64(w, a->rise_t);
     vigil__put_f64(w, a->onset);
     vigil__put_f64(w, a->cross_t);
     vigil__put_u64(w, a->above);
     vigil__put_u64(w, a->transients);
+    for (size_t i = 0; i < a->ev_count; i++) {
+        const event *e = &a->ev[(a->ev_head + i) % EVENTS_MAX];
+        vigil__put_u32(w, (uint32_t)e->kind);
+        vigil__put_f64(w, e->onset);
+    }
 }
 
-int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r)
+int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
 {
     vigil_alarm s = *a;
     s.pos = vigil__get_count(r, a->n - 1);
@@ -375,24 +378,36 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r)
     s.ev_head = 0;
     for (size_t i = 0; i < s.ev_count && !r->err; i++) {
         s.ev[i].t = vigil__get_f64(r);
-        s.ev[i].onset = vigil__get_f64(r);
-        uint32_t from = vigil__get_u32(r), to = vigil__get_u32(r), kind = vigil__get_u32(r);
-        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM ||
-            kind > 16 || isinf(s.ev[i].onset))
+        uint32_t from = vigil__get_u32(r), to = vigil__get_u32(r);
+        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM)
             r->err = 1;
         s.ev[i].from = (int)from;
         s.ev[i].to = (int)to;
-        s.ev[i].kind = (int)kind;
+        s.ev[i].kind = VIGIL_EVENT_CHANGE;
+        s.ev[i].onset = NAN;
     }
-    s.s = vigil__get_f64(r);
-    s.rise_t = vigil__get_f64(r);
-    s.onset = vigil__get_f64(r);
-    s.cross_t = vigil__get_f64(r);
-    s.above = vigil__get_count(r, SIZE_MAX / 2);
-    s.transients = vigil__get_count(r, SIZE_MAX / 2);
-    if (!(s.s >= 0.0 && s.s <= a->cap + 1e-9) || isinf(s.rise_t) || isinf(s.onset) ||
-        isinf(s.cross_t))
-        r->err = 1;
+    s.s = state == VIGIL_STATE_ALARM ? a->cap : 0.0; /* layout 1: as after a gap */
+    s.rise_t = s.onset = s.cross_t = NAN;
+    s.above = 0;
+    s.transients = 0;
+    if (layout >= 2) {
+        s.s = vigil__get_f64(r);
+        s.rise_t = vigil__get_f64(r);
+        s.onset = vigil__get_f64(r);
+        s.cross_t = vigil__get_f64(r);
+        s.above = vigil__get_count(r, SIZE_MAX / 2);
+        s.transients = vigil__get_count(r, SIZE_MAX / 2);
+        if (!(s.s >= 0.0 && s.s <= a->cap) || isinf(s.rise_t) || isinf(s.onset) ||
+            isinf(s.cross_t))
+            r->err = 1;
+        for (size_t i = 0; i < s.ev_count && !r->err; i++) {
+            uint32_t kind = vigil__get_u32(r);
+            s.ev[i].onset = vigil__get_f64(r);
+            if (kind > VIGIL_EVENT_TRANSIENT || isinf(s.ev[i].onset))
+                r->err = 1;
+            s.ev[i].kind = (int)kind;
+        }
+    }
     if (r->err || state > VIGIL_STATE_ALARM || (s.fill < a->n && s.pos != s.fill))
         return VIGIL_EFORMAT;
     s.state = (int)state;

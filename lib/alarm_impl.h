@@ -8,6 +8,8 @@
 /* Window, state and queued events. Load validates everything and changes nothing on failure
  * (VIGIL_EFORMAT); the alarm's persistence must already be the saved one's. */
 void vigil__alarm_save_stream(const vigil_alarm *a, vigil__wbuf *w);
-int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r);
+/* layout 1: as above; layout 2 (issue 16) adds the onset test's sum, episode and transients and
+ * each event's kind and onset. The alarm's rule and CUSUM parameters must be the saved one's. */
+int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout);
 
 #endif

@@ -87,6 +87,14 @@ int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel)
     return VIGIL_OK;
 }
 
+int vigil__column_name_ok(const char *name)
+{
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        if (*c < 0x20 || *c == 0x7f || *c == ',')
+            return 0;
+    return 1;
+}
+
 int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monitor **out)
 {
     *out = NULL;
@@ -139,6 +147,9 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
     for (size_t i = 0; i < n; i++) {
         if (!names[i] || !names[i][0])
             return vigil__fail(VIGIL_EINVAL, "column %zu has no name", i);
+        if (!vigil__column_name_ok(names[i]))
+            return vigil__fail(VIGIL_EINVAL, "column %zu: a name holds no control character and "
+                               "no ',' (the specification's list separator)", i);
         for (size_t j = 0; j < i; j++)
             if (strcmp(names[i], names[j]) == 0)
                 return vigil__fail(VIGIL_EINVAL, "column name '%s' appears twice", names[i]);
@@ -268,8 +279,9 @@ int vigil_monitor_set_conditions(vigil_monitor *m, size_t count)
 
 int vigil_monitor_set_seed(vigil_monitor *m, uint64_t seed)
 {
-    if (!m)
-        return vigil__status(VIGIL_EINVAL);
+    if (!m || seed > ((uint64_t)1 << 53))
+        return vigil__fail(VIGIL_EINVAL, "seed must be 0..2^53 (got %llu)",
+                           (unsigned long long)seed);
     int rc = not_fitted(m);
     if (rc)
         return rc;
@@ -365,10 +377,12 @@ int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_r
 
 int vigil_monitor_set_gap(vigil_monitor *m, double seconds, int policy, size_t relearn)
 {
-    if (!m || !(seconds >= 0.0) || (policy != VIGIL_GAP_KEEP && policy != VIGIL_GAP_REREF) ||
-        relearn < 1 || relearn > 65536)
-        return vigil__fail(VIGIL_EINVAL, "gap needs seconds >= 0, policy keep/reref and "
-                           "relearn 1..65536");
+    /* seconds: 0..1e12 or infinity, the specification's range (a model saves again) */
+    if (!m || !(seconds >= 0.0) || (seconds > 1e12 && !isinf(seconds)) ||
+        (policy != VIGIL_GAP_KEEP && policy != VIGIL_GAP_REREF) || relearn < 1 ||
+        relearn > 65536)
+        return vigil__fail(VIGIL_EINVAL, "gap needs seconds 0..1e12 or infinity, policy "
+                           "keep/reref and relearn 1..65536");
     if (m->fitted && relearn != m->relearn)
         return vigil__fail(VIGIL_ESTATE, "relearn count is fixed at fit");
     m->gap = seconds;
@@ -611,16 +625,21 @@ done:
 
 /* The onset test: the healthy exceedance rate p0 is what the calibration promises, 1 - the
  * quantile (a threshold of fixed value, CHI2 or set by hand, promises the same nominally). */
-static int configure_onset_test(vigil_monitor *m)
+int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a)
 {
     double p0 = 1.0 - m->quantile;
     double p1 = m->p1 > p0 ? m->p1 : fmin(0.999, 2.0 * p0);
-    int rc = vigil_alarm_set_rule(m->alarm, m->alarm_rule);
+    int rc = vigil_alarm_set_rule(a, m->alarm_rule);
     if (rc == VIGIL_OK)
-        rc = vigil_alarm_set_cusum(m->alarm, p0, p1, m->fa_frames);
+        rc = vigil_alarm_set_cusum(a, p0, p1, m->fa_frames);
     if (rc == VIGIL_OK)
-        rc = vigil_alarm_set_confirm(m->alarm, m->confirm, m->confirm_s);
+        rc = vigil_alarm_set_confirm(a, m->confirm, m->confirm_s);
     return rc;
+}
+
+static int configure_onset_test(vigil_monitor *m)
+{
+    return vigil__monitor_configure_alarm(m, m->alarm);
 }
 
 int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule)
@@ -1010,6 +1029,11 @@ int vigil_monitor_explain(const vigil_monitor *m, size_t *idx, double *contrib, 
     }
     *written = n;
     return VIGIL_OK;
+}
+
+double vigil_monitor_last_z(const vigil_monitor *m, size_t i)
+{
+    return m && m->scored && i < m->nsel ? m->z[i] : NAN;
 }
 
 const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i)

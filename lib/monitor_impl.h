@@ -75,11 +75,15 @@ struct vigil_monitor {
 };
 
 /* Allocate a monitor with names copied and defaults, no selection. */
+/* 1 if a column name can be listed in a specification (no control character, no ','). */
+int vigil__column_name_ok(const char *name);
 int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monitor **out);
 /* Create drift trackers, configure the alarm, mark fitted and reset the stream. */
 int vigil__monitor_prepare(vigil_monitor *m);
 /* (Re)allocate the per-feature arrays (sel, dir, scratch) for nsel features. */
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
+/* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
+int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
 /* The default fault direction of a feature name. */
 int vigil__default_direction(const char *name);
 

@@ -71,7 +71,7 @@ static void serialise_core(const vigil_monitor *m, vigil__wbuf *w0)
  * forgotten alarm or a missed gap would not. */
 static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 {
-    vigil__put_u32(w, 1); /* layout of this section */
+    vigil__put_u32(w, 2); /* layout of this section (2: with the onset test's state) */
     vigil__alarm_save_stream(m->alarm, w);
     vigil__put_u32(w, (uint32_t)m->have_t);
     vigil__put_f64(w, m->last_t);
@@ -88,11 +88,19 @@ static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 
 static int load_stream(vigil_monitor *m, vigil__rbuf *r)
 {
-    if (vigil__get_u32(r) != 1)
+    const uint32_t layout = vigil__get_u32(r);
+    if (layout != 1 && layout != 2)
         return vigil__fail(VIGIL_EFORMAT, "vigil model: unknown stream-state layout");
-    /* into the alarm the model and its specification configured; nothing changes on failure */
-    vigil_alarm *a = m->alarm;
-    int rc = vigil__alarm_load_stream(a, r);
+    vigil_alarm *a = NULL;
+    if (vigil_alarm_create(&a) != VIGIL_OK)
+        return vigil__status(VIGIL_ENOMEM);
+    int rc = vigil_alarm_set_persistence(a, m->k, m->n);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_hysteresis(a, m->k_warn, m->clear);
+    if (rc == VIGIL_OK)
+        rc = vigil__monitor_configure_alarm(m, a); /* the rule and the onset test (issue 16) */
+    if (rc == VIGIL_OK)
+        rc = vigil__alarm_load_stream(a, r, layout);
     int have_t = (int)vigil__get_u32(r);
     double last_t = vigil__get_f64(r);
     size_t nint = vigil__get_count(r, VIGIL__AUTO_INTERVALS);
@@ -109,10 +117,12 @@ static int load_stream(vigil_monitor *m, vigil__rbuf *r)
     for (size_t i = 0; ok && i < nint; i++)
         ok = iv[i] >= 0.0 && isfinite(iv[i]);
     if (!ok) {
-        if (rc == VIGIL_OK) /* the alarm part was taken: back to a fresh stream */
-            vigil_alarm_reset(a);
-        return vigil__fail(VIGIL_EFORMAT, "vigil model: invalid stream state");
+        vigil_alarm_destroy(a);
+        return rc == VIGIL_ENOMEM ? rc : vigil__fail(VIGIL_EFORMAT, "vigil model: invalid "
+                                                     "stream state");
     }
+    vigil_alarm_destroy(m->alarm);
+    m->alarm = a;
     m->have_t = have_t;
     m->last_t = last_t;
     m->nint = nint;
@@ -183,6 +193,7 @@ static int serialise_sections(const vigil_monitor *m, int flags, vigil__wbuf *w)
 
 static int serialise(const vigil_monitor *m, int flags, unsigned char **out, size_t *out_len)
 {
+    *out = NULL; /* callers free it on every path (a failed section left it unset: fuzz_model) */
     if (flags & ~VIGIL_SAVE_STREAM)
         return vigil__fail(VIGIL_EINVAL, "unknown save flags %d", flags);
     vigil__wbuf w = {0};
@@ -287,7 +298,8 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     if (!names)
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < ncols && !r->err; i++)
-        names[i] = vigil__get_str(r);
+        if ((names[i] = vigil__get_str(r)) && !vigil__column_name_ok(names[i]))
+            r->err = 1; /* vigil_monitor_create's rule: the model saves again */
     vigil_monitor *m = NULL;
     int rc = r->err ? VIGIL_EFORMAT
                     : vigil__monitor_new((const char *const *)names, ncols, kind, &m);
@@ -310,6 +322,8 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     }
     m->nconds = vigil__get_count(r, VIGIL_CONDITIONS_MAX);
     m->seed = vigil__get_u64(r);
+    if (m->seed > ((uint64_t)1 << 53)) /* vigil_monitor_set_seed's range: a model saves again */
+        r->err = 1;
     m->quantile = vigil__get_f64(r);
     m->thr_mode = (int)vigil__get_u32(r);
     m->alpha = vigil__get_f64(r);
@@ -327,7 +341,7 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
         (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2) ||
         !(m->alpha > 0.0 && m->alpha <= 1.0) || m->n == 0 || m->k == 0 || m->k > m->n ||
         m->k_warn == 0 || m->k_warn > m->k || !(m->clear > 0.0 && m->clear <= 1.0) ||
-        !(m->gap >= 0.0) || m->gap_policy < 0 || m->gap_policy > VIGIL_GAP_REREF ||
+        !(m->gap >= 0.0) || (m->gap > 1e12 && !isinf(m->gap)) || m->gap_policy < 0 || m->gap_policy > VIGIL_GAP_REREF ||
         m->relearn == 0 || !(m->horizon > 0.0) || !isfinite(m->horizon) ||
         !(m->rel_floor >= 0.0 && m->rel_floor <= 1.0) || !m->note ||
         strlen(m->note) > 4096)
@@ -426,13 +440,10 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
                 break;
             }
             rc = vigil_pipeline_parse((const char *)sec.p, sec.len, "model specification", &p);
-            if (rc == VIGIL_OK)
+            if (rc == VIGIL_OK) {
                 rc = vigil__monitor_attach_pipeline(m, p);
-            /* the alarm settings live in the specification only */
-            if (rc == VIGIL_OK)
-                rc = vigil__pipeline_apply_alarm(
-                    p, m, vigil_pipeline_is_default(p, "monitor.persistence") == 0);
-            vigil_pipeline_destroy(p);
+                vigil_pipeline_destroy(p);
+            }
             if (rc != VIGIL_OK && rc != VIGIL_ENOMEM) {
                 char msg[600];
                 snprintf(msg, sizeof msg, "%s", vigil_last_error());

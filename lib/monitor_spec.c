@@ -22,6 +22,8 @@ void vigil__monitor_get_settings(const vigil_monitor *m, vigil__monitor_settings
     s->k_warn = m->k_warn;
     s->relearn = m->relearn;
     s->alarm_rule = m->alarm_rule;
+    s->p1 = m->p1;
+    s->fa_frames = m->fa_frames;
     s->confirm = m->confirm;
     s->confirm_s = m->confirm_s;
 }
@@ -70,6 +72,10 @@ int vigil__monitor_attach_pipeline(vigil_monitor *m, const vigil_pipeline *p)
         if (rc)
             return rc;
     }
+    /* the alarm settings are part of the specification (a loaded model gets its own back) */
+    rc = vigil__pipeline_apply_alarm(p, m);
+    if (rc)
+        return rc;
     vigil_pipeline *copy = NULL;
     rc = vigil_pipeline_copy(p, &copy);
     if (rc)

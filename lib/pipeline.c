@@ -182,6 +182,14 @@ static int canon_string(const key_def *k, const char *in, char *out)
 }
 
 /* on/off; the usual spellings of a flag are accepted. */
+static int canon_alarm_rule(const key_def *k, const char *in, char *out)
+{
+    if (strcmp(in, "cusum") && strcmp(in, "kofn"))
+        return bad_value(k, in, "is not cusum or kofn");
+    strcpy(out, in);
+    return VIGIL_OK;
+}
+
 static int canon_flag(const key_def *k, const char *in, char *out)
 {
     static const char *const on[] = {"on", "1", "true", "yes"};
@@ -217,7 +225,6 @@ CANON_ENUM(gap_policy)
 CANON_ENUM(threshold_mode)
 CANON_ENUM(units)
 CANON_ENUM(machine_class)
-CANON_ENUM(alarm_rule)
 
 static int canon_source(const key_def *k, const char *in, char *out)
 {
@@ -504,13 +511,13 @@ static const key_def keys[] = {
     {"monitor.seed", "1", canon_whole, NUM(0, 9007199254740992.0), "random seed (hst)"},
     {"monitor.scale_floor", "0.05", canon_number, NUM(0.0, 1.0),
      "relative floor of the baseline scales, 0..1"},
-    {"monitor.smoothing", "0.3", canon_number, NUM(1e-9, 1.0),
+    {"monitor.smoothing", "0.3", canon_number, NUM(4.9406564584124654e-324, 1.0),
      "EWMA weight of the zscore detector, 0 < alpha <= 1"},
     {"monitor.persistence", "3/5", canon_persistence, TEXT,
      "alarm persistence K/N: K exceedances among the last N rows"},
     {"monitor.warn", "2", canon_whole, NUM(1, VIGIL_ALARM_WINDOW_MAX),
      "exceedances in the window that raise a warning, 1..K"},
-    {"monitor.clear", "0.8", canon_number, NUM(1e-9, 1.0),
+    {"monitor.clear", "0.8", canon_number, NUM(4.9406564584124654e-324, 1.0),
      "hysteresis: the alarm clears below clear x threshold, 0 < r <= 1"},
     {"monitor.gap", "auto", canon_gap, NUM(0.0, 1e12),
      "interval that counts as a gap, s; auto (10 x median interval) or never"},
@@ -520,14 +527,17 @@ static const key_def keys[] = {
     {"monitor.common_mode", "off", canon_common, NUM(2, VIGIL_COMMON_GROUPS_MAX),
      "rows source: the feature columns are G channel blocks referred to the median of the "
      "others (2..64), or off"},
-    /* ---- alarm/monitor keys of issue 16 (helper b16): one entry each ---- */
+    /* ---- alarm/monitor keys of issue 16 go here (helper b16): one entry each ---- */
     {"monitor.alarm", "cusum", canon_alarm_rule, TEXT,
-     "alarm rule: cusum (the onset test) or kofn (monitor.persistence); giving a persistence "
-     "alone selects kofn"},
+     "alarm rule: cusum (the onset test) or kofn (monitor.persistence K of N)"},
+    {"monitor.onset_p1", "0.5", canon_number, NUM(1e-9, 0.999999999),
+     "onset test: exceedance rate of a degraded machine, above 1 - monitor.quantile"},
+    {"monitor.false_alarm", "100000", canon_number, NUM(2.0, 1e15),
+     "onset test: in-control period in rows (h = ln of it)"},
     {"monitor.confirm", "5", canon_whole, NUM(0, 1000000),
-     "onset test: frames an episode holds beyond the burst decay before it is an alarm"},
+     "onset test: rows an episode holds, beyond the burst decay, before it is an alarm"},
     {"monitor.confirm_time", "0", canon_number, NUM(0.0, 1e12),
-     "onset test: and at least this many seconds"},
+     "onset test: and at least this many seconds after it opened (e.g. 1800)"},
     /* ---- prognosis.* keys of issue 15 go here (helper b15): one entry each ---- */
     {"prognosis.feature", "none", canon_prognosis_feature, TEXT,
      "health indicator of the prognoser: a feature column, score (the monitor's score), or "
@@ -1087,22 +1097,6 @@ static int split_list(const char *v, char **store, const char **items, size_t ca
     return VIGIL_OK;
 }
 
-/* The alarm keys, which the saved model's core does not hold: applied at creation and again
- * when a model is loaded (monitor_io.c). The rule is applied when given, or when no
- * persistence was asked for (which selects k-of-n by itself). */
-int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m, int kofn_asked)
-{
-    int rc = VIGIL_OK;
-    if (!kofn_asked || !vigil_pipeline_is_default(p, "monitor.alarm"))
-        rc = keyed(vigil_monitor_set_alarm_rule(m, vigil_alarm_rule_parse(val(p, "monitor.alarm"))),
-                   "monitor.alarm");
-    if (rc == VIGIL_OK)
-        rc = keyed(vigil_monitor_set_confirm(m, (size_t)num(p, "monitor.confirm"),
-                                             num(p, "monitor.confirm_time")),
-                   "monitor.confirm");
-    return rc;
-}
-
 /* Apply the monitor.* keys to a monitor just created. */
 static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
 {
@@ -1154,9 +1148,7 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
                    "monitor.smoothing");
     unsigned k = 3, n = 5;
     sscanf(val(p, "monitor.persistence"), "%u/%u", &k, &n);
-    /* asking for a persistence selects the k-of-n rule (monitor.h): only when given */
-    const int kofn_asked = !vigil_pipeline_is_default(p, "monitor.persistence");
-    if (rc == VIGIL_OK && kofn_asked)
+    if (rc == VIGIL_OK)
         rc = keyed(vigil_monitor_set_persistence(m, k, n), "monitor.persistence");
     if (rc == VIGIL_OK)
         rc = keyed(vigil_monitor_set_hysteresis(m, (size_t)num(p, "monitor.warn"),
@@ -1168,8 +1160,25 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
                                          (size_t)num(p, "monitor.relearn")),
                    "monitor.gap");
     /* ---- monitor/alarm keys of issue 16 are applied here (helper b16) ---- */
+    /* after monitor.persistence, which selects the k-of-n rule */
     if (rc == VIGIL_OK)
-        rc = vigil__pipeline_apply_alarm(p, m, kofn_asked);
+        rc = vigil__pipeline_apply_alarm(p, m);
+    return rc;
+}
+
+int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m)
+{
+    int rc = keyed(vigil_monitor_set_alarm_rule(m, strcmp(val(p, "monitor.alarm"), "kofn")
+                                                       ? VIGIL_ALARM_CUSUM : VIGIL_ALARM_KOFN),
+                   "monitor.alarm");
+    if (rc == VIGIL_OK)
+        rc = keyed(vigil_monitor_set_onset_test(m, num(p, "monitor.onset_p1"),
+                                                num(p, "monitor.false_alarm")),
+                   "monitor.onset_p1");
+    if (rc == VIGIL_OK)
+        rc = keyed(vigil_monitor_set_confirm(m, (size_t)num(p, "monitor.confirm"),
+                                             num(p, "monitor.confirm_time")),
+                   "monitor.confirm");
     return rc;
 }
 
@@ -1305,12 +1314,18 @@ int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m)
     if (rc == VIGIL_OK)
         rc = vigil_pipeline_set(p, "monitor.gap_policy", vigil_gap_policy_name(s.gap_policy));
     rc = SETNUM("monitor.relearn", s.relearn);
+#undef SETNUM
+#define SETNUM2(key, x) \
+    (print_number(a, sizeof a, (double)(x)), rc == VIGIL_OK ? vigil_pipeline_set(p, key, a) : rc)
     /* ---- monitor/alarm keys of issue 16 are read back here (helper b16) ---- */
     if (rc == VIGIL_OK)
-        rc = vigil_pipeline_set(p, "monitor.alarm", vigil_alarm_rule_name(s.alarm_rule));
-    rc = SETNUM("monitor.confirm", s.confirm);
-    rc = SETNUM("monitor.confirm_time", s.confirm_s);
-#undef SETNUM
+        rc = vigil_pipeline_set(p, "monitor.alarm",
+                                s.alarm_rule == VIGIL_ALARM_KOFN ? "kofn" : "cusum");
+    rc = SETNUM2("monitor.onset_p1", s.p1);
+    rc = SETNUM2("monitor.false_alarm", s.fa_frames);
+    rc = SETNUM2("monitor.confirm", s.confirm);
+    rc = SETNUM2("monitor.confirm_time", s.confirm_s);
+#undef SETNUM2
     return rc;
 }
 

@@ -25,18 +25,19 @@ typedef struct vigil__monitor_settings {
     double quantile, alpha, clear, gap, rel_floor;
     int thr_mode, gap_policy;
     size_t k, n, k_warn, relearn;
+    /* issue 16: the alarm rule and the onset test */
     int alarm_rule;
+    double p1, fa_frames, confirm_s;
     size_t confirm;
-    double confirm_s;
 } vigil__monitor_settings;
 void vigil__monitor_get_settings(const vigil_monitor *m, vigil__monitor_settings *s);
 const char *vigil__monitor_column_name(const vigil_monitor *m, size_t i);
 
 /* Set the monitor.* keys of p from m. VIGIL_OK, VIGIL_ENOMEM, VIGIL_ESPACE. */
 int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m);
-/* The alarm keys of p (rule, confirmation) onto m; kofn_asked: a persistence was set, which
- * selects k-of-n unless the rule is given. VIGIL_OK or the setter's error naming the key. */
-int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m, int kofn_asked);
+/* Apply the monitor.alarm / onset_p1 / false_alarm / confirm / confirm_time keys of p to m
+ * (issue 16). VIGIL_OK or a status with the key's name. */
+int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m);
 /* Keep a copy of p in m (replacing any), after checking that p's sample rows are m's columns. */
 int vigil__monitor_attach_pipeline(vigil_monitor *m, const vigil_pipeline *p);
 

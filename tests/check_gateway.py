@@ -321,8 +321,11 @@ def verify_db(run, s1, s2, n1, n2, n3, n_healthy, t_restart):
         fail("no alarm event during the faulty data")
     delay = first_run[0][0] - (t_fault - FRAME / RATE)
     top = json.loads(first_run[0][3])
-    if not top or not all("feature" in f and "contribution" in f for f in top):
+    if not top or not all("feature" in f and "contribution" in f and "scales" in f for f in top):
         fail("alarm event without its top features: %r" % (first_run[0],))
+    # the explanation a planner reads: since when, and by how much in baseline scales
+    if "since t=" not in first_run[0][2] or "baseline scales" not in first_run[0][2]:
+        fail("alarm reason without onset or scales: %r" % (first_run[0][2],))
     print("alarm at t = fault + %.3f s (frame %d): %s" % (delay, first_run[0][1], first_run[0][2]))
     if delay > 1.0:
         fail("alarm %.3f s after the fault started, expected within 1 s" % delay)

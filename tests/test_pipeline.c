@@ -507,7 +507,10 @@ static void test_model_carries_spec(void **state)
 static void test_stream_state(void **state)
 {
     (void)state;
-    vigil_pipeline *p = parse("rate = 8000\nframe = 1024\nmonitor.detector = mahalanobis\n");
+    /* the k-of-n rule: an alarm within these 12 rows (the onset test's resumption is
+     * tests/test_time_quirks.c, test_stream_resumes_onset_test) */
+    vigil_pipeline *p = parse("rate = 8000\nframe = 1024\nmonitor.detector = mahalanobis\n"
+                              "monitor.alarm = kofn\n");
     vigil_extractor *ex = NULL;
     vigil_monitor *m = trained_from(p, &ex), *l = NULL;
     const size_t n = 1024 * 12, nc = vigil_extractor_feature_count(ex);

@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_rng.h"
@@ -233,6 +234,163 @@ static void test_rejected_rows_counted(void **state)
     vigil_monitor_destroy(m);
 }
 
+/* The pipeline keys of the alarm (monitor.alarm, .confirm, .confirm_time, .onset_p1,
+ * .false_alarm): the default builds the onset test (ALARM at the 25th exceeding row), kofn the
+ * 3-of-5 rule (ALARM at the 3rd), confirm_time holds the alarm back in time; bad values are
+ * refused with the key's name. */
+static void test_pipeline_alarm_keys(void **state)
+{
+    (void)state;
+    const char *const setups[3][2] = {{"monitor.alarm", "cusum"}, {"monitor.alarm", "kofn"},
+                                      {"monitor.confirm_time", "600"}};
+    /* rows scored until ALARM: the 25th, the 3rd, and 600 s (60 rows of 10 s) after the
+     * episode opened at the 3rd */
+    const int want[3] = {25, 3, 63};
+    for (int v = 0; v < 3; v++) {
+        vigil_pipeline *p = NULL;
+        assert_int_equal(vigil_pipeline_create(&p), VIGIL_OK);
+        assert_int_equal(vigil_pipeline_set(p, "source", "rows"), VIGIL_OK);
+        assert_int_equal(vigil_pipeline_set(p, setups[v][0], setups[v][1]), VIGIL_OK);
+        vigil_monitor *m = NULL;
+        assert_int_equal(vigil_pipeline_create_monitor(p, names, NC, &m), VIGIL_OK);
+        for (int r = 0; r < NLEARN; r++)
+            assert_int_equal(vigil_monitor_learn(m, learn_rows[r], NC, 0), VIGIL_OK);
+        assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
+        double row[NC];
+        int i = 0, st = 0;
+        for (; st != VIGIL_STATE_ALARM && i < 200; i++) {
+            memcpy(row, score_rows[i % 20], sizeof row);
+            row[2] *= 3.0; /* rms x3: every row exceeds */
+            st = vigil_monitor_score(m, row, NC, DT * i, 0);
+        }
+        if (i != want[v])
+            fail_msg("%s = %s: ALARM at row %d, want %d", setups[v][0], setups[v][1], i,
+                     want[v]);
+        vigil_monitor_destroy(m);
+        vigil_pipeline_destroy(p);
+    }
+    /* saved and loaded with the model: the settings come back, as keys and in behaviour */
+    vigil_monitor *m = fitted(VIGIL_DETECTOR_ZSCORE);
+    assert_int_equal(vigil_monitor_set_confirm(m, 7, 60.0), VIGIL_OK);
+    assert_int_equal(vigil_monitor_set_alarm_rule(m, VIGIL_ALARM_KOFN), VIGIL_OK);
+    size_t size = 0, written = 0;
+    assert_int_equal(vigil_monitor_save_size(m, &size), VIGIL_OK);
+    unsigned char *buf = malloc(size);
+    assert_non_null(buf);
+    assert_int_equal(vigil_monitor_save(m, buf, size, &written), VIGIL_OK);
+    vigil_monitor *back = NULL;
+    assert_int_equal(vigil_monitor_load(buf, written, &back), VIGIL_OK);
+    free(buf);
+    vigil_pipeline *spec = NULL;
+    assert_int_equal(vigil_monitor_get_pipeline(back, &spec), VIGIL_OK);
+    assert_string_equal(vigil_pipeline_string(spec, "monitor.alarm"), "kofn");
+    assert_string_equal(vigil_pipeline_string(spec, "monitor.confirm"), "7");
+    assert_string_equal(vigil_pipeline_string(spec, "monitor.confirm_time"), "60");
+    vigil_pipeline_destroy(spec);
+    double row[NC];
+    int st = 0, i = 0;
+    for (; st != VIGIL_STATE_ALARM && i < 50; i++) {
+        memcpy(row, score_rows[i], sizeof row);
+        row[2] *= 3.0;
+        st = vigil_monitor_score(back, row, NC, DT * i, 0);
+    }
+    assert_int_equal(i, 3); /* k of n: the 3rd exceeding row */
+    vigil_monitor_destroy(m);
+    vigil_monitor_destroy(back);
+
+    vigil_pipeline *p = NULL;
+    assert_int_equal(vigil_pipeline_create(&p), VIGIL_OK);
+    assert_int_equal(vigil_pipeline_set(p, "monitor.alarm", "sometimes"), VIGIL_EINVAL);
+    assert_non_null(strstr(vigil_last_error(), "monitor.alarm"));
+    assert_int_equal(vigil_pipeline_set(p, "monitor.confirm_time", "-1"), VIGIL_EINVAL);
+    assert_int_equal(vigil_pipeline_set(p, "monitor.false_alarm", "1"), VIGIL_EINVAL);
+    vigil_pipeline_destroy(p);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* vigil_monitor_last_z: the baseline scales an explanation quotes, against the closed form of
+ * the baseline (median, 1.4826 MAD floored at 5 % of the median: docs/MODELS.md) computed here
+ * from the learnt rows; an UP feature below its median reads 0. */
+static void test_last_z(void **state)
+{
+    (void)state;
+    vigil_monitor *m = fitted(VIGIL_DETECTOR_ZSCORE);
+    assert_true(isnan(vigil_monitor_last_z(m, 0)));
+    assert_string_equal(vigil_monitor_feature_name(m, 0), "rms");
+    double v[NLEARN], d[NLEARN];
+    for (int r = 0; r < NLEARN; r++)
+        v[r] = learn_rows[r][2];
+    qsort(v, NLEARN, sizeof *v, cmp_dbl);
+    const double md = 0.5 * (v[NLEARN / 2 - 1] + v[NLEARN / 2]);
+    for (int r = 0; r < NLEARN; r++)
+        d[r] = fabs(v[r] - md);
+    qsort(d, NLEARN, sizeof *d, cmp_dbl);
+    const double scale = fmax(1.4826 * 0.5 * (d[NLEARN / 2 - 1] + d[NLEARN / 2]), 0.05 * md);
+    double row[NC];
+    memcpy(row, score_rows[0], sizeof row);
+    row[2] = md + 4.0 * scale;
+    assert_true(vigil_monitor_score(m, row, NC, 0.0, 0) >= 0);
+    assert_true(fabs(vigil_monitor_last_z(m, 0) - 4.0) < 1e-9);
+    row[2] = md - 3.0 * scale; /* a fall of an UP feature is not a fault */
+    assert_true(vigil_monitor_score(m, row, NC, DT, 0) >= 0);
+    assert_true(vigil_monitor_last_z(m, 0) == 0.0);
+    assert_true(isnan(vigil_monitor_last_z(m, 99)));
+    assert_true(isnan(vigil_monitor_last_z(NULL, 0)));
+    vigil_monitor_destroy(m);
+}
+
+/* A monitor saved with its stream state (VIGIL_SAVE_STREAM) in the middle of an onset-test
+ * episode (WARN, the sum above h, the onset set) resumes it: the loaded monitor gives the same
+ * states, onsets, events (kind and onset) and transients as the one that never stopped. */
+static void test_stream_resumes_onset_test(void **state)
+{
+    (void)state;
+    for (int at = 10; at <= 40; at += 30) { /* mid-episode (WARN), and in ALARM */
+        vigil_monitor *m = fitted(VIGIL_DETECTOR_MAHALANOBIS), *l = NULL;
+        double row[NC];
+        int i = 0;
+        for (; i < at; i++) {
+            memcpy(row, score_rows[i % 20], sizeof row);
+            row[2] *= i >= 5 ? 3.0 : 1.0;
+            assert_true(vigil_monitor_score(m, row, NC, DT * i, 0) >= 0);
+        }
+        assert_int_equal(vigil_monitor_state(m), at == 10 ? VIGIL_STATE_WARN : VIGIL_STATE_ALARM);
+        size_t size = 0, w = 0;
+        assert_int_equal(vigil_monitor_save_size_ex(m, VIGIL_SAVE_STREAM, &size), VIGIL_OK);
+        unsigned char *b = malloc(size);
+        assert_non_null(b);
+        assert_int_equal(vigil_monitor_save_ex(m, VIGIL_SAVE_STREAM, b, size, &w), VIGIL_OK);
+        assert_int_equal(vigil_monitor_load(b, w, &l), VIGIL_OK);
+        free(b);
+        assert_true(vigil_monitor_onset(l) == vigil_monitor_onset(m));
+        for (; i < 80; i++) {
+            memcpy(row, score_rows[i % 20], sizeof row);
+            row[2] *= i < 45 ? 3.0 : 1.0; /* the fault, then healthy again: the alarm clears */
+            const int sm = vigil_monitor_score(m, row, NC, DT * i, 0);
+            const int sl = vigil_monitor_score(l, row, NC, DT * i, 0);
+            assert_int_equal(sm, sl);
+            const double om = vigil_monitor_onset(m), ol = vigil_monitor_onset(l);
+            assert_true(om == ol || (isnan(om) && isnan(ol)));
+        }
+        vigil_alarm_event em, el;
+        while (vigil_monitor_next_event_ex(m, &em) == 1) {
+            assert_int_equal(vigil_monitor_next_event_ex(l, &el), 1);
+            assert_true(em.t == el.t && em.from == el.from && em.to == el.to &&
+                        em.kind == el.kind &&
+                        (em.onset == el.onset || (isnan(em.onset) && isnan(el.onset))));
+        }
+        assert_int_equal(vigil_monitor_next_event_ex(l, &el), 0);
+        assert_int_equal(vigil_monitor_transients(l), vigil_monitor_transients(m));
+        vigil_monitor_destroy(m);
+        vigil_monitor_destroy(l);
+    }
+}
+
 int main(void)
 {
     make_rows();
@@ -240,6 +398,9 @@ int main(void)
         cmocka_unit_test(test_quirk_table),
         cmocka_unit_test(test_step_back_restarts_segment),
         cmocka_unit_test(test_rejected_rows_counted),
+        cmocka_unit_test(test_pipeline_alarm_keys),
+        cmocka_unit_test(test_last_z),
+        cmocka_unit_test(test_stream_resumes_onset_test),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,16 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
 {
     vigil_monitor *m = NULL;
     int rc = vigil_monitor_create((const char *const *)names, n, o->kind, &m);
+    /* the specification is how every host makes the rows again (issue 14): saved with it.
+     * Attached first: it sets the alarm keys' defaults, which the options below override. */
+    vigil_pipeline *spec = NULL;
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_create(&spec);
+    if (rc == VIGIL_OK)
+        rc = cli_src_spec(&o->src, spec);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_set_pipeline(m, spec);
+    vigil_pipeline_destroy(spec);
     if (rc == VIGIL_OK && o->features) {
         char *copy = malloc(strlen(o->features) + 1);
         const char *list[4096];
@@ -143,15 +153,7 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
     }
     if (rc == VIGIL_OK)
         rc = apply_settings(m, o, conditions);
-    /* the specification is how every host makes the rows again (issue 14): saved with it */
-    vigil_pipeline *spec = NULL;
-    if (rc == VIGIL_OK)
-        rc = vigil_pipeline_create(&spec);
-    if (rc == VIGIL_OK)
-        rc = cli_src_spec(&o->src, spec);
-    if (rc == VIGIL_OK)
-        rc = vigil_monitor_set_pipeline(m, spec);
-    vigil_pipeline_destroy(spec);
+
     if (rc != VIGIL_OK) {
         cli_usage_error(cmd, "%s", vigil_last_error());
         vigil_monitor_destroy(m);

@@ -319,6 +319,7 @@ static void put_top(channel *ch, const char **top_name)
             jb_kstr(&ch->out, "feature", f);
             jb_knum(&ch->out, "contribution", contrib[i]);
             jb_knum(&ch->out, "value", ch->row[ch->sel_col[idx[i]]]);
+            jb_knum(&ch->out, "scales", vigil_monitor_last_z(ch->mon, idx[i]));
             jb_end(&ch->out, '}');
         }
     }
@@ -459,21 +460,30 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     put_rul(ch);
     emit(ch, sink, "health");
 
-    double te;
-    int from, to;
-    while (vigil_monitor_next_event(ch->mon, &te, &from, &to) == 1) {
-        char reason[200];
-        const char *why = to == VIGIL_STATE_ALARM ? "persistent exceedance"
+    vigil_alarm_event ev;
+    while (vigil_monitor_next_event_ex(ch->mon, &ev) == 1) {
+        const int from = ev.from, to = ev.to;
+        char reason[300], since[64] = "";
+        const char *why = ev.kind == VIGIL_EVENT_TRANSIENT ? "transient (a burst that cleared "
+                                                             "by itself)"
+                        : to == VIGIL_STATE_ALARM ? "persistent exceedance"
                         : to == VIGIL_STATE_WARN  ? (from == VIGIL_STATE_ALARM ? "easing"
                                                                                : "repeated exceedance")
                                                   : "back to normal";
-        snprintf(reason, sizeof reason, "%s: score %.4g, threshold %.4g, top feature %s", why,
-                 score, thr, top ? top : "-");
-        begin_msg(ch, te);
+        if (!isnan(ev.onset))
+            snprintf(since, sizeof since, " since t=%.3f", ev.onset);
+        const double z = top ? vigil_monitor_last_z(ch->mon, (size_t)vigil_monitor_top_feature(ch->mon))
+                             : NAN;
+        snprintf(reason, sizeof reason, "%s%s: score %.4g, threshold %.4g, top feature %s "
+                 "(%+.1f baseline scales)", why, since, score, thr, top ? top : "-", z);
+        begin_msg(ch, ev.t);
         jb_kint(&ch->out, "frame", ch->frames);
         jb_kstr(&ch->out, "from", vigil_state_name(from));
         jb_kstr(&ch->out, "to", vigil_state_name(to));
+        jb_kstr(&ch->out, "kind", ev.kind == VIGIL_EVENT_TRANSIENT ? "transient" : "change");
         jb_kstr(&ch->out, "reason", reason);
+        if (!isnan(ev.onset))
+            jb_ktime(&ch->out, "onset", ev.onset);
         jb_knum(&ch->out, "score", score);
         jb_knum(&ch->out, "threshold", thr);
         put_top(ch, &top);

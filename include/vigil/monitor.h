@@ -126,7 +126,8 @@ typedef struct vigil_monitor vigil_monitor;
  * and every band_*); if none of those names exists (e.g. a historian's table), every column
  * except `frame`, `t_start`, `time` and `timestamp` is selected.
  *
- * @param names column names (copied); n of them, 1..4096, each non-empty and distinct.
+ * @param names column names (copied); n of them, 1..4096, each non-empty, distinct, without
+ *              control characters or commas (a specification lists them).
  * @param kind  a vigil_detector_kind.
  * @param out   receives the monitor (free with vigil_monitor_destroy()); NULL on failure.
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ENOMEM.
@@ -151,8 +152,9 @@ VIGIL_API int vigil_monitor_set_direction(vigil_monitor *m, const char *name, in
 /** Number of operating conditions, 1..VIGIL_CONDITIONS_MAX (default 1). Before learning.
  *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
 VIGIL_API int vigil_monitor_set_conditions(vigil_monitor *m, size_t count);
-/** Seed of the random generator (HST trees). Default 1. Before fit.
- *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
+/** Seed of the random generator (HST trees), 0..2^53 (exact as the specification's number).
+ *  Default 1. Before fit.
+ *  @return VIGIL_OK, VIGIL_EINVAL (NULL, or above 2^53), VIGIL_ESTATE. */
 VIGIL_API int vigil_monitor_set_seed(vigil_monitor *m, uint64_t seed);
 /** Calibration quantile, 0.5 <= q < 1 (default 0.995). Before fit.
  *  @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE. */
@@ -177,8 +179,8 @@ VIGIL_API int vigil_monitor_set_persistence(vigil_monitor *m, size_t k, size_t n
 /**
  * Alarm rule (a vigil_alarm_rule, include/vigil/alarm.h): VIGIL_ALARM_CUSUM, the onset test
  * (default), or VIGIL_ALARM_KOFN, the k-of-n persistence of vigil_monitor_set_persistence().
- * Any time; clears the alarm window. Not saved with the model yet (a loaded monitor has the
- * defaults). @return VIGIL_OK, VIGIL_EINVAL.
+ * Any time; clears the alarm window. Saved with the model (pipeline key monitor.alarm, with
+ * monitor.onset_p1, .false_alarm, .confirm, .confirm_time). @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_alarm_rule(vigil_monitor *m, int rule);
 /**
@@ -200,7 +202,7 @@ VIGIL_API int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double 
 VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio);
 /**
  * Gap handling.
- * @param seconds interval that counts as a gap (finite > 0), 0 for the automatic rule
+ * @param seconds interval that counts as a gap (0 < s <= 1e12), 0 for the automatic rule
  *                (10 x median of the first 15 scored intervals), infinity for never.
  * @param policy  a vigil_gap_policy.
  * @param relearn rows after a gap that re-estimate the medians (REREF), 1..65536; the buffers
@@ -306,6 +308,14 @@ VIGIL_API double vigil_monitor_threshold(const vigil_monitor *m, size_t conditio
  */
 VIGIL_API int vigil_monitor_explain(const vigil_monitor *m, size_t *idx, double *contrib,
                                     size_t cap, size_t *written);
+/**
+ * How far selected feature i of the last scored row was from its baseline, in baseline scales:
+ * (value - median) / scale of the row's condition, after the direction clipping the detectors
+ * see (an UP feature below its median gives 0) and clipped to +-1e6. What an explanation
+ * quotes as "kurtosis +8.3 scales".
+ * @return the value; NaN before the first score, for NULL or i out of range.
+ */
+VIGIL_API double vigil_monitor_last_z(const vigil_monitor *m, size_t i);
 /** @return the drift tracker of selected feature i (owned by the monitor), NULL if none. */
 VIGIL_API const vigil_drift *vigil_monitor_drift(const vigil_monitor *m, size_t i);
 

@@ -220,6 +220,29 @@ class TestMonitorEqualsCommand(unittest.TestCase):
 
 
 class TestMonitorObject(unittest.TestCase):
+    def test_onset_test_default(self):
+        """The default alarm rule is the onset test (docs/MODELS.md): on the outer-race recording,
+        whose every frame exceeds, WARN at the 3rd frame with the onset at the 1st, ALARM at the
+        25th; set_alarm("kofn") gives 3 of 5 (ALARM at the 3rd)."""
+        rows = cols(demo("outer_race"))
+        with trained() as m:
+            res = m.score(rows)
+            self.assertEqual(res["state"][:3], ["ok", "ok", "warn"])
+            self.assertEqual(res["state"].index("alarm"), 24)
+            ev = m.events()
+            self.assertEqual([(e["to"], e["kind"]) for e in ev[:2]],
+                             [("warn", "change"), ("alarm", "change")])
+            self.assertEqual(ev[1]["onset"], res["t"][0])
+            self.assertEqual(m.onset, res["t"][0])
+            self.assertEqual(m.transients, 0)
+            z = lib_z = vigil._lib.lib.vigil_monitor_last_z(m._handle(), 0)
+            self.assertTrue(z == z and lib_z >= 0.0)  # a number, UP feature: not below 0
+        with trained() as m:
+            m.set_alarm("kofn")
+            self.assertEqual(m.score(rows)["state"].index("alarm"), 2)
+            with self.assertRaises(ValueError):
+                m.set_alarm("sometimes")
+
     def test_results_and_explanations(self):
         with trained(persistence=(2, 3), hysteresis=(1, 0.5)) as m:
             res = m.score(cols(demo("outer_race")))
