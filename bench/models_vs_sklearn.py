@@ -75,7 +75,7 @@ def main():
     for kind in ("zscore", "mahalanobis", "pca", "hst"):
         mdl = os.path.join(tmp, kind + ".mdl")
         t0 = time.perf_counter()
-        subprocess.run([VIGIL, "train", *FRAME, "--model", kind, "-o", mdl, train_f], check=True, capture_output=True)
+        subprocess.run([VIGIL, "train", *FRAME, "--detector", kind, "-o", mdl, train_f], check=True, capture_output=True)
         t1 = time.perf_counter()
         out = subprocess.run([VIGIL, "score", "--model", mdl, held_f, *faults], check=True, capture_output=True, text=True).stdout
         t2 = time.perf_counter()

@@ -33,6 +33,11 @@ const char *vigil__monitor_column_name(const vigil_monitor *m, size_t i)
     return i < m->ncols ? m->names[i] : NULL;
 }
 
+const char *vigil_monitor_column_name(const vigil_monitor *m, size_t i)
+{
+    return m ? vigil__monitor_column_name(m, i) : NULL;
+}
+
 int vigil_monitor_check_columns(const vigil_monitor *m, const char *const *names, size_t n)
 {
     if (!m || (!names && n))

@@ -95,6 +95,9 @@ static const enum_name class_names[] = {
 static const enum_name zone_names[] = {
     {1, "A"}, {1, "a"}, {2, "B"}, {2, "b"}, {3, "C"}, {3, "c"}, {4, "D"}, {4, "d"},
 };
+static const enum_name alarm_rule_names[] = {
+    {VIGIL_ALARM_CUSUM, "cusum"}, {VIGIL_ALARM_KOFN, "kofn"},
+};
 static const enum_name common_names[] = {
     {VIGIL_COMMON_RATIO, "ratio"}, {VIGIL_COMMON_DIFF, "difference"},
     {VIGIL_COMMON_NONE, "none"},
@@ -109,6 +112,7 @@ NAME_FUNCS(units, units_names, "units")
 NAME_FUNCS(machine_class, class_names, "machine class")
 NAME_FUNCS(zone, zone_names, "zone")
 NAME_FUNCS(common_mode, common_names, "common-mode kind")
+NAME_FUNCS(alarm_rule, alarm_rule_names, "alarm rule")
 
 /* ---- value canonicalisers ------------------------------------------------------------------
  * Each takes the key's entry and a trimmed value, validates it and writes the one canonical

@@ -45,7 +45,17 @@ class Cli(unittest.TestCase):
                      ["diagnose", "--rate", "12000", "--bearing", "n=9,d=0.3,D=1.5",
                       "--shaft-range", "0-30", "x.csv"],
                      ["diagnose", "--rate", "12000", "--bearing", "n=9,d=0.3,D=1.5",
-                      "--shaft-range", "abc", "x.csv"]):
+                      "--shaft-range", "abc", "x.csv"],
+                     # the specification's errors name the flag and the key (issue 14)
+                     ["features", "--rate", "12000", "--bearing", "n=9,d=0.3,D=1.5",
+                      "--envelope-band", "7000-9000", "x.csv"],
+                     ["features", "--rate", "12000", "--severity", "--units", "furlongs", "x.csv"],
+                     ["features", "--rate", "12000", "--units", "m/s2", "x.csv"],
+                     ["features", "--spec", "/nonexistent.spec", "x.csv"],
+                     ["train", "--rate", "100", "--detector", "forest", "-o", "m.vgm", "x.csv"],
+                     ["monitor", "--model", "zscore", "x.csv"],
+                     ["monitor", "--model", "m.vgm", "--learn", "10", "x.csv"],
+                     ["inspect"]):
             r = run(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stdout, "", args)
@@ -115,7 +125,7 @@ class Cli(unittest.TestCase):
                         vals += [rms, 3.0 + 0.05 * math.cos(0.9 * i + c)]
                     fh.write("%d," % (600 * i) + ",".join("%.9g" % v for v in vals) + "\n")
             base = ["monitor", "--rows", "--time-column", "timestamp", "--learn", "100",
-                    "--model", "zscore"]
+                    "--detector", "zscore"]
             for extra, alarm_at_step in (([], True), (["--common-mode", "4"], False)):
                 r = run(*(base + extra + [path]))
                 self.assertEqual(r.returncode, 0, r.stderr)

@@ -89,7 +89,7 @@ class Quirks(unittest.TestCase):
                         with open(path, "w") as fh:
                             fh.write("\n".join(lines) + "\n")
                         base = ["monitor", "--rows", "--time-column", "timestamp",
-                                "--learn", str(LEARN), "--model", "zscore"]
+                                "--learn", str(LEARN), "--detector", "zscore"]
                         r = subprocess.run([VIGIL] + base + ["--summary", path],
                                            capture_output=True, text=True)
                         self.assertEqual(r.returncode, 0, r.stderr)

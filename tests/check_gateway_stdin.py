@@ -98,7 +98,7 @@ def main():
         n_healthy = 24000
         models, db = os.path.join(tmp, "models"), os.path.join(tmp, "plant.db")
         common = ["--machine", "press-1", "--channel", "de", "--rate", str(RATE), "--column", "de",
-                  "--frame", str(FRAME), "--hop", str(HOP), "--learn", str(LEARN),
+                  "--frame", str(FRAME), "--hop", str(HOP), "--bands", "octaves", "--learn", str(LEARN),
                   "--models", models]
         out1 = run([gateway, "--input", rec, "--t0", "1000"] + common).stdout
         out2 = run([gateway, "--input", os.path.join(demo, "outer_race.csv.gz"), "--t0", "5000"]

@@ -64,25 +64,131 @@ void cli_print_double(FILE *f, double v)
     fprintf(f, "%.17g", v);
 }
 
+int cli_frame_spec(const cli_frame_opts *o, vigil_pipeline *p)
+{
+    char v[64];
+    snprintf(v, sizeof v, "%.17g", o->rate);
+    int rc = vigil_pipeline_set(p, "rate", v);
+    snprintf(v, sizeof v, "%zu", o->frame);
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_set(p, "frame", v);
+    snprintf(v, sizeof v, "%zu", o->hop);
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_set(p, "hop", o->hop_given ? v : "frame");
+    if (rc == VIGIL_OK && o->column)
+        rc = vigil_pipeline_set(p, "column", o->column);
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_set(p, "bands", o->bands && o->bands[0] ? o->bands : "none");
+    return rc == VIGIL_OK ? vigil_pipeline_check(p) : rc;
+}
+
 vigil_extractor *cli_make_extractor(const char *cmd, const cli_frame_opts *o)
 {
+    vigil_pipeline *p = NULL;
     vigil_extractor *ex = NULL;
-    int rc = vigil_extractor_create(o->rate, o->frame, &ex);
-    if (rc == VIGIL_OK && o->hop_given)
-        rc = vigil_extractor_set_hop(ex, o->hop);
-    if (rc == VIGIL_OK && o->bands) {
-        double lo[VIGIL_BANDS_MAX], hi[VIGIL_BANDS_MAX];
-        size_t n = 0;
-        rc = vigil_parse_bands(o->bands, lo, hi, VIGIL_BANDS_MAX, &n);
-        for (size_t i = 0; rc == VIGIL_OK && i < n; i++)
-            rc = vigil_extractor_add_band(ex, lo[i], hi[i]);
+    int rc = vigil_pipeline_create(&p);
+    if (rc == VIGIL_OK)
+        rc = cli_frame_spec(o, p);
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_create_extractor(p, &ex);
+    vigil_pipeline_destroy(p);
+    if (rc != VIGIL_OK)
+        cli_usage_error(cmd, "%s", vigil_last_error());
+    return ex;
+}
+
+/* Each flag is one key of the specification; a fixed value for flags without an argument. The
+ * model commands' flags (cli_model.h) are here too, so that every host flag maps through
+ * vigil_pipeline_set() and nothing else. */
+static const struct {
+    int c;
+    const char *flag, *key, *fixed;
+} flag_keys[] = {
+    {'r', "--rate", "rate", NULL},
+    {'n', "--frame", "frame", NULL},
+    {'H', "--hop", "hop", NULL},
+    {'c', "--column", "column", NULL},
+    {'b', "--bands", "bands", NULL},
+    {'T', "--time-column", "time.column", NULL},
+    {CLI_OPT_BEARING, "--bearing", "bearing", NULL},
+    {CLI_OPT_SHAFT_HZ, "--shaft-hz", "shaft.hz", NULL},
+    {CLI_OPT_SHAFT_RANGE, "--shaft-range", "shaft.range", NULL},
+    {CLI_OPT_ENVELOPE_BAND, "--envelope-band", "envelope.band", NULL},
+    {CLI_OPT_ORDERS, "--orders", "orders", "on"},
+    {CLI_OPT_SEVERITY, "--severity", "severity", "on"},
+    {CLI_OPT_UNITS, "--units", "severity.units", NULL},
+    {CLI_OPT_CLASS, "--class", "severity.class", NULL},
+    {'R', "--rows", "source", "rows"},
+    {'C', "--condition-column", "condition.column", NULL},
+    {'K', "--conditions", "monitor.conditions", NULL},
+    {CLI_OPT_DETECTOR, "--detector", "monitor.detector", NULL},
+    {'F', "--features", "monitor.features", NULL},
+    {'q', "--quantile", "monitor.quantile", NULL},
+    {'s', "--seed", "monitor.seed", NULL},
+    {'g', "--gap", "monitor.gap", NULL},
+    {'P', "--gap-policy", "monitor.gap_policy", NULL},
+    {'L', "--relearn", "monitor.relearn", NULL},
+    {'G', "--common-mode", "monitor.common_mode", NULL},
+    {'A', "--alarm", "monitor.alarm", NULL},
+    {'Y', "--confirm", "monitor.confirm", NULL},
+    {'Z', "--confirm-time", "monitor.confirm_time", NULL},
+};
+
+int cli_spec_opt(const char *cmd, int c, const char *arg, cli_spec_opts *o)
+{
+    if (c == CLI_OPT_SPEC) {
+        o->file = arg;
+        return 1;
     }
+    for (size_t i = 0; i < sizeof flag_keys / sizeof flag_keys[0]; i++) {
+        if (flag_keys[i].c != c)
+            continue;
+        if (o->n == CLI_SPEC_MAX)
+            return cli_usage_error(cmd, "too many options"), -1;
+        o->flag[o->n] = flag_keys[i].flag;
+        o->key[o->n] = flag_keys[i].key;
+        o->value[o->n] = flag_keys[i].fixed ? flag_keys[i].fixed : arg;
+        o->n++;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_spec_error(const char *cmd)
+{
+    return cli_usage_error(cmd, "%s", vigil_last_error());
+}
+
+vigil_pipeline *cli_spec_build(const char *cmd, const cli_spec_opts *o)
+{
+    vigil_pipeline *p = NULL;
+    int rc = o->file ? vigil_pipeline_load_file(o->file, &p) : vigil_pipeline_create(&p);
     if (rc != VIGIL_OK) {
         cli_usage_error(cmd, "%s", vigil_last_error());
-        vigil_extractor_destroy(ex);
         return NULL;
     }
-    return ex;
+    for (size_t i = 0; i < o->n; i++)
+        if (vigil_pipeline_set(p, o->key[i], o->value[i]) != VIGIL_OK) {
+            cli_usage_error(cmd, "%s: %s", o->flag[i], vigil_last_error());
+            vigil_pipeline_destroy(p);
+            return NULL;
+        }
+    if (vigil_pipeline_check(p) != VIGIL_OK) {
+        cli_spec_error(cmd);
+        vigil_pipeline_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
+void cli_print_spec(FILE *f, const vigil_pipeline *p, int flags)
+{
+    size_t n = 0;
+    vigil_pipeline_print(p, flags, NULL, 0, &n);
+    char *s = malloc(n + 1);
+    if (s && vigil_pipeline_print(p, flags, s, n + 1, &n) == VIGIL_OK)
+        fputs(s, f);
+    free(s);
 }
 
 int cli_stream_file(const char *path, const char *column, vigil_extractor *ex, cli_row_fn on_row,

@@ -32,7 +32,8 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
     case 'K':
         o->given |= CLI_GIVEN_CONDITIONS;
         return cli_parse_size(cmd, "--conditions", arg, &o->conditions) ? 1 : -1;
-    case 'm': return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
+    case 'm': /* train: the documented alias of --detector */
+    case CLI_OPT_DETECTOR: return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
     case 'F': o->features = arg; return 1;
     case 'q':
         o->given |= CLI_GIVEN_QUANTILE;
@@ -126,6 +127,16 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
 {
     vigil_monitor *m = NULL;
     int rc = vigil_monitor_create((const char *const *)names, n, o->kind, &m);
+    /* the specification is how every host makes the rows again (issue 14): saved with it.
+     * Attached first: it sets the alarm keys' defaults, which the options below override. */
+    vigil_pipeline *spec = NULL;
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_create(&spec);
+    if (rc == VIGIL_OK)
+        rc = cli_src_spec(&o->src, spec);
+    if (rc == VIGIL_OK)
+        rc = vigil_monitor_set_pipeline(m, spec);
+    vigil_pipeline_destroy(spec);
     if (rc == VIGIL_OK && o->features) {
         char *copy = malloc(strlen(o->features) + 1);
         const char *list[4096];
@@ -142,17 +153,7 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
     }
     if (rc == VIGIL_OK)
         rc = apply_settings(m, o, conditions);
-    /* the note is how score frames the rows again: a model without it is unusable, so options
-     * too long for it are an error, never a model saved without them (issue 17) */
-    char note[CLI_NOTE_MAX];
-    if (rc == VIGIL_OK && cli_src_note(&o->src, note, sizeof note) != CLI_OK) {
-        cli_usage_error(cmd, "the framing options (--column, --bands, --time-column, "
-                        "--condition-column) are too long to store in the model (4096 bytes)");
-        vigil_monitor_destroy(m);
-        return NULL;
-    }
-    if (rc == VIGIL_OK)
-        rc = vigil_monitor_set_note(m, note);
+
     if (rc != VIGIL_OK) {
         cli_usage_error(cmd, "%s", vigil_last_error());
         vigil_monitor_destroy(m);

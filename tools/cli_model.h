@@ -34,6 +34,7 @@ enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_
     {"time-column", required_argument, NULL, 'T'},                                            \
     {"condition-column", required_argument, NULL, 'C'},                                       \
     {"conditions", required_argument, NULL, 'K'}, {"model", required_argument, NULL, 'm'},    \
+    {"detector", required_argument, NULL, CLI_OPT_DETECTOR},                                  \
     {"features", required_argument, NULL, 'F'}, {"quantile", required_argument, NULL, 'q'},   \
     {"seed", required_argument, NULL, 's'}, {"gap", required_argument, NULL, 'g'},            \
     {"gap-policy", required_argument, NULL, 'P'}, {"relearn", required_argument, NULL, 'L'},   \

@@ -267,76 +267,74 @@ int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double
 
 int cli_parse_kind(const char *cmd, const char *s, int *kind)
 {
-    static const struct { const char *name; int kind; } kinds[] = {
-        {"zscore", VIGIL_DETECTOR_ZSCORE}, {"mahalanobis", VIGIL_DETECTOR_MAHALANOBIS},
-        {"pca", VIGIL_DETECTOR_PCA}, {"hst", VIGIL_DETECTOR_HST},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(s, kinds[i].name) == 0) {
-            *kind = kinds[i].kind;
-            return 1;
-        }
-    cli_usage_error(cmd, "--model must be zscore, mahalanobis, pca or hst, got '%s'", s);
-    return 0;
+    int k = vigil_detector_parse(s); /* the library's names */
+    if (k < 0) {
+        cli_usage_error(cmd, "--detector: %s", vigil_last_error());
+        return 0;
+    }
+    *kind = k;
+    return 1;
 }
 
 const char *cli_state_name(int state)
 {
-    return state == VIGIL_STATE_ALARM ? "alarm" : state == VIGIL_STATE_WARN ? "warn" : "ok";
+    const char *name = vigil_state_name(state);
+    return name ? name : "ok";
 }
 
-/* The note stored in a model: the source options, so that score frames the same way. */
-int cli_src_note(const cli_src *s, char *buf, size_t cap)
+/* The specification of the source options (issue 14): saved with the model, so that every
+ * host (score, the gateway, Python) makes the same rows. */
+int cli_src_spec(const cli_src *s, vigil_pipeline *p)
 {
-    int w = snprintf(buf, cap, "rows=%d\nrate=%.17g\nframe=%zu\nhop=%zu\nhop_given=%d\n"
-                     "common_mode=%zu\ncolumn=%s\nbands=%s\ntime_column=%s\ncondition_column=%s\n",
-                     s->rows, s->f.rate, s->f.frame, s->f.hop, s->f.hop_given, s->common_groups,
-                     s->f.column ? s->f.column : "", s->f.bands ? s->f.bands : "",
-                     s->time_column ? s->time_column : "", s->cond_column ? s->cond_column : "");
-    return w > 0 && (size_t)w < cap ? CLI_OK : CLI_FAIL;
+    char v[64];
+    int rc = vigil_pipeline_set(p, "source", s->rows ? "rows" : "samples");
+    if (rc == VIGIL_OK && !s->rows)
+        rc = cli_frame_spec(&s->f, p);
+    if (rc == VIGIL_OK && s->time_column)
+        rc = vigil_pipeline_set(p, "time.column", s->time_column);
+    if (rc == VIGIL_OK && s->cond_column)
+        rc = vigil_pipeline_set(p, "condition.column", s->cond_column);
+    snprintf(v, sizeof v, "%zu", s->common_groups);
+    if (rc == VIGIL_OK && s->common_groups)
+        rc = vigil_pipeline_set(p, "monitor.common_mode", v);
+    return rc == VIGIL_OK ? vigil_pipeline_check(p) : rc;
 }
 
-static const char *note_value(const char *note, const char *key, char *buf, size_t cap)
+/* Source options from a saved model's specification (any host's model; format-1 files are
+ * converted by the library). store holds the strings s points to. */
+int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOTE_MAX])
 {
-    size_t kl = strlen(key);
-    for (const char *p = note; p && *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t vl = len - kl - 1;
-            if (vl >= cap)
-                vl = cap - 1;
-            memcpy(buf, p + kl + 1, vl);
-            buf[vl] = '\0';
-            return buf;
-        }
-        p = eol ? eol + 1 : NULL;
-    }
-    return NULL;
-}
-
-int cli_src_from_note(const char *note, cli_src *s, char store[5][CLI_NOTE_MAX])
-{
-    char tmp[64];
     memset(s, 0, sizeof *s);
-    const char *v;
-    if (!(v = note_value(note, "rows", tmp, sizeof tmp)))
+    vigil_pipeline *p = NULL;
+    if (vigil_monitor_get_pipeline(m, &p) != VIGIL_OK)
         return CLI_FAIL;
-    s->rows = atoi(v);
-    if ((v = note_value(note, "rate", tmp, sizeof tmp)))
-        s->f.rate = strtod(v, NULL);
-    if ((v = note_value(note, "frame", tmp, sizeof tmp)))
-        s->f.frame = (size_t)strtoull(v, NULL, 10);
-    if ((v = note_value(note, "hop", tmp, sizeof tmp)))
-        s->f.hop = (size_t)strtoull(v, NULL, 10);
-    if ((v = note_value(note, "hop_given", tmp, sizeof tmp)))
-        s->f.hop_given = atoi(v);
-    if ((v = note_value(note, "common_mode", tmp, sizeof tmp)))
-        s->common_groups = (size_t)strtoull(v, NULL, 10);
-    const char *keys[5] = {"column", "bands", "time_column", "condition_column", NULL};
+    double v = 0.0;
+    s->rows = vigil_pipeline_rows(p);
+    s->f.rate = vigil_pipeline_rate(p);
+    s->f.frame = vigil_pipeline_frame(p);
+    s->f.hop = vigil_pipeline_hop(p);
+    s->f.hop_given = 1;
+    vigil_pipeline_number(p, "monitor.common_mode", &v);
+    s->common_groups = (size_t)v;
+    const char *keys[4] = {"column", "bands", "time.column", "condition.column"};
     const char **dst[4] = {&s->f.column, &s->f.bands, &s->time_column, &s->cond_column};
-    for (int i = 0; i < 4; i++)
-        if ((v = note_value(note, keys[i], store[i], CLI_NOTE_MAX)) && v[0])
-            *dst[i] = v;
+    for (int i = 0; i < 4; i++) {
+        const char *val = vigil_pipeline_string(p, keys[i]);
+        snprintf(store[i], CLI_NOTE_MAX, "%s", val ? val : "");
+        if (store[i][0] && strcmp(store[i], "none"))
+            *dst[i] = store[i];
+    }
+    vigil_pipeline_destroy(p);
     return CLI_OK;
+}
+
+int cli_model_extractor(const char *cmd, const vigil_monitor *m, vigil_extractor **ex)
+{
+    vigil_pipeline *p = NULL;
+    *ex = NULL;
+    int rc = vigil_monitor_get_pipeline(m, &p);
+    if (rc == VIGIL_OK)
+        rc = vigil_pipeline_create_extractor(p, ex);
+    vigil_pipeline_destroy(p);
+    return rc == VIGIL_OK ? CLI_OK : cli_error("%s: %s", cmd, vigil_last_error());
 }

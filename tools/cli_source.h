@@ -27,11 +27,13 @@ void cli_src_free_names(char **names, size_t n);
 /* Feed one file. *t_offset carries time across files when the file has no time column. */
 int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double *t_offset,
                  size_t ncols, cli_feat_fn fn, void *ctx);
-/* Model note <-> source options. store holds the strings s points to; a value is never cut
- * (a note holds at most CLI_NOTE_MAX bytes, the library's limit, and so does each store). */
+/* Source options <-> the pipeline specification (vigil/pipeline.h). store holds the strings
+ * s points to. */
 #define CLI_NOTE_MAX 4097
-int cli_src_note(const cli_src *s, char *buf, size_t cap);
-int cli_src_from_note(const char *note, cli_src *s, char store[5][CLI_NOTE_MAX]);
+int cli_src_spec(const cli_src *s, vigil_pipeline *p);
+int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOTE_MAX]);
+/* The extractor of a saved model's specification (its groups too). CLI_OK or CLI_FAIL. */
+int cli_model_extractor(const char *cmd, const vigil_monitor *m, vigil_extractor **ex);
 
 int cli_parse_kind(const char *cmd, const char *s, int *kind);
 const char *cli_state_name(int state);

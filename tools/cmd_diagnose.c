@@ -10,7 +10,7 @@
 static const char diagnose_help[] =
     "usage: vigil diagnose --rate HZ --bearing n=N,d=D1,D=D2[,angle=DEG]\n"
     "                      [--shaft-hz F | --shaft-range LO-HI] [--units g|m/s2]\n"
-    "                      [--class 1r|1f|2r|2f] [--band LO-HI|auto|full]\n"
+    "                      [--class 1r|1f|2r|2f] [--envelope-band LO-HI|auto|full]\n"
     "                      [--frame N] [--column NAME|INDEX] FILE...\n"
     "\n"
     "Diagnose each FILE (CSV or gzip CSV with a header row; '-' reads standard input) as one\n"
@@ -36,7 +36,7 @@ static const char diagnose_help[] =
     "                    e.g. 28-30.5 for a 4-pole 60 Hz motor; the estimate stays inside it\n"
     "  --units U         acceleration unit of the samples: g (default) or m/s2\n"
     "  --class C         ISO 10816-3 class: 1r, 1f (group 1 rigid/flexible), 2r (default), 2f\n"
-    "  --band B          demodulation band LO-HI in Hz, 'auto' (spectral kurtosis per frame) or\n"
+    "  --envelope-band B (or --band B) demodulation band LO-HI in Hz, 'auto' (spectral kurtosis per frame) or\n"
     "                    'full' (default: the whole spectrum, prewhitened)\n"
     "  --frame N         frame length (default: the smallest power of two >= rate, ~1 Hz bins)\n"
     "  --column C        column name or 0-based index (default 0)\n"
@@ -119,8 +119,8 @@ static int diagnose_file(const char *path, const diag_opts *o, vigil_diagnosis *
     for (int k = VIGIL_DIAG_ORDER_1X; k <= VIGIL_DIAG_ORDER_3X; k++)
         printf(",%.6g", vigil_diagnosis_value(dg, k));
     const int zone = (int)vigil_diagnosis_value(dg, VIGIL_DIAG_ISO_ZONE);
-    printf(",%.4g,%c", vigil_diagnosis_value(dg, VIGIL_DIAG_VELOCITY_RMS),
-           zone >= 1 && zone <= 4 ? "ABCD"[zone - 1] : '-');
+    printf(",%.4g,%s", vigil_diagnosis_value(dg, VIGIL_DIAG_VELOCITY_RMS),
+           vigil_zone_name(zone) ? vigil_zone_name(zone) : "-");
     printf(",%.6g,%.4g,%s,%.6g,%.4g,%s,%.6g,%.6g", vigil_diagnosis_value(dg, VIGIL_DIAG_OTHER_HZ),
            vigil_diagnosis_value(dg, VIGIL_DIAG_OTHER_PROM),
            vigil_line_kind_name((int)vigil_diagnosis_value(dg, VIGIL_DIAG_OTHER_KIND)),
@@ -140,6 +140,7 @@ int cmd_diagnose(int argc, char **argv)
         {"class", required_argument, NULL, 'k'},   {"band", required_argument, NULL, 'B'},
         {"frame", required_argument, NULL, 'n'},   {"column", required_argument, NULL, 'c'},
         {"shaft-range", required_argument, NULL, 'R'},
+        {"envelope-band", required_argument, NULL, 'B'}, /* the name in every command */
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     diag_opts o = {0};
@@ -159,21 +160,12 @@ int cmd_diagnose(int argc, char **argv)
             o.have_bearing = 1;
             break;
         case 'u':
-            if (strcmp(optarg, "g") == 0)
-                o.units = VIGIL_UNITS_G;
-            else if (strcmp(optarg, "m/s2") == 0 || strcmp(optarg, "m/s^2") == 0)
-                o.units = VIGIL_UNITS_M_S2;
-            else
-                return cli_usage_error("diagnose", "--units must be g or m/s2, got '%s'", optarg);
+            if ((o.units = vigil_units_parse(optarg)) < 0)
+                return cli_usage_error("diagnose", "--units: %s", vigil_last_error());
             break;
         case 'k': {
-            static const char *const classes[4] = {"1r", "1f", "2r", "2f"};
-            o.machine_class = 0;
-            for (int i = 0; i < 4; i++)
-                if (strcmp(optarg, classes[i]) == 0)
-                    o.machine_class = VIGIL_ISO_GROUP1_RIGID + i;
-            if (!o.machine_class)
-                return cli_usage_error("diagnose", "--class must be 1r, 1f, 2r or 2f, got '%s'", optarg);
+            if ((o.machine_class = vigil_machine_class_parse(optarg)) < 0)
+                return cli_usage_error("diagnose", "--class: %s", vigil_last_error());
             break;
         }
         case 'B': if (!parse_band(optarg, &o)) return CLI_USAGE; break;

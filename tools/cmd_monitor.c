@@ -218,7 +218,10 @@ int cmd_monitor(int argc, char **argv)
             return CLI_USAGE;
         if (sr)
             continue;
-        if (ch == 'm' && vigil_detector_parse(optarg) < 0) {
+        if (ch == 'm') {
+            if (vigil_detector_parse(optarg) >= 0)
+                return cli_usage_error("monitor", "--model takes a saved model file; name the "
+                                       "detector with --detector %s", optarg);
             model_path = optarg; /* --model FILE: continue from a saved monitor */
             continue;
         }
@@ -254,9 +257,10 @@ int cmd_monitor(int argc, char **argv)
             return cli_usage_error("monitor", "--model MODEL continues a saved monitor: no --learn");
         if (vigil_monitor_load_file(model_path, &c.m) != VIGIL_OK)
             return cli_error("%s", vigil_last_error());
-        if (cli_src_from_note(vigil_monitor_note(c.m), &o.src, store) != CLI_OK) {
+        /* any host's model: its specification says how the rows are made */
+        if (cli_src_from_model(c.m, &o.src, store) != CLI_OK) {
             vigil_monitor_destroy(c.m);
-            return cli_error("%s: the model does not say how its rows were made", model_path);
+            return cli_error("%s: %s", model_path, vigil_last_error());
         }
         o.src.missing = 1;
         if (snap.feature && !vigil_monitor_prognoser(c.m)) {
@@ -289,8 +293,12 @@ int cmd_monitor(int argc, char **argv)
     if (cli_model_check("monitor", &o) != CLI_OK)
         return CLI_USAGE;
     vigil_extractor *ex = NULL;
-    if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f)))
+    if (!o.src.rows && c.m) {
+        if (cli_model_extractor("monitor", c.m, &ex) != CLI_OK) /* the model's groups too */
+            return CLI_FAIL;
+    } else if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f))) {
         return CLI_USAGE;
+    }
     int status = cli_src_names(&o.src, argv[optind], ex, &c.names, &c.ncols);
     c.many = argc - optind > 1;
     if (status == CLI_OK) {

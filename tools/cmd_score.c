@@ -84,13 +84,13 @@ int cmd_score(int argc, char **argv)
         return cli_error("%s", vigil_last_error());
     cli_src src;
     static char store[5][CLI_NOTE_MAX];
-    if (cli_src_from_note(vigil_monitor_note(m), &src, store) != CLI_OK) {
+    /* any host's model: its specification says how the rows are made */
+    if (cli_src_from_model(m, &src, store) != CLI_OK) {
         vigil_monitor_destroy(m);
-        return cli_error("%s: the model does not say how its rows were made (not written by "
-                         "'vigil train')", model);
+        return cli_error("%s: %s", model, vigil_last_error());
     }
     vigil_extractor *ex = NULL;
-    if (!src.rows && !(ex = cli_make_extractor("score", &src.f))) {
+    if (!src.rows && cli_model_extractor("score", m, &ex) != CLI_OK) {
         vigil_monitor_destroy(m);
         return CLI_FAIL;
     }

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"train", cmd_train, "learn a healthy baseline from recordings and save the model"},
     {"score", cmd_score, "score recordings against a saved model (CSV)"},
     {"monitor", cmd_monitor, "learn from the start of a history, then score the rest online"},
+    {"inspect", cmd_inspect, "print a saved model's specification, id and what it learnt"},
     {"prior", cmd_prior, "learn a remaining-life prior from run-to-failure histories"},
 };
 

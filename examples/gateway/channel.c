@@ -10,14 +10,13 @@
 static int attach_prognoser(channel *ch, char *err, size_t errcap); /* issue 15 */
 
 #define TOP_MAX 16
-#define NOTE_TAG "vigil-gateway-1"
 
 struct channel {
     char *machine, *name;
     const gw_config *cfg;
     double rate;
-    size_t frame, hop, nbands;
-    double band_lo[VIGIL_BANDS_MAX], band_hi[VIGIL_BANDS_MAX];
+    vigil_pipeline *spec;  /* how this channel's rows are made (the model's, once loaded) */
+    char model_id[17];     /* "" until fitted or loaded */
     vigil_extractor *ex;
     vigil_monitor *mon;
     size_t ncols;
@@ -56,16 +55,6 @@ static int seen_recently(const channel *ch, double t0, size_t n, uint64_t hash)
         if (ch->recent[i].t0 == t0 && ch->recent[i].n == n && ch->recent[i].hash == hash)
             return 1;
     return 0;
-}
-
-static const char *state_name(int s)
-{
-    switch (s) {
-    case VIGIL_STATE_OK: return "ok";
-    case VIGIL_STATE_WARN: return "warn";
-    case VIGIL_STATE_ALARM: return "alarm";
-    default: return "unknown";
-    }
 }
 
 int name_encode(const char *name, char *out, size_t cap)
@@ -116,20 +105,6 @@ static int name_decode(char *s)
     return 0;
 }
 
-/* Default bands: the four octaves below Nyquist, [0, fs/16), [fs/16, fs/8), [fs/8, fs/4),
- * [fs/4, fs/2]. Proportional to the rate, so the same default suits any sensor; the top
- * octaves catch bearing resonances, the lowest one unbalance and looseness. */
-static size_t default_bands(double rate, double *lo, double *hi)
-{
-    const double edges[5] = {0.0, rate / 16, rate / 8, rate / 4, rate / 2};
-    for (size_t i = 0; i < 4; i++) {
-        lo[i] = edges[i];
-        hi[i] = edges[i + 1];
-    }
-    hi[3] = rate / 2 * (1 + 1e-9); /* include the Nyquist bin */
-    return 4;
-}
-
 static char *dupstr(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -145,6 +120,7 @@ void channel_destroy(channel *ch)
         return;
     vigil_monitor_destroy(ch->mon);
     vigil_extractor_destroy(ch->ex);
+    vigil_pipeline_destroy(ch->spec);
     free(ch->row);
     free(ch->sel_col);
     free(ch->machine);
@@ -153,15 +129,11 @@ void channel_destroy(channel *ch)
     free(ch);
 }
 
-/* Allocate the channel and its extractor from the framing already set in *ch. */
+/* The channel's extractor, from its specification. */
 static int make_extractor(channel *ch, char *err, size_t errcap)
 {
-    int rc = vigil_extractor_create(ch->rate, ch->frame, &ch->ex);
-    if (rc == VIGIL_OK)
-        rc = vigil_extractor_set_hop(ch->ex, ch->hop);
-    for (size_t i = 0; rc == VIGIL_OK && i < ch->nbands; i++)
-        rc = vigil_extractor_add_band(ch->ex, ch->band_lo[i], ch->band_hi[i]);
-    if (rc != VIGIL_OK) {
+    ch->rate = vigil_pipeline_rate(ch->spec);
+    if (vigil_pipeline_create_extractor(ch->spec, &ch->ex) != VIGIL_OK) {
         snprintf(err, errcap, "extractor: %s", vigil_last_error());
         return -1;
     }
@@ -179,7 +151,8 @@ static int new_monitor(channel *ch, char *err, size_t errcap)
     vigil_monitor_destroy(ch->mon);
     ch->mon = NULL;
     ch->learned = 0;
-    if (vigil_monitor_create_for_extractor(ch->ex, ch->cfg->detector, &ch->mon) != VIGIL_OK) {
+    ch->model_id[0] = '\0';
+    if (vigil_pipeline_create_monitor(ch->spec, NULL, 0, &ch->mon) != VIGIL_OK) {
         snprintf(err, errcap, "monitor: %s", vigil_last_error());
         return -1;
     }
@@ -219,15 +192,15 @@ int channel_create(const gw_config *cfg, const char *machine, const char *name, 
         return -1;
     }
     ch->cfg = cfg;
-    ch->rate = rate;
-    ch->frame = cfg->frame;
-    ch->hop = cfg->hop ? cfg->hop : cfg->frame / 2;
-    if (cfg->nbands) {
-        ch->nbands = cfg->nbands;
-        memcpy(ch->band_lo, cfg->band_lo, sizeof ch->band_lo);
-        memcpy(ch->band_hi, cfg->band_hi, sizeof ch->band_hi);
-    } else {
-        ch->nbands = default_bands(rate, ch->band_lo, ch->band_hi);
+    char r[64];
+    snprintf(r, sizeof r, "%.17g", rate);
+    if (vigil_pipeline_copy(cfg->spec, &ch->spec) != VIGIL_OK ||
+        vigil_pipeline_set(ch->spec, "rate", r) != VIGIL_OK ||
+        vigil_pipeline_set(ch->spec, "machine", machine) != VIGIL_OK ||
+        vigil_pipeline_set(ch->spec, "channel", name) != VIGIL_OK) {
+        snprintf(err, errcap, "%s", vigil_last_error());
+        channel_destroy(ch);
+        return -1;
     }
     if (make_extractor(ch, err, errcap) != 0 || new_monitor(ch, err, errcap) != 0) {
         channel_destroy(ch);
@@ -237,69 +210,25 @@ int channel_create(const gw_config *cfg, const char *machine, const char *name, 
     return 0;
 }
 
-/* The note stored in the model: names (encoded) and framing. */
-static int make_note(const channel *ch, char *note, size_t cap)
+int model_file_names(const char *file, char *machine, char *name, size_t cap)
 {
-    char m[512], c[512];
-    if (name_encode(ch->machine, m, sizeof m) || name_encode(ch->name, c, sizeof c))
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    const char *at = strchr(base, '@');
+    const size_t n = strlen(base);
+    if (!at || n < 5 || strcmp(base + n - 4, ".vgm") != 0 || at == base ||
+        (size_t)(at - base) >= cap || (size_t)(base + n - 4 - at - 1) >= cap ||
+        at + 1 == base + n - 4)
         return -1;
-    int k = snprintf(note, cap, "%s machine=%s channel=%s rate=%.17g frame=%zu hop=%zu bands=",
-                     NOTE_TAG, m, c, ch->rate, ch->frame, ch->hop);
-    for (size_t i = 0; k > 0 && (size_t)k < cap && i < ch->nbands; i++)
-        k += snprintf(note + k, cap - (size_t)k, "%s%.17g-%.17g", i ? "," : "", ch->band_lo[i],
-                      ch->band_hi[i]);
-    return (k > 0 && (size_t)k < cap) ? 0 : -1;
+    memcpy(machine, base, (size_t)(at - base));
+    machine[at - base] = '\0';
+    memcpy(name, at + 1, (size_t)(base + n - 4 - at - 1));
+    name[base + n - 4 - at - 1] = '\0';
+    return name_decode(machine) == 0 && name_decode(name) == 0 && machine[0] && name[0] ? 0 : -1;
 }
 
-static int parse_note(channel *ch, const char *note_in, char *err, size_t errcap)
-{
-    char note[4200];
-    if (strlen(note_in) >= sizeof note || strncmp(note_in, NOTE_TAG " ", strlen(NOTE_TAG) + 1)) {
-        snprintf(err, errcap, "not a gateway model (note '%.60s')", note_in);
-        return -1;
-    }
-    strcpy(note, note_in);
-    int seen = 0;
-    for (char *save = NULL, *tok = strtok_r(note, " ", &save); tok;
-         tok = strtok_r(NULL, " ", &save)) {
-        char *eq = strchr(tok, '=');
-        if (!eq)
-            continue;
-        *eq++ = '\0';
-        int ok = 1;
-        if (!strcmp(tok, "machine")) {
-            ok = name_decode(eq) == 0 && *eq && (ch->machine = dupstr(eq)) != NULL;
-            seen |= 1;
-        } else if (!strcmp(tok, "channel")) {
-            ok = name_decode(eq) == 0 && *eq && (ch->name = dupstr(eq)) != NULL;
-            seen |= 2;
-        } else if (!strcmp(tok, "rate")) {
-            ok = vigil_parse_number(eq, &ch->rate) == VIGIL_OK && ch->rate > 0;
-            seen |= 4;
-        } else if (!strcmp(tok, "frame")) {
-            ok = sscanf(eq, "%zu", &ch->frame) == 1;
-            seen |= 8;
-        } else if (!strcmp(tok, "hop")) {
-            ok = sscanf(eq, "%zu", &ch->hop) == 1;
-            seen |= 16;
-        } else if (!strcmp(tok, "bands")) {
-            ok = !*eq || vigil_parse_bands(eq, ch->band_lo, ch->band_hi, VIGIL_BANDS_MAX,
-                                           &ch->nbands) == VIGIL_OK;
-        }
-        if (!ok) {
-            snprintf(err, errcap, "bad '%s' in the model's note", tok);
-            return -1;
-        }
-    }
-    if (seen != 31) {
-        snprintf(err, errcap, "the model's note lacks machine, channel, rate, frame or hop");
-        return -1;
-    }
-    return 0;
-}
-
-int channel_load(const gw_config *cfg, const char *path, channel **out, char *err,
-                 size_t errcap)
+int channel_load(const gw_config *cfg, const char *path, const char *machine, const char *name,
+                 channel **out, char *err, size_t errcap)
 {
     *out = NULL;
     channel *ch = calloc(1, sizeof *ch);
@@ -308,19 +237,28 @@ int channel_load(const gw_config *cfg, const char *path, channel **out, char *er
         return -1;
     }
     ch->cfg = cfg;
-    if (vigil_monitor_load_file(path, &ch->mon) != VIGIL_OK) {
+    /* the model says how its rows are made, whichever host trained it; the file name says
+     * which channel it serves */
+    if (vigil_monitor_load_file(path, &ch->mon) != VIGIL_OK ||
+        vigil_monitor_get_pipeline(ch->mon, &ch->spec) != VIGIL_OK ||
+        vigil_pipeline_set(ch->spec, "machine", machine) != VIGIL_OK ||
+        vigil_pipeline_set(ch->spec, "channel", name) != VIGIL_OK ||
+        vigil_monitor_model_id(ch->mon, ch->model_id, sizeof ch->model_id) != VIGIL_OK) {
         snprintf(err, errcap, "%s", vigil_last_error());
         channel_destroy(ch);
         return -1;
     }
-    if (parse_note(ch, vigil_monitor_note(ch->mon), err, errcap) != 0 ||
-        make_extractor(ch, err, errcap) != 0) {
+    if (vigil_pipeline_rows(ch->spec) || vigil_pipeline_rate(ch->spec) <= 0.0) {
+        snprintf(err, errcap, "the model was trained on feature rows, not on samples");
         channel_destroy(ch);
         return -1;
     }
-    if (!vigil_monitor_fitted(ch->mon) || vigil_monitor_column_count(ch->mon) != ch->ncols) {
-        snprintf(err, errcap, "model does not fit its own framing (%zu columns, extractor %zu)",
-                 vigil_monitor_column_count(ch->mon), ch->ncols);
+    if (!(ch->machine = dupstr(machine)) || !(ch->name = dupstr(name))) {
+        snprintf(err, errcap, "out of memory");
+        channel_destroy(ch);
+        return -1;
+    }
+    if (make_extractor(ch, err, errcap) != 0) {
         channel_destroy(ch);
         return -1;
     }
@@ -350,6 +288,8 @@ static void begin_msg(channel *ch, double t)
     jb_kstr(&ch->out, "channel", ch->name);
     jb_ktime(&ch->out, "t", t);
     jb_kint(&ch->out, "segment", ch->segment);
+    if (ch->model_id[0]) /* which model made the score (vigil inspect prints the same id) */
+        jb_kstr(&ch->out, "model", ch->model_id);
 }
 
 static void emit(channel *ch, const gw_sink *sink, const char *kind)
@@ -394,9 +334,14 @@ static void announce(channel *ch, double t, const gw_sink *sink)
     jb_key(&ch->out, "from");
     jb_null(&ch->out);
     if (ch->loaded) {
-        jb_kstr(&ch->out, "to", "ok");
-        snprintf(reason, sizeof reason, "model loaded (%zu features, threshold %.4g)",
-                 vigil_monitor_feature_count(ch->mon), vigil_monitor_threshold(ch->mon, 0));
+        /* a model saved with its stream state resumes where it stopped: an alarm that was up
+         * is still up */
+        const int st = vigil_monitor_state(ch->mon);
+        jb_kstr(&ch->out, "to", vigil_state_name(st));
+        snprintf(reason, sizeof reason, "model loaded (%zu features, threshold %.4g%s%s)",
+                 vigil_monitor_feature_count(ch->mon), vigil_monitor_threshold(ch->mon, 0),
+                 st != VIGIL_STATE_OK ? ", resumed in state " : "",
+                 st != VIGIL_STATE_OK ? vigil_state_name(st) : "");
     } else {
         jb_kstr(&ch->out, "to", "learning");
         snprintf(reason, sizeof reason, "new channel: learning the baseline from %zu frames",
@@ -478,6 +423,7 @@ static void learn_row(channel *ch, double t, const gw_sink *sink)
     }
     if (attach_prognoser(ch, err, sizeof err) != 0)
         emit_error(ch, sink, t, err);
+    vigil_monitor_model_id(ch->mon, ch->model_id, sizeof ch->model_id);
     char reason[200];
     snprintf(reason, sizeof reason, "baseline learnt from %zu frames (%zu features, threshold %.4g)",
              ch->learned, vigil_monitor_feature_count(ch->mon), vigil_monitor_threshold(ch->mon, 0));
@@ -506,7 +452,7 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     const char *top = NULL;
     begin_msg(ch, t);
     jb_kint(&ch->out, "frame", ch->frames);
-    jb_kstr(&ch->out, "state", state_name(st));
+    jb_kstr(&ch->out, "state", vigil_state_name(st));
     jb_knum(&ch->out, "score", score);
     jb_knum(&ch->out, "threshold", thr);
     jb_knum(&ch->out, "health", vigil_monitor_last_health(ch->mon));
@@ -532,8 +478,8 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
                  "(%+.1f baseline scales)", why, since, score, thr, top ? top : "-", z);
         begin_msg(ch, ev.t);
         jb_kint(&ch->out, "frame", ch->frames);
-        jb_kstr(&ch->out, "from", state_name(from));
-        jb_kstr(&ch->out, "to", state_name(to));
+        jb_kstr(&ch->out, "from", vigil_state_name(from));
+        jb_kstr(&ch->out, "to", vigil_state_name(to));
         jb_kstr(&ch->out, "kind", ev.kind == VIGIL_EVENT_TRANSIENT ? "transient" : "change");
         jb_kstr(&ch->out, "reason", reason);
         if (!isnan(ev.onset))
@@ -620,15 +566,14 @@ int channel_save(channel *ch, char *err, size_t errcap)
 {
     if (!ch->cfg->models || !vigil_monitor_fitted(ch->mon))
         return 0;
-    char m[512], c[512], path[2048], note[4096];
-    if (name_encode(ch->machine, m, sizeof m) || name_encode(ch->name, c, sizeof c) ||
-        make_note(ch, note, sizeof note) != 0) {
+    char m[512], c[512], path[2048];
+    if (name_encode(ch->machine, m, sizeof m) || name_encode(ch->name, c, sizeof c)) {
         snprintf(err, errcap, "names too long to save");
         return -1;
     }
     snprintf(path, sizeof path, "%s/%s@%s.vgm", ch->cfg->models, m, c);
-    if (vigil_monitor_set_note(ch->mon, note) != VIGIL_OK ||
-        vigil_monitor_save_file(ch->mon, path) != VIGIL_OK) {
+    /* with the stream state: a restarted gateway resumes the alarm that was up */
+    if (vigil_monitor_save_file_ex(ch->mon, path, VIGIL_SAVE_STREAM) != VIGIL_OK) {
         snprintf(err, errcap, "saving %s: %s", path, vigil_last_error());
         return -1;
     }

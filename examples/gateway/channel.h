@@ -3,9 +3,11 @@
  * frame; health rows and state-change events go to a sink as JSON (README.md, "Output").
  *
  * Models live in a directory, one file per channel, `<machine>@<channel>.vgm` (names
- * percent-encoded), written atomically by vigil_monitor_save_file(); the framing the model was
- * made with (rate, frame, hop, bands) is stored in the model's note, so a loaded channel frames
- * its samples exactly as the model expects whatever the gateway's current options are. */
+ * percent-encoded), written atomically by vigil_monitor_save_file_ex() with their stream state
+ * (a restarted gateway resumes the alarm that was up). A model carries its pipeline
+ * specification (vigil/pipeline.h), so a loaded channel frames its samples exactly as the model
+ * expects whatever the gateway's current options are, and a model trained anywhere (`vigil
+ * train`, Python) serves the channel its file is named after. */
 #ifndef GATEWAY_CHANNEL_H
 #define GATEWAY_CHANNEL_H
 
@@ -16,12 +18,8 @@
 
 /* Options shared by every channel the gateway creates. */
 typedef struct gw_config {
-    size_t frame;    /* samples per frame */
-    size_t hop;      /* samples between frame starts; 0 means frame / 2 */
-    double band_lo[VIGIL_BANDS_MAX], band_hi[VIGIL_BANDS_MAX];
-    size_t nbands;   /* 0: octave bands below Nyquist (channel.c, default_bands) */
+    vigil_pipeline *spec; /* new channels: frame, hop, bands, groups, detector (--spec, flags) */
     size_t learn;    /* frames learnt before the model is fitted */
-    int detector;    /* VIGIL_DETECTOR_* */
     size_t top;      /* features listed per message, 1..16 */
     double jitter;   /* seconds: |t0 - expected| within this is taken as continuous */
     const char *models; /* model directory, NULL for none */
@@ -43,9 +41,13 @@ typedef struct channel channel;
 /* New channel that learns its baseline. 0, or -1 with a message in err. */
 int channel_create(const gw_config *cfg, const char *machine, const char *name, double rate,
                    channel **out, char *err, size_t errcap);
-/* Channel from a model file saved by channel_save(). 0, or -1 with a message in err. */
-int channel_load(const gw_config *cfg, const char *path, channel **out, char *err,
-                 size_t errcap);
+/* Channel `machine`/`name` from a model file saved by any host (channel_save(), `vigil train`,
+ * Python). 0, or -1 with a message in err. */
+int channel_load(const gw_config *cfg, const char *path, const char *machine, const char *name,
+                 channel **out, char *err, size_t errcap);
+/* Decode a model file name `<machine>@<channel>.vgm` (percent-encoded) into machine and
+ * channel (cap bytes each). 0, or -1 when the name is not of that form. */
+int model_file_names(const char *file, char *machine, char *name, size_t cap);
 void channel_destroy(channel *ch);
 
 const char *channel_machine(const channel *ch);

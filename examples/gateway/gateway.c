@@ -59,10 +59,12 @@ static const char usage[] =
     "\n"
     "Models:\n"
     "  --models DIR       load models from DIR at start, save there after learning and on exit\n"
+    "                     (any host's model serves the channel of <machine>@<channel>.vgm)\n"
+    "  --spec FILE        pipeline specification of new channels (docs/ARCHITECTURE.md); the\n"
+    "                     options below override its keys\n"
     "  --frame N          samples per frame for new channels (default 4096)\n"
-    "  --hop H            samples between frame starts (default N/2)\n"
-    "  --bands LIST       bands in Hz, e.g. 0-500,500-2000 (default: the four octaves below\n"
-    "                     Nyquist)\n"
+    "  --hop H            samples between frame starts (default N)\n"
+    "  --bands LIST       bands in Hz, e.g. 0-500,500-2000, or octaves (default none)\n"
     "  --learn K          frames learnt as the healthy baseline of a new channel (default 300)\n"
     "  --detector D       zscore, mahalanobis, pca or hst (default mahalanobis,\n"
     "                     the same as `vigil train`)\n"
@@ -217,10 +219,14 @@ static int load_models(gateway *g)
         size_t n = strlen(e->d_name);
         if (n < 5 || strcmp(e->d_name + n - 4, ".vgm") != 0)
             continue;
-        char path[4096], err[512];
+        char path[4096], err[512], machine[512], name[512];
         snprintf(path, sizeof path, "%s/%s", g->cfg.models, e->d_name);
         channel *c = NULL;
-        if (channel_load(&g->cfg, path, &c, err, sizeof err) != 0) {
+        if (model_file_names(e->d_name, machine, name, sizeof machine) != 0) {
+            logmsg("%s: not named <machine>@<channel>.vgm, ignored", path);
+            continue;
+        }
+        if (channel_load(&g->cfg, path, machine, name, &c, err, sizeof err) != 0) {
             /* keep going: the other machines must still be watched; this channel relearns */
             logmsg("%s: %s (the channel will learn a new baseline)", path, err);
             continue;
@@ -650,18 +656,26 @@ static int opt_size(const char *name, const char *s, size_t lo, size_t hi, size_
     return 0;
 }
 
-static int opt_detector(const char *s, int *kind)
+/* A key of the new channels' specification from an option; 0, or 1 after the message. */
+static int spec_set(vigil_pipeline *spec, const char *opt, const char *key, const char *value)
 {
-    static const struct { const char *name; int kind; } table[] = {
-        {"zscore", VIGIL_DETECTOR_ZSCORE}, {"mahalanobis", VIGIL_DETECTOR_MAHALANOBIS},
-        {"pca", VIGIL_DETECTOR_PCA}, {"hst", VIGIL_DETECTOR_HST}};
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (!strcmp(s, table[i].name)) {
-            *kind = table[i].kind;
-            return 0;
-        }
-    fprintf(stderr, PROG ": --detector: unknown '%s'\n", s);
-    return -1;
+    if (vigil_pipeline_set(spec, key, value) == VIGIL_OK)
+        return 0;
+    fprintf(stderr, PROG ": %s: %s\n", opt, vigil_last_error());
+    return 1;
+}
+
+/* --spec FILE: the whole specification of new channels (options after it override keys). */
+static int spec_file(vigil_pipeline **spec, const char *path)
+{
+    vigil_pipeline *p = NULL;
+    if (vigil_pipeline_load_file(path, &p) != VIGIL_OK) {
+        fprintf(stderr, PROG ": --spec: %s\n", vigil_last_error());
+        return 1;
+    }
+    vigil_pipeline_destroy(*spec);
+    *spec = p;
+    return 0;
 }
 
 /* A name used as an MQTT topic level: non-empty, no '/', '+' or '#'. */
@@ -674,9 +688,11 @@ int main(int argc, char **argv)
 {
     gateway g;
     memset(&g, 0, sizeof g);
-    g.cfg.frame = 4096;
+    if (vigil_pipeline_create(&g.cfg.spec) != VIGIL_OK) { /* the library's defaults */
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
     g.cfg.learn = DEFAULT_LEARN;
-    g.cfg.detector = VIGIL_DETECTOR_MAHALANOBIS; /* as `vigil train` */
     g.cfg.top = 3;
     g.cfg.jitter = 0.005;
     g.prefix = "vigil";
@@ -695,7 +711,7 @@ int main(int argc, char **argv)
 
     enum { O_HOST = 256, O_PORT, O_ID, O_CLEAN, O_PREFIX, O_QOS, O_KEEPALIVE, O_RECONNECT,
            O_USER, O_CAFILE, O_CERT, O_KEY, O_MODELS, O_FRAME, O_HOP, O_BANDS, O_LEARN,
-           O_DETECTOR, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
+           O_DETECTOR, O_SPEC, O_TOP, O_JITTER, O_MAXS, O_INPUT, O_MACHINE, O_CHANNEL, O_RATE,
            O_COLUMN, O_CHUNK, O_T0, O_HELP, O_FAILURE, O_PRIOR,
            O_SPARKPLUG, O_SPARKPLUG_NODE, O_MAXCH };
     static const struct option longopts[] = {
@@ -705,7 +721,7 @@ int main(int argc, char **argv)
         {"username", 1, NULL, O_USER}, {"cafile", 1, NULL, O_CAFILE}, {"cert", 1, NULL, O_CERT},
         {"key", 1, NULL, O_KEY}, {"models", 1, NULL, O_MODELS}, {"frame", 1, NULL, O_FRAME},
         {"hop", 1, NULL, O_HOP}, {"bands", 1, NULL, O_BANDS}, {"learn", 1, NULL, O_LEARN},
-        {"detector", 1, NULL, O_DETECTOR}, {"top", 1, NULL, O_TOP}, {"jitter", 1, NULL, O_JITTER},
+        {"detector", 1, NULL, O_DETECTOR}, {"spec", 1, NULL, O_SPEC}, {"top", 1, NULL, O_TOP}, {"jitter", 1, NULL, O_JITTER},
         {"max-samples", 1, NULL, O_MAXS}, {"input", 1, NULL, O_INPUT},
         {"machine", 1, NULL, O_MACHINE}, {"channel", 1, NULL, O_CHANNEL},
         {"rate", 1, NULL, O_RATE}, {"column", 1, NULL, O_COLUMN}, {"chunk", 1, NULL, O_CHUNK},
@@ -730,17 +746,13 @@ int main(int argc, char **argv)
         case O_CERT: cert = optarg; break;
         case O_KEY: key = optarg; break;
         case O_MODELS: g.cfg.models = optarg; break;
-        case O_FRAME: bad = opt_size("--frame", optarg, VIGIL_FRAME_MIN, VIGIL_FRAME_MAX, &g.cfg.frame); break;
-        case O_HOP: bad = opt_size("--hop", optarg, 1, VIGIL_FRAME_MAX, &g.cfg.hop); break;
-        case O_BANDS:
-            if (vigil_parse_bands(optarg, g.cfg.band_lo, g.cfg.band_hi, VIGIL_BANDS_MAX,
-                                  &g.cfg.nbands) != VIGIL_OK) {
-                fprintf(stderr, PROG ": --bands: %s\n", vigil_last_error());
-                bad = 1;
-            }
-            break;
+        /* new channels' pipeline: every option is a key of the specification */
+        case O_SPEC: bad = spec_file(&g.cfg.spec, optarg); break;
+        case O_FRAME: bad = spec_set(g.cfg.spec, "--frame", "frame", optarg); break;
+        case O_HOP: bad = spec_set(g.cfg.spec, "--hop", "hop", optarg); break;
+        case O_BANDS: bad = spec_set(g.cfg.spec, "--bands", "bands", optarg); break;
+        case O_DETECTOR: bad = spec_set(g.cfg.spec, "--detector", "monitor.detector", optarg); break;
         case O_LEARN: bad = opt_size("--learn", optarg, 10, 1000000, &g.cfg.learn); break;
-        case O_DETECTOR: bad = opt_detector(optarg, &g.cfg.detector); break;
         case O_TOP: bad = opt_size("--top", optarg, 1, 16, &g.cfg.top); break;
         case O_JITTER:
             if (vigil_parse_number(optarg, &g.cfg.jitter) != VIGIL_OK || g.cfg.jitter < 0) {
@@ -767,7 +779,11 @@ int main(int argc, char **argv)
                 bad = 1;
             }
             break;
-        case O_HELP: fputs(usage, stdout); return 0;
+        case O_HELP:
+            fputs(usage, stdout);
+            vigil_pipeline_destroy(g.cfg.spec);
+            vigil_prognosis_prior_destroy(prior);
+            return 0;
         case O_FAILURE: {
             char *colon = strrchr(optarg, ':');
             if (!colon || colon == optarg ||
@@ -792,8 +808,12 @@ int main(int argc, char **argv)
         default: bad = 1; break;
         }
     }
-    if (!bad && (optind != argc || (g.cfg.hop && g.cfg.hop > g.cfg.frame))) {
-        fprintf(stderr, PROG ": %s\n", optind != argc ? "unexpected argument" : "--hop > --frame");
+    if (!bad && optind != argc) {
+        fprintf(stderr, PROG ": unexpected argument\n");
+        bad = 1;
+    }
+    if (!bad && vigil_pipeline_check(g.cfg.spec) != VIGIL_OK) {
+        fprintf(stderr, PROG ": %s\n", vigil_last_error());
         bad = 1;
     }
     if (!bad && input && (!topic_level_ok(machine) || !topic_level_ok(name) || isnan(rate))) {
@@ -812,6 +832,7 @@ int main(int argc, char **argv)
     }
     if (bad) {
         fputs(usage, stderr);
+        vigil_pipeline_destroy(g.cfg.spec);
         vigil_prognosis_prior_destroy(prior);
         return 2;
     }
@@ -821,17 +842,20 @@ int main(int argc, char **argv)
                                 g.qos > 0);
         if (!g.sp) {
             fprintf(stderr, PROG ": out of memory\n");
+            vigil_pipeline_destroy(g.cfg.spec);
             return 1;
         }
 #else
         fprintf(stderr, PROG ": --sparkplug: built without protobuf-c (apt-get install "
                 "protobuf-c-compiler libprotobuf-c-dev)\n");
+        vigil_pipeline_destroy(g.cfg.spec);
         return 2;
 #endif
     }
 
     if (g.cfg.models && mkdir(g.cfg.models, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, PROG ": cannot create %s: %s\n", g.cfg.models, strerror(errno));
+        vigil_pipeline_destroy(g.cfg.spec);
         vigil_prognosis_prior_destroy(prior);
         return 1;
     }
@@ -865,6 +889,7 @@ int main(int argc, char **argv)
     free(g.text);
     free(g.x);
     jb_free(&g.errbuf);
+    vigil_pipeline_destroy(g.cfg.spec);
     vigil_prognosis_prior_destroy(prior);
     return status;
 }

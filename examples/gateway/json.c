@@ -114,7 +114,11 @@ void jb_num(jbuf *b, double v)
         put(b, "null", 4);
         return;
     }
-    int n = snprintf(tmp, sizeof tmp, "%.6g", v);
+    /* the shortest spelling that reads back as the same double: a score published by the
+     * gateway equals the one `vigil score` and Python give for the same frame */
+    int n = snprintf(tmp, sizeof tmp, "%.15g", v);
+    if (strtod(tmp, NULL) != v)
+        n = snprintf(tmp, sizeof tmp, "%.17g", v);
     put(b, tmp, (size_t)n);
 }
 

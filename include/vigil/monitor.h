@@ -379,6 +379,9 @@ VIGIL_API int vigil_monitor_load_file(const char *path, vigil_monitor **out);
 
 /* ---- saving with the stream state (issue 14) ---------------------------------------------- */
 
+/** @return the name of input column i (owned by the monitor), NULL if out of range or NULL m. */
+VIGIL_API const char *vigil_monitor_column_name(const vigil_monitor *m, size_t i);
+
 /** vigil_monitor_save_ex() flag: add the stream-state section (alarm window and state, pending
  *  events, gap bookkeeping, last score), so that a host that restarts resumes where it stopped
  *  instead of forgetting an alarm that was up. Smoothing and drift trackers start afresh. */

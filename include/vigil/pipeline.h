@@ -244,6 +244,10 @@ VIGIL_API int vigil_machine_class_parse(const char *name);
 VIGIL_API const char *vigil_zone_name(int zone);
 /** @see vigil_zone_name() */
 VIGIL_API int vigil_zone_parse(const char *name);
+/** Alarm rule (VIGIL_ALARM_*, vigil/alarm.h): "cusum", "kofn". */
+VIGIL_API const char *vigil_alarm_rule_name(int rule);
+/** @see vigil_alarm_rule_name() */
+VIGIL_API int vigil_alarm_rule_parse(const char *name);
 /** Common-mode kind (VIGIL_COMMON_*): "ratio", "difference", "none". */
 VIGIL_API const char *vigil_common_mode_name(int kind);
 /** @see vigil_common_mode_name() */

@@ -56,7 +56,7 @@ class TmpDir(unittest.TestCase):
 
 class TestScoreEqualsCommand(TmpDir):
     def check(self, detector, bands=""):
-        opts = ["--model", detector] + (["--bands", bands] if bands else [])
+        opts = ["--detector", detector] + (["--bands", bands] if bands else [])
         model = self.cli_train(*opts)
         with trained(detector, bands or ()) as m:
             # the saved model is the command's, byte for byte (same rows, same note)
@@ -124,7 +124,8 @@ class TestSaveLoad(TmpDir):
             self.assertEqual(m.features, ("level", "temp"))
             with vigil.Monitor.from_bytes(m.to_bytes()) as copy:
                 self.assertEqual(copy.names, tuple(names))
-            self.assertEqual(m.note, "columns=time,level,temp\n")
+            self.assertEqual(m.note, "")  # the names are the model's, not a note
+            self.assertEqual(m.pipeline["source"], "rows")
 
     def test_corrupt_and_missing(self):
         with trained() as m:
@@ -199,7 +200,7 @@ class TestMonitorEqualsCommand(unittest.TestCase):
                         clock, support.printed(c["rms"][0]), support.printed(c["kurtosis"][0]),
                         support.printed(c["crest"][0]), support.printed(temp)))
             rows = support.cli_run("monitor", "--rows", "--time-column", "time", "--learn", 12,
-                                   "--model", "zscore", path)
+                                   "--detector", "zscore", path)
             table = vigil.read_csv(path, time_column="time")
             times = table.pop("time")
             res = vigil.monitor_rows(table, times=times, learn=12, detector="zscore")

@@ -34,6 +34,7 @@ from .errors import Status, VigilError
 from .features import FeatureExtractor, features
 from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
+from .pipeline import Pipeline
 from .planner import (export_wisdom, export_wisdom_file, forget_wisdom, import_wisdom,
                       import_wisdom_file, planner, set_planner)
 from .prognosis import (MODELS as PROGNOSIS_MODELS, REASONS as PROGNOSIS_REASONS, Prior,
@@ -50,7 +51,7 @@ library_path = _lib.path
 
 __all__ = [
     "Alarm", "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "Drift", "DriftFlag",
-    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Reader", "STATES",
+    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Pipeline", "Reader", "STATES",
     "Status", "Units", "VigilError", "bearing_frequencies", "diagnose", "features", "health",
     "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
     "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",

@@ -7,7 +7,7 @@ from . import _buffers
 from ._lib import AlarmP, lib
 from ._handle import CObject
 
-STATES = ("ok", "warn", "alarm")  # enum vigil_state, as the command prints them
+STATES = tuple(lib.vigil_state_name(i).decode() for i in range(3))  # the library's names
 
 
 def health(score, threshold):

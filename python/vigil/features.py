@@ -128,12 +128,18 @@ class FeatureExtractor(CObject):
         ptr = ExtractorP()
         lib.vigil_extractor_create(float(rate), frame, ctypes.byref(ptr))
         self._ptr = ptr
+        # the pipeline keys this extractor was made with (vigil.Pipeline; issue 14), so that a
+        # monitor of its rows saves a specification every host rebuilds the same rows from
+        self._spec = {"rate": "%.17g" % float(rate), "frame": str(frame)}
         try:
             if hop is not None:
                 lib.vigil_extractor_set_hop(ptr, _buffers.size_arg(hop, "hop"))
+                self._spec["hop"] = str(_buffers.size_arg(hop, "hop"))
             self._bands = _band_list(bands)
             for lo, hi in self._bands:
                 lib.vigil_extractor_add_band(ptr, lo, hi)
+            if self._bands:
+                self._spec["bands"] = ",".join("%.17g-%.17g" % b for b in self._bands)
             self._groups = False  # diagnostic groups added (the command's options cannot say so)
             if queue is not None:
                 lib.vigil_extractor_set_queue(ptr, _buffers.size_arg(queue, "queue"))
@@ -155,6 +161,28 @@ class FeatureExtractor(CObject):
             self.close()
             raise
 
+    @classmethod
+    def from_pipeline(cls, pipeline):
+        """The extractor a :class:`vigil.Pipeline` describes
+        (``vigil_pipeline_create_extractor``)."""
+        ptr = ExtractorP()
+        lib.vigil_pipeline_create_extractor(pipeline._handle(), ctypes.byref(ptr))
+        ex = cls.__new__(cls)
+        ex._ptr = ptr
+        ex._spec = {}
+        for line in pipeline.text().splitlines()[1:]:
+            key, _, value = line.partition(" = ")
+            if not key.startswith("monitor.") and not key.startswith("prognosis."):
+                ex._spec[key] = value
+        names = [lib.vigil_extractor_feature_name(ptr, i).decode("utf-8")
+                 for i in range(lib.vigil_extractor_feature_count(ptr))]
+        ex._bands = [tuple(float(v) for v in n[5:].split("_")) for n in names
+                     if n.startswith("band_")]
+        ex._groups = any(k in ex._spec for k in ("bearing", "orders", "severity"))
+        ex._columns_changed()
+        ex._pending = collections.deque()
+        return ex
+
     def _columns_changed(self):
         """Re-read the column list after a group was added."""
         ptr = self._handle()
@@ -174,6 +202,7 @@ class FeatureExtractor(CObject):
         """
         b = bearing_arg(bearing)
         lib.vigil_extractor_set_bearing(self._handle(), b.n, b.d, b.D, b.angle)
+        self._spec["bearing"] = "n=%.17g,d=%.17g,D=%.17g,angle=%.17g" % (b.n, b.d, b.D, b.angle)
 
     def set_shaft_hz(self, shaft_hz):
         """Set the shaft rate in Hz (0 < f < rate/2) used by the envelope and order groups, or
@@ -183,6 +212,7 @@ class FeatureExtractor(CObject):
             VigilError: ``Status.EINVAL`` (out of range), ``Status.ESTATE`` (samples pushed).
         """
         lib.vigil_extractor_set_shaft_hz(self._handle(), float(shaft_hz or 0.0))
+        self._spec["shaft.hz"] = "%.17g" % float(shaft_hz) if shaft_hz else "estimate"
 
     def set_shaft_range(self, shaft_range):
         """Limit the per-frame shaft-rate estimate to a range (``vigil_extractor_set_shaft_range``):
@@ -194,6 +224,7 @@ class FeatureExtractor(CObject):
         """
         lo, hi = shaft_range_arg(shaft_range)
         lib.vigil_extractor_set_shaft_range(self._handle(), lo, hi)
+        self._spec["shaft.range"] = "%.17g-%.17g" % (lo, hi) if (lo or hi) else "default"
 
     def enable_envelope(self, band="full"):
         """Add the envelope columns ``env_ftf`` .. ``env_bsf``, ``env_ftf_prom`` ..
@@ -212,6 +243,8 @@ class FeatureExtractor(CObject):
         pair = envelope_band(band)
         lo, hi = (0.0, self.rate) if pair is None else pair
         lib.vigil_extractor_enable_envelope(self._handle(), lo, hi)
+        self._spec["envelope.band"] = ("full" if pair is None else "auto" if pair == (0.0, 0.0)
+                                       else "%.17g-%.17g" % pair)
         self._groups = True
         self._columns_changed()
 
@@ -223,6 +256,7 @@ class FeatureExtractor(CObject):
             VigilError: ``Status.ESTATE`` (samples pushed).
         """
         lib.vigil_extractor_enable_orders(self._handle())
+        self._spec["orders"] = "on"
         self._groups = True
         self._columns_changed()
 
@@ -241,8 +275,18 @@ class FeatureExtractor(CObject):
         """
         lib.vigil_extractor_enable_severity(self._handle(), units_arg(units),
                                             machine_class_arg(machine_class))
+        self._spec.update({"severity": "on",
+                           "severity.units": lib.vigil_units_name(units_arg(units)).decode(),
+                           "severity.class": lib.vigil_machine_class_name(
+                               machine_class_arg(machine_class)).decode()})
         self._groups = True
         self._columns_changed()
+
+    def pipeline(self):
+        """The :class:`vigil.Pipeline` that builds this extractor (rate, frame, hop, bands,
+        groups): what a monitor of its rows saves, so every host rebuilds the same rows."""
+        from .pipeline import Pipeline
+        return Pipeline(**self._spec)
 
     # -- life cycle ---------------------------------------------------------------------------
 

@@ -16,16 +16,15 @@ import os
 
 from . import _buffers
 from . import _lib
-from ._lib import DoubleP, MonitorP, lib
+from ._lib import DoubleP, MonitorP, PipelineP, lib
 from ._handle import CObject
 from .errors import Status, VigilError
 from .features import FeatureExtractor
 from .parse import _text, parse_time
+from .pipeline import Pipeline
 
-#: State names by C value (``enum vigil_state``), as the command prints them.
-STATES = ("ok", "warn", "alarm")
-
-_NOTE_MAX = 4096
+#: State names by C value (``enum vigil_state``): the library's names (vigil_state_name).
+STATES = tuple(lib.vigil_state_name(i).decode() for i in range(3))
 
 
 class Detector(enum.IntEnum):
@@ -45,17 +44,16 @@ class Direction(enum.IntEnum):
     DOWN = 2  #: only decreases count
 
 
-def _enum_arg(value, kind, what):
-    """A member of ``kind`` from itself, its int value or its lower-case name."""
+def _enum_name(value, kind, what):
+    """The library's name of a member of ``kind`` given as itself, its int value or its name
+    (``vigil_detector_name`` / ``vigil_direction_name``: no name table in the binding)."""
+    name_of = {Detector: lib.vigil_detector_name, Direction: lib.vigil_direction_name}[kind]
     if isinstance(value, str):
-        try:
-            return int(kind[value.upper()])
-        except KeyError:
-            pass
-    elif isinstance(value, int) and not isinstance(value, bool) and value in set(kind):
-        return int(value)
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and name_of(int(value)):
+        return name_of(int(value)).decode()
     raise ValueError("vigil: %s must be one of %s, got %r"
-                     % (what, ", ".join(m.name.lower() for m in kind), value))
+                     % (what, ", ".join(name_of(int(m)).decode() for m in kind), value))
 
 
 def _names_array(names):
@@ -65,33 +63,6 @@ def _names_array(names):
             raise TypeError("vigil: column names must be strings, got %r" % (n,))
     encoded = [_text(n, "column name") for n in names]
     return names, (ctypes.c_char_p * len(encoded))(*encoded)
-
-
-def _note_fields(note):
-    out = {}
-    for line in note.split("\n"):
-        key, sep, value = line.partition("=")
-        if sep:
-            out.setdefault(key, value)
-    return out
-
-
-def _names_from_note(note):
-    """Column names recorded in a model's note: a ``columns=`` line (written by this binding),
-    or the framing options of ``vigil train`` on samples (the extractor is rebuilt to name its
-    columns). None when the note does not say (e.g. ``vigil train --rows``)."""
-    f = _note_fields(note)
-    if f.get("columns"):
-        return f["columns"].split(",")
-    if f.get("rows") == "0" and f.get("rate") and f.get("frame"):
-        try:
-            hop = int(f["hop"]) if f.get("hop_given") == "1" else None
-            with FeatureExtractor(float(f["rate"]), int(f["frame"]), hop,
-                                  f.get("bands") or ()) as ex:
-                return list(ex.names)
-        except (ValueError, VigilError):
-            return None
-    return None
 
 
 class Monitor(CObject):
@@ -123,10 +94,12 @@ class Monitor(CObject):
         gap: seconds that count as a gap in time (``None``/0: 10 x the median interval,
             ``math.inf``: never); gap_policy ``"keep"`` (default) or ``"reref"`` (re-learn the
             baseline medians from the next ``relearn`` rows, default 20).
-        note: free text saved with the model (<= 4096 bytes). By default a monitor made from an
-            extractor without diagnostic groups stores that extractor's framing in the format of
-            ``vigil train``, so ``vigil score --model`` can use a model saved from Python; any
-            other monitor stores its column names.
+        note: free text saved with the model (<= 4096 bytes).
+
+    The monitor is built from a :class:`vigil.Pipeline` (the extractor's, or ``source = rows``
+    for column names, with the settings above as its ``monitor.*`` keys) and saves it, so the
+    command, the gateway and this binding load each other's model files
+    (:meth:`from_pipeline` takes a whole specification).
 
     Raises:
         VigilError: a setting the library rejects (message says which); ``Status.ENOTFOUND``
@@ -145,77 +118,81 @@ class Monitor(CObject):
                  smoothing=None, persistence=None, hysteresis=None, gap=None, gap_policy="keep",
                  relearn=20, note=None):
         self._ptr = None
-        kind = _enum_arg(detector, Detector, "detector")
-        ptr = MonitorP()
-        default_note = None
         if isinstance(names, FeatureExtractor):
-            ex = names
-            lib.vigil_monitor_create_for_extractor(ex._handle(), kind, ctypes.byref(ptr))
-            self._names = list(ex.names)
-            if not ex._groups:
-                hop = ex.hop
-                # the note format of tools/cli_source.c (cli_src_note), so `vigil score` can
-                # frame recordings for this model
-                default_note = ("rows=0\nrate=%.17g\nframe=%d\nhop=%d\nhop_given=1\ncommon_mode=0\n"
-                                "column=\n"
-                                "bands=%s\ntime_column=\ncondition_column=\n"
-                                % (ex.rate, ex.frame, hop,
-                                   ",".join("%.17g-%.17g" % b for b in ex.bands)))
+            spec, names = names.pipeline(), None
         else:
             if isinstance(names, (str, bytes)):
                 raise TypeError("vigil: names must be a sequence of column names")
-            self._names, arr = _names_array(list(names))
-            lib.vigil_monitor_create(arr, len(self._names), kind, ctypes.byref(ptr))
-        self._ptr = ptr
+            spec = Pipeline(source="rows")
         try:
-            if default_note is None:
-                columns = "columns=" + ",".join(self._names) + "\n"
-                if len(columns.encode("utf-8")) < _NOTE_MAX and \
-                        not any("," in n or "\n" in n for n in self._names):
-                    default_note = columns
+            keys = {"monitor.detector": _enum_name(detector, Detector, "detector"),
+                    "monitor.conditions": _buffers.size_arg(conditions, "conditions"),
+                    "monitor.gap_policy": gap_policy,
+                    "monitor.relearn": _buffers.size_arg(relearn, "relearn")}
             if features is not None:
-                _, arr = _names_array(list(features))
-                lib.vigil_monitor_select(ptr, arr, len(arr))
-            for name, d in (directions or {}).items():
-                lib.vigil_monitor_set_direction(ptr, _text(name, "feature name"),
-                                                _enum_arg(d, Direction, "direction"))
-            if conditions != 1:
-                lib.vigil_monitor_set_conditions(ptr, _buffers.size_arg(conditions,
-                                                                        "conditions"))
-            if quantile is not None:
-                lib.vigil_monitor_set_quantile(ptr, float(quantile))
-            if threshold_mode is not None:
-                modes = {"quantile": 0, "chi2": 1}
-                if threshold_mode not in modes:
-                    raise ValueError("vigil: threshold_mode must be 'quantile' or 'chi2'")
-                lib.vigil_monitor_set_threshold_mode(ptr, modes[threshold_mode])
-            if seed is not None:
-                lib.vigil_monitor_set_seed(ptr, _buffers.size_arg(seed, "seed"))
-            if scale_floor is not None:
-                lib.vigil_monitor_set_scale_floor(ptr, float(scale_floor))
-            if smoothing is not None:
-                lib.vigil_monitor_set_smoothing(ptr, float(smoothing))
+                keys["monitor.features"] = ",".join(
+                    n.decode() if isinstance(n, bytes) else n for n in features)
+            if directions:
+                keys["monitor.directions"] = ",".join(
+                    "%s:%s" % (n, _enum_name(d, Direction, "direction"))
+                    for n, d in directions.items())
+            for key, value in (("quantile", quantile), ("threshold", threshold_mode),
+                               ("seed", seed), ("scale_floor", scale_floor),
+                               ("smoothing", smoothing)):
+                if value is not None:
+                    keys["monitor." + key] = value
             if persistence is not None:
                 k, n = persistence
-                lib.vigil_monitor_set_persistence(ptr, _buffers.size_arg(k, "k"),
-                                                  _buffers.size_arg(n, "n"))
+                keys["monitor.persistence"] = "%d/%d" % (_buffers.size_arg(k, "k"),
+                                                         _buffers.size_arg(n, "n"))
+                keys["monitor.alarm"] = "kofn"  # asking for a persistence selects k-of-n
             if hysteresis is not None:
-                k_warn, ratio = hysteresis
-                lib.vigil_monitor_set_hysteresis(ptr, _buffers.size_arg(k_warn, "k_warn"),
-                                                 float(ratio))
-            if gap is not None or gap_policy != "keep" or relearn != 20:
-                policies = {"keep": 0, "reref": 1}
-                if gap_policy not in policies:
-                    raise ValueError("vigil: gap_policy must be 'keep' or 'reref'")
-                lib.vigil_monitor_set_gap(ptr, float(gap or 0.0), policies[gap_policy],
-                                          _buffers.size_arg(relearn, "relearn"))
-            note = default_note if note is None else note
+                keys["monitor.warn"] = _buffers.size_arg(hysteresis[0], "k_warn")
+                keys["monitor.clear"] = float(hysteresis[1])
+            if gap:
+                keys["monitor.gap"] = "never" if math.isinf(gap) else float(gap)
+            spelled = ("monitor.detector", "monitor.directions", "monitor.gap_policy",
+                       "monitor.threshold")
+            for key, value in keys.items():
+                try:
+                    spec[key] = value
+                except VigilError as e:  # an unknown spelling is a ValueError, as it was
+                    if key in spelled:
+                        raise ValueError(str(e)) from None
+                    raise
+            ptr = self._create(spec, names)
+        finally:
+            spec.close()
+        self._ptr = ptr
+        try:
             if note:
                 lib.vigil_monitor_set_note(ptr, _text(note, "note"))
         except BaseException:
             self.close()
             raise
         self._init_stream()
+        self._names = self._column_names()
+
+    @staticmethod
+    def _create(spec, names):
+        ptr = MonitorP()
+        if names is None:
+            lib.vigil_pipeline_create_monitor(spec._handle(), None, 0, ctypes.byref(ptr))
+        else:
+            _, arr = _names_array(list(names))
+            lib.vigil_pipeline_create_monitor(spec._handle(), arr, len(arr), ctypes.byref(ptr))
+        return ptr
+
+    @classmethod
+    def from_pipeline(cls, pipeline, names=None):
+        """A monitor as a whole :class:`vigil.Pipeline` says (its ``monitor.*`` keys too);
+        ``names`` for a rows source (``vigil_pipeline_create_monitor``)."""
+        return cls._wrap(cls._create(pipeline, names), None)
+
+    def _column_names(self):
+        ptr = self._handle()
+        return [lib.vigil_monitor_column_name(ptr, i).decode("utf-8")
+                for i in range(lib.vigil_monitor_column_count(ptr))]
 
     def _init_stream(self):
         self._ncols = lib.vigil_monitor_column_count(self._ptr)
@@ -228,13 +205,11 @@ class Monitor(CObject):
         self = cls.__new__(cls)
         self._ptr = ptr
         self._init_stream()
-        if names is None:
-            names = _names_from_note(self.note)
-        if names is not None and len(names) != self._ncols:
+        self._names = self._column_names()
+        if names is not None and list(names) != self._names:
             self.close()
-            raise ValueError("vigil: %d names given for a model of %d columns"
-                             % (len(names), self._ncols))
-        self._names = list(names) if names is not None else None
+            raise ValueError("vigil: the names given are not the model's columns (%s)"
+                             % ",".join(self._names))
         return self
 
 
@@ -246,19 +221,21 @@ class Monitor(CObject):
         self._scored = 0
 
     # -- save / load ---------------------------------------------------------------------------
-    def to_bytes(self):
+    def to_bytes(self, stream=False):
         """The saved form of a fitted monitor (configuration, baselines, thresholds, detector
-        state and note; not the stream state): a versioned, CRC-checked, compressed blob.
+        state, note and pipeline specification; with ``stream`` the stream state too: alarm
+        window and state, pending events): a versioned, CRC-checked, compressed blob.
 
         Raises:
             VigilError: ``Status.ESTATE`` if not fitted.
         """
         ptr = self._handle()
+        flags = 1 if stream else 0  # VIGIL_SAVE_STREAM
         size = ctypes.c_size_t()
-        lib.vigil_monitor_save_size(ptr, ctypes.byref(size))
+        lib.vigil_monitor_save_size_ex(ptr, flags, ctypes.byref(size))
         buf = ctypes.create_string_buffer(size.value)
         written = ctypes.c_size_t()
-        lib.vigil_monitor_save(ptr, buf, size.value, ctypes.byref(written))
+        lib.vigil_monitor_save_ex(ptr, flags, buf, size.value, ctypes.byref(written))
         return buf.raw[:written.value]
 
     @classmethod
@@ -267,8 +244,7 @@ class Monitor(CObject):
 
         Args:
             data: bytes-like.
-            names: the column names, if the model's note does not record them (models saved by
-                this binding and by ``vigil train`` on samples do).
+            names: optional: the column names the caller expects (checked against the model's).
 
         Raises:
             VigilError: ``Status.EFORMAT`` for truncated, corrupt, foreign or newer data.
@@ -278,18 +254,20 @@ class Monitor(CObject):
         lib.vigil_monitor_load(data, len(data), ctypes.byref(ptr))
         return cls._wrap(ptr, names)
 
-    def save(self, path):
-        """Save to a file (written to ``PATH.tmp``, fsync'ed, renamed: never half-written);
-        ``vigil score --model PATH`` reads it when the note holds the framing (see ``note``).
+    def save(self, path, stream=False):
+        """Save to a file (written to ``PATH.tmp``, fsync'ed, renamed: never half-written), with
+        the stream state when ``stream``. ``vigil score --model PATH``, ``vigil monitor --model
+        PATH`` and the gateway (``<machine>@<channel>.vgm``) read it.
 
         Raises:
             VigilError: ``Status.ESTATE`` if not fitted, ``Status.EIO``.
         """
-        lib.vigil_monitor_save_file(self._handle(), _text(os.fspath(path), "path"))
+        lib.vigil_monitor_save_file_ex(self._handle(), _text(os.fspath(path), "path"),
+                                       1 if stream else 0)
 
     @classmethod
     def load(cls, path, names=None):
-        """Load a monitor saved by :meth:`save` or ``vigil train -o``.
+        """Load a monitor saved by any host (:meth:`save`, ``vigil train -o``, the gateway).
 
         Raises:
             VigilError: ``Status.EIO`` (cannot read), ``Status.EFORMAT`` (not a valid model).
@@ -304,8 +282,8 @@ class Monitor(CObject):
     # -- configuration (read-only) ------------------------------------------------------------
     @property
     def names(self):
-        """Column names of an input row (``None`` if unknown for a loaded model)."""
-        return None if self._names is None else tuple(self._names)
+        """Column names of an input row."""
+        return tuple(self._names)
 
     @property
     def features(self):
@@ -318,13 +296,29 @@ class Monitor(CObject):
     def directions(self):
         """``{feature: "up" | "down" | "both"}`` for the selected features."""
         ptr = self._handle()
-        return {name: Direction(lib.vigil_monitor_direction(ptr, i)).name.lower()
+        return {name: lib.vigil_direction_name(lib.vigil_monitor_direction(ptr, i)).decode()
                 for i, name in enumerate(self.features)}
 
     @property
     def detector(self):
         """The detector kind's name (``"mahalanobis"``, ...)."""
-        return Detector(lib.vigil_monitor_kind(self._handle())).name.lower()
+        return lib.vigil_detector_name(lib.vigil_monitor_kind(self._handle())).decode()
+
+    @property
+    def pipeline(self):
+        """The :class:`vigil.Pipeline` of the monitor: how its rows are made and its settings
+        (``vigil_monitor_get_pipeline``); saved with the model."""
+        ptr = PipelineP()
+        lib.vigil_monitor_get_pipeline(self._handle(), ctypes.byref(ptr))
+        return Pipeline._adopt(ptr)
+
+    @property
+    def model_id(self):
+        """16 hex digits identifying the saved specification and trained state (equal for
+        equal models whichever host saved them; ``vigil_monitor_model_id``)."""
+        buf = ctypes.create_string_buffer(17)
+        lib.vigil_monitor_model_id(self._handle(), buf, len(buf))
+        return buf.value.decode()
 
     @property
     def conditions(self):
@@ -363,9 +357,6 @@ class Monitor(CObject):
         rows, or one row."""
         n = self._ncols
         if isinstance(rows, dict):
-            if self._names is None:
-                raise ValueError("vigil: this monitor does not know its column names: pass rows "
-                                 "as sequences, or names= when loading")
             missing = [c for c in self._names if c not in rows]
             if missing:
                 raise KeyError("vigil: rows lack column(s) %s" % ", ".join(missing))

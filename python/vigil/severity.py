@@ -8,6 +8,7 @@ import ctypes
 import enum
 
 from ._lib import lib
+from .errors import VigilError
 
 
 class Units(enum.IntEnum):
@@ -29,20 +30,25 @@ class MachineClass(enum.IntEnum):
 
 #: Zone letters by zone number (1..4): A new machine, B unrestricted long-term operation,
 #: C restricted operation (plan maintenance), D damage likely.
-ZONE_LETTERS = {1: "A", 2: "B", 3: "C", 4: "D"}
+#: (the library's names, vigil_zone_name)
+ZONE_LETTERS = {z: lib.vigil_zone_name(z).decode() for z in range(1, 5)}
 
-# The command's spellings (vigil diagnose --units / --class), so options read the same.
-_UNITS = {"g": Units.G, "m/s2": Units.M_S2, "m/s^2": Units.M_S2}
-_CLASSES = {"1r": MachineClass.GROUP1_RIGID, "1f": MachineClass.GROUP1_FLEXIBLE,
-            "2r": MachineClass.GROUP2_RIGID, "2f": MachineClass.GROUP2_FLEXIBLE}
+
+def _parsed(parse, s):
+    """The library's parse of a spelling (vigil_units_parse, ...), None if unknown."""
+    try:
+        return parse(s.encode("utf-8"))
+    except VigilError:
+        return None
 
 
 def units_arg(units):
     """Return the C value of ``units``: ``"g"``, ``"m/s2"`` (or ``"m/s^2"``) or a
     :class:`Units` member. Raises ``ValueError`` for anything else."""
     if isinstance(units, str):
-        if units in _UNITS:
-            return int(_UNITS[units])
+        v = _parsed(lib.vigil_units_parse, units)
+        if v is not None:
+            return v
     elif isinstance(units, int) and not isinstance(units, bool) and units in set(Units):
         return int(units)
     raise ValueError("vigil: units must be 'g' or 'm/s2', got %r" % (units,))
@@ -53,8 +59,9 @@ def machine_class_arg(machine_class):
     command's --class spellings: group 1 or 2, rigid or flexible) or a :class:`MachineClass`
     member. Raises ``ValueError`` for anything else."""
     if isinstance(machine_class, str):
-        if machine_class in _CLASSES:
-            return int(_CLASSES[machine_class])
+        v = _parsed(lib.vigil_machine_class_parse, machine_class)
+        if v is not None:
+            return v
     elif isinstance(machine_class, int) and not isinstance(machine_class, bool) \
             and machine_class in set(MachineClass):
         return int(machine_class)
