@@ -16,7 +16,12 @@ there, starts mosquitto on a free loopback port, the gateway and `vigil_mes --pg
     outer_race.csv.gz;
  4. stops the gateway and the consumer (SIGTERM) and checks the tables: one row per published
     frame with frame indices 0..n-1 once each, the learning -> ok and an alarm event, the
-    channel_status view, and the consumer's summary line.
+    channel_status view, and the consumer's summary line;
+ 5. a clock set back (`vigil_mes --stdin --pg`, another channel): frames whose t repeat the
+    earlier ones in a higher segment are all stored (exact rows per segment), exact
+    redeliveries once, channel_status shows the last stored row;
+ 6. a database made by the version-1 schema (no segment) is migrated at connection: version
+    2, its rows in segment 0, the new unique keys, and 5's rows stored as there.
 Exits 77 (skip) with a message when PostgreSQL, mosquitto or the --pg build are missing.
 """
 import glob
@@ -247,6 +252,152 @@ def check(run, server, healthy, faulty):
             cg.fail("index %s missing: %r" % (name, idx))
     print("alarm event at t = fault + %.3f s: %s; channel_status %r"
           % (float(alarms[0][0]) - t_fault, alarms[0][1], status))
+    check_clock_set_back(run, server)
+    check_migration(run, server)
+
+
+def health_msg(channel, t, frame, segment, state="ok"):
+    seg = "" if segment is None else ',"segment":%d' % segment
+    return ('vigil/%s/%s/health {"machine":"%s","channel":"%s","t":%.3f%s,"frame":%d,'
+            '"state":"%s","score":1,"threshold":2,"health":%.2f,"top":[]}'
+            % (MACHINE, channel, MACHINE, channel, t, seg, frame, state, 1 - frame / 100))
+
+
+def event_msg(channel, t, frame, segment, to):
+    return ('vigil/%s/%s/event {"machine":"%s","channel":"%s","t":%.3f,"segment":%d,'
+            '"frame":%d,"from":"learning","to":"%s","reason":"test"}'
+            % (MACHINE, channel, MACHINE, channel, t, segment, frame, to))
+
+
+def store_stdin(run, conninfo, lines, log):
+    """vigil_mes --stdin --pg over `lines`; its summary line"""
+    with open(log, "w") as err:
+        p = subprocess.run([run.mes_bin, "--stdin", "--pg", conninfo, "--commit-ms", "100",
+                            "--reconnect-max", "1"], input="\n".join(lines) + "\n",
+                           stdout=subprocess.DEVNULL, stderr=err, text=True, timeout=60)
+    with open(log) as f:
+        text = f.read()
+    if p.returncode != 0:
+        cg.fail("vigil_mes --stdin --pg exit status %d: %s" % (p.returncode, text))
+    return [line for line in text.splitlines() if "stored " in line][-1]
+
+
+def clock_lines(channel, t0):
+    """segment 0: 5 frames at t0..t0+4 (and the learning -> ok event at t0+1); the clock is set
+    back: segment 1 repeats t0..t0+4 and goes on to t0+5 (6 frames, the same event time); one
+    exact redelivery of each segment; a segment-0 frame without "segment" (its default, 0)"""
+    lines = [health_msg(channel, t0 + k, k, 0) for k in range(5)]
+    lines.append(event_msg(channel, t0 + 1, 1, 0, "ok"))
+    lines += [health_msg(channel, t0 + k, 5 + k, 1) for k in range(6)]
+    lines.append(event_msg(channel, t0 + 1, 6, 1, "ok"))
+    lines += [health_msg(channel, t0 + 2, 2, 0), health_msg(channel, t0 + 3, 8, 1),
+              event_msg(channel, t0 + 1, 6, 1, "ok"), health_msg(channel, t0 + 4, 4, None)]
+    return lines
+
+
+def check_segments(q, channel, t0, what):
+    per = q("SELECT segment, count(*), count(DISTINCT t), min(t), max(t) FROM health "
+            "WHERE channel = '%s' GROUP BY segment ORDER BY segment" % channel)
+    want = [["0", "5", "5", "%.0f" % t0, "%.0f" % (t0 + 4)],
+            ["1", "6", "6", "%.0f" % t0, "%.0f" % (t0 + 5)]]
+    if per != want:
+        cg.fail("%s: health rows per segment %r, expected %r" % (what, per, want))
+    ev = q("SELECT segment, count(*) FROM events WHERE channel = '%s' GROUP BY segment "
+           "ORDER BY segment" % channel)
+    if ev != [["0", "1"], ["1", "1"]]:
+        cg.fail("%s: events per segment %r, expected one in each of 0 and 1" % (what, ev))
+    # the latest state is the last stored row (segment 1, frame 10), not the largest t
+    last = q("SELECT frame, t FROM channel_status WHERE channel = '%s'" % channel)
+    if last != [["10", "%.0f" % (t0 + 5)]]:
+        cg.fail("%s: channel_status %r, expected frame 10 of segment 1" % (what, last))
+
+
+def check_clock_set_back(run, server):
+    """5. a clock set back: the rows of the new segment are kept; a redelivery is one row"""
+    t0 = cg.T0 + 3600
+    last = store_stdin(run, server.conninfo, clock_lines("clock", t0),
+                       os.path.join(run.tmp, "mes-clock.log"))
+    if "stored 11 health rows" not in last or "4 repeated deliveries ignored" not in last:
+        cg.fail("vigil_mes summary after a clock set back: %r (expected 11 health rows, "
+                "4 repeated)" % last)
+    check_segments(server.query, "clock", t0, "clock set back")
+    print("clock set back: segment 0 5 rows, segment 1 6 rows at the same times, "
+          "4 redeliveries ignored")
+
+
+# version 1 of the PostgreSQL schema (no segment), as the consumer made it before
+SCHEMA_V1 = """
+CREATE TABLE health (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, machine text NOT NULL,
+  channel text NOT NULL, t double precision NOT NULL, frame bigint NOT NULL,
+  state text NOT NULL CHECK (state IN ('learning','ok','warn','alarm')), score double precision,
+  threshold double precision, health double precision, top_feature text,
+  top_contribution double precision, top jsonb, received double precision NOT NULL,
+  UNIQUE (machine, channel, t));
+CREATE INDEX health_state ON health (state, machine, channel, t) WHERE state IN ('warn','alarm');
+CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, machine text NOT NULL,
+  channel text NOT NULL, t double precision NOT NULL, frame bigint, from_state text,
+  to_state text NOT NULL, reason text, score double precision, threshold double precision,
+  top jsonb, received double precision NOT NULL, UNIQUE (machine, channel, t, to_state));
+CREATE INDEX events_time ON events (t);
+CREATE TABLE errors (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, machine text NOT NULL,
+  channel text NOT NULL, t double precision, error text NOT NULL,
+  received double precision NOT NULL);
+CREATE TABLE channel_last (machine text NOT NULL, channel text NOT NULL,
+  t double precision NOT NULL, frame bigint NOT NULL, state text NOT NULL,
+  score double precision, threshold double precision, health double precision,
+  top_feature text, PRIMARY KEY (machine, channel));
+CREATE FUNCTION vigil_channel_last() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO channel_last VALUES (NEW.machine, NEW.channel, NEW.t, NEW.frame, NEW.state,
+    NEW.score, NEW.threshold, NEW.health, NEW.top_feature)
+  ON CONFLICT (machine, channel) DO UPDATE SET t = EXCLUDED.t, frame = EXCLUDED.frame,
+    state = EXCLUDED.state, score = EXCLUDED.score, threshold = EXCLUDED.threshold,
+    health = EXCLUDED.health, top_feature = EXCLUDED.top_feature
+  WHERE channel_last.t < EXCLUDED.t;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER health_channel_last AFTER INSERT ON health
+  FOR EACH ROW EXECUTE FUNCTION vigil_channel_last();
+CREATE VIEW channel_status AS SELECT machine, channel, t, frame, state, score, threshold,
+  health, top_feature FROM channel_last;
+CREATE TABLE schema_version (version integer NOT NULL);
+INSERT INTO schema_version VALUES (1);
+INSERT INTO health (machine, channel, t, frame, state, received)
+  VALUES ('%s', 'old', 1700000000, 0, 'ok', 1700000001);
+""" % MACHINE
+
+
+def check_migration(run, server):
+    """6. a database of schema version 1 is migrated: segment 0 for its rows, the new keys"""
+    if server.query("CREATE DATABASE vigil_v1") is None:
+        cg.fail("could not create the database vigil_v1")
+    old = server.conninfo.replace("dbname=postgres", "dbname=vigil_v1")
+    p = subprocess.run(["psql", old, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", SCHEMA_V1],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    if p.returncode != 0:
+        cg.fail("version-1 schema: %s" % p.stdout)
+    t0 = cg.T0 + 7200
+    store_stdin(run, old, clock_lines("clock", t0), os.path.join(run.tmp, "mes-v1.log"))
+
+    def q(sql):
+        r = subprocess.run(["psql", old, "-XAtq", "-F", "|", "-c", sql], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=30)
+        if r.returncode != 0:
+            cg.fail("query on the migrated database: %s" % r.stdout)
+        return [line.split("|") for line in r.stdout.splitlines()]
+    if q("SELECT version FROM schema_version") != [["2"]]:
+        cg.fail("schema_version after the migration: %r" % q("SELECT * FROM schema_version"))
+    if q("SELECT segment, frame FROM health WHERE channel = 'old'") != [["0", "0"]]:
+        cg.fail("the version-1 row after the migration: %r"
+                % q("SELECT * FROM health WHERE channel = 'old'"))
+    check_segments(q, "clock", t0, "migrated database")
+    keys = sorted(r[0] for r in q("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                  "WHERE contype = 'u' AND conrelid IN "
+                                  "('health'::regclass, 'events'::regclass)"))
+    want = ["UNIQUE (machine, channel, segment, t)", "UNIQUE (machine, channel, segment, t, to_state)"]
+    if keys != want:
+        cg.fail("unique keys after the migration: %r, expected %r" % (keys, want))
+    print("version-1 database migrated: schema_version 2, old row in segment 0, keys %r" % keys)
 
 
 if __name__ == "__main__":

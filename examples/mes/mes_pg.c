@@ -13,8 +13,12 @@
 #define PROG "vigil_mes"
 #define TXN_MAX_S 10 /* longest a transaction may stay open before it is given up */
 
-/* Version 1 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
- * tables, columns and keys; `top` is jsonb, times are UNIX seconds (double precision). The
+/* Version 2 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
+ * tables, columns and keys; `top` is jsonb, times are UNIX seconds (double precision).
+ * (machine, channel, segment, t) identifies a frame, so a message delivered twice is stored
+ * once while the rows of a new segment (the sender's clock set back: its times repeat an
+ * earlier hour) are kept. A version-1 database (no segment) is migrated in place, in the same
+ * transaction: the column is added (0 for the old rows) and the unique keys replaced. The
  * advisory lock lets two consumers start against one database at once. */
 static const char schema[] =
     "BEGIN;\n"
@@ -33,7 +37,8 @@ static const char schema[] =
     "  top_contribution double precision,\n"
     "  top jsonb,\n"
     "  received double precision NOT NULL,\n"
-    "  UNIQUE (machine, channel, t)\n"
+    "  segment integer NOT NULL DEFAULT 0,\n"
+    "  CONSTRAINT health_machine_channel_segment_t_key UNIQUE (machine, channel, segment, t)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS health_state ON health (state, machine, channel, t)\n"
     "  WHERE state IN ('warn','alarm');\n"
@@ -50,7 +55,9 @@ static const char schema[] =
     "  threshold double precision,\n"
     "  top jsonb,\n"
     "  received double precision NOT NULL,\n"
-    "  UNIQUE (machine, channel, t, to_state)\n"
+    "  segment integer NOT NULL DEFAULT 0,\n"
+    "  CONSTRAINT events_machine_channel_segment_t_to_state_key\n"
+    "    UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events (t);\n"
     "CREATE TABLE IF NOT EXISTS errors (\n"
@@ -63,8 +70,10 @@ static const char schema[] =
     ");\n"
     /* The latest row of each channel, kept by a trigger in a table keyed by channel, so
      * "what is the state of every channel now" reads one row per channel whatever the size
-     * of health (a DISTINCT ON view would scan and sort all of it). A row older than the
-     * kept one (a late redelivery) does not replace it. */
+     * of health (a DISTINCT ON view would scan and sort all of it). "Latest" is as in the
+     * SQLite view: the last stored (largest health id), not the largest t, so a clock set back
+     * does not hide the newest state. A repeated delivery is not inserted, so it fires no
+     * trigger. */
     "CREATE TABLE IF NOT EXISTS channel_last (\n"
     "  machine text NOT NULL,\n"
     "  channel text NOT NULL,\n"
@@ -75,16 +84,47 @@ static const char schema[] =
     "  threshold double precision,\n"
     "  health double precision,\n"
     "  top_feature text,\n"
+    "  segment integer NOT NULL DEFAULT 0,\n"
+    "  id bigint NOT NULL DEFAULT 0,\n"
     "  PRIMARY KEY (machine, channel)\n"
     ");\n"
+    "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);\n";
+/* The rest of schema's transaction (two strings: C99's limit on a literal): version 1 -> 2,
+ * then the trigger and the view. */
+static const char schema_rest[] =
+    "DO $$\n"
+    "BEGIN\n"
+    "  IF EXISTS (SELECT 1 FROM schema_version WHERE version < 2) THEN\n"
+    "    ALTER TABLE health ADD COLUMN IF NOT EXISTS segment integer NOT NULL DEFAULT 0;\n"
+    "    ALTER TABLE health DROP CONSTRAINT IF EXISTS health_machine_channel_t_key;\n"
+    "    ALTER TABLE health ADD CONSTRAINT health_machine_channel_segment_t_key\n"
+    "      UNIQUE (machine, channel, segment, t);\n"
+    "    ALTER TABLE events ADD COLUMN IF NOT EXISTS segment integer NOT NULL DEFAULT 0;\n"
+    "    ALTER TABLE events DROP CONSTRAINT IF EXISTS events_machine_channel_t_to_state_key;\n"
+    "    ALTER TABLE events ADD CONSTRAINT events_machine_channel_segment_t_to_state_key\n"
+    "      UNIQUE (machine, channel, segment, t, to_state);\n"
+    "    ALTER TABLE channel_last ADD COLUMN IF NOT EXISTS segment integer NOT NULL DEFAULT 0,\n"
+    "      ADD COLUMN IF NOT EXISTS id bigint NOT NULL DEFAULT 0;\n"
+    "    DELETE FROM channel_last;\n"
+    "    INSERT INTO channel_last (machine, channel, t, frame, state, score, threshold, health,\n"
+    "        top_feature, segment, id)\n"
+    "      SELECT DISTINCT ON (machine, channel) machine, channel, t, frame, state, score,\n"
+    "        threshold, health, top_feature, segment, id\n"
+    "      FROM health ORDER BY machine, channel, id DESC;\n"
+    "    UPDATE schema_version SET version = 2;\n"
+    "  END IF;\n"
+    "END $$;\n"
     "CREATE OR REPLACE FUNCTION vigil_channel_last() RETURNS trigger LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
-    "  INSERT INTO channel_last VALUES (NEW.machine, NEW.channel, NEW.t, NEW.frame, NEW.state,\n"
-    "    NEW.score, NEW.threshold, NEW.health, NEW.top_feature)\n"
+    "  INSERT INTO channel_last (machine, channel, t, frame, state, score, threshold, health,\n"
+    "    top_feature, segment, id)\n"
+    "  VALUES (NEW.machine, NEW.channel, NEW.t, NEW.frame, NEW.state, NEW.score, NEW.threshold,\n"
+    "    NEW.health, NEW.top_feature, NEW.segment, NEW.id)\n"
     "  ON CONFLICT (machine, channel) DO UPDATE SET t = EXCLUDED.t, frame = EXCLUDED.frame,\n"
     "    state = EXCLUDED.state, score = EXCLUDED.score, threshold = EXCLUDED.threshold,\n"
-    "    health = EXCLUDED.health, top_feature = EXCLUDED.top_feature\n"
-    "  WHERE channel_last.t < EXCLUDED.t;\n"
+    "    health = EXCLUDED.health, top_feature = EXCLUDED.top_feature,\n"
+    "    segment = EXCLUDED.segment, id = EXCLUDED.id\n"
+    "  WHERE channel_last.id < EXCLUDED.id;\n"
     "  RETURN NULL;\n"
     "END $$;\n"
     "CREATE OR REPLACE TRIGGER health_channel_last AFTER INSERT ON health\n"
@@ -92,26 +132,30 @@ static const char schema[] =
     "CREATE OR REPLACE VIEW channel_status AS\n"
     "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
     "  FROM channel_last;\n"
-    "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);\n"
-    "INSERT INTO schema_version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
+    "INSERT INTO schema_version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
     "COMMIT;\n";
+
+/* The segment: a JSON number, 0 when absent or not a number (as the SQLite backend's NUM) */
+#define SEGMENT "coalesce(CASE WHEN jsonb_typeof(j->'segment') = 'number'" \
+                " THEN (j->>'segment')::integer END, 0)"
 
 /* $1 machine, $2 channel, $3 payload, $4 time received. The server takes the JSON apart
  * (jsonb): a malformed payload or a missing NOT NULL field is an error of that row only (see
  * write_batch). ON CONFLICT ... DO NOTHING skips only a repeated frame or event. */
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
-    " top_feature, top_contribution, top, received)"
+    " top_feature, top_contribution, top, received, segment)"
     " SELECT $1, $2, (j->>'t')::float8, (j->>'frame')::bigint, j->>'state',"
     " (j->>'score')::float8, (j->>'threshold')::float8, (j->>'health')::float8,"
-    " j->'top'->0->>'feature', (j->'top'->0->>'contribution')::float8, j->'top', $4::float8"
-    " FROM (SELECT $3::jsonb AS j) AS p ON CONFLICT (machine, channel, t) DO NOTHING",
+    " j->'top'->0->>'feature', (j->'top'->0->>'contribution')::float8, j->'top', $4::float8,"
+    " " SEGMENT " FROM (SELECT $3::jsonb AS j) AS p"
+    " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason, score,"
-    " threshold, top, received)"
+    " threshold, top, received, segment)"
     " SELECT $1, $2, (j->>'t')::float8, (j->>'frame')::bigint, j->>'from', j->>'to',"
-    " j->>'reason', (j->>'score')::float8, (j->>'threshold')::float8, j->'top', $4::float8"
-    " FROM (SELECT $3::jsonb AS j) AS p"
-    " ON CONFLICT (machine, channel, t, to_state) DO NOTHING",
+    " j->>'reason', (j->>'score')::float8, (j->>'threshold')::float8, j->'top', $4::float8,"
+    " " SEGMENT " FROM (SELECT $3::jsonb AS j) AS p"
+    " ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT $1, $2, (j->>'t')::float8, j->>'error', $4::float8"
     " FROM (SELECT $3::jsonb AS j) AS p"};
@@ -245,7 +289,7 @@ static int ensure_connected(mes_pg *pg)
     /* each statement, and a transaction left idle, is bounded in time on the server too */
     int ok = exec_ok(pg, "SET statement_timeout = '10s'; "
                          "SET idle_in_transaction_session_timeout = '30s'") &&
-             exec_ok(pg, schema);
+             exec_ok(pg, schema) && exec_ok(pg, schema_rest);
     for (int k = 0; ok && k < 3; k++) {
         PGresult *res = PQprepare(c, stmt_names[k], insert_sql[k], 4, NULL);
         ok = PQresultStatus(res) == PGRES_COMMAND_OK;
