@@ -527,7 +527,7 @@ static const key_def keys[] = {
     {"monitor.common_mode", "off", canon_common, NUM(2, VIGIL_COMMON_GROUPS_MAX),
      "rows source: the feature columns are G channel blocks referred to the median of the "
      "others (2..64), or off"},
-    /* ---- alarm/monitor keys of issue 16 go here (helper b16): one entry each ---- */
+    /* ---- alarm and onset-test keys (issue 16): one entry each ---- */
     {"monitor.alarm", "cusum", canon_alarm_rule, TEXT,
      "alarm rule: cusum (the onset test) or kofn (monitor.persistence K of N)"},
     {"monitor.onset_p1", "0.5", canon_number, NUM(1e-9, 0.999999999),
@@ -538,7 +538,7 @@ static const key_def keys[] = {
      "onset test: rows an episode holds, beyond the burst decay, before it is an alarm"},
     {"monitor.confirm_time", "0", canon_number, NUM(0.0, 1e12),
      "onset test: and at least this many seconds after it opened (e.g. 1800)"},
-    /* ---- prognosis.* keys of issue 15 go here (helper b15): one entry each ---- */
+    /* ---- prognosis.* keys (issue 15): one entry each ---- */
     {"prognosis.feature", "none", canon_prognosis_feature, TEXT,
      "health indicator of the prognoser: a feature column, score (the monitor's score), or "
      "none (no prognosis)"},
@@ -1159,7 +1159,7 @@ static int configure_monitor(const vigil_pipeline *p, vigil_monitor *m)
                                          vigil_gap_policy_parse(val(p, "monitor.gap_policy")),
                                          (size_t)num(p, "monitor.relearn")),
                    "monitor.gap");
-    /* ---- monitor/alarm keys of issue 16 are applied here (helper b16) ---- */
+    /* ---- alarm and onset-test keys (issue 16) are applied here ---- */
     /* after monitor.persistence, which selects the k-of-n rule */
     if (rc == VIGIL_OK)
         rc = vigil__pipeline_apply_alarm(p, m);
@@ -1317,7 +1317,7 @@ int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m)
 #undef SETNUM
 #define SETNUM2(key, x) \
     (print_number(a, sizeof a, (double)(x)), rc == VIGIL_OK ? vigil_pipeline_set(p, key, a) : rc)
-    /* ---- monitor/alarm keys of issue 16 are read back here (helper b16) ---- */
+    /* ---- alarm and onset-test keys (issue 16) are read back here ---- */
     if (rc == VIGIL_OK)
         rc = vigil_pipeline_set(p, "monitor.alarm",
                                 s.alarm_rule == VIGIL_ALARM_KOFN ? "kofn" : "cusum");
