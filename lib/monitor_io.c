@@ -24,7 +24,7 @@ enum {
     SECTION_PIPELINE = 2,  /* the specification: canonical text of vigil_pipeline_print() */
     SECTION_TRAINING = 3,  /* what was learnt: rows per condition */
     SECTION_STREAM = 0x100, /* optional: stream state, so a restarted host resumes */
-    SECTION_PROGNOSER = 0x101 /* optional: reserved for the prognoser of issue 15 */
+    SECTION_PROGNOSER = 0x101 /* optional: the prognoser (vigil_monitor_set_prognoser) */
 };
 
 /* The trained model: everything but the stream state (the version-1 payload). */
