@@ -7,11 +7,14 @@
 Checks the frame count against the framing arithmetic, the learning rows, an alarm event on
 the outer-race recording and none on the healthy one, that a second run loads the saved model
 and scores from its first frame, and that the consumer stores a repeated line once and rejects
-malformed JSON, a missing time and an unknown state with a message (no row).
+malformed JSON, a missing time and an unknown state with a message (no row); the model id of
+the rows (issue 14: `vigil inspect`'s id for the saved model, NULL while learning), the segment
+key and the migration of version-1 and version-2 databases.
 Exits 77 (skip) when the examples were not built.
 """
 import gzip
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -76,8 +79,47 @@ def check_segments(mes, tmp):
     ver = con.execute("SELECT version FROM schema_version").fetchall()
     ev = con.execute("SELECT segment, t FROM events").fetchall()
     con.close()
-    if got != [(0, 5), (1, 20)] or ver != [(2,)] or ev != [(0, 5.0)]:
+    if got != [(0, 5), (1, 20)] or ver != [(3,)] or ev != [(0, 5.0)]:
         fail("version-1 database after migration: health %r, events %r, version %r"
+             % (got, ev, ver))
+    check_migrate_v2(mes, tmp)
+
+
+def check_migrate_v2(mes, tmp):
+    """A version-2 database (no model column, issue 14) is migrated to version 3 with its rows
+    kept, model NULL; a new row carries the payload's model id."""
+    old = os.path.join(tmp, "v2.db")
+    con = sqlite3.connect(old)
+    con.executescript(
+        "CREATE TABLE health (id INTEGER PRIMARY KEY, machine TEXT NOT NULL, channel TEXT NOT "
+        "NULL, t REAL NOT NULL, frame INTEGER NOT NULL, state TEXT NOT NULL, score REAL, "
+        "threshold REAL, health REAL, top_feature TEXT, top_contribution REAL, top TEXT, "
+        "received REAL NOT NULL, segment INTEGER NOT NULL DEFAULT 0, "
+        "UNIQUE (machine, channel, segment, t));"
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, machine TEXT NOT NULL, channel TEXT NOT "
+        "NULL, t REAL NOT NULL, frame INTEGER, from_state TEXT, to_state TEXT NOT NULL, reason "
+        "TEXT, score REAL, threshold REAL, top TEXT, received REAL NOT NULL, "
+        "segment INTEGER NOT NULL DEFAULT 0, UNIQUE (machine, channel, segment, t, to_state));"
+        "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES (2);"
+        "INSERT INTO health (machine, channel, t, frame, state, received) "
+        "VALUES ('m', 'c', 5, 5, 'ok', 0);"
+        "INSERT INTO events (machine, channel, t, to_state, received) "
+        "VALUES ('m', 'c', 5, 'ok', 0);")
+    con.commit()
+    con.close()
+    run([mes, "--stdin", "--db", old],
+        'vigil/m/c/health {"t":6,"frame":6,"state":"ok","model":"0123456789abcdef"}\n'
+        'vigil/m/c/health {"t":7,"frame":7,"state":"ok","model":7}\n'
+        'vigil/m/c/event {"t":6,"to":"warn","model":"0123456789abcdef"}\n')
+    con = sqlite3.connect(old)
+    got = con.execute("SELECT frame, model FROM health ORDER BY id").fetchall()
+    ev = con.execute("SELECT t, model FROM events ORDER BY id").fetchall()
+    ver = con.execute("SELECT version FROM schema_version").fetchall()
+    con.close()
+    if got != [(5, None), (6, "0123456789abcdef"), (7, None)] or ver != [(3,)] \
+            or ev != [(5.0, None), (6.0, "0123456789abcdef")]:
+        fail("version-2 database after migration: health %r, events %r, version %r"
              % (got, ev, ver))
 
 
@@ -137,6 +179,24 @@ def main():
             fail("the second run did not score from its first frame: %r" % first)
         if not q("SELECT 1 FROM events WHERE t = 5000 AND reason LIKE 'model loaded%'"):
             fail("no 'model loaded' event in the second run")
+        # issue 14: the model id, as `vigil inspect` prints it for the saved model, on every
+        # row scored by that model; NULL while learning
+        vigil = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(gateway)))), "tools", "vigil")
+        ids = q("SELECT DISTINCT model FROM health WHERE state != 'learning'")
+        if len(ids) != 1 or not re.fullmatch(r"[0-9a-f]{16}", ids[0][0] or ""):
+            fail("model ids of the scored rows: %r, expected one 16-hex id" % ids)
+        if os.path.exists(vigil):
+            saved = os.path.join(models, "press-1@de.vgm")
+            m = re.search(r"^# model id: ([0-9a-f]{16})$", run([vigil, "inspect", saved]).stdout,
+                          re.M)
+            if not m or m.group(1) != ids[0][0]:
+                fail("model id %r, vigil inspect %s: %r" % (ids[0][0], saved, m and m.group(1)))
+        if q("SELECT count(*) FROM health WHERE state = 'learning' AND model IS NOT NULL")[0][0]:
+            fail("a learning row carries a model id")
+        if q("SELECT count(*) FROM events WHERE model IS NOT "
+             "(CASE WHEN to_state != 'learning' THEN ? END)", ids[0][0])[0][0]:
+            fail("events without the model id: %r" % q("SELECT * FROM events"))
         con.close()
         check_segments(mes, tmp)
     print("gateway --input | vigil_mes --stdin: %d + %d frames, alarm, reload: OK" % (n1, n2))

@@ -21,12 +21,16 @@ there, starts mosquitto on a free loopback port, the gateway and `vigil_mes --pg
     earlier ones in a higher segment are all stored (exact rows per segment), exact
     redeliveries once, channel_status shows the last stored row;
  6. a database made by the version-1 schema (no segment) is migrated at connection: version
-    2, its rows in segment 0, the new unique keys, and 5's rows stored as there.
+    3, its rows in segment 0 with model NULL, the new unique keys, and 5's rows stored as
+    there; a version-2 database (no model column) is migrated with its rows kept, model NULL.
+ 4 also checks the model id (issue 14): on every scored row and event, the id `vigil inspect`
+ prints for the gateway's saved model; NULL on the learning rows.
 Exits 77 (skip) with a message when PostgreSQL, mosquitto or the --pg build are missing.
 """
 import glob
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -252,8 +256,36 @@ def check(run, server, healthy, faulty):
             cg.fail("index %s missing: %r" % (name, idx))
     print("alarm event at t = fault + %.3f s: %s; channel_status %r"
           % (float(alarms[0][0]) - t_fault, alarms[0][1], status))
+    check_model_ids(run, q)
     check_clock_set_back(run, server)
     check_migration(run, server)
+
+
+def check_model_ids(run, q):
+    """issue 14: every scored row and every event after the fit carry the model id that
+    `vigil inspect` prints for the saved model; the learning rows (and the event into
+    learning, at the start) carry none"""
+    ids = q("SELECT DISTINCT model FROM health WHERE state != 'learning'")
+    if not ids or len(ids) != 1 or not re.fullmatch(r"[0-9a-f]{16}", ids[0][0]):
+        cg.fail("model ids of the scored rows: %r, expected one 16-hex id" % ids)
+    model = ids[0][0]
+    vigil = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(run.gateway_bin)))), "tools", "vigil")
+    if os.path.exists(vigil):
+        saved = os.path.join(run.models, "%s@%s.vgm" % (MACHINE, CHANNEL))
+        out = subprocess.run([vigil, "inspect", saved], stdout=subprocess.PIPE, text=True,
+                             timeout=30).stdout
+        m = re.search(r"^# model id: ([0-9a-f]{16})$", out, re.M)
+        if not m or m.group(1) != model:
+            cg.fail("model id %s in the rows, vigil inspect %s: %r"
+                    % (model, saved, m and m.group(1)))
+    if q("SELECT count(*) FROM health WHERE state = 'learning' AND model IS NOT NULL") != [["0"]]:
+        cg.fail("a learning row carries a model id")
+    ev = q("SELECT to_state, model FROM events WHERE model IS DISTINCT FROM "
+           "(CASE WHEN to_state != 'learning' THEN '%s' END)" % model)
+    if ev:
+        cg.fail("events without the model id %s: %r" % (model, ev))
+    print("model id %s on every scored row and event, NULL while learning" % model)
 
 
 def health_msg(channel, t, frame, segment, state="ok"):
@@ -385,9 +417,10 @@ def check_migration(run, server):
         if r.returncode != 0:
             cg.fail("query on the migrated database: %s" % r.stdout)
         return [line.split("|") for line in r.stdout.splitlines()]
-    if q("SELECT version FROM schema_version") != [["2"]]:
+    if q("SELECT version FROM schema_version") != [["3"]]:
         cg.fail("schema_version after the migration: %r" % q("SELECT * FROM schema_version"))
-    if q("SELECT segment, frame FROM health WHERE channel = 'old'") != [["0", "0"]]:
+    if q("SELECT segment, frame, model IS NULL FROM health WHERE channel = 'old'") != \
+            [["0", "0", "t"]]:
         cg.fail("the version-1 row after the migration: %r"
                 % q("SELECT * FROM health WHERE channel = 'old'"))
     check_segments(q, "clock", t0, "migrated database")
@@ -397,7 +430,38 @@ def check_migration(run, server):
     want = ["UNIQUE (machine, channel, segment, t)", "UNIQUE (machine, channel, segment, t, to_state)"]
     if keys != want:
         cg.fail("unique keys after the migration: %r, expected %r" % (keys, want))
-    print("version-1 database migrated: schema_version 2, old row in segment 0, keys %r" % keys)
+    print("version-1 database migrated: schema_version 3, old row in segment 0, keys %r" % keys)
+    check_migration_v2(run, server)
+
+
+def check_migration_v2(run, server):
+    """a version-2 database (no model column): made by the consumer, then the column dropped;
+    the consumer adds it again, NULL for the old rows, and stores a new row's model id"""
+    if server.query("CREATE DATABASE vigil_v2") is None:
+        cg.fail("could not create the database vigil_v2")
+    old = server.conninfo.replace("dbname=postgres", "dbname=vigil_v2")
+    store_stdin(run, old, [health_msg("v2", cg.T0, 0, 0)], os.path.join(run.tmp, "mes-v2.log"))
+    p = subprocess.run(["psql", old, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c",
+                        "ALTER TABLE health DROP COLUMN model; ALTER TABLE events DROP COLUMN "
+                        "model; UPDATE schema_version SET version = 2;"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    if p.returncode != 0:
+        cg.fail("making a version-2 database: %s" % p.stdout)
+    model = "0123456789abcdef"
+    tagged = '"model":"%s",' % model
+    lines = [health_msg("v2", cg.T0 + 1, 1, 0).replace('"state"', tagged + '"state"'),
+             health_msg("v2", cg.T0 + 2, 2, 0).replace('"state"', '"model":7,"state"'),
+             event_msg("v2", cg.T0 + 1, 1, 0, "ok").replace('"from"', tagged + '"from"')]
+    store_stdin(run, old, lines, os.path.join(run.tmp, "mes-v2b.log"))
+    r = subprocess.run(["psql", old, "-XAtq", "-F", "|", "-c",
+                        "SELECT (SELECT version FROM schema_version), (SELECT string_agg("
+                        "frame || ':' || coalesce(model, '-'), ',' ORDER BY id) FROM health), "
+                        "(SELECT string_agg(coalesce(model, '-'), ',') FROM events)"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    want = "3|0:-,1:%s,2:-|%s" % (model, model)
+    if r.returncode != 0 or r.stdout.strip() != want:
+        cg.fail("version-2 database after the migration: %r, expected %r" % (r.stdout, want))
+    print("version-2 database migrated: schema_version 3, old row model NULL")
 
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@
 #define PROG "vigil_mes"
 #define TXN_MAX_S 10 /* longest a transaction may stay open before it is given up */
 
-/* Version 2 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
+/* Version 3 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
  * tables, columns and keys; `top` is jsonb, times are UNIX seconds (double precision).
  * (machine, channel, segment, t) identifies a frame, so a message delivered twice is stored
  * once while the rows of a new segment (the sender's clock set back: its times repeat an
  * earlier hour) are kept. A version-1 database (no segment) is migrated in place, in the same
- * transaction: the column is added (0 for the old rows) and the unique keys replaced. The
+ * transaction: the column is added (0 for the old rows) and the unique keys replaced; a
+ * version-2 one (no model column) gets the column, NULL for the old rows. The
  * advisory lock lets two consumers start against one database at once. */
 static const char schema[] =
     "BEGIN;\n"
@@ -38,6 +39,7 @@ static const char schema[] =
     "  top jsonb,\n"
     "  received double precision NOT NULL,\n"
     "  segment integer NOT NULL DEFAULT 0,\n"
+    "  model text,\n"
     "  CONSTRAINT health_machine_channel_segment_t_key UNIQUE (machine, channel, segment, t)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS health_state ON health (state, machine, channel, t)\n"
@@ -56,6 +58,7 @@ static const char schema[] =
     "  top jsonb,\n"
     "  received double precision NOT NULL,\n"
     "  segment integer NOT NULL DEFAULT 0,\n"
+    "  model text,\n"
     "  CONSTRAINT events_machine_channel_segment_t_to_state_key\n"
     "    UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
@@ -90,7 +93,7 @@ static const char schema[] =
     ");\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);\n";
 /* The rest of schema's transaction (two strings: C99's limit on a literal): version 1 -> 2,
- * then the trigger and the view. */
+ * version 2 -> 3, then the trigger and the view. */
 static const char schema_rest[] =
     "DO $$\n"
     "BEGIN\n"
@@ -113,6 +116,11 @@ static const char schema_rest[] =
     "      FROM health ORDER BY machine, channel, id DESC;\n"
     "    UPDATE schema_version SET version = 2;\n"
     "  END IF;\n"
+    "  IF EXISTS (SELECT 1 FROM schema_version WHERE version < 3) THEN\n"
+    "    ALTER TABLE health ADD COLUMN IF NOT EXISTS model text;\n"
+    "    ALTER TABLE events ADD COLUMN IF NOT EXISTS model text;\n"
+    "    UPDATE schema_version SET version = 3;\n"
+    "  END IF;\n"
     "END $$;\n"
     "CREATE OR REPLACE FUNCTION vigil_channel_last() RETURNS trigger LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
@@ -132,29 +140,31 @@ static const char schema_rest[] =
     "CREATE OR REPLACE VIEW channel_status AS\n"
     "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
     "  FROM channel_last;\n"
-    "INSERT INTO schema_version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
+    "INSERT INTO schema_version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
     "COMMIT;\n";
 
 /* The segment: a JSON number, 0 when absent or not a number (as the SQLite backend's NUM) */
 #define SEGMENT "coalesce(CASE WHEN jsonb_typeof(j->'segment') = 'number'" \
                 " THEN (j->>'segment')::integer END, 0)"
+/* The model id: a JSON string, NULL when absent (a learning channel) or anything else */
+#define MODEL "CASE WHEN jsonb_typeof(j->'model') = 'string' THEN j->>'model' END"
 
 /* $1 machine, $2 channel, $3 payload, $4 time received. The server takes the JSON apart
  * (jsonb): a malformed payload or a missing NOT NULL field is an error of that row only (see
  * write_batch). ON CONFLICT ... DO NOTHING skips only a repeated frame or event. */
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
-    " top_feature, top_contribution, top, received, segment)"
+    " top_feature, top_contribution, top, received, segment, model)"
     " SELECT $1, $2, (j->>'t')::float8, (j->>'frame')::bigint, j->>'state',"
     " (j->>'score')::float8, (j->>'threshold')::float8, (j->>'health')::float8,"
     " j->'top'->0->>'feature', (j->'top'->0->>'contribution')::float8, j->'top', $4::float8,"
-    " " SEGMENT " FROM (SELECT $3::jsonb AS j) AS p"
+    " " SEGMENT ", " MODEL " FROM (SELECT $3::jsonb AS j) AS p"
     " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason, score,"
-    " threshold, top, received, segment)"
+    " threshold, top, received, segment, model)"
     " SELECT $1, $2, (j->>'t')::float8, (j->>'frame')::bigint, j->>'from', j->>'to',"
     " j->>'reason', (j->>'score')::float8, (j->>'threshold')::float8, j->'top', $4::float8,"
-    " " SEGMENT " FROM (SELECT $3::jsonb AS j) AS p"
+    " " SEGMENT ", " MODEL " FROM (SELECT $3::jsonb AS j) AS p"
     " ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT $1, $2, (j->>'t')::float8, j->>'error', $4::float8"

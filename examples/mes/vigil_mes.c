@@ -37,10 +37,12 @@
  * comes first: a crash loses at most that much. */
 #define MES_COMMIT_ROWS 1000
 
-/* Version 2 of the schema; README.md explains every column. (machine, channel, segment, t)
+/* Version 3 of the schema; README.md explains every column. (machine, channel, segment, t)
  * identifies a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once,
  * while the rows of a new segment (the sender's clock set back: its times repeat an earlier
- * hour) are kept. Version 1 (no segment) is migrated at open (migrate_v1). */
+ * hour) are kept. `model` is the id of the model that produced the row (NULL while learning).
+ * Version 1 (no segment) is migrated at open (migrate_v1), version 2 (no model) too
+ * (migrate_v2). */
 static const char schema[] =
     "PRAGMA journal_mode=WAL;\n"
     "PRAGMA synchronous=NORMAL;\n"
@@ -59,6 +61,7 @@ static const char schema[] =
     "  top TEXT,\n"
     "  received REAL NOT NULL,\n"
     "  segment INTEGER NOT NULL DEFAULT 0,\n"
+    "  model TEXT,\n"
     "  UNIQUE (machine, channel, segment, t)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS health_state ON health(state, machine, channel)\n"
@@ -77,6 +80,7 @@ static const char schema[] =
     "  top TEXT,\n"
     "  received REAL NOT NULL,\n"
     "  segment INTEGER NOT NULL DEFAULT 0,\n"
+    "  model TEXT,\n"
     "  UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events(t);\n"
@@ -92,7 +96,7 @@ static const char schema[] =
     "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
     "  FROM health WHERE id IN (SELECT max(id) FROM health GROUP BY machine, channel);\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);\n"
-    "INSERT INTO schema_version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
+    "INSERT INTO schema_version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
 
 /* Version 1 -> 2: the tables are rebuilt with the segment column (0 for the old rows) and the
  * new unique keys (SQLite cannot alter a constraint), in one transaction. */
@@ -117,6 +121,15 @@ static const char migrate_v1_copy[] =
     "DROP TABLE events_v1;\n"
     "COMMIT;\n";
 
+/* Version 2 -> 3: the model column (NULL for the old rows). A version-1 database is rebuilt
+ * by migrate_v1 with the version-3 tables, so it never comes here. */
+static const char migrate_v2[] =
+    "BEGIN;\n"
+    "ALTER TABLE health ADD COLUMN model TEXT;\n"
+    "ALTER TABLE events ADD COLUMN model TEXT;\n"
+    "UPDATE schema_version SET version = 3;\n"
+    "COMMIT;\n";
+
 /* ?1 machine, ?2 channel, ?3 payload, ?4 time received. json(?3) rejects malformed text.
  * ON CONFLICT ... DO NOTHING skips only a repeated frame or event; INSERT OR IGNORE would also
  * swallow NOT NULL and CHECK violations, i.e. payloads that lack a field or carry a bad state.
@@ -126,21 +139,23 @@ static const char migrate_v1_copy[] =
  * NOT NULL column then rejects the row, logged. */
 #define NUM(path) "(CASE WHEN json_type(j,'" path "') IN ('integer','real') " \
                   "THEN json_extract(j,'" path "') END)"
+/* The model id: a JSON string, or NULL (absent while the channel learns, or not a string) */
+#define MODEL "(CASE WHEN json_type(j,'$.model') = 'text' THEN json_extract(j,'$.model') END)"
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
-    " top_feature, top_contribution, top, received, segment)"
+    " top_feature, top_contribution, top, received, segment, model)"
     " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.state'),"
     " " NUM("$.score") ", " NUM("$.threshold") ", " NUM("$.health") ","
     " json_extract(j,'$.top[0].feature'), " NUM("$.top[0].contribution") ","
-    " json_extract(j,'$.top'), ?4, coalesce(" NUM("$.segment") ", 0)"
+    " json_extract(j,'$.top'), ?4, coalesce(" NUM("$.segment") ", 0), " MODEL ""
     " FROM (SELECT json(?3) AS j) WHERE true"
     " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
-    " score, threshold, top, received, segment)"
+    " score, threshold, top, received, segment, model)"
     " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.from'),"
     " json_extract(j,'$.to'), json_extract(j,'$.reason'), " NUM("$.score") ","
     " " NUM("$.threshold") ", json_extract(j,'$.top'), ?4,"
-    " coalesce(" NUM("$.segment") ", 0) FROM (SELECT json(?3) AS j)"
+    " coalesce(" NUM("$.segment") ", 0), " MODEL " FROM (SELECT json(?3) AS j)"
     " WHERE true ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT ?1, ?2, " NUM("$.t") ", json_extract(j,'$.error'), ?4"
@@ -243,7 +258,10 @@ static int open_db(mes *m, const char *path)
     }
     /* a dashboard may hold a read lock for a moment: wait rather than fail */
     sqlite3_busy_timeout(m->db, 5000);
-    if (schema_version(m) == 1 && exec(m, migrate_v1) != 0)
+    int version = schema_version(m);
+    if (version == 1 && exec(m, migrate_v1) != 0)
+        return -1;
+    if (version == 2 && exec(m, migrate_v2) != 0)
         return -1;
     if (exec(m, schema) != 0)
         return -1;
