@@ -206,6 +206,23 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertNotEqual(model_id(m3), model_id(m))
             self.assertIn("hop = 2048\n", run("inspect", m3).stdout)
+            # its monitor.* keys too, flags override them; inspect's output is a --spec file
+            # that gives the model again
+            with open(spec, "a") as fh:
+                fh.write("monitor.detector = zscore\nmonitor.quantile = 0.99\n")
+            m4, m5, m6 = (os.path.join(tmp, x) for x in ("m4.vgm", "m5.vgm", "m6.vgm"))
+            self.assertEqual(run("train", "--spec", spec, "-o", m4, a).returncode, 0)
+            out = run("inspect", m4).stdout
+            self.assertIn("# detector: zscore\n", out)
+            self.assertIn("monitor.quantile = 0.99\n", out)
+            r = run("train", "--spec", spec, "--detector", "pca", "-o", m5, a)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("# detector: pca\n", run("inspect", m5).stdout)
+            back = os.path.join(tmp, "back.spec")
+            with open(back, "w") as fh:
+                fh.write(out)
+            self.assertEqual(run("train", "--spec", back, "-o", m6, a).returncode, 0)
+            self.assertEqual(model_id(m6), model_id(m4))
             # a bad group value: exit 2, one line naming the key, nothing written
             bad = os.path.join(tmp, "bad.vgm")
             for cmd in (["train", "-o", bad], ["monitor", "--learn", "10"]):

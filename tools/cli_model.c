@@ -29,7 +29,9 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
         o->given |= CLI_GIVEN_CONDITIONS;
         return cli_parse_size(cmd, "--conditions", arg, &o->conditions) ? 1 : -1;
     case 'm': /* train: the documented alias of --detector */
-    case CLI_OPT_DETECTOR: return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
+    case CLI_OPT_DETECTOR:
+        o->given |= CLI_GIVEN_DETECTOR;
+        return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
     case 'F': o->features = arg; return 1;
     case 'q':
         o->given |= CLI_GIVEN_QUANTILE;
@@ -150,19 +152,32 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
                                 size_t n, size_t conditions)
 {
     vigil_monitor *m = NULL;
-    int rc = vigil_monitor_create((const char *const *)names, n, o->kind, &m);
-    /* the specification is how every host makes the rows again (issue 14): saved with it.
-     * Attached first: it sets the alarm keys' defaults, which the options below override. */
-    vigil_pipeline *spec = NULL;
-    if (rc == VIGIL_OK && !o->pipe)
-        rc = vigil_pipeline_create(&spec);
-    if (rc == VIGIL_OK && !o->pipe)
-        rc = cli_src_spec(&o->src, spec);
-    if (rc == VIGIL_OK && o->pipe)
-        rc = cli_src_spec_extra(&o->src, o->pipe); /* the flags' specification (--spec) */
-    if (rc == VIGIL_OK)
-        rc = vigil_monitor_set_pipeline(m, o->pipe ? o->pipe : spec);
-    vigil_pipeline_destroy(spec);
+    int rc = VIGIL_OK;
+    if (o->pipe && o->spec.file) {
+        /* a --spec file may carry monitor.* keys too: the library builds the monitor from it,
+         * the flags given override them */
+        if (o->given & CLI_GIVEN_DETECTOR)
+            rc = vigil_pipeline_set(o->pipe, "monitor.detector", vigil_detector_name(o->kind));
+        if (rc == VIGIL_OK)
+            rc = cli_src_spec_extra(&o->src, o->pipe);
+        if (rc == VIGIL_OK)
+            rc = vigil_pipeline_create_monitor(o->pipe, (const char *const *)names, n, &m);
+    } else {
+        rc = vigil_monitor_create((const char *const *)names, n, o->kind, &m);
+        /* the specification is how every host makes the rows again (issue 14): saved with
+         * it. Attached first: it sets the alarm keys' defaults, which the options below
+         * override. */
+        vigil_pipeline *spec = NULL;
+        if (rc == VIGIL_OK && !o->pipe)
+            rc = vigil_pipeline_create(&spec);
+        if (rc == VIGIL_OK && !o->pipe)
+            rc = cli_src_spec(&o->src, spec);
+        if (rc == VIGIL_OK && o->pipe)
+            rc = cli_src_spec_extra(&o->src, o->pipe); /* the flags' specification */
+        if (rc == VIGIL_OK)
+            rc = vigil_monitor_set_pipeline(m, o->pipe ? o->pipe : spec);
+        vigil_pipeline_destroy(spec);
+    }
     if (rc == VIGIL_OK && o->features) {
         char *copy = malloc(strlen(o->features) + 1);
         const char *list[4096];

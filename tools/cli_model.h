@@ -26,7 +26,8 @@ typedef struct cli_model_opts {
 /* Options given on the command line are handed to the library as given, so that it rejects a
  * bad value (exit 2) instead of the default silently replacing it (issue 17). */
 enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_RELEARN = 8,
-       CLI_GIVEN_CONDITIONS = 16, CLI_GIVEN_POLICY = 32 };
+       CLI_GIVEN_CONDITIONS = 16, CLI_GIVEN_POLICY = 32,
+       CLI_GIVEN_DETECTOR = 64 };
 
 /* getopt_long option table entries and their handler for the shared options; returns 1 if
  * handled, 0 if not ours, -1 on a bad value (usage already printed). */

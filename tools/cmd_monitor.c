@@ -33,7 +33,8 @@ static const char monitor_usage[] =
     "life in seconds with its 95 % interval (empty while there is no estimate; see\n"
     "docs/PROGNOSIS.md). --model MODEL continues from a monitor saved with -o (its framing,\n"
     "baseline and prognoser) instead of learning. The rows are those of 'vigil features' with\n"
-    "the same options (with --model, the model's own specification).\n"
+    "the same options (with --model, the model's own specification); --spec FILE may carry\n"
+    "monitor.* keys too ('vigil inspect' prints them), flags override them.\n"
     "\n";
 
 static const char monitor_help[] =

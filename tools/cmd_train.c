@@ -16,6 +16,7 @@ static const char train_usage[] =
     "threshold and save the monitor to MODEL (written to a new temporary file beside it, then\n"
     "renamed over MODEL). The rows are those of 'vigil features' with the same options; MODEL\n"
     "carries their specification, so 'vigil score' and 'vigil monitor --model' make them again.\n"
+    "--spec FILE may carry monitor.* keys too ('vigil inspect' prints them); flags override.\n"
     "\n";
 
 static const char train_help[] =
