@@ -188,6 +188,10 @@ class Cli(unittest.TestCase):
             r = run("monitor", "--model", m, b)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stdout, s1.stdout)
+            for extra in (["--orders"], ["--rate", "12000"]):
+                r = run("monitor", "--model", m, *extra, b)
+                self.assertEqual(r.returncode, 2, extra)
+                self.assertIn(extra[0], r.stderr)
             r = run("monitor", *flags, "--learn", "10", a, b)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stdout.splitlines()[-1].split(",")[0], b)
@@ -199,6 +203,9 @@ class Cli(unittest.TestCase):
                          "bearing = n=9,d=7.94,D=39.04\nshaft.hz = 29.95\norders = on\n"
                          "severity = on\n")
             m2, m3 = os.path.join(tmp, "m2.vgm"), os.path.join(tmp, "m3.vgm")
+            r = run("monitor", "--model", m, "--spec", spec, b)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--spec", r.stderr)
             r = run("train", "--spec", spec, "-o", m2, a)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(model_id(m2), model_id(m))

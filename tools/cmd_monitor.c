@@ -280,6 +280,11 @@ static int cmd_monitor_run(cli_model_opts *op, mon_ctx *cp, cli_snap *sp, const 
     if (model_path) {
         if (cp->learn)
             return cli_usage_error("monitor", "--model MODEL continues a saved monitor: no --learn");
+        /* its rows are made by its own specification: a framing or group flag would be lost */
+        if (op->spec.file || op->spec.n)
+            return cli_usage_error("monitor", "--model MODEL makes its rows with its own "
+                                   "specification: no %s", op->spec.file ? "--spec" :
+                                   op->spec.flag[0]);
         if (vigil_monitor_load_file(model_path, &cp->m) != VIGIL_OK)
             return cli_error("%s", vigil_last_error());
         /* any host's model: its specification says how the rows are made */
