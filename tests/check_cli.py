@@ -137,6 +137,117 @@ class Cli(unittest.TestCase):
             r = run("monitor", "--rate", "100", "--common-mode", "4", "--learn", "10", path)
             self.assertEqual(r.returncode, 2)
 
+    def test_train_monitor_groups_and_spec(self):
+        """train and monitor take the group flags and --spec FILE as features does (issue 14,
+        thin hosts): the model carries the groups, score makes the same rows as features, a
+        --spec file and the same flags give one model id, a bad group value exits 2 naming the
+        key."""
+        a = os.path.join(DEMO, "healthy.csv.gz")
+        b = os.path.join(DEMO, "outer_race.csv.gz")
+        flags = ["--rate", "12000", "--frame", "4096", "--hop", "1024", "--column", "de",
+                 "--bearing", "n=9,d=7.94,D=39.04", "--shaft-hz", "29.95", "--orders",
+                 "--severity"]
+
+        def model_id(path):
+            r = run("inspect", path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return [l for l in r.stdout.splitlines() if l.startswith("# model id:")][0]
+
+        with tempfile.TemporaryDirectory() as tmp:
+            m = os.path.join(tmp, "m.vgm")
+            r = run("train", *flags, "-o", m, a)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            feats = run("features", *flags, a)
+            self.assertEqual(feats.returncode, 0, feats.stderr)
+            header = feats.stdout.splitlines()[0].split(",")
+            for col in ("env_bpfo", "order_1x", "velocity_rms_mm_s", "iso_zone"):
+                self.assertIn(col, header)
+            r = run("inspect", m)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("# columns: %d\n" % len(header), r.stdout)
+            for line in ("bearing = n=9,d=7.94,D=39.04,angle=0", "shaft.hz = 29.95",
+                         "orders = on", "severity = on", "hop = 1024"):
+                self.assertIn(line + "\n", r.stdout)
+            # score --model frames with the model's groups: the same scores as a model trained
+            # and scored on the rows vigil features prints with the same flags
+            rows_h, rows_o = os.path.join(tmp, "h.csv"), os.path.join(tmp, "o.csv")
+            with open(rows_h, "w") as fh:
+                fh.write(feats.stdout)
+            with open(rows_o, "w") as fh:
+                fh.write(run("features", *flags, b).stdout)
+            mr = os.path.join(tmp, "r.vgm")
+            self.assertEqual(run("train", "--rows", "-o", mr, rows_h).returncode, 0)
+            s1 = run("score", "--model", m, b)
+            s2 = run("score", "--model", mr, rows_o)
+            self.assertEqual(s1.returncode, 0, s1.stderr)
+            self.assertEqual(s2.returncode, 0, s2.stderr)
+            cut = lambda out: [l.split(",")[2:5] for l in out.splitlines()]
+            self.assertEqual(cut(s1.stdout), cut(s2.stdout))
+            self.assertGreater(len(s1.stdout.splitlines()), 10)
+            # monitor --model continues with the same rows; monitor learns with the groups too
+            r = run("monitor", "--model", m, b)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, s1.stdout)
+            for extra in (["--orders"], ["--rate", "12000"]):
+                r = run("monitor", "--model", m, *extra, b)
+                self.assertEqual(r.returncode, 2, extra)
+                self.assertIn(extra[0], r.stderr)
+            r = run("monitor", *flags, "--learn", "10", a, b)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.splitlines()[-1].split(",")[0], b)
+            # --spec FILE: the same settings as the flags give the same model id; flags after
+            # it override its keys
+            spec = os.path.join(tmp, "s.spec")
+            with open(spec, "w") as fh:
+                fh.write("rate = 12000\nframe = 4096\nhop = 1024\ncolumn = de\n"
+                         "bearing = n=9,d=7.94,D=39.04\nshaft.hz = 29.95\norders = on\n"
+                         "severity = on\n")
+            m2, m3 = os.path.join(tmp, "m2.vgm"), os.path.join(tmp, "m3.vgm")
+            r = run("monitor", "--model", m, "--spec", spec, b)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--spec", r.stderr)
+            r = run("train", "--spec", spec, "-o", m2, a)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(model_id(m2), model_id(m))
+            r = run("train", "--spec", spec, "--hop", "2048", "--detector", "zscore", "-o", m3, a)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotEqual(model_id(m3), model_id(m))
+            self.assertIn("hop = 2048\n", run("inspect", m3).stdout)
+            # its monitor.* keys too, flags override them; inspect's output is a --spec file
+            # that gives the model again
+            with open(spec, "a") as fh:
+                fh.write("monitor.detector = zscore\nmonitor.quantile = 0.99\n")
+            m4, m5, m6 = (os.path.join(tmp, x) for x in ("m4.vgm", "m5.vgm", "m6.vgm"))
+            self.assertEqual(run("train", "--spec", spec, "-o", m4, a).returncode, 0)
+            out = run("inspect", m4).stdout
+            self.assertIn("# detector: zscore\n", out)
+            self.assertIn("monitor.quantile = 0.99\n", out)
+            r = run("train", "--spec", spec, "--detector", "pca", "-o", m5, a)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("# detector: pca\n", run("inspect", m5).stdout)
+            back = os.path.join(tmp, "back.spec")
+            with open(back, "w") as fh:
+                fh.write(out)
+            self.assertEqual(run("train", "--spec", back, "-o", m6, a).returncode, 0)
+            self.assertEqual(model_id(m6), model_id(m4))
+            # a bad group value: exit 2, one line naming the key, nothing written
+            bad = os.path.join(tmp, "bad.vgm")
+            for cmd in (["train", "-o", bad], ["monitor", "--learn", "10"]):
+                for extra, key in ((["--bearing", "n=9,d=7.94,D=39.04", "--envelope-band",
+                                     "7000-8000"], "envelope.band"),
+                                   (["--severity", "--units", "furlongs"], "severity.units"),
+                                   (["--shaft-range", "50-10"], "shaft.range")):
+                    r = run(cmd[0], "--rate", "12000", *extra, *cmd[1:], a)
+                    self.assertEqual(r.returncode, 2, (cmd, extra, r.stderr))
+                    self.assertIn(key, r.stderr)
+                    self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+                    self.assertEqual(r.stdout, "")
+            self.assertFalse(os.path.exists(bad))
+            for cmd in ("train", "monitor"):
+                r = run(cmd, "--help")
+                for flag in ("--spec", "--bearing", "--envelope-band", "--orders", "--severity"):
+                    self.assertIn(flag, r.stdout, cmd)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

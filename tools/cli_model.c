@@ -19,21 +19,19 @@ void cli_model_defaults(cli_model_opts *o)
 int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
 {
     switch (c) {
-    case 'r': return cli_parse_double(cmd, "--rate", arg, &o->src.f.rate) ? 1 : -1;
-    case 'n': return cli_parse_size(cmd, "--frame", arg, &o->src.f.frame) ? 1 : -1;
-    case 'H':
-        o->src.f.hop_given = 1;
-        return cli_parse_size(cmd, "--hop", arg, &o->src.f.hop) ? 1 : -1;
-    case 'c': o->src.f.column = arg; return 1;
-    case 'b': o->src.f.bands = arg; return 1;
-    case 'R': o->src.rows = 1; return 1;
-    case 'T': o->src.time_column = arg; return 1;
-    case 'C': o->src.cond_column = arg; return 1;
+    /* the source, framing and groups: keys of the specification, as in vigil features */
+    case CLI_OPT_SPEC: case 'r': case 'n': case 'H': case 'c': case 'b': case 'R': case 'T':
+    case 'C': case CLI_OPT_BEARING: case CLI_OPT_SHAFT_HZ: case CLI_OPT_SHAFT_RANGE:
+    case CLI_OPT_ENVELOPE_BAND: case CLI_OPT_ORDERS: case CLI_OPT_SEVERITY: case CLI_OPT_UNITS:
+    case CLI_OPT_CLASS:
+        return cli_spec_opt(cmd, c, arg, &o->spec);
     case 'K':
         o->given |= CLI_GIVEN_CONDITIONS;
         return cli_parse_size(cmd, "--conditions", arg, &o->conditions) ? 1 : -1;
     case 'm': /* train: the documented alias of --detector */
-    case CLI_OPT_DETECTOR: return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
+    case CLI_OPT_DETECTOR:
+        o->given |= CLI_GIVEN_DETECTOR;
+        return cli_parse_kind(cmd, arg, &o->kind) ? 1 : -1;
     case 'F': o->features = arg; return 1;
     case 'q':
         o->given |= CLI_GIVEN_QUANTILE;
@@ -90,6 +88,34 @@ int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
     }
 }
 
+int cli_model_spec_given(const cli_model_opts *o, const char *key)
+{
+    for (size_t i = 0; i < o->spec.n; i++)
+        if (strcmp(o->spec.key[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+int cli_model_spec(const char *cmd, cli_model_opts *o)
+{
+    vigil_pipeline_destroy(o->pipe);
+    if (!(o->pipe = cli_spec_build(cmd, &o->spec)))
+        return CLI_USAGE;
+    /* the options that are no key of the source (--common-mode G, the missing-value policy) */
+    const size_t groups = o->src.common_groups;
+    const int missing = o->src.missing;
+    cli_src_from_pipeline(o->pipe, &o->src, o->store);
+    o->src.common_groups = groups;
+    o->src.missing = missing;
+    return CLI_OK;
+}
+
+void cli_model_free(cli_model_opts *o)
+{
+    vigil_pipeline_destroy(o->pipe);
+    o->pipe = NULL;
+}
+
 /* The settings given on the command line, each to its library setter. */
 static int apply_settings(vigil_monitor *m, const cli_model_opts *o, size_t conditions)
 {
@@ -126,17 +152,32 @@ vigil_monitor *cli_make_monitor(const char *cmd, const cli_model_opts *o, char *
                                 size_t n, size_t conditions)
 {
     vigil_monitor *m = NULL;
-    int rc = vigil_monitor_create((const char *const *)names, n, o->kind, &m);
-    /* the specification is how every host makes the rows again (issue 14): saved with it.
-     * Attached first: it sets the alarm keys' defaults, which the options below override. */
-    vigil_pipeline *spec = NULL;
-    if (rc == VIGIL_OK)
-        rc = vigil_pipeline_create(&spec);
-    if (rc == VIGIL_OK)
-        rc = cli_src_spec(&o->src, spec);
-    if (rc == VIGIL_OK)
-        rc = vigil_monitor_set_pipeline(m, spec);
-    vigil_pipeline_destroy(spec);
+    int rc = VIGIL_OK;
+    if (o->pipe && o->spec.file) {
+        /* a --spec file may carry monitor.* keys too: the library builds the monitor from it,
+         * the flags given override them */
+        if (o->given & CLI_GIVEN_DETECTOR)
+            rc = vigil_pipeline_set(o->pipe, "monitor.detector", vigil_detector_name(o->kind));
+        if (rc == VIGIL_OK)
+            rc = cli_src_spec_extra(&o->src, o->pipe);
+        if (rc == VIGIL_OK)
+            rc = vigil_pipeline_create_monitor(o->pipe, (const char *const *)names, n, &m);
+    } else {
+        rc = vigil_monitor_create((const char *const *)names, n, o->kind, &m);
+        /* the specification is how every host makes the rows again (issue 14): saved with
+         * it. Attached first: it sets the alarm keys' defaults, which the options below
+         * override. */
+        vigil_pipeline *spec = NULL;
+        if (rc == VIGIL_OK && !o->pipe)
+            rc = vigil_pipeline_create(&spec);
+        if (rc == VIGIL_OK && !o->pipe)
+            rc = cli_src_spec(&o->src, spec);
+        if (rc == VIGIL_OK && o->pipe)
+            rc = cli_src_spec_extra(&o->src, o->pipe); /* the flags' specification */
+        if (rc == VIGIL_OK)
+            rc = vigil_monitor_set_pipeline(m, o->pipe ? o->pipe : spec);
+        vigil_pipeline_destroy(spec);
+    }
     if (rc == VIGIL_OK && o->features) {
         char *copy = malloc(strlen(o->features) + 1);
         const char *list[4096];

@@ -5,7 +5,10 @@
 #include "cli_source.h"
 
 typedef struct cli_model_opts {
-    cli_src src;
+    cli_src src;            /* filled from pipe by cli_model_spec() */
+    cli_spec_opts spec;     /* --spec FILE and the flags that set its keys (cli.h) */
+    vigil_pipeline *pipe;   /* the specification they build (cli_model_spec); owned */
+    char store[5][CLI_NOTE_MAX]; /* the strings src points to */
     int kind;
     const char *features;   /* comma-separated names, NULL: default selection */
     double quantile;        /* 0: default */
@@ -23,15 +26,13 @@ typedef struct cli_model_opts {
 /* Options given on the command line are handed to the library as given, so that it rejects a
  * bad value (exit 2) instead of the default silently replacing it (issue 17). */
 enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_RELEARN = 8,
-       CLI_GIVEN_CONDITIONS = 16, CLI_GIVEN_POLICY = 32 };
+       CLI_GIVEN_CONDITIONS = 16, CLI_GIVEN_POLICY = 32,
+       CLI_GIVEN_DETECTOR = 64 };
 
 /* getopt_long option table entries and their handler for the shared options; returns 1 if
  * handled, 0 if not ours, -1 on a bad value (usage already printed). */
 #define CLI_MODEL_LONGOPTS                                                                    \
-    {"rate", required_argument, NULL, 'r'}, {"frame", required_argument, NULL, 'n'},          \
-    {"hop", required_argument, NULL, 'H'}, {"column", required_argument, NULL, 'c'},          \
-    {"bands", required_argument, NULL, 'b'}, {"rows", no_argument, NULL, 'R'},                \
-    {"time-column", required_argument, NULL, 'T'},                                            \
+    CLI_SPEC_LONGOPTS, {"rows", no_argument, NULL, 'R'},                                      \
     {"condition-column", required_argument, NULL, 'C'},                                       \
     {"conditions", required_argument, NULL, 'K'}, {"model", required_argument, NULL, 'm'},    \
     {"detector", required_argument, NULL, CLI_OPT_DETECTOR},                                  \
@@ -41,19 +42,13 @@ enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_
     {"common-mode", required_argument, NULL, 'G'}, {"alarm", required_argument, NULL, 'A'},     \
     {"confirm", required_argument, NULL, 'Y'}, {"confirm-time", required_argument, NULL, 'Z'}
 
+/* The framing and group options are CLI_SPEC_HELP (printed before these). */
 #define CLI_MODEL_HELP                                                                        \
-    "  --rate HZ         sample rate in Hz (required for sample files)\n"                    \
-    "  --frame N         frame length in samples (default 4096)\n"                           \
-    "  --hop H           samples between frame starts (default N)\n"                         \
-    "  --column C        sample column name or index (default 0)\n"                          \
-    "  --bands LIST      frequency bands in Hz, e.g. 0-500,500-2000\n"                       \
     "  --rows            files hold feature rows (one per line), not samples: every column\n"\
     "                    but the time/condition columns is a feature; no framing options\n"   \
-    "  --time-column C   timestamps ('2013-12-02 21:15:00' or seconds) in column C; with\n"  \
-    "                    samples, a step over 2 sample periods is a gap and framing restarts\n"\
     "  --condition-column C  (--rows) operating-condition index 0..63 per row\n"           \
     "  --conditions K    number of operating conditions (default: 1 + largest seen)\n"       \
-    "  --model KIND      zscore | mahalanobis | pca | hst (default mahalanobis)\n"          \
+    "  --detector KIND   zscore | mahalanobis | pca | hst (default mahalanobis)\n"         \
     "  --features LIST   comma-separated feature names (default: see docs/MODELS.md)\n"      \
     "  --quantile Q      threshold quantile of out-of-fold training scores (default 0.995)\n"\
     "  --seed S          random seed for hst, a whole number 0..2^53 (default 1)\n"       \
@@ -67,6 +62,13 @@ enum { CLI_GIVEN_QUANTILE = 1, CLI_GIVEN_SEED = 2, CLI_GIVEN_GAP = 4, CLI_GIVEN_
 
 int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o);
 void cli_model_defaults(cli_model_opts *o);
+/* After the options: build the specification of --spec and the framing and group flags
+ * (cli_spec_build(): the library validates) into o->pipe and fill o->src from it. CLI_OK, or
+ * CLI_USAGE after printing the error naming the flag and key. */
+int cli_model_spec(const char *cmd, cli_model_opts *o);
+/* Whether a flag set this key (e.g. "frame"). */
+int cli_model_spec_given(const cli_model_opts *o, const char *key);
+void cli_model_free(cli_model_opts *o);
 /* Check the model options with the library's setters before any data is read; CLI_OK, or
  * CLI_USAGE after printing the library's message. */
 int cli_model_check(const char *cmd, const cli_model_opts *o);

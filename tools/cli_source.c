@@ -302,12 +302,28 @@ int cli_src_spec(const cli_src *s, vigil_pipeline *p)
 
 /* Source options from a saved model's specification (any host's model; format-1 files are
  * converted by the library). store holds the strings s points to. */
+int cli_src_spec_extra(const cli_src *s, vigil_pipeline *p)
+{
+    char v[64];
+    snprintf(v, sizeof v, "%zu", s->common_groups);
+    int rc = s->common_groups ? vigil_pipeline_set(p, "monitor.common_mode", v) : VIGIL_OK;
+    return rc == VIGIL_OK ? vigil_pipeline_check(p) : rc;
+}
+
 int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOTE_MAX])
 {
-    memset(s, 0, sizeof *s);
     vigil_pipeline *p = NULL;
     if (vigil_monitor_get_pipeline(m, &p) != VIGIL_OK)
         return CLI_FAIL;
+    cli_src_from_pipeline(p, s, store);
+    vigil_pipeline_destroy(p);
+    return CLI_OK;
+}
+
+/* Source options of a specification (the command's flags, or a saved model's). */
+void cli_src_from_pipeline(const vigil_pipeline *p, cli_src *s, char store[5][CLI_NOTE_MAX])
+{
+    memset(s, 0, sizeof *s);
     double v = 0.0;
     s->rows = vigil_pipeline_rows(p);
     s->f.rate = vigil_pipeline_rate(p);
@@ -324,8 +340,6 @@ int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOT
         if (store[i][0] && strcmp(store[i], "none"))
             *dst[i] = store[i];
     }
-    vigil_pipeline_destroy(p);
-    return CLI_OK;
 }
 
 int cli_model_extractor(const char *cmd, const vigil_monitor *m, vigil_extractor **ex)

@@ -31,6 +31,9 @@ int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double
  * s points to. */
 #define CLI_NOTE_MAX 4097
 int cli_src_spec(const cli_src *s, vigil_pipeline *p);
+/* The keys cli_src_spec() sets beyond the specification's own (--common-mode G). */
+int cli_src_spec_extra(const cli_src *s, vigil_pipeline *p);
+void cli_src_from_pipeline(const vigil_pipeline *p, cli_src *s, char store[5][CLI_NOTE_MAX]);
 int cli_src_from_model(const vigil_monitor *m, cli_src *s, char store[5][CLI_NOTE_MAX]);
 /* The extractor of a saved model's specification (its groups too). CLI_OK or CLI_FAIL. */
 int cli_model_extractor(const char *cmd, const vigil_monitor *m, vigil_extractor **ex);

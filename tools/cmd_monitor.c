@@ -10,9 +10,11 @@
 int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index, double t,
                      int state);
 
-static const char monitor_help[] =
-    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] --learn K\n"
-    "                     [--summary] FILE...\n"
+static const char monitor_usage[] =
+    "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] [--bands LIST]\n"
+    "                     [--bearing n=..,d=..,D=..,angle=..] [--shaft-hz F | --shaft-range LO-HI]\n"
+    "                     [--envelope-band B] [--orders] [--severity [--units U] [--class C]]\n"
+    "                     [--spec FILE] [--detector KIND] --learn K [--summary] FILE...\n"
     "       vigil monitor --rows [--time-column C] --learn K [--summary] FILE...\n"
     "       vigil monitor --model MODEL [--interval S | --index TABLE] [--summary] FILE...\n"
     "\n"
@@ -30,8 +32,13 @@ static const char monitor_help[] =
     "With --failure, each row (and the summary) ends with rul,rul_lo,rul_hi: the remaining\n"
     "life in seconds with its 95 % interval (empty while there is no estimate; see\n"
     "docs/PROGNOSIS.md). --model MODEL continues from a monitor saved with -o (its framing,\n"
-    "baseline and prognoser) instead of learning.\n"
-    "\n" CLI_MODEL_HELP
+    "baseline and prognoser) instead of learning. The rows are those of 'vigil features' with\n"
+    "the same options (with --model, the model's own specification); --spec FILE may carry\n"
+    "monitor.* keys too ('vigil inspect' prints them), flags override them.\n"
+    "\n";
+
+static const char monitor_help[] =
+    CLI_MODEL_HELP
     "  --learn K         frames (rows) to learn from (required, >= 10)\n"
     "  --summary         one summary row per file instead of one row per frame\n"
     "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
@@ -194,6 +201,9 @@ static void print_summary(mon_ctx *c)
     putchar('\n');
 }
 
+static int cmd_monitor_run(cli_model_opts *op, mon_ctx *cp, cli_snap *sp, const char *model_path,
+                           int argc, char **argv);
+
 int cmd_monitor(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -204,7 +214,6 @@ int cmd_monitor(int argc, char **argv)
     cli_model_opts o;
     cli_model_defaults(&o);
     o.src.missing = 1; /* historian exports have empty cells: skip and count, never stop */
-    o.src.f.frame = 0; /* given or not: snapshots default to their own length */
     mon_ctx c = {0};
     cli_snap snap = {0};
     const char *model_path = NULL;
@@ -239,6 +248,8 @@ int cmd_monitor(int argc, char **argv)
             continue;
         }
         if (ch == 'h') {
+            fputs(monitor_usage, stdout);
+            fputs(CLI_SPEC_HELP, stdout);
             fputs(monitor_help, stdout);
             fputs(CLI_SNAP_HELP, stdout); /* separate: one literal would pass C's 4095 limit */
             return CLI_OK;
@@ -251,99 +262,125 @@ int cmd_monitor(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("monitor", "no input FILE");
+    if (cli_model_spec("monitor", &o) != CLI_OK)
+        return CLI_USAGE;
+    int status = cmd_monitor_run(&o, &c, &snap, model_path, argc, argv);
+    cli_model_free(&o);
+    return status;
+}
+
+static int cmd_monitor_run(cli_model_opts *op, mon_ctx *cp, cli_snap *sp, const char *model_path,
+                           int argc, char **argv)
+{
+    /* given or not: snapshots default to their own length */
+    const int frame_given = op->spec.file || cli_model_spec_given(op, "frame");
+    if (!frame_given)
+        op->src.f.frame = 0;
     static char store[5][CLI_NOTE_MAX];
     if (model_path) {
-        if (c.learn)
+        if (cp->learn)
             return cli_usage_error("monitor", "--model MODEL continues a saved monitor: no --learn");
-        if (vigil_monitor_load_file(model_path, &c.m) != VIGIL_OK)
+        /* its rows are made by its own specification: a framing or group flag would be lost */
+        if (op->spec.file || op->spec.n)
+            return cli_usage_error("monitor", "--model MODEL makes its rows with its own "
+                                   "specification: no %s", op->spec.file ? "--spec" :
+                                   op->spec.flag[0]);
+        if (vigil_monitor_load_file(model_path, &cp->m) != VIGIL_OK)
             return cli_error("%s", vigil_last_error());
         /* any host's model: its specification says how the rows are made */
-        if (cli_src_from_model(c.m, &o.src, store) != CLI_OK) {
-            vigil_monitor_destroy(c.m);
+        if (cli_src_from_model(cp->m, &op->src, store) != CLI_OK) {
+            vigil_monitor_destroy(cp->m);
             return cli_error("%s: %s", model_path, vigil_last_error());
         }
-        o.src.missing = 1;
-        if (snap.feature && !vigil_monitor_prognoser(c.m)) {
-            vigil_prognoser *p = cli_snap_prognoser("monitor", &snap);
-            int rc = p ? vigil_monitor_set_prognoser(c.m, p) : VIGIL_EINVAL;
+        op->src.missing = 1;
+        if (sp->feature && !vigil_monitor_prognoser(cp->m)) {
+            vigil_prognoser *p = cli_snap_prognoser("monitor", sp);
+            int rc = p ? vigil_monitor_set_prognoser(cp->m, p) : VIGIL_EINVAL;
             vigil_prognoser_destroy(p);
             if (rc != VIGIL_OK) {
-                vigil_monitor_destroy(c.m);
+                vigil_monitor_destroy(cp->m);
                 return p ? cli_error("--failure: %s", vigil_last_error()) : CLI_FAIL;
             }
         }
-    } else if (c.learn < 10)
+    } else if (cp->learn < 10)
         return cli_usage_error("monitor", "--learn K (K >= 10) is required");
-    if (cli_snap_active(&snap) && !o.src.rows &&
-        cli_snap_open("monitor", &snap, o.src.f.column, argv[optind], &o.src.f.frame) != CLI_OK) {
-        vigil_monitor_destroy(c.m);
+    if (cli_snap_active(sp) && !op->src.rows &&
+        cli_snap_open("monitor", sp, op->src.f.column, argv[optind], &op->src.f.frame) != CLI_OK) {
+        vigil_monitor_destroy(cp->m);
         return CLI_FAIL;
     }
-    if (o.src.f.frame == 0)
-        o.src.f.frame = 4096;
-    c.rul = snap.feature || (c.m && vigil_monitor_prognoser(c.m));
+    if (op->src.f.frame == 0)
+        op->src.f.frame = 4096;
+    if (!frame_given && !cp->m && !op->src.rows) { /* the snapshots' length into the specification */
+        char v[32];
+        snprintf(v, sizeof v, "%zu", op->src.f.frame);
+        if (vigil_pipeline_set(op->pipe, "frame", v) != VIGIL_OK ||
+            vigil_pipeline_check(op->pipe) != VIGIL_OK)
+            return cli_spec_error("monitor");
+    }
+    cp->rul = sp->feature || (cp->m && vigil_monitor_prognoser(cp->m));
     /* a continued history on the --interval clock starts one interval after the saved one */
-    const double last = c.m ? vigil_prognoser_last_time(vigil_monitor_prognoser(c.m)) : NAN;
-    if (snap.interval > 0.0 && !isnan(last))
-        snap.t_base = last + snap.interval;
-    if (o.src.common_groups && !o.src.rows)
+    const double last = cp->m ? vigil_prognoser_last_time(vigil_monitor_prognoser(cp->m)) : NAN;
+    if (sp->interval > 0.0 && !isnan(last))
+        sp->t_base = last + sp->interval;
+    if (op->src.common_groups && !op->src.rows)
         return cli_usage_error("monitor", "--common-mode needs --rows (channel blocks of feature columns)");
-    if (!o.src.rows && o.src.f.rate == 0.0)
+    if (!op->src.rows && op->src.f.rate == 0.0)
         return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
-    if (cli_model_check("monitor", &o) != CLI_OK)
+    if (cli_model_check("monitor", op) != CLI_OK)
         return CLI_USAGE;
     vigil_extractor *ex = NULL;
-    if (!o.src.rows && c.m) {
-        if (cli_model_extractor("monitor", c.m, &ex) != CLI_OK) /* the model's groups too */
+    if (!op->src.rows && cp->m) {
+        if (cli_model_extractor("monitor", cp->m, &ex) != CLI_OK) /* the model's groups too */
             return CLI_FAIL;
-    } else if (!o.src.rows && !(ex = cli_make_extractor("monitor", &o.src.f))) {
-        return CLI_USAGE;
+    } else if (!op->src.rows && vigil_pipeline_create_extractor(op->pipe, &ex) != VIGIL_OK) {
+        return cli_spec_error("monitor");
     }
-    int status = cli_src_names(&o.src, argv[optind], ex, &c.names, &c.ncols);
-    c.many = argc - optind > 1;
+    int status = cli_src_names(&op->src, argv[optind], ex, &cp->names, &cp->ncols);
+    cp->many = argc - optind > 1;
     if (status == CLI_OK) {
-        c.buf = malloc(c.learn * c.ncols * sizeof *c.buf);
-        c.cond = malloc(c.learn * sizeof *c.cond);
-        if (!c.buf || !c.cond)
+        cp->buf = malloc(cp->learn * cp->ncols * sizeof *cp->buf);
+        cp->cond = malloc(cp->learn * sizeof *cp->cond);
+        if (!cp->buf || !cp->cond)
             status = cli_error("out of memory");
     }
     if (status == CLI_OK) {
-        if (c.summary)
+        if (cp->summary)
             printf("source,frames,score_median,score_max,alarm_frames,state,"
                    "segments,gaps,steps_back,repeats,duplicates,rejected%s\n",
-                   c.rul ? ",rul,rul_lo,rul_hi" : "");
+                   cp->rul ? ",rul,rul_lo,rul_hi" : "");
         else
             printf("%sframe,t_start,score,threshold,health,state,top_feature%s\n",
-                   c.many ? "source," : "", c.rul ? ",rul,rul_lo,rul_hi" : "");
+                   cp->many ? "source," : "", cp->rul ? ",rul,rul_lo,rul_hi" : "");
     }
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++) {
-        c.source = argv[i];
-        c.nscores = c.alarms = c.learn_rejected = 0;
+        cp->source = argv[i];
+        cp->nscores = cp->alarms = cp->learn_rejected = 0;
         for (int q = 0; q < VIGIL_COUNTER_COUNT; q++)
-            c.at_start[q] = c.m ? vigil_monitor_counter(c.m, q) : 0;
-        if (cli_snap_active(&snap) && (status = cli_snap_time(&snap, argv[i], &t_off)) != CLI_OK)
+            cp->at_start[q] = cp->m ? vigil_monitor_counter(cp->m, q) : 0;
+        if (cli_snap_active(sp) && (status = cli_snap_time(sp, argv[i], &t_off)) != CLI_OK)
             break;
-        status = cli_src_feed(&o.src, ex, argv[i], &t_off, c.ncols, on_row, &c);
+        status = cli_src_feed(&op->src, ex, argv[i], &t_off, cp->ncols, on_row, cp);
         if (status == CLI_OK)
-            report_quirks(&c);
-        if (status == CLI_OK && c.summary)
-            print_summary(&c);
+            report_quirks(cp);
+        if (status == CLI_OK && cp->summary)
+            print_summary(cp);
     }
-    if (status == CLI_OK && c.seen < c.learn)
-        status = cli_error("only %zu frames in all files; --learn needs %zu", c.seen, c.learn);
+    if (status == CLI_OK && cp->seen < cp->learn)
+        status = cli_error("only %zu frames in all files; --learn needs %zu", cp->seen, cp->learn);
     /* with a prognoser, or continuing a saved monitor, the model is saved again at the end:
      * the next run continues where this one stopped (docs/PROGNOSIS.md) */
-    if (status == CLI_OK && c.output && c.m && (model_path || vigil_monitor_prognoser(c.m)) &&
-        vigil_monitor_save_file(c.m, c.output) != VIGIL_OK)
+    if (status == CLI_OK && cp->output && cp->m && (model_path || vigil_monitor_prognoser(cp->m)) &&
+        vigil_monitor_save_file(cp->m, cp->output) != VIGIL_OK)
         status = cli_error("%s", vigil_last_error());
-    free(c.buf);
-    free(c.cond);
-    free(c.scores);
-    cli_src_free_names(c.names, c.ncols);
-    vigil_monitor_destroy(c.m);
+    free(cp->buf);
+    free(cp->cond);
+    free(cp->scores);
+    cli_src_free_names(cp->names, cp->ncols);
+    vigil_monitor_destroy(cp->m);
     vigil_extractor_destroy(ex);
-    cli_snap_close(&snap);
+    cli_snap_close(sp);
     if (fflush(stdout) != 0 && status == CLI_OK)
         status = cli_error("write error on standard output");
     return status;

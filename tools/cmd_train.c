@@ -5,15 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char train_help[] =
-    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [--model KIND]\n"
-    "                   -o MODEL FILE...\n"
+static const char train_usage[] =
+    "usage: vigil train --rate HZ [--frame N] [--hop H] [--column C] [--bands LIST]\n"
+    "                   [--bearing n=..,d=..,D=..,angle=..] [--shaft-hz F | --shaft-range LO-HI]\n"
+    "                   [--envelope-band B] [--orders] [--severity [--units U] [--class C]]\n"
+    "                   [--spec FILE] [--detector KIND] -o MODEL FILE...\n"
     "       vigil train --rows [--time-column C] [--condition-column C] -o MODEL FILE...\n"
     "\n"
     "Learn what healthy looks like from every frame (or row) of the FILEs, calibrate the\n"
     "threshold and save the monitor to MODEL (written to a new temporary file beside it, then\n"
-    "renamed over MODEL).\n"
-    "\n" CLI_MODEL_HELP
+    "renamed over MODEL). The rows are those of 'vigil features' with the same options; MODEL\n"
+    "carries their specification, so 'vigil score' and 'vigil monitor --model' make them again.\n"
+    "--spec FILE may carry monitor.* keys too ('vigil inspect' prints them); flags override.\n"
+    "\n";
+
+static const char train_help[] =
+    CLI_MODEL_HELP
+    "  --model KIND      alias of --detector KIND (for one release)\n"
     "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
     "                    refer each to the median of the other channels, so a step shared\n"
     "                    by every channel (a restart, a load change) cancels\n"
@@ -82,6 +90,9 @@ static int keep_row(void *ctx, const double *row, size_t n, double t, size_t con
     return CLI_OK;
 }
 
+static int cmd_train_run(cli_model_opts *opts, const char *output, size_t max_rows, int argc,
+                         char **argv);
+
 int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -108,6 +119,8 @@ int cmd_train(int argc, char **argv)
             continue;
         }
         if (c == 'h') {
+            fputs(train_usage, stdout);
+            fputs(CLI_SPEC_HELP, stdout);
             fputs(train_help, stdout);
             return CLI_OK;
         }
@@ -117,37 +130,48 @@ int cmd_train(int argc, char **argv)
         if (r == 0)
             return cli_usage_error("train", "unknown option");
     }
+    if (cli_model_spec("train", &o) != CLI_OK)
+        return CLI_USAGE;
+    int status = cmd_train_run(&o, output, max_rows, argc, argv);
+    cli_model_free(&o);
+    return status;
+}
+
+static int cmd_train_run(cli_model_opts *opts, const char *output, size_t max_rows, int argc,
+                         char **argv)
+{
+    const cli_model_opts *o = opts; /* the source options filled from the specification */
     if (!output)
         return cli_usage_error("train", "-o MODEL is required");
     if (optind >= argc)
         return cli_usage_error("train", "no input FILE");
-    if (o.src.common_groups && !o.src.rows)
+    if (o->src.common_groups && !o->src.rows)
         return cli_usage_error("train", "--common-mode needs --rows (channel blocks of feature columns)");
-    if (!o.src.rows && o.src.f.rate == 0.0)
+    if (!o->src.rows && o->src.f.rate == 0.0)
         return cli_usage_error("train", "--rate is required (or --rows for feature rows)");
-    if (cli_model_check("train", &o) != CLI_OK)
+    if (cli_model_check("train", o) != CLI_OK)
         return CLI_USAGE;
     vigil_extractor *ex = NULL;
-    if (!o.src.rows && !(ex = cli_make_extractor("train", &o.src.f)))
-        return CLI_USAGE;
+    if (!o->src.rows && vigil_pipeline_create_extractor(o->pipe, &ex) != VIGIL_OK)
+        return cli_spec_error("train");
     char **names = NULL;
     size_t ncols = 0;
-    int status = cli_src_names(&o.src, argv[optind], ex, &names, &ncols);
+    int status = cli_src_names(&o->src, argv[optind], ex, &names, &ncols);
     rows_buf b = {0};
     b.ncols = ncols;
     b.max_rows = max_rows;
     b.stride = 1;
     double t_off = 0.0;
     for (int i = optind; i < argc && status == CLI_OK; i++)
-        status = cli_src_feed(&o.src, ex, argv[i], &t_off, ncols, keep_row, &b);
+        status = cli_src_feed(&o->src, ex, argv[i], &t_off, ncols, keep_row, &b);
     if (status == CLI_OK && b.stride > 1)
         fprintf(stderr, "vigil train: %zu rows, more than --max-rows %zu: learning every %zu-th "
                 "row (rows 0, %zu, %zu, ...: %zu rows)\n", b.seen, max_rows, b.stride, b.stride,
                 2 * b.stride, b.n);
     vigil_monitor *m = NULL;
     if (status == CLI_OK) {
-        size_t conds = o.conditions ? o.conditions : b.maxcond + 1;
-        m = cli_make_monitor("train", &o, names, ncols, conds);
+        size_t conds = o->conditions ? o->conditions : b.maxcond + 1;
+        m = cli_make_monitor("train", o, names, ncols, conds);
         status = m ? CLI_OK : CLI_USAGE;
     }
     for (size_t r = 0; status == CLI_OK && r < b.n; r++)
