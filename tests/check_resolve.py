@@ -17,6 +17,18 @@ import tempfile
 import time
 
 GATEWAY, MES = sys.argv[1], sys.argv[2]
+def asan_runtime(program):
+    """The libasan a sanitizer build of program links, or '' (ldd's answer)."""
+    try:
+        out = subprocess.run(["ldd", program], capture_output=True, text=True).stdout
+    except OSError:
+        return ""
+    for line in out.splitlines():
+        if "libasan" in line and "=>" in line:
+            return line.split("=>")[1].split()[0]
+    return ""
+
+
 WRAPPER_PATHS = ["/usr/lib/x86_64-linux-gnu/libnss_wrapper.so",
                  "/usr/lib/aarch64-linux-gnu/libnss_wrapper.so", "/usr/lib/libnss_wrapper.so",
                  "/usr/lib64/libnss_wrapper.so"]
@@ -50,6 +62,9 @@ def main():
         with open(hosts, "w") as f:
             f.write("::1 brokerhost\n127.0.0.1 brokerhost\n")
         env = dict(os.environ, LD_PRELOAD=wrapper, NSS_WRAPPER_HOSTS=hosts)
+        # an ASan build (CI's reliability run) needs its runtime first among the preloads
+        asan = asan_runtime(GATEWAY)
+        client_env = dict(env, LD_PRELOAD=asan + " " + wrapper) if asan else env
         order = subprocess.run(["getent", "ahosts", "brokerhost"], env=env,
                                capture_output=True, text=True).stdout.split()
         if not order or order[0] != "::1":
@@ -81,7 +96,7 @@ def main():
             failed = []
             for name, argv in runs.items():
                 log = os.path.join(tmp, name + ".log")
-                p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                p = subprocess.Popen(argv, env=client_env, stdout=subprocess.DEVNULL,
                                      stderr=open(log, "w"), stdin=subprocess.DEVNULL)
                 procs.append(p)
                 deadline = time.time() + 15
