@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     const int kind = vigil_common_mode_kind_of(s);
-    CHECK(kind == VIGIL_COMMON_RATIO || kind == VIGIL_COMMON_DIFF);
+    CHECK(kind == VIGIL_COMMON_RATIO || kind == VIGIL_COMMON_DIFF || kind == VIGIL_COMMON_NONE);
 
     free(s);
     return 0;

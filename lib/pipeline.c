@@ -504,7 +504,7 @@ static const key_def keys[] = {
      "fault directions that differ from the group tables': default or NAME:up|down|both,..."},
     {"monitor.conditions", "1", canon_whole, NUM(1, VIGIL_CONDITIONS_MAX),
      "number of operating conditions, 1..64"},
-    {"monitor.quantile", "0.995", canon_number, NUM(0.5, 0.999999999),
+    {"monitor.quantile", "0.995", canon_number, NUM(0.5, 0.99999999999999989),
      "calibration quantile of the threshold, 0.5 <= q < 1"},
     {"monitor.threshold", "quantile", canon_threshold_mode, TEXT,
      "threshold mode: quantile (of out-of-fold scores) or chi2 (mahalanobis only)"},
