@@ -820,6 +820,8 @@ static void derive_prior(const vigil_prognosis_prior *pr, int j, prior_model *pm
     pm->dvar = vd * (1.0 + 1.0 / H);
 }
 
+static int prior_model_valid(const prior_model *m);
+
 int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *prior)
 {
     if (!p)
@@ -837,8 +839,18 @@ int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *p
     if (prior->nh < 2)
         return vigil__fail(VIGIL_ENODATA, "a prior needs at least 2 histories (has %zu)",
                            prior->nh);
-    for (int j = 0; j < NMODEL; j++)
-        derive_prior(prior, j, &p->pm[j]);
+    /* derived first and checked: a prior whose histories give a non-finite or degenerate model
+     * (extreme indicator values) is refused here, never saved to be refused at load */
+    prior_model pm[NMODEL];
+    for (int j = 0; j < NMODEL; j++) {
+        derive_prior(prior, j, &pm[j]);
+        if (!prior_model_valid(&pm[j]))
+            return vigil__fail(VIGIL_ENONFINITE, "the prior's histories give a degenerate %s "
+                               "model (non-finite or out-of-range parameters)",
+                               vigil_prognosis_model_name(j == EXP ? VIGIL_PROGNOSIS_EXPONENTIAL
+                                                                 : VIGIL_PROGNOSIS_LINEAR));
+    }
+    memcpy(p->pm, pm, sizeof pm);
     p->has_prior = 1;
     return VIGIL_OK;
 }
@@ -954,7 +966,9 @@ static int fit_valid(const fit *f)
     for (int i = 0; i < 7; i++)
         if (!isfinite(v[i]))
             return 0;
-    return f->n >= 0.0 && f->stt >= 0.0 && f->syy >= 0.0 && f->n == floor(f->n);
+    /* n counts points: whole, and at most 2^53 so that it converts to size_t exactly */
+    return f->n >= 0.0 && f->n <= 9007199254740992.0 && f->stt >= 0.0 && f->syy >= 0.0 &&
+           f->n == floor(f->n);
 }
 
 static int prior_model_valid(const prior_model *m)

@@ -136,8 +136,9 @@ VIGIL_API int vigil_prognoser_set_level(vigil_prognoser *p, double level);
  * Use a fleet prior (copied; the prior may be destroyed after). NULL removes the prior. Only
  * before the onset (else VIGIL_ESTATE).
  * @return VIGIL_OK; VIGIL_EMISMATCH (prior made for another feature or failure level: message
- *         names both), VIGIL_ENODATA (prior from fewer than 2 histories), VIGIL_ESTATE,
- *         VIGIL_EINVAL. Nothing changes on failure.
+ *         names both), VIGIL_ENODATA (prior from fewer than 2 histories), VIGIL_ENONFINITE
+ *         (the histories give a non-finite or degenerate model, e.g. from indicator values near
+ *         the double range), VIGIL_ESTATE, VIGIL_EINVAL. Nothing changes on failure.
  */
 VIGIL_API int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *prior);
 
