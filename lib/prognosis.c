@@ -440,8 +440,13 @@ static void estimate(vigil_prognoser *p)
                       &ulo, &uhi);
     const double now = p->t_last, origin = p->t_on + p->f[j].tbar;
     const double r = origin + umed - now;
-    p->rul = r > 0.0 ? r : 0.0;
     const double lo = origin + ulo - now, hi = origin + uhi - now;
+    if (!(isfinite(r) && isfinite(lo) && isfinite(hi))) {
+        /* a trend too flat (or values too extreme) for a finite crossing: no number at all */
+        p->reason = VIGIL_PROGNOSIS_NO_TREND;
+        return;
+    }
+    p->rul = r > 0.0 ? r : 0.0;
     p->lo = lo > 0.0 ? (lo < p->rul ? lo : p->rul) : 0.0;
     p->hi = hi > p->rul ? hi : p->rul;
     p->reason = VIGIL_PROGNOSIS_ESTIMATE;
@@ -1057,9 +1062,13 @@ int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
     p->rul = vigil__get_f64(r);
     p->lo = vigil__get_f64(r);
     p->hi = vigil__get_f64(r);
+    const int has_estimate =
+        p->reason == VIGIL_PROGNOSIS_ESTIMATE || p->reason == VIGIL_PROGNOSIS_FAILED;
     if (r->err || p->reason < 0 || p->reason > VIGIL_PROGNOSIS_FAILED ||
         (p->used_model != VIGIL_PROGNOSIS_EXPONENTIAL &&
-         p->used_model != VIGIL_PROGNOSIS_LINEAR))
+         p->used_model != VIGIL_PROGNOSIS_LINEAR) ||
+        (has_estimate && !(isfinite(p->hi) && p->lo >= 0.0 && p->lo <= p->rul &&
+                           p->rul <= p->hi)))
         return bad_blob(p, "result");
     if (r->pos != r->len)
         return bad_blob(p, "length (trailing bytes)");
