@@ -84,6 +84,11 @@ int vigil__monitor_prepare(vigil_monitor *m);
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
 /* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
 int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
+/* A machine's channels (lib/machine.c, issue 16): a monitor's payload (its sections, the
+ * prognoser's too) appended to w, and a monitor from such a payload (the format-2 reader). */
+struct vigil__wbuf;
+int vigil__monitor_payload(const vigil_monitor *m, int flags, struct vigil__wbuf *w);
+int vigil__monitor_load_payload(const unsigned char *payload, size_t n, vigil_monitor **out);
 /* The default fault direction of a feature name. */
 int vigil__default_direction(const char *name);
 
