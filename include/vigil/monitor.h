@@ -122,9 +122,12 @@ typedef struct vigil_monitor vigil_monitor;
  * Create a monitor for rows with the given column names.
  *
  * The default selection is every column whose name is in the default vibration set (rms, peak,
- * crest, kurtosis, skewness, shape, impulse, clearance, centroid, spread, flatness, entropy,
- * and every band_*); if none of those names exists (e.g. a historian's table), every column
- * except `frame`, `t_start`, `time` and `timestamp` is selected.
+ * crest, kurtosis, impulse, clearance, shape, every band_*, and the columns the feature groups
+ * select: docs/MODELS.md); if none of those names exists, the same statistics under a
+ * historian's names (the part after the last '_' is rms, peak, max, crest, kurtosis, impulse,
+ * clearance or clearence, shape: "B1_x_rms", a machine channel's "x_max"); if none of those
+ * either (e.g. a historian's table of other values), every column except `frame`, `t_start`,
+ * `time` and `timestamp` is selected.
  *
  * @param names column names (copied); n of them, 1..4096, each non-empty, distinct, without
  *              control characters or commas (a specification lists them).

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""IMS test 1 per bearing through `vigil monitor --rows --channels B1,B2,B3,B4` (issue 16).
+
+Runs the command (library defaults unless extra options are given after --), reads its
+per-row output and prints, per channel: alarm within 24 h after the longest gap (the six-day
+pause), the time the lasting alarm (the ALARM that stays up to the last row) is raised, its lead
+before the end, and the alarm episodes before it.
+
+  bench/machine_ims.py VIGIL DATASETS [-- extra vigil monitor options]
+Exit 77 when the dataset is absent.
+"""
+import csv
+import datetime
+import io
+import os
+import subprocess
+import sys
+
+
+def main():
+    args = sys.argv[1:]
+    extra = []
+    if "--" in args:
+        k = args.index("--")
+        args, extra = args[:k], args[k + 1:]
+    if len(args) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    vigil, datasets = args
+    path = os.path.join(datasets, "ims_features", "test1_timefeatures.csv.gz")
+    if not os.path.exists(path):
+        print("SKIP: %s is absent" % path)
+        return 77
+    cmd = [vigil, "monitor", "--rows", "--time-column", "timestamp", "--channels",
+           "B1,B2,B3,B4", "--learn", "100"] + extra + [path]
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout.decode()
+    rows = {}
+    for r in csv.DictReader(io.StringIO(out)):
+        rows.setdefault(r["channel"], []).append((float(r["t_start"]), r["state"]))
+    print("command: " + " ".join(cmd[:1] + ["monitor"] + cmd[2:-1] + ["test1_timefeatures.csv.gz"]))
+    print("%-4s %6s %12s %8s %8s" % ("brg", "pause", "alarm at", "lead h", "earlier"))
+    for ch in sorted(rows):
+        seq = rows[ch]
+        times = [t for t, _ in seq]
+        gaps = [(times[i] - times[i - 1], i) for i in range(1, len(times))]
+        pause = max(gaps)[1]
+        at_pause = any(s == "alarm" for t, s in seq[pause:] if t < times[pause] + 86400)
+        # the lasting alarm: the last run of ALARM rows, if it reaches the last row
+        on = len(seq)
+        while on > 0 and seq[on - 1][1] == "alarm":
+            on -= 1
+        lasting = on < len(seq)
+        # alarm episodes before it: OK/WARN -> ALARM transitions
+        earlier = 0
+        prev = "ok"
+        for _, s in seq[:on]:
+            earlier += s == "alarm" and prev != "alarm"
+            prev = s
+        when = datetime.datetime.fromtimestamp(times[on], datetime.timezone.utc).strftime(
+            "%m-%d %H:%M") if lasting else "none"
+        lead = "%.1f" % ((times[-1] - times[on]) / 3600) if lasting else "-"
+        print("%-4s %6s %12s %8s %8d" % (ch, "ALARM" if at_pause else "-", when, lead, earlier))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
