@@ -169,10 +169,10 @@ void vigil__default_selection(const char *const *names, size_t n, size_t *idx, s
         if (c && c->selected)
             idx[(*count)++] = i;
     }
-    for (size_t i = 0; i < n && !*count; i++)
-        for (size_t j = i; j < n; j++)
-            if (historian_selected(names[j]))
-                idx[(*count)++] = j;
+    const int have_table = *count > 0;
+    for (size_t i = 0; i < n && !have_table; i++)
+        if (historian_selected(names[i]))
+            idx[(*count)++] = i;
     if (*count)
         return;
     for (size_t i = 0; i < n; i++)

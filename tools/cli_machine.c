@@ -118,8 +118,9 @@ static int fit_now(mach_ctx *c)
     vigil_monitor *mon[VIGIL_MACHINE_CHANNELS_MAX] = {0};
     int status = CLI_OK;
     for (size_t g = 0; g < c->nch && status == CLI_OK; g++) {
-        if (!c->o->src.rows && /* a sample channel's specification names its column */
-            vigil_pipeline_set(c->o->pipe, "column", c->chan[g]) != VIGIL_OK)
+        /* each channel's specification names it (and a sample channel its column) */
+        if (vigil_pipeline_set(c->o->pipe, "channel", c->chan[g]) != VIGIL_OK ||
+            (!c->o->src.rows && vigil_pipeline_set(c->o->pipe, "column", c->chan[g]) != VIGIL_OK))
             status = cli_spec_error("monitor");
         else if (!(mon[g] = cli_make_monitor("monitor", c->o, c->names, c->width,
                                              c->o->conditions ? c->o->conditions : maxc + 1)))
