@@ -4,7 +4,7 @@
 Runs the command (library defaults unless extra options are given after --), reads its
 per-row output and prints, per channel: alarm within 24 h after the longest gap (the six-day
 pause), the time the lasting alarm (the ALARM that stays up to the last row) is raised, its lead
-before the end, and the alarm episodes before it.
+before the end, the alarm episodes before it and the hours spent in them.
 
   bench/machine_ims.py VIGIL DATASETS [-- extra vigil monitor options]
 Exit 77 when the dataset is absent.
@@ -38,7 +38,8 @@ def main():
     for r in csv.DictReader(io.StringIO(out)):
         rows.setdefault(r["channel"], []).append((float(r["t_start"]), r["state"]))
     print("command: " + " ".join(cmd[:1] + ["monitor"] + cmd[2:-1] + ["test1_timefeatures.csv.gz"]))
-    print("%-4s %6s %12s %8s %8s" % ("brg", "pause", "alarm at", "lead h", "earlier"))
+    print("%-4s %6s %12s %8s %8s %9s" % ("brg", "pause", "alarm at", "lead h", "earlier",
+                                          "earlier h"))
     for ch in sorted(rows):
         seq = rows[ch]
         times = [t for t, _ in seq]
@@ -51,15 +52,18 @@ def main():
             on -= 1
         lasting = on < len(seq)
         # alarm episodes before it: OK/WARN -> ALARM transitions
-        earlier = 0
+        earlier, hours = 0, 0.0
         prev = "ok"
-        for _, s in seq[:on]:
+        for i, (t, s) in enumerate(seq[:on]):
             earlier += s == "alarm" and prev != "alarm"
+            if s == "alarm" and i + 1 < len(seq):
+                hours += min(seq[i + 1][0] - t, 3600.0) / 3600  # a pause counts 1 h at most
             prev = s
         when = datetime.datetime.fromtimestamp(times[on], datetime.timezone.utc).strftime(
             "%m-%d %H:%M") if lasting else "none"
         lead = "%.1f" % ((times[-1] - times[on]) / 3600) if lasting else "-"
-        print("%-4s %6s %12s %8s %8d" % (ch, "ALARM" if at_pause else "-", when, lead, earlier))
+        print("%-4s %6s %12s %8s %8d %9.1f" % (ch, "ALARM" if at_pause else "-", when, lead,
+                                                earlier, hours))
     return 0
 
 
