@@ -29,6 +29,8 @@ struct vigil_machine {
     double *cm_in, *row;      /* ncm x nch; nch x width */
 };
 
+static void plan_common_mode(vigil_machine *m);
+
 static int channel_name_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
@@ -154,10 +156,10 @@ int vigil_machine_adopt(const char *const *channels, size_t nch, vigil_monitor *
         if (!a)
             return vigil__fail(VIGIL_EINVAL, "machine: channel '%s': NULL monitor",
                                channels[g]);
-        if (a->fitted)
-            return vigil__fail(VIGIL_ESTATE, "machine: channel '%s': the monitor is fitted",
-                               channels[g]);
-        for (size_t c = 0; c < a->nconds; c++)
+        if (a->fitted != monitors[0]->fitted)
+            return vigil__fail(VIGIL_ESTATE, "machine: channel '%s': the monitors must be all "
+                               "fitted or all unfitted", channels[g]);
+        for (size_t c = 0; c < a->nconds && !a->fitted; c++)
             if (a->cond[c].nrows)
                 return vigil__fail(VIGIL_ESTATE, "machine: channel '%s': the monitor has "
                                    "rows learnt", channels[g]);
@@ -178,6 +180,12 @@ int vigil_machine_adopt(const char *const *channels, size_t nch, vigil_monitor *
     if (rc)
         return rc;
     memcpy(m->mon, monitors, nch * sizeof *monitors);
+    if (monitors[0]->fitted) {
+        /* fitted apart (a host that scored each channel on its own rows): no common mode */
+        m->common = 0;
+        m->learning = 1;
+        plan_common_mode(m);
+    }
     *out = m;
     return VIGIL_OK;
 }

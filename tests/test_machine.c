@@ -352,6 +352,65 @@ static void test_bad_input(void **state)
     vigil_machine_destroy(NULL);
 }
 
+/* Monitors fitted apart (the gateway's channels) make a machine without common mode: it
+ * scores each channel as its monitor alone did, saves and loads. */
+static void test_adopt_fitted(void **state)
+{
+    (void)state;
+    vigil_monitor *mons[2], *ref[2];
+    uint64_t s = 21;
+    double row[4 * W];
+    for (size_t g = 0; g < 2; g++) {
+        assert_int_equal(vigil_monitor_create(cols, W, VIGIL_DETECTOR_PCA, &mons[g]), VIGIL_OK);
+        assert_int_equal(vigil_monitor_create(cols, W, VIGIL_DETECTOR_PCA, &ref[g]), VIGIL_OK);
+    }
+    for (size_t i = 0; i < LEARN; i++) {
+        make_row(&s, i, 2, row);
+        for (size_t g = 0; g < 2; g++) {
+            assert_int_equal(vigil_monitor_learn(mons[g], row + g * W, W, 0), VIGIL_OK);
+            assert_int_equal(vigil_monitor_learn(ref[g], row + g * W, W, 0), VIGIL_OK);
+        }
+    }
+    assert_int_equal(vigil_monitor_fit(mons[0]), VIGIL_OK);
+    vigil_machine *mc = NULL;
+    assert_int_equal(vigil_machine_adopt(ch4, 2, mons, &mc), VIGIL_ESTATE); /* mixed */
+    assert_null(mc);
+    for (size_t g = 0; g < 2; g++) {
+        if (g)
+            assert_int_equal(vigil_monitor_fit(mons[g]), VIGIL_OK);
+        assert_int_equal(vigil_monitor_fit(ref[g]), VIGIL_OK);
+    }
+    const char *three[3] = {"a", "b", "c"};
+    assert_int_equal(vigil_machine_adopt(three, 2, mons, &mc), VIGIL_OK);
+    assert_int_equal(vigil_machine_common_mode(mc), 0);
+    assert_int_equal(vigil_machine_set_common_mode(mc, 1), VIGIL_ESTATE);
+    assert_int_equal(vigil_machine_fitted(mc), 1);
+    int st[2];
+    for (size_t i = LEARN; i < ROWS; i++) {
+        make_row(&s, i, 2, row);
+        assert_true(vigil_machine_score(mc, row, 2 * W, (double)i, 0, st) >= 0);
+        for (size_t g = 0; g < 2; g++) {
+            assert_int_equal(st[g], vigil_monitor_score(ref[g], row + g * W, W, (double)i, 0));
+            assert_true(vigil_monitor_last_score(vigil_machine_monitor(mc, g)) ==
+                        vigil_monitor_last_score(ref[g]));
+        }
+    }
+    size_t len, w;
+    assert_int_equal(vigil_machine_save_size(mc, VIGIL_SAVE_STREAM, &len), VIGIL_OK);
+    unsigned char *buf = malloc(len);
+    assert_non_null(buf);
+    assert_int_equal(vigil_machine_save(mc, VIGIL_SAVE_STREAM, buf, len, &w), VIGIL_OK);
+    vigil_machine *back = NULL;
+    assert_int_equal(vigil_machine_load(buf, w, &back), VIGIL_OK);
+    assert_string_equal(vigil_machine_channel_name(back, 1), "b");
+    assert_int_equal(vigil_machine_common_mode(back), 0);
+    free(buf);
+    vigil_machine_destroy(back);
+    vigil_machine_destroy(mc);
+    vigil_monitor_destroy(ref[0]);
+    vigil_monitor_destroy(ref[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_adopt_fitted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,11 +66,13 @@ VIGIL_API int vigil_machine_create(const char *const *channels, size_t nch,
                                    vigil_machine **out);
 /**
  * Create a machine from monitors the host made (each with its specification and settings,
- * e.g. by vigil_pipeline_create_monitor()). They must be unfitted, nothing learnt, with the
- * same columns. On VIGIL_OK the machine owns them (the array itself stays the caller's); on
- * failure the caller still owns them.
- * @return VIGIL_OK, VIGIL_EINVAL (NULL, bad names, different columns), VIGIL_ESTATE (a
- *         monitor fitted or with rows learnt), VIGIL_ENOMEM.
+ * e.g. by vigil_pipeline_create_monitor()), with the same columns: either all unfitted with
+ * nothing learnt (the machine learns and fits them), or all fitted (monitors trained apart on
+ * their own channel's rows, as the gateway does: common mode is then off and stays off, so
+ * that they keep seeing the rows they were trained on). On VIGIL_OK the machine owns them (the
+ * array itself stays the caller's); on failure the caller still owns them.
+ * @return VIGIL_OK, VIGIL_EINVAL (NULL, bad names, different columns), VIGIL_ESTATE (fitted and
+ *         unfitted mixed, or rows learnt), VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_machine_adopt(const char *const *channels, size_t nch,
                                   vigil_monitor **monitors, vigil_machine **out);
