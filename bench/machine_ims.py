@@ -6,8 +6,10 @@ per-row output and prints, per channel: alarm within 24 h after the longest gap 
 pause), the time the lasting alarm (the ALARM that stays up to the last row) is raised, its lead
 before the end, the alarm episodes before it and the hours spent in them.
 
-  bench/machine_ims.py VIGIL DATASETS [-- extra vigil monitor options]
-Exit 77 when the dataset is absent.
+  bench/machine_ims.py [--check] VIGIL DATASETS [-- extra vigil monitor options]
+--check: exit 1 unless the targets met today still are (lasting alarms on B3 and B4 at least
+48 h before the end, none on B1 and B2): the data suite runs it so that they cannot regress
+unnoticed. Exit 77 when the dataset is absent.
 """
 import csv
 import datetime
@@ -23,6 +25,8 @@ def main():
     if "--" in args:
         k = args.index("--")
         args, extra = args[:k], args[k + 1:]
+    check = "--check" in args
+    args = [a for a in args if a != "--check"]
     if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
@@ -40,6 +44,7 @@ def main():
     print("command: " + " ".join(cmd[:1] + ["monitor"] + cmd[2:-1] + ["test1_timefeatures.csv.gz"]))
     print("%-4s %6s %12s %8s %8s %9s" % ("brg", "pause", "alarm at", "lead h", "earlier",
                                           "earlier h"))
+    leads = {}
     for ch in sorted(rows):
         seq = rows[ch]
         times = [t for t, _ in seq]
@@ -62,8 +67,15 @@ def main():
         when = datetime.datetime.fromtimestamp(times[on], datetime.timezone.utc).strftime(
             "%m-%d %H:%M") if lasting else "none"
         lead = "%.1f" % ((times[-1] - times[on]) / 3600) if lasting else "-"
+        leads[ch] = (times[-1] - times[on]) / 3600 if lasting else None
         print("%-4s %6s %12s %8s %8d %9.1f" % (ch, "ALARM" if at_pause else "-", when, lead,
                                                 earlier, hours))
+    if check:
+        bad = [ch for ch in ("B3", "B4") if not (leads.get(ch) or 0) >= 48] + \
+              [ch for ch in ("B1", "B2") if leads.get(ch) is not None]
+        if bad:
+            print("FAIL: the IMS targets no longer met on %s" % ", ".join(bad))
+            return 1
     return 0
 
 

@@ -5,6 +5,7 @@ monitors' getters; errors. Runs with or without numpy."""
 
 import csv
 import io
+import math
 import os
 import pickle
 import random
@@ -142,6 +143,46 @@ class MachineTest(unittest.TestCase):
         self.assertEqual(m.monitor(2).last_score, b3.last_score)
         b3.close()
         self.assertTrue(m.fitted)  # closing a view leaves the machine
+        m.close()
+
+    def test_sample_channels_equal_command(self):
+        """Channels of a recording's columns (an extractor's rows per channel), against
+        `vigil monitor --rate --channels de,fe` on the same file; the saved machine continues
+        in the command with each channel's column."""
+        rnd = random.Random(9)
+        n = 256 * 90
+        de = [(1.0 + (0.6 if i > 256 * 45 else 0.0)) * math.sin(0.3 * i) + 0.1 * rnd.gauss(0, 1)
+              for i in range(n)]
+        fe = [0.5 * math.sin(0.7 * i) + 0.1 * rnd.gauss(0, 1) for i in range(n)]
+        path = os.path.join(self.tmp.name, "s.csv")
+        with open(path, "w") as f:
+            f.write("de,fe\n")
+            for a, b in zip(de, fe):
+                f.write("%.17g,%.17g\n" % (a, b))
+        ca = vigil.features(de, 1000, 256)
+        cb = vigil.features(fe, 1000, 256)
+        names = list(ca)
+        rows = [[ca[k][i] for k in names] + [cb[k][i] for k in names]
+                for i in range(len(ca["frame"]))]
+        with vigil.FeatureExtractor(1000, 256) as ex:
+            m = vigil.Machine(["de", "fe"], ex)
+        self.assertFalse(m.common_mode)  # 2 channels
+        self.assertEqual(m.monitor("fe").pipeline["column"], "fe")
+        m.learn(rows[:20])
+        m.fit()
+        py = m.score(rows[20:], [ca["t_start"][i] for i in range(20, len(rows))])
+        ref = cli("--rate", "1000", "--frame", "256", "--channels", "de,fe", "--learn", "20",
+                  path)
+        for ch in ("de", "fe"):
+            theirs = [r for r in ref if r["channel"] == ch]
+            self.assertEqual(["%.17g" % v for v in py[ch]["score"]],
+                             [r["score"] for r in theirs])
+            self.assertEqual(py[ch]["state"], [r["state"] for r in theirs])
+        self.assertIn("alarm", py["de"]["state"])
+        model = os.path.join(self.tmp.name, "s.vgm")
+        m.save(model)
+        cont = cli("--model", model, path)
+        self.assertEqual(sorted({r["channel"] for r in cont}), ["de", "fe"])
         m.close()
 
     def test_errors(self):

@@ -11,6 +11,7 @@ import os
 from . import _buffers
 from ._lib import IntP, MachineP, MonitorP, lib
 from ._handle import CObject
+from .features import FeatureExtractor
 from .monitor import STATES, Monitor
 from .parse import _text
 
@@ -61,6 +62,8 @@ class Machine(CObject):
                 # each channel's specification names it (as the command's do)
                 with mons[-1].pipeline as spec:
                     spec["channel"] = ch
+                    if isinstance(names, FeatureExtractor):
+                        spec["column"] = ch  # a sample channel is a column of the recording
                     if time_column is not None:
                         spec["time.column"] = time_column
                     lib.vigil_monitor_set_pipeline(mons[-1]._handle(), spec._handle())
