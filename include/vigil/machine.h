@@ -111,11 +111,13 @@ VIGIL_API vigil_monitor *vigil_machine_monitor(const vigil_machine *m, size_t g)
  * @param n    vigil_machine_channel_count() * vigil_machine_width().
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH (n differs), VIGIL_ENONFINITE,
  *         VIGIL_EFORMAT (a ratio's reference <= 0), VIGIL_ESTATE (fitted), VIGIL_ENOMEM. On
- *         failure no channel has learnt the row.
+ *         failure no channel has learnt the row (but with VIGIL_ENOMEM the channels before
+ *         the one that ran out of memory have: the message names it).
  */
 VIGIL_API int vigil_machine_learn(vigil_machine *m, const double *row, size_t n,
                                   size_t condition);
-/** Fit every channel's monitor (vigil_monitor_fit()).
+/** Fit every channel's monitor (vigil_monitor_fit()). On failure the channels before the
+ *  failing one stay fitted; the machine is not (score and save give VIGIL_ESTATE).
  *  @return VIGIL_OK or the first failing channel's status (message names the channel). */
 VIGIL_API int vigil_machine_fit(vigil_machine *m);
 /** @return 1 if fitted, 0 if not (or NULL). */
