@@ -78,8 +78,11 @@ enum vigil_gap_policy {
 
 /** Threshold modes. */
 enum vigil_threshold_mode {
-    VIGIL_THRESHOLD_QUANTILE = 0, /**< quantile of out-of-fold training scores (default) */
-    VIGIL_THRESHOLD_CHI2 = 1      /**< Mahalanobis only: chi-square(quantile, features) */
+    /** quantile of out-of-fold training scores, its tail extrapolated by a peaks-over-threshold
+     *  fit and never below the plain quantile (default; docs/MODELS.md, "Calibration") */
+    VIGIL_THRESHOLD_QUANTILE = 0,
+    VIGIL_THRESHOLD_CHI2 = 1,     /**< Mahalanobis only: chi-square(quantile, features) */
+    VIGIL_THRESHOLD_EMPIRICAL = 2 /**< the plain quantile of out-of-fold scores (before issue 16) */
 };
 
 /** Largest relearn x selected features x conditions (the re-reference buffers: 2^25 doubles,
