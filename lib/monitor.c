@@ -1007,6 +1007,8 @@ int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n, size_t c
 }
 
 double vigil_monitor_last_score(const vigil_monitor *m) { return m ? m->last_score : NAN; }
+int vigil_monitor_threshold_mode(const vigil_monitor *m) { return m ? m->thr_mode : -1; }
+double vigil_monitor_stated_rate(const vigil_monitor *m) { return m ? 1.0 - m->quantile : NAN; }
 double vigil_monitor_last_threshold(const vigil_monitor *m) { return m ? m->last_thr : NAN; }
 double vigil_monitor_last_health(const vigil_monitor *m) { return m ? m->last_health : NAN; }
 int vigil_monitor_state(const vigil_monitor *m) { return m ? vigil_alarm_state(m->alarm) : 0; }

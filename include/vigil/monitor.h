@@ -333,6 +333,12 @@ VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, i
 VIGIL_API int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev);
 /** @return the onset time of the current episode (WARN or ALARM; seconds), NaN when OK. */
 VIGIL_API double vigil_monitor_onset(const vigil_monitor *m);
+/** @return the threshold mode (a vigil_threshold_mode), -1 for NULL. */
+VIGIL_API int vigil_monitor_threshold_mode(const vigil_monitor *m);
+/** @return the exceedance rate per healthy frame the calibration states, 1 - quantile (0.005
+ *  by default): the share of unseen healthy frames expected above the threshold, and the
+ *  onset test's p0 (docs/MODELS.md, "Calibration"); NaN for NULL. Any thread that owns m. */
+VIGIL_API double vigil_monitor_stated_rate(const vigil_monitor *m);
 /** @return transient episodes (bursts that cleared by themselves) since fit/reset. */
 VIGIL_API size_t vigil_monitor_transients(const vigil_monitor *m);
 /** @return gaps in time seen since fit/reset (0 for NULL). */
