@@ -141,6 +141,53 @@ static void test_direction_floor_detectors(void **state)
     det->ops->destroy(det);
 }
 
+/* The monitor's modes: the default (tail-fitted) threshold is never below the plain quantile
+ * of the same out-of-fold scores (mode EMPIRICAL); the mode and the stated rate survive a save
+ * and load; the stated rate is 1 - quantile. */
+static void test_monitor_modes(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"rms", "kurtosis", "crest"};
+    double thr[2];
+    for (int e = 0; e < 2; e++) {
+        vigil_monitor *m;
+        assert_int_equal(vigil_monitor_create(names, 3, VIGIL_DETECTOR_MAHALANOBIS, &m),
+                         VIGIL_OK);
+        assert_int_equal(vigil_monitor_set_quantile(m, 0.99), VIGIL_OK);
+        if (e)
+            assert_int_equal(vigil_monitor_set_threshold_mode(m, VIGIL_THRESHOLD_EMPIRICAL),
+                             VIGIL_OK);
+        uint64_t s = 21;
+        for (int i = 0; i < 120; i++) {
+            double row[3] = {1.0 + 0.05 * test_normal(&s), 3.0 + 0.3 * test_normal(&s),
+                             4.0 + 0.4 * test_normal(&s)};
+            assert_int_equal(vigil_monitor_learn(m, row, 3, 0), VIGIL_OK);
+        }
+        assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
+        thr[e] = vigil_monitor_threshold(m, 0);
+        assert_true(fabs(vigil_monitor_stated_rate(m) - 0.01) < 1e-15);
+        size_t size = 0;
+        assert_int_equal(vigil_monitor_save_size(m, &size), VIGIL_OK);
+        unsigned char *buf = malloc(size);
+        assert_non_null(buf);
+        assert_int_equal(vigil_monitor_save(m, buf, size, &size), VIGIL_OK);
+        vigil_monitor *back;
+        assert_int_equal(vigil_monitor_load(buf, size, &back), VIGIL_OK);
+        assert_int_equal(vigil_monitor_threshold_mode(back),
+                         e ? VIGIL_THRESHOLD_EMPIRICAL : VIGIL_THRESHOLD_QUANTILE);
+        assert_true(vigil_monitor_threshold(back, 0) == thr[e]);
+        assert_true(fabs(vigil_monitor_stated_rate(back) - 0.01) < 1e-15);
+        free(buf);
+        vigil_monitor_destroy(back);
+        vigil_monitor_destroy(m);
+    }
+    print_message("threshold: tail-fitted %.4f, plain quantile %.4f\n", thr[0], thr[1]);
+    assert_true(thr[0] >= thr[1]);
+    assert_true(isnan(vigil_monitor_stated_rate(NULL)));
+    assert_int_equal(vigil_monitor_threshold_mode(NULL), -1);
+    assert_string_equal(vigil_threshold_mode_name(VIGIL_THRESHOLD_EMPIRICAL), "empirical");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_tail_bounded_and_small),
         cmocka_unit_test(test_floor_eigenvalues),
         cmocka_unit_test(test_direction_floor_detectors),
+        cmocka_unit_test(test_monitor_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
