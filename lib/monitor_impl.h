@@ -84,6 +84,9 @@ int vigil__monitor_prepare(vigil_monitor *m);
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
 /* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
 int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
+/* The default fault direction of a feature name. */
+int vigil__default_direction(const char *name);
+
 /* The calibration of a threshold from out-of-fold healthy scores (issue 16): a generalised
  * Pareto tail fitted by peaks over threshold to the top TAIL_SHARE of the scores (at least
  * TAIL_MIN of them), its shape clamped to [0, TAIL_XI_MAX], extrapolated to the q-quantile;
@@ -99,7 +102,5 @@ typedef struct vigil__tail_fit {
 /* The calibrated q-quantile of s[0..n) (sorted in place, n >= 1, 0.5 <= q < 1); fills fit if
  * not NULL. */
 double vigil__tail_quantile(double *s, size_t n, double q, vigil__tail_fit *fit);
-/* The default fault direction of a feature name. */
-int vigil__default_direction(const char *name);
 
 #endif
