@@ -3,8 +3,9 @@
  * training frames and collinear features (rms and peak move together); its floor of 0.01 keeps
  * the matrix positive definite. Then every eigenvalue is raised to at least
  * VIGIL__DIRECTION_FLOOR (one baseline scale unit squared, detector.h): no combination of
- * features is more sensitive than the practical-significance floor of a single feature. The Cholesky factor is computed here (factorise()), so GSL's
- * aborting error handler is never reached. The contribution of feature i is
+ * features is more sensitive than the practical-significance floor of a single feature. The
+ * Cholesky factor is computed here (factorise()), so GSL's aborting error handler is never
+ * reached. The contribution of feature i is
  * v_i (Sigma^-1 v)_i; they sum to the score. */
 #include "detector.h"
 

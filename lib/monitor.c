@@ -305,7 +305,8 @@ int vigil_monitor_set_threshold_mode(vigil_monitor *m, int mode)
     if (!m || (mode != VIGIL_THRESHOLD_QUANTILE && mode != VIGIL_THRESHOLD_CHI2 &&
                mode != VIGIL_THRESHOLD_EMPIRICAL) ||
         (mode == VIGIL_THRESHOLD_CHI2 && m->kind != VIGIL_DETECTOR_MAHALANOBIS))
-        return vigil__fail(VIGIL_EINVAL, "threshold mode: quantile, empirical, or chi2 for mahalanobis");
+        return vigil__fail(VIGIL_EINVAL,
+                           "threshold mode: quantile, empirical, or chi2 for mahalanobis");
     int rc = not_fitted(m);
     if (rc)
         return rc;
