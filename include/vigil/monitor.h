@@ -17,12 +17,14 @@
  *     clipped to it (z = max(z, 0)), so a machine that runs in and gets quieter never alarms on
  *     the fall; two-sided features keep both signs;
  *  3. detector (one per condition): robust z-score + EWMA, Mahalanobis with Ledoit-Wolf
- *     shrinkage (GSL Cholesky), PCA with Hotelling T^2 and SPE/Q (GSL eigen), or Half-Space
+ *     shrinkage and every direction's variance at least one baseline scale (GSL Cholesky), PCA with Hotelling T^2 and SPE/Q (GSL eigen), or Half-Space
  *     Trees (seeded, deterministic);
  *  4. threshold: calibrated at fit time as the `quantile` (default 0.995) of out-of-fold scores
  *     of the training rows (5 contiguous folds: each fold is scored by a detector fit on the
- *     other four, so the threshold reflects unseen healthy data), or the chi-square bound for
- *     Mahalanobis (vigil_monitor_set_threshold_mode());
+ *     other four, so the threshold reflects unseen healthy data), its tail extrapolated by a
+ *     peaks-over-threshold fit so that a short, correlated sample keeps the stated rate
+ *     (vigil_monitor_stated_rate()), or the chi-square bound for Mahalanobis
+ *     (vigil_monitor_set_threshold_mode());
  *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events;
  *  6. drift: one vigil_drift per selected feature on the raw values (vigil/drift.h).
  *
