@@ -348,7 +348,8 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     m->rel_floor = vigil__get_f64(r);
     m->note = vigil__get_str(r);
     if (r->err || m->nconds == 0 || !(m->quantile >= 0.5 && m->quantile < 1.0) ||
-        (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2) ||
+        (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2 &&
+         m->thr_mode != VIGIL_THRESHOLD_EMPIRICAL) ||
         (m->thr_mode == VIGIL_THRESHOLD_CHI2 && m->kind != VIGIL_DETECTOR_MAHALANOBIS) ||
         !(m->alpha > 0.0 && m->alpha <= 1.0) || m->n == 0 || m->k == 0 || m->k > m->n ||
         m->k_warn == 0 || m->k_warn > m->k || !(m->clear > 0.0 && m->clear <= 1.0) ||

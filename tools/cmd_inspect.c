@@ -35,6 +35,9 @@ static int inspect_monitor(const char *path, vigil_monitor *m)
             cli_print_double(stdout, vigil_monitor_threshold(m, c));
             putchar('\n');
         }
+        printf("# calibration: %s, stated exceedance rate %.6g of healthy frames\n",
+               vigil_threshold_mode_name(vigil_monitor_threshold_mode(m)),
+               vigil_monitor_stated_rate(m));
         printf("# selected features (%zu):", vigil_monitor_feature_count(m));
         for (size_t i = 0; i < vigil_monitor_feature_count(m); i++)
             printf(" %s:%s", vigil_monitor_feature_name(m, i),

@@ -302,6 +302,8 @@ PROTOTYPES = {
     "vigil_monitor_next_event_ex": (c_int, [MonitorP, AlarmEventP], STATUS),
     "vigil_monitor_onset": (c_double, [MonitorP], None),
     "vigil_monitor_transients": (c_size_t, [MonitorP], None),
+    "vigil_monitor_stated_rate": (c_double, [MonitorP], None),  # issue 16 part 3
+    "vigil_monitor_threshold_mode": (c_int, [MonitorP], None),  # issue 16 part 3
     "vigil_monitor_last_z": (c_double, [MonitorP, c_size_t], None),
     "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
