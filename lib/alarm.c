@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define EVENTS_MAX 256
+#define EVENTS_MAX VIGIL__ALARM_EVENTS_MAX
 
 typedef struct event {
     double t, onset;
@@ -303,6 +303,11 @@ int vigil_alarm_next_event_ex(vigil_alarm *a, vigil_alarm_event *out)
     a->ev_head = (a->ev_head + 1) % EVENTS_MAX;
     a->ev_count--;
     return 1;
+}
+
+double vigil__alarm_oldest_event_time(const vigil_alarm *a)
+{
+    return a && a->ev_count ? a->ev[a->ev_head].t : NAN;
 }
 
 size_t vigil_alarm_events_dropped(const vigil_alarm *a)

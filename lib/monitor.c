@@ -59,6 +59,8 @@ void vigil_monitor_destroy(vigil_monitor *m)
     free(m->z);
     free(m->contrib);
     free(m->prev);
+    free(m->peak_z);
+    free(m->xring);
     for (size_t i = 0; m->drift && i < m->nsel; i++)
         vigil_drift_destroy(m->drift[i]);
     free(m->drift);
@@ -726,6 +728,8 @@ int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */
 int vigil__monitor_prepare(vigil_monitor *m)
 {
+    if (vigil__explain_prepare(m) != VIGIL_OK)
+        return vigil__status(VIGIL_ENOMEM);
     m->drift = calloc(m->nsel, sizeof *m->drift);
     free(m->prev);
     m->prev = calloc(m->nsel, sizeof *m->prev);
@@ -794,6 +798,7 @@ int vigil_monitor_reset(vigil_monitor *m)
     for (size_t i = 0; m->drift && i < m->nsel; i++)
         vigil_drift_reset(m->drift[i]);
     vigil_alarm_reset(m->alarm);
+    vigil__explain_reset(m);
     m->last_score = m->last_thr = m->last_health = NAN;
     m->top = -1;
     m->scored = 0;
@@ -988,7 +993,13 @@ static int score_row(vigil_monitor *m, const double *row, size_t n, double t, si
     m->scored = 1;
     if (rereferencing)
         return vigil_alarm_state(m->alarm); /* held while the new reference is learnt */
-    return vigil_alarm_update(m->alarm, s, k->thr, t);
+    const size_t queued = vigil_alarm_event_count(m->alarm);
+    const size_t dropped = vigil_alarm_events_dropped(m->alarm);
+    int state = vigil_alarm_update(m->alarm, s, k->thr, t);
+    if (state >= 0)
+        vigil__explain_row(m, state, vigil_alarm_event_count(m->alarm) - queued +
+                                         vigil_alarm_events_dropped(m->alarm) - dropped);
+    return state;
 }
 
 int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n, size_t condition)
@@ -1098,7 +1109,11 @@ int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev)
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
-    return vigil_alarm_next_event_ex(m->alarm, ev);
+    const size_t queued = vigil_alarm_event_count(m->alarm);
+    int rc = vigil_alarm_next_event_ex(m->alarm, ev);
+    if (rc == 1)
+        vigil__explain_pop(m, queued, NULL);
+    return rc;
 }
 
 double vigil_monitor_onset(const vigil_monitor *m)
@@ -1115,5 +1130,9 @@ int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to)
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
-    return vigil_alarm_next_event(m->alarm, t, from, to);
+    const size_t queued = vigil_alarm_event_count(m->alarm);
+    int rc = vigil_alarm_next_event(m->alarm, t, from, to);
+    if (rc == 1)
+        vigil__explain_pop(m, queued, NULL);
+    return rc;
 }

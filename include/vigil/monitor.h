@@ -336,6 +336,44 @@ VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, i
  *  onset of its episode (the same queue as vigil_monitor_next_event()).
  *  @return 1, 0 (none) or VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev);
+/** Features an event explanation quotes at most. */
+#define VIGIL_EXPLAIN_MAX 4
+
+/**
+ * An event with what drove it (vigil_monitor_next_event_explained()): the features of largest
+ * |z| in the event's episode, in baseline scales. The episode is the rows from the one whose
+ * state left OK to the row that raised the event (for the return to OK or a transient, the
+ * whole episode); each feature's z is its signed value of largest |z| over those rows, as
+ * vigil_monitor_last_z() gives it per row (direction-clipped, so an UP feature quotes >= 0).
+ * Features whose z stayed 0 are not quoted.
+ */
+typedef struct vigil_event_explanation {
+    vigil_alarm_event event;             /**< time, states, kind, onset (since when) */
+    size_t channel;                      /**< 0 for a monitor; the channel for a machine */
+    size_t count;                        /**< features quoted, 0..VIGIL_EXPLAIN_MAX (0 also for
+                                              an event restored from a saved stream) */
+    size_t feature[VIGIL_EXPLAIN_MAX];   /**< selected-feature indices, largest |z| first
+                                              (vigil_monitor_feature_name()) */
+    double z[VIGIL_EXPLAIN_MAX];         /**< their signed z in baseline scales */
+} vigil_event_explanation;
+
+/**
+ * Pop the oldest event with its explanation (the same queue as vigil_monitor_next_event()).
+ * The explanation is taken when the event is raised, inside vigil_monitor_score(), into a
+ * fixed ring made at fit or load (no allocation per row); out->channel is 0.
+ * @return 1, 0 (none) or VIGIL_EINVAL (NULL m or out).
+ */
+VIGIL_API int vigil_monitor_next_event_explained(vigil_monitor *m, vigil_event_explanation *out);
+/**
+ * Write an explanation as text a planner reads: up to VIGIL_EXPLAIN_MAX pairs "NAME +6.2"
+ * separated by ", " ("-" when none is quoted), names from m. Never writes more than cap bytes
+ * (NUL included); a cut text ends at a whole pair. Any thread that owns m.
+ * @return the length written (excluding the NUL), or VIGIL_EINVAL (NULL, cap 0, or a feature
+ *         index out of range).
+ */
+VIGIL_API int vigil_monitor_format_explanation(const vigil_monitor *m,
+                                               const vigil_event_explanation *e, char *buf,
+                                               size_t cap);
 /** @return the onset time of the current episode (WARN or ALARM; seconds), NaN when OK. */
 VIGIL_API double vigil_monitor_onset(const vigil_monitor *m);
 /** @return the threshold mode (a vigil_threshold_mode), -1 for NULL. */
