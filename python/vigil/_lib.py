@@ -75,6 +75,19 @@ class AlarmEvent(ctypes.Structure):
 
 AlarmEventP = POINTER(AlarmEvent)
 
+# issue 16: event explanations (include/vigil/monitor.h)
+EXPLAIN_MAX = 4
+
+
+class EventExplanation(ctypes.Structure):
+    """``vigil_event_explanation`` (include/vigil/monitor.h)."""
+
+    _fields_ = [("event", AlarmEvent), ("channel", c_size_t), ("count", c_size_t),
+                ("feature", c_size_t * EXPLAIN_MAX), ("z", c_double * EXPLAIN_MAX)]
+
+
+EventExplanationP = POINTER(EventExplanation)
+
 
 class Pipeline(_Opaque):
     """``struct vigil_pipeline`` (opaque)."""
@@ -335,6 +348,11 @@ PROTOTYPES = {
     "vigil_machine_score": (c_int, [MachineP, DoubleP, c_size_t, c_double, c_size_t, IntP],
                             STATUS),
     "vigil_machine_reset": (c_int, [MachineP], STATUS),
+    # issue 16: event explanations
+    "vigil_machine_next_event": (c_int, [MachineP, EventExplanationP], STATUS),
+    "vigil_monitor_next_event_explained": (c_int, [MonitorP, EventExplanationP], STATUS),
+    "vigil_monitor_format_explanation": (c_int, [MonitorP, EventExplanationP, c_char_p,
+                                                 c_size_t], STATUS),
     "vigil_machine_save": (c_int, [MachineP, c_int, c_void_p, c_size_t, SizeP], STATUS),
     "vigil_machine_save_size": (c_int, [MachineP, c_int, SizeP], STATUS),
     "vigil_machine_save_file": (c_int, [MachineP, c_char_p, c_int], STATUS),
