@@ -25,7 +25,8 @@
  *     peaks-over-threshold fit so that a short, correlated sample keeps the stated rate
  *     (vigil_monitor_stated_rate()), or the chi-square bound for Mahalanobis
  *     (vigil_monitor_set_threshold_mode());
- *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events;
+ *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events, each
+ *     with the features that drove it in baseline scales (vigil_monitor_next_event_explained());
  *  6. drift: one vigil_drift per selected feature on the raw values (vigil/drift.h).
  *
  * Life cycle: create -> setters -> learn rows (per condition) -> fit -> score rows ... ;
