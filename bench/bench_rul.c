@@ -265,15 +265,18 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
                 const int ohas = vigil_rul_estimate(h->t, h->ind, s + 1, o->level, &orul, &olo,
                                                     &ohi, NULL) == VIGIL_OK;
                 tally_add(&os, ohas, actual, orul, olo, ohi);
+                double srul = -1.0, slo = -1.0, shi = -1.0;
+                vigil_prognoser_survival(p, &srul, &slo, &shi);
                 if (o->json)
                     printf("{\"bench\":\"rul\",\"history\":\"%s\",\"cut\":%d,\"actual_s\":%.1f,"
-                           "\"reason\":\"%s\",\"rul_s\":%.1f,\"lo_s\":%.1f,\"hi_s\":%.1f,"
-                           "\"model\":\"%s\",\"points\":%zu,\"naive_s\":%.1f}\n",
-                           h->name, k, actual,
+                           "\"age_s\":%.1f,\"reason\":\"%s\",\"rul_s\":%.1f,\"lo_s\":%.1f,"
+                           "\"hi_s\":%.1f,\"model\":\"%s\",\"points\":%zu,\"naive_s\":%.1f,"
+                           "\"survival_s\":%.1f,\"survival_lo_s\":%.1f,\"survival_hi_s\":%.1f}\n",
+                           h->name, k, actual, h->t[s] - h->t[0],
                            vigil_prognosis_reason_name(vigil_prognoser_reason(p)),
                            has ? rul : -1.0, has ? lo : -1.0, has && isfinite(hi) ? hi : -1.0,
                            vigil_prognosis_model_name(vigil_prognoser_model(p)),
-                           vigil_prognoser_points(p), nhas ? nr : -1.0);
+                           vigil_prognoser_points(p), nhas ? nr : -1.0, srul, slo, shi);
                 k++;
             }
         }

@@ -31,7 +31,11 @@ enum { EXP = 0, LIN = 1, NMODEL = 2 };
 #define PRIOR_HISTORIES_MAX 1024
 #define PROGNOSER_TAG 0x47525056u /* "VPRG" */
 #define PRIOR_TAG 0x49525056u     /* "VPRI" */
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u       /* 2: the fleet's lives (survival model); 1 still loads */
+/* Weibull shape of bearing lives: ISO 281's reliability factor a1 assumes a Weibull slope of
+ * 1.5 (a1 = 0.95 (ln(1/R) / ln(1/0.9))^(1/1.5) + 0.05), the published value for rolling
+ * bearings; a few histories cannot estimate a shape, they only give the scale. */
+#define SURVIVAL_SHAPE 1.5
 
 /* Running sums of one model since onset (Welford: centred, so no cancellation in the fit). */
 typedef struct fit {
@@ -62,9 +66,13 @@ struct vigil_prognoser {
     int has_prior;
     prior_model pm[NMODEL];
     double tq2[TABLE_DOF + 1], tq1[TABLE_DOF + 1], z2, z1;
+    /* fleet survival (Weibull lives, shape SURVIVAL_SHAPE, scale eta from fleet_n lives):
+     * cq = (1 - q)^(-1/fleet_n) for the median and the interval's ends */
+    int has_fleet;
+    double fleet_eta, fleet_n, cq[3];
     /* state */
     size_t count, nbase;
-    double t_last;
+    double t_first, t_last; /* t_first: NaN when unknown (a version-1 blob) */
     double *base, *scratch;   /* baseline values (capacity `baseline`), sort scratch */
     double mu[NMODEL], sig, k, S, t_run;
     int onset, learning; /* learning: a prior's history, fits only, no estimates */
@@ -75,6 +83,8 @@ struct vigil_prognoser {
     int reason, used_model;
     size_t used_n;
     double rul, lo, hi;
+    int s_ok, from_fleet;   /* the fleet's estimate exists; it is the answer */
+    double srul, slo, shi;
 };
 
 typedef struct history {
@@ -89,6 +99,8 @@ struct vigil_prognosis_prior {
     double delta, hcusum;
     size_t nh;
     history h[PRIOR_HISTORIES_MAX];
+    size_t nlife; /* every history read, used for the degradation models or not */
+    double life[PRIOR_HISTORIES_MAX];
 };
 
 const char *vigil_prognosis_model_name(int model)
@@ -97,6 +109,7 @@ const char *vigil_prognosis_model_name(int model)
     case VIGIL_PROGNOSIS_AUTO: return "auto";
     case VIGIL_PROGNOSIS_EXPONENTIAL: return "exponential";
     case VIGIL_PROGNOSIS_LINEAR: return "linear";
+    case VIGIL_PROGNOSIS_SURVIVAL: return "survival";
     default: return "unknown";
     }
 }
@@ -132,6 +145,16 @@ static int check_feature(const char *feature)
 
 /* Student-t quantile tables for the interval and the trend test; beyond TABLE_DOF the
  * Cornish-Fisher expansion of t in 1/nu from the normal quantile (error < 1e-6 there). */
+/* The survival model's constants (1 - q)^(-1/H) for the median and the interval's ends. */
+static void fill_fleet(vigil_prognoser *p)
+{
+    if (p->fleet_n >= 1.0) {
+        const double q[3] = {0.5, 0.5 - 0.5 * p->conf, 0.5 + 0.5 * p->conf};
+        for (int i = 0; i < 3; i++)
+            p->cq[i] = pow(1.0 - q[i], -1.0 / p->fleet_n);
+    }
+}
+
 static void fill_tables(vigil_prognoser *p)
 {
     const double pu = 0.5 + 0.5 * p->conf;
@@ -142,6 +165,7 @@ static void fill_tables(vigil_prognoser *p)
     }
     p->z2 = gsl_cdf_ugaussian_Pinv(pu);
     p->z1 = gsl_cdf_ugaussian_Pinv(TREND_CONFIDENCE);
+    fill_fleet(p);
 }
 
 static double t_quantile(const double *table, double z, double nu)
@@ -158,6 +182,7 @@ static double t_quantile(const double *table, double z, double nu)
 static void clear_state(vigil_prognoser *p)
 {
     p->count = p->nbase = 0;
+    p->t_first = NAN;
     p->t_last = 0.0;
     p->mu[EXP] = p->mu[LIN] = p->sig = p->k = p->S = p->t_run = 0.0;
     p->onset = 0;
@@ -169,6 +194,8 @@ static void clear_state(vigil_prognoser *p)
                                                        : VIGIL_PROGNOSIS_EXPONENTIAL;
     p->used_n = 0;
     p->rul = p->lo = p->hi = NAN;
+    p->s_ok = p->from_fleet = 0;
+    p->srul = p->slo = p->shi = NAN;
 }
 
 static int alloc_baseline(vigil_prognoser *p, size_t n)
@@ -452,6 +479,34 @@ static void estimate(vigil_prognoser *p)
     p->reason = VIGIL_PROGNOSIS_ESTIMATE;
 }
 
+/* The fleet's answer from the age alone: the remaining life of a unit that has run `age`
+ * seconds, when lives are Weibull with shape beta and an unknown scale learnt from the fleet's
+ * H lives. With theta = eta^-beta and the scale-invariant prior 1/theta, theta | lives ~
+ * Gamma(H, W), W = sum L_i^beta, and a new life's predictive survival is Lomax:
+ * P(L > l | L > a) = ((W + a^beta) / (W + l^beta))^H. Its quantile q is
+ * l^beta = (W + a^beta) (1 - q)^(-1/H) - W; in x = (a / eta)^beta, W = H eta^beta:
+ * (l / eta)^beta = x + (H + x) (c - 1), c = (1 - q)^(-1/H). The remaining life l - a is
+ * formed as a expm1(log1p(.) / beta) so that it keeps its digits at large ages. */
+static void survival_estimate(vigil_prognoser *p)
+{
+    p->s_ok = 0;
+    if (!p->has_fleet || !isfinite(p->t_first))
+        return;
+    const double a = p->t_last - p->t_first, H = p->fleet_n, inv = 1.0 / SURVIVAL_SHAPE;
+    const double x = pow(a / p->fleet_eta, SURVIVAL_SHAPE);
+    double r[3];
+    for (int i = 0; i < 3; i++) {
+        const double g = (H + x) * (p->cq[i] - 1.0);
+        r[i] = x > 0.0 ? a * expm1(log1p(g / x) * inv) : p->fleet_eta * pow(g, inv);
+        if (!isfinite(r[i]) || !(r[i] >= 0.0))
+            return;
+    }
+    p->srul = r[0];
+    p->slo = r[1] < r[0] ? r[1] : r[0];
+    p->shi = r[2] > r[0] ? r[2] : r[0];
+    p->s_ok = 1;
+}
+
 /* ---- the stream ------------------------------------------------------------------------- */
 
 static double working(const vigil_prognoser *p, double h)
@@ -537,6 +592,8 @@ int vigil_prognoser_update(vigil_prognoser *p, double t, double h)
         return vigil__fail(VIGIL_EINVAL,
                            "prognosis: the first value %g of '%s' is already at or above the "
                            "failure level %g", h, p->feature, p->level);
+    if (!p->count)
+        p->t_first = t;
     p->count++;
     p->t_last = t;
     p->rt[p->rhead] = t;
@@ -576,6 +633,12 @@ int vigil_prognoser_update(vigil_prognoser *p, double t, double h)
         p->reason = VIGIL_PROGNOSIS_FAILED;
         p->rul = p->lo = p->hi = 0.0;
     }
+    /* without a degradation estimate, the fleet's survival answers (the reason still says why
+     * the degradation models do not) */
+    if (!p->learning)
+        survival_estimate(p);
+    p->from_fleet = p->s_ok && p->reason != VIGIL_PROGNOSIS_ESTIMATE &&
+                    p->reason != VIGIL_PROGNOSIS_FAILED;
     return p->reason;
 }
 
@@ -583,6 +646,15 @@ int vigil_prognoser_rul(const vigil_prognoser *p, double *rul, double *rul_lo, d
 {
     if (!p)
         return vigil__status(VIGIL_EINVAL);
+    if (p->from_fleet) {
+        if (rul)
+            *rul = p->srul;
+        if (rul_lo)
+            *rul_lo = p->slo;
+        if (rul_hi)
+            *rul_hi = p->shi;
+        return VIGIL_OK;
+    }
     if (p->reason != VIGIL_PROGNOSIS_ESTIMATE && p->reason != VIGIL_PROGNOSIS_FAILED)
         return vigil__fail(VIGIL_ENOTREND, "no remaining-life estimate for '%s': %s",
                            p->feature, vigil_prognosis_reason_name(p->reason));
@@ -595,6 +667,25 @@ int vigil_prognoser_rul(const vigil_prognoser *p, double *rul, double *rul_lo, d
     return VIGIL_OK;
 }
 
+int vigil_prognoser_survival(const vigil_prognoser *p, double *rul, double *rul_lo,
+                             double *rul_hi)
+{
+    if (!p)
+        return vigil__status(VIGIL_EINVAL);
+    if (!p->s_ok)
+        return vigil__fail(VIGIL_ENOTREND, "no fleet survival estimate for '%s': %s", p->feature,
+                           !p->has_fleet ? "the prior has no lives (or there is no prior)"
+                           : !p->count   ? "no point yet"
+                                         : "the age is unknown (a version-1 saved prognoser)");
+    if (rul)
+        *rul = p->srul;
+    if (rul_lo)
+        *rul_lo = p->slo;
+    if (rul_hi)
+        *rul_hi = p->shi;
+    return VIGIL_OK;
+}
+
 int vigil_prognoser_reason(const vigil_prognoser *p)
 {
     return p ? p->reason : vigil__status(VIGIL_EINVAL);
@@ -602,7 +693,9 @@ int vigil_prognoser_reason(const vigil_prognoser *p)
 
 int vigil_prognoser_model(const vigil_prognoser *p)
 {
-    return p ? p->used_model : vigil__status(VIGIL_EINVAL);
+    if (!p)
+        return vigil__status(VIGIL_EINVAL);
+    return p->from_fleet ? VIGIL_PROGNOSIS_SURVIVAL : p->used_model;
 }
 
 size_t vigil_prognoser_points(const vigil_prognoser *p)
@@ -686,7 +779,7 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
 {
     if (!pr || !t || !h)
         return vigil__status(VIGIL_EINVAL);
-    if (pr->nh >= PRIOR_HISTORIES_MAX)
+    if (pr->nlife >= PRIOR_HISTORIES_MAX)
         return vigil__fail(VIGIL_ENOMEM, "a prior holds at most %d histories",
                            PRIOR_HISTORIES_MAX);
     vigil_prognoser *p;
@@ -714,6 +807,9 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
             return vigil__fail(rc, "history point %zu: %s", i, msg);
         }
     }
+    /* a valid history is a life for the survival model, whether or not its indicator follows
+     * a degradation model (a unit's life does not depend on how well one channel showed it) */
+    pr->life[pr->nlife++] = t[n - 1] - t[0];
     if (!p->onset || p->f[EXP].n < 3.0) {
         const int onset = p->onset;
         vigil_prognoser_destroy(p);
@@ -768,6 +864,19 @@ int vigil_prognosis_prior_history(const vigil_prognosis_prior *pr, size_t i, dou
         *end = pr->h[i].end_h;
     if (rate_exp)
         *rate_exp = pr->h[i].b[EXP];
+    return VIGIL_OK;
+}
+
+size_t vigil_prognosis_prior_life_count(const vigil_prognosis_prior *pr)
+{
+    return pr ? pr->nlife : 0;
+}
+
+int vigil_prognosis_prior_life(const vigil_prognosis_prior *pr, size_t i, double *life)
+{
+    if (!pr || !life || i >= pr->nlife)
+        return vigil__status(VIGIL_EINVAL);
+    *life = pr->life[i];
     return VIGIL_OK;
 }
 
@@ -834,20 +943,35 @@ int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *p
     if (p->onset)
         return vigil__fail(VIGIL_ESTATE, "a prior can only be set before the onset");
     if (!prior) {
-        p->has_prior = 0;
+        p->has_prior = p->has_fleet = 0;
+        p->fleet_n = 0.0;
         return VIGIL_OK;
     }
     if (strcmp(prior->feature, p->feature) != 0 || prior->level != p->level)
         return vigil__fail(VIGIL_EMISMATCH,
                            "prior made for '%s' failing at %g, prognoser follows '%s' failing at "
                            "%g", prior->feature, prior->level, p->feature, p->level);
-    if (prior->nh < 2)
+    if (prior->nh < 2 && prior->nlife < 2)
         return vigil__fail(VIGIL_ENODATA, "a prior needs at least 2 histories (has %zu)",
-                           prior->nh);
+                           prior->nlife);
     /* derived first and checked: a prior whose histories give a non-finite or degenerate model
      * (extreme indicator values) is refused here, never saved to be refused at load */
+    double eta = 0.0;
+    if (prior->nlife >= 2) {
+        /* eta = (sum L^beta / H)^(1/beta), scaled by the longest life against overflow */
+        double lmax = 0.0, sum = 0.0;
+        for (size_t i = 0; i < prior->nlife; i++)
+            lmax = prior->life[i] > lmax ? prior->life[i] : lmax;
+        for (size_t i = 0; i < prior->nlife; i++)
+            sum += pow(prior->life[i] / lmax, SURVIVAL_SHAPE);
+        eta = lmax * pow(sum / (double)prior->nlife, 1.0 / SURVIVAL_SHAPE);
+        if (!isfinite(eta) || !(eta > 0.0))
+            return vigil__fail(VIGIL_ENONFINITE, "the prior's lives give no finite Weibull "
+                               "scale");
+    }
     prior_model pm[NMODEL];
-    for (int j = 0; j < NMODEL; j++) {
+    memset(pm, 0, sizeof pm);
+    for (int j = 0; j < NMODEL && prior->nh >= 2; j++) {
         derive_prior(prior, j, &pm[j]);
         if (!prior_model_valid(&pm[j]))
             return vigil__fail(VIGIL_ENONFINITE, "the prior's histories give a degenerate %s "
@@ -856,7 +980,11 @@ int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *p
                                                                  : VIGIL_PROGNOSIS_LINEAR));
     }
     memcpy(p->pm, pm, sizeof pm);
-    p->has_prior = 1;
+    p->has_prior = prior->nh >= 2;
+    p->has_fleet = eta > 0.0;
+    p->fleet_eta = eta;
+    p->fleet_n = p->has_fleet ? (double)prior->nlife : 0.0;
+    fill_fleet(p);
     return VIGIL_OK;
 }
 
@@ -934,6 +1062,14 @@ void vigil__prognoser_serialise(const vigil_prognoser *p, vigil__wbuf *w)
     vigil__put_u64(w, p->used_n);
     const double r[3] = {p->rul, p->lo, p->hi};
     vigil__put_f64s(w, r, 3);
+    /* version 2: the fleet's survival model, the age's origin and its answer */
+    vigil__put_u32(w, (uint32_t)p->has_fleet);
+    const double fl[3] = {p->fleet_eta, p->fleet_n, p->t_first};
+    vigil__put_f64s(w, fl, 3);
+    vigil__put_u32(w, (uint32_t)p->s_ok);
+    vigil__put_u32(w, (uint32_t)p->from_fleet);
+    const double sv[3] = {p->srul, p->slo, p->shi};
+    vigil__put_f64s(w, sv, 3);
 }
 
 int vigil_prognoser_save_size(const vigil_prognoser *p, size_t *size)
@@ -986,11 +1122,47 @@ static int prior_model_valid(const prior_model *m)
     return m->L0[0] >= 0.0 && m->L0[2] >= 0.0 && m->a0 >= 1.0 && m->b0 > 0.0 && m->dvar >= 0.0;
 }
 
+/* Version 2's tail: the fleet's survival model and answer. A version-1 blob has none: no
+ * fleet, and the age's origin unknown (NaN), so a prior set later gives no survival answer. */
+static int parse_fleet(vigil__rbuf *r, vigil_prognoser *p)
+{
+    const uint32_t has = vigil__get_u32(r);
+    double fl[3], sv[3];
+    vigil__get_f64s(r, fl, 3);
+    const uint32_t s_ok = vigil__get_u32(r), from = vigil__get_u32(r);
+    vigil__get_f64s(r, sv, 3);
+    if (r->err || has > 1 || s_ok > 1 || from > 1 || (from && !s_ok) || (s_ok && !has) ||
+        (!p->count && !isnan(fl[2])) || (p->count && !isfinite(fl[2]) && !isnan(fl[2])) ||
+        (p->count && fl[2] > p->t_last) || (s_ok && isnan(fl[2])))
+        return VIGIL_EFORMAT;
+    if (has && !(isfinite(fl[0]) && fl[0] > 0.0 && fl[1] >= 2.0 &&
+                 fl[1] <= PRIOR_HISTORIES_MAX && fl[1] == floor(fl[1])))
+        return VIGIL_EFORMAT;
+    if (s_ok && !(isfinite(sv[0]) && isfinite(sv[2]) && sv[1] >= 0.0 && sv[1] <= sv[0] &&
+                  sv[0] <= sv[2]))
+        return VIGIL_EFORMAT;
+    /* an answer is the fleet's exactly when the degradation models have none */
+    const int deg = p->reason == VIGIL_PROGNOSIS_ESTIMATE || p->reason == VIGIL_PROGNOSIS_FAILED;
+    if ((int)from != ((int)s_ok && !deg))
+        return VIGIL_EFORMAT;
+    p->has_fleet = (int)has;
+    p->fleet_eta = has ? fl[0] : 0.0;
+    p->fleet_n = has ? fl[1] : 0.0;
+    p->t_first = fl[2];
+    p->s_ok = (int)s_ok;
+    p->from_fleet = (int)from;
+    if (s_ok)
+        p->srul = sv[0], p->slo = sv[1], p->shi = sv[2];
+    fill_fleet(p);
+    return VIGIL_OK;
+}
+
 int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
 {
     if (vigil__get_u32(r) != PROGNOSER_TAG || r->err)
         return vigil__fail(VIGIL_EFORMAT, "not a vigil prognoser");
-    if (vigil__get_u32(r) != FORMAT_VERSION)
+    const uint32_t version = vigil__get_u32(r);
+    if (r->err || version < 1 || version > FORMAT_VERSION)
         return vigil__fail(VIGIL_EFORMAT, "vigil prognoser: unknown version (newer vigil?)");
     char *feature = vigil__get_str(r);
     const double level = vigil__get_f64(r);
@@ -1070,6 +1242,8 @@ int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
         (has_estimate && !(isfinite(p->hi) && p->lo >= 0.0 && p->lo <= p->rul &&
                            p->rul <= p->hi)))
         return bad_blob(p, "result");
+    if (version >= 2 && parse_fleet(r, p) != VIGIL_OK)
+        return bad_blob(p, "fleet survival model");
     if (r->pos != r->len)
         return bad_blob(p, "length (trailing bytes)");
     *out = p;
@@ -1114,6 +1288,9 @@ static void serialise_prior(const vigil_prognosis_prior *pr, vigil__wbuf *w)
             vigil__put_f64s(w, v, 4);
         }
     }
+    /* version 2: every history's life (the survival model) */
+    vigil__put_u64(w, pr->nlife);
+    vigil__put_f64s(w, pr->life, pr->nlife);
 }
 
 int vigil_prognosis_prior_save_size(const vigil_prognosis_prior *pr, size_t *size)
@@ -1160,7 +1337,8 @@ int vigil_prognosis_prior_load(const void *buf, size_t len, vigil_prognosis_prio
     if (vigil__get_u32(&r) != PRIOR_TAG || r.err)
         goto done;
     rc = vigil__fail(VIGIL_EFORMAT, "vigil prior: unknown version (newer vigil?)");
-    if (vigil__get_u32(&r) != FORMAT_VERSION)
+    const uint32_t pversion = vigil__get_u32(&r);
+    if (r.err || pversion < 1 || pversion > FORMAT_VERSION)
         goto done;
     rc = vigil__fail(VIGIL_EFORMAT, "vigil prior: invalid contents");
     feature = vigil__get_str(&r);
@@ -1189,6 +1367,16 @@ int vigil_prognosis_prior_load(const void *buf, size_t len, vigil_prognosis_prio
                  isfinite(v[3]);
         }
         if (!ok)
+            r.err = 1;
+    }
+    if (pversion >= 2 && !r.err) {
+        /* every history used is a life too: at least as many lives as histories */
+        pr->nlife = vigil__get_count(&r, PRIOR_HISTORIES_MAX);
+        vigil__get_f64s(&r, pr->life, pr->nlife);
+        for (size_t i = 0; i < pr->nlife && !r.err; i++)
+            if (!isfinite(pr->life[i]) || !(pr->life[i] > 0.0))
+                r.err = 1;
+        if (pr->nlife && pr->nlife < pr->nh) /* 0: a version-1 prior converted, lives unknown */
             r.err = 1;
     }
     if (r.err || r.pos != r.len) {

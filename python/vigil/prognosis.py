@@ -14,8 +14,9 @@ from ._lib import PrognoserP, PriorP, SnapshotIndexP, lib
 from .errors import Status, VigilError
 from .parse import _text
 
-#: Degradation models (``enum vigil_prognosis_model``).
-MODELS = ("auto", "exponential", "linear")
+#: Degradation models (``enum vigil_prognosis_model``); "survival": the fleet's survival model
+#: answered (reported, not settable).
+MODELS = ("auto", "exponential", "linear", "survival")
 #: Why there is or is not an estimate (``enum vigil_prognosis_reason``).
 REASONS = ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed")
 
@@ -31,6 +32,9 @@ def _estimate(ptr):
     has = lib.vigil_prognoser_rul(ptr, ctypes.byref(rul), ctypes.byref(lo), ctypes.byref(hi)) == 0
     onset = ctypes.c_double()
     has_onset = lib.vigil_prognoser_onset(ptr, ctypes.byref(onset)) == 0
+    srul, slo, shi = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    has_s = lib.vigil_prognoser_survival(ptr, ctypes.byref(srul), ctypes.byref(slo),
+                                         ctypes.byref(shi)) == 0
     return {
         "reason": REASONS[lib.vigil_prognoser_reason(ptr)],
         "rul": rul.value if has else None,
@@ -39,6 +43,7 @@ def _estimate(ptr):
         "model": MODELS[lib.vigil_prognoser_model(ptr)],
         "points": lib.vigil_prognoser_points(ptr),
         "onset": onset.value if has_onset else None,
+        "survival": (srul.value, slo.value, shi.value) if has_s else None,
     }
 
 
@@ -102,6 +107,17 @@ class Prior(CObject):
             lib.vigil_prognosis_prior_history(self._handle(), i, ctypes.byref(o), ctypes.byref(e),
                                               ctypes.byref(r))
             out.append({"onset": o.value, "end": e.value, "rate": r.value})
+        return out
+
+    @property
+    def lives(self):
+        """Every history's life in seconds (first to last point), used for the degradation
+        models or not: the fleet's survival model."""
+        out = []
+        for i in range(lib.vigil_prognosis_prior_life_count(self._handle())):
+            v = ctypes.c_double()
+            lib.vigil_prognosis_prior_life(self._handle(), i, ctypes.byref(v))
+            out.append(v.value)
         return out
 
     @property
