@@ -198,12 +198,14 @@ typedef struct rul_opts {
     int json, use_prior, model;
     size_t baseline;  /* 0: the library's defaults for the onset test */
     double delta, h;
+    double point;     /* the estimate's quantile */
 } rul_opts;
 
 /* The prognoser settings under test (the library's defaults unless options say otherwise). */
 static int configure(vigil_prognoser *p, const rul_opts *o)
 {
-    if (vigil_prognoser_set_model(p, o->model) != VIGIL_OK)
+    if (vigil_prognoser_set_model(p, o->model) != VIGIL_OK ||
+        vigil_prognoser_set_point(p, o->point) != VIGIL_OK)
         return BENCH_FAIL;
     if (o->baseline && vigil_prognoser_set_onset(p, o->baseline, o->delta, o->h) != VIGIL_OK)
         return BENCH_FAIL;
@@ -341,6 +343,7 @@ static const char rul_help[] =
     "  --model M       auto (default), exponential or linear\n"
     "  --indicator I   peak (default) or rms of the h channel per snapshot (the failure\n"
     "                  level stays 20 g; the prior's end levels give the rms its own)\n"
+    "  --point Q       the estimate's quantile (default 0.5, the median)\n"
     "  --json          one JSON object per cut instead of the table\n"
     "  -h, --help      show this help\n";
 
@@ -350,12 +353,12 @@ int bench_rul(int argc, char **argv)
         {"datasets", required_argument, NULL, 'd'}, {"synthetic", no_argument, NULL, 's'},
         {"no-prior", no_argument, NULL, 'n'},       {"json", no_argument, NULL, 'j'},
         {"onset", required_argument, NULL, 'O'},    {"model", required_argument, NULL, 'm'},
-        {"indicator", required_argument, NULL, 'I'},
+        {"indicator", required_argument, NULL, 'I'}, {"point", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *dir = getenv("VIGIL_DATASETS");
     int synthetic = 0;
-    rul_opts o = {"peak", 20.0, 0, 1, VIGIL_PROGNOSIS_AUTO, 0, 0.0, 0.0};
+    rul_opts o = {"peak", 20.0, 0, 1, VIGIL_PROGNOSIS_AUTO, 0, 0.0, 0.0, 0.5};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -376,6 +379,10 @@ int bench_rul(int argc, char **argv)
             o.model = strcmp(optarg, "exponential") == 0 ? VIGIL_PROGNOSIS_EXPONENTIAL
                       : strcmp(optarg, "linear") == 0    ? VIGIL_PROGNOSIS_LINEAR
                                                          : VIGIL_PROGNOSIS_AUTO;
+            break;
+        case 'P':
+            if (sscanf(optarg, "%lf", &o.point) != 1 || !(o.point >= 0.01 && o.point <= 0.99))
+                return bench_error("--point needs a quantile in 0.01..0.99"), BENCH_USAGE;
             break;
         case 'j': o.json = 1; break;
         case 'h': fputs(rul_help, stdout); return BENCH_OK;

@@ -66,6 +66,8 @@ struct vigil_prognoser {
     int has_prior;
     prior_model pm[NMODEL];
     double tq2[TABLE_DOF + 1], tq1[TABLE_DOF + 1], z2, z1;
+    double point;                   /* the estimate's quantile (0.5: the median) */
+    double tqp[TABLE_DOF + 1], zp;  /* one-sided t quantile of max(point, 1 - point) */
     /* fleet survival (Weibull lives, shape SURVIVAL_SHAPE, scale eta from fleet_n lives):
      * cq = (1 - q)^(-1/fleet_n) for the median and the interval's ends */
     int has_fleet;
@@ -149,10 +151,20 @@ static int check_feature(const char *feature)
 static void fill_fleet(vigil_prognoser *p)
 {
     if (p->fleet_n >= 1.0) {
-        const double q[3] = {0.5, 0.5 - 0.5 * p->conf, 0.5 + 0.5 * p->conf};
+        const double q[3] = {p->point, 0.5 - 0.5 * p->conf, 0.5 + 0.5 * p->conf};
         for (int i = 0; i < 3; i++)
             p->cq[i] = pow(1.0 - q[i], -1.0 / p->fleet_n);
     }
+}
+
+/* The point estimate's one-sided quantile table (all zero for the median). */
+static void fill_point(vigil_prognoser *p)
+{
+    const double pp = p->point > 0.5 ? p->point : 1.0 - p->point;
+    p->tqp[0] = p->point == 0.5 ? 0.0 : INFINITY;
+    for (int nu = 1; nu <= TABLE_DOF; nu++)
+        p->tqp[nu] = p->point == 0.5 ? 0.0 : gsl_cdf_tdist_Pinv(pp, (double)nu);
+    p->zp = gsl_cdf_ugaussian_Pinv(pp);
 }
 
 static void fill_tables(vigil_prognoser *p)
@@ -165,6 +177,7 @@ static void fill_tables(vigil_prognoser *p)
     }
     p->z2 = gsl_cdf_ugaussian_Pinv(pu);
     p->z1 = gsl_cdf_ugaussian_Pinv(TREND_CONFIDENCE);
+    fill_point(p);
     fill_fleet(p);
 }
 
@@ -234,6 +247,7 @@ int vigil_prognoser_create(const char *feature, double failure_level, vigil_prog
     p->hcusum = 5.0;
     p->min_points = 5;
     p->conf = 0.95;
+    p->point = 0.5;
     if (alloc_baseline(p, 30) != VIGIL_OK) {
         free(p);
         return vigil__status(VIGIL_ENOMEM);
@@ -297,6 +311,21 @@ int vigil_prognoser_set_min_points(vigil_prognoser *p, size_t n)
         return vigil__fail(VIGIL_EINVAL, "min points must be 3..%d", MIN_POINTS_MAX);
     p->min_points = n;
     return VIGIL_OK;
+}
+
+int vigil_prognoser_set_point(vigil_prognoser *p, double q)
+{
+    if (!p || !(q >= 0.01 && q <= 0.99))
+        return vigil__fail(VIGIL_EINVAL, "point quantile must be in 0.01..0.99");
+    p->point = q;
+    fill_point(p);
+    fill_fleet(p);
+    return VIGIL_OK;
+}
+
+double vigil_prognoser_point(const vigil_prognoser *p)
+{
+    return p ? p->point : NAN;
 }
 
 int vigil_prognoser_set_level(vigil_prognoser *p, double level)
@@ -465,8 +494,17 @@ static void estimate(vigil_prognoser *p)
      * degradation path at failure, and the crossing is the path's: no observation noise. */
     crossing_interval(q, p->has_prior ? 0.0 : 1.0, dvar, t_quantile(p->tq2, p->z2, q->nu), umed,
                       &ulo, &uhi);
+    /* the point estimate: the median, or the `point` quantile of the failure time (the lower
+     * or upper root of the same equation at that one-sided quantile) */
+    double upt = umed;
+    if (p->point != 0.5) {
+        double a, b;
+        crossing_interval(q, p->has_prior ? 0.0 : 1.0, dvar, t_quantile(p->tqp, p->zp, q->nu),
+                          umed, &a, &b);
+        upt = p->point < 0.5 ? a : b;
+    }
     const double now = p->t_last, origin = p->t_on + p->f[j].tbar;
-    const double r = origin + umed - now;
+    const double r = origin + upt - now;
     const double lo = origin + ulo - now, hi = origin + uhi - now;
     if (!(isfinite(r) && isfinite(lo) && isfinite(hi))) {
         /* a trend too flat (or values too extreme) for a finite crossing: no number at all */
@@ -1070,6 +1108,7 @@ void vigil__prognoser_serialise(const vigil_prognoser *p, vigil__wbuf *w)
     vigil__put_u32(w, (uint32_t)p->from_fleet);
     const double sv[3] = {p->srul, p->slo, p->shi};
     vigil__put_f64s(w, sv, 3);
+    vigil__put_f64(w, p->point);
 }
 
 int vigil_prognoser_save_size(const vigil_prognoser *p, size_t *size)
@@ -1131,7 +1170,8 @@ static int parse_fleet(vigil__rbuf *r, vigil_prognoser *p)
     vigil__get_f64s(r, fl, 3);
     const uint32_t s_ok = vigil__get_u32(r), from = vigil__get_u32(r);
     vigil__get_f64s(r, sv, 3);
-    if (r->err || has > 1 || s_ok > 1 || from > 1 || (from && !s_ok) || (s_ok && !has) ||
+    const double point = vigil__get_f64(r);
+    if (r->err || !(point >= 0.01 && point <= 0.99) || has > 1 || s_ok > 1 || from > 1 || (from && !s_ok) || (s_ok && !has) ||
         (!p->count && !isnan(fl[2])) || (p->count && !isfinite(fl[2]) && !isnan(fl[2])) ||
         (p->count && fl[2] > p->t_last) || (s_ok && isnan(fl[2])))
         return VIGIL_EFORMAT;
@@ -1151,6 +1191,8 @@ static int parse_fleet(vigil__rbuf *r, vigil_prognoser *p)
     p->t_first = fl[2];
     p->s_ok = (int)s_ok;
     p->from_fleet = (int)from;
+    p->point = point;
+    fill_point(p);
     if (s_ok)
         p->srul = sv[0], p->slo = sv[1], p->shi = sv[2];
     fill_fleet(p);

@@ -132,6 +132,19 @@ VIGIL_API int vigil_prognoser_set_onset(vigil_prognoser *p, size_t baseline, dou
 /** Fewest points since onset before an estimate, 3..1000000 (default 5).
  *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_prognoser_set_min_points(vigil_prognoser *p, size_t n);
+/**
+ * Quantile of the remaining-life distribution given as the estimate (vigil_prognoser_rul()'s
+ * `rul`), 0.01..0.99; default 0.5, the median. A planner who pays more for a late repair than
+ * for an early one asks for a lower quantile: under an asymmetric linear loss with costs c_late
+ * (per second the estimate is too long) and c_early, the best estimate is the quantile
+ * c_early / (c_early + c_late) (Koenker, *Quantile Regression*, 2005); the PHM 2012 score's
+ * slopes at zero error (ln 2 / 5 % over, ln 2 / 20 % under) make that 0.2. The interval is
+ * widened to hold the estimate if it falls outside. Any time (from the next update on).
+ * @return VIGIL_OK or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_prognoser_set_point(vigil_prognoser *p, double q);
+/** The estimate's quantile (vigil_prognoser_set_point()), or NaN for NULL. */
+VIGIL_API double vigil_prognoser_point(const vigil_prognoser *p);
 /** Central probability of the interval, 0.5..0.999 (default 0.95).
  *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_prognoser_set_level(vigil_prognoser *p, double level);
