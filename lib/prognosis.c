@@ -127,9 +127,9 @@ int vigil_prognosis_model_parse(const char *name)
 
 const char *vigil_prognosis_reason_name(int reason)
 {
-    static const char *const names[] = {"estimate", "baseline", "healthy",
-                                        "few_points", "no_trend", "failed"};
-    if (reason < 0 || reason > VIGIL_PROGNOSIS_FAILED)
+    static const char *const names[] = {"estimate",   "baseline", "healthy", "few_points",
+                                        "no_trend",   "failed",   "overdue"};
+    if (reason < 0 || reason > VIGIL_PROGNOSIS_OVERDUE)
         return "unknown";
     return names[reason];
 }
@@ -441,6 +441,47 @@ static void crossing_interval(const posterior *po, double noise, double dvar, do
     *uhi = umed + vhi;
 }
 
+/* The failure time's quantile `prob` (0 < prob < 1) in u = tau - tbar: the lower root of the
+ * crossing equation at the one-sided t quantile for prob < 0.5, the upper one above. */
+static double time_quantile(const posterior *po, double noise, double dvar, double umed,
+                            double prob)
+{
+    if (prob == 0.5)
+        return umed;
+    const double pp = prob > 0.5 ? prob : 1.0 - prob;
+    if (!(po->nu >= 1.0) || !(pp < 1.0 - 1e-15))
+        return prob > 0.5 ? INFINITY : -INFINITY;
+    double a, b;
+    crossing_interval(po, noise, dvar, gsl_cdf_tdist_Pinv(pp, po->nu), umed, &a, &b);
+    return prob < 0.5 ? a : b;
+}
+
+/* Upper bounds of Student's t quantile at 1 - 1e-6 for nu = 1..32 (GSL's values rounded up;
+ * the quantile falls with nu, so floor(nu) bounds a fractional nu and nu = 32 all larger). */
+static const double T_1E6[33] = {INFINITY, 318310, 707.11, 103.30, 41.578, 24.771, 17.831,
+                                 14.242,   12.110, 10.721, 9.7520, 9.0433, 8.5044, 8.0819,
+                                 7.7426,   7.4644, 7.2326, 7.0365, 6.8687, 6.7234, 6.5966,
+                                 6.4848,   6.3857, 6.2972, 6.2177, 6.1459, 6.0808, 6.0214,
+                                 5.9671,   5.9172, 5.8712, 5.8286, 5.7892};
+
+/* P(T <= u): the probability that the path has reached the level by u, T_nu(c1 (u - umed) /
+ * sd(u)) with the predictive variance of crossing_interval(); 0 when it is surely below 1e-6
+ * (no call into GSL's t distribution on the common path). */
+static double time_cdf(const posterior *po, double noise, double dvar, double umed, double u)
+{
+    double v = po->s2 * (po->P[0] + noise) + dvar + 2.0 * po->s2 * po->P[1] * u +
+               po->s2 * po->P[2] * u * u;
+    const double d = po->c1 * (u - umed);
+    if (!(v > 0.0))
+        return d >= 0.0 ? 1.0 : 0.0;
+    const double z = d / sqrt(v);
+    if (!isfinite(z) || !(po->nu >= 1.0))
+        return z > 0.0 ? 1.0 : 0.0;
+    if (z < -T_1E6[po->nu < 32.0 ? (int)po->nu : 32])
+        return 0.0;
+    return gsl_cdf_tdist_P(z, po->nu);
+}
+
 /* Failure level on model j's scale, relative to the baseline, and its variance. */
 static void failure_level_of(const vigil_prognoser *p, int j, double *D, double *dvar)
 {
@@ -504,6 +545,23 @@ static void estimate(vigil_prognoser *p)
         upt = p->point < 0.5 ? a : b;
     }
     const double now = p->t_last, origin = p->t_on + p->f[j].tbar;
+    const double noise = p->has_prior ? 0.0 : 1.0, unow = now - origin;
+    /* the unit is running: the failure time is after now. When the distribution puts mass
+     * before now (over 1e-6: below, the shift is under a millionth of the interval), its
+     * quantiles are those of T given T > now: F(now) + q (1 - F(now)). A model that gave the
+     * unit no chance of lasting this long is contradicted by it: no estimate from it
+     * (overdue). The test does not depend on the interval's level. */
+    const double F = time_cdf(q, noise, dvar, umed, unow);
+    if (F > 1e-6) {
+        if (!(1.0 - F > 1e-9)) {
+            p->reason = VIGIL_PROGNOSIS_OVERDUE;
+            return;
+        }
+        const double tail = 1.0 - F;
+        upt = time_quantile(q, noise, dvar, umed, F + p->point * tail);
+        ulo = time_quantile(q, noise, dvar, umed, F + 0.5 * (1.0 - p->conf) * tail);
+        uhi = time_quantile(q, noise, dvar, umed, F + 0.5 * (1.0 + p->conf) * tail);
+    }
     const double r = origin + upt - now;
     const double lo = origin + ulo - now, hi = origin + uhi - now;
     if (!(isfinite(r) && isfinite(lo) && isfinite(hi))) {
@@ -1278,7 +1336,7 @@ int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
     p->hi = vigil__get_f64(r);
     const int has_estimate =
         p->reason == VIGIL_PROGNOSIS_ESTIMATE || p->reason == VIGIL_PROGNOSIS_FAILED;
-    if (r->err || p->reason < 0 || p->reason > VIGIL_PROGNOSIS_FAILED ||
+    if (r->err || p->reason < 0 || p->reason > VIGIL_PROGNOSIS_OVERDUE ||
         (p->used_model != VIGIL_PROGNOSIS_EXPONENTIAL &&
          p->used_model != VIGIL_PROGNOSIS_LINEAR) ||
         (has_estimate && !(isfinite(p->hi) && p->lo >= 0.0 && p->lo <= p->rul &&
@@ -1584,13 +1642,14 @@ int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **
     if (!feature || strcmp(feature, "none") == 0)
         return vigil__fail(VIGIL_ENOTFOUND, "the pipeline has no prognosis (prognosis.feature "
                            "= none)");
-    double level = 0, baseline = 0, delta = 0, h = 0, minp = 0, conf = 0;
+    double level = 0, baseline = 0, delta = 0, h = 0, minp = 0, conf = 0, point = 0;
     if (vigil_pipeline_number(pl, "prognosis.failure", &level) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.baseline", &baseline) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.rise", &delta) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.cusum_h", &h) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.min_points", &minp) != VIGIL_OK ||
-        vigil_pipeline_number(pl, "prognosis.level", &conf) != VIGIL_OK)
+        vigil_pipeline_number(pl, "prognosis.level", &conf) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.point", &point) != VIGIL_OK)
         return vigil__status(VIGIL_EINVAL);
     vigil_prognoser *p;
     int rc = vigil_prognoser_create(feature, level, &p);
@@ -1600,7 +1659,8 @@ int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **
     if (model < 0 || (rc = vigil_prognoser_set_model(p, model)) != VIGIL_OK ||
         (rc = vigil_prognoser_set_onset(p, (size_t)baseline, delta, h)) != VIGIL_OK ||
         (rc = vigil_prognoser_set_min_points(p, (size_t)minp)) != VIGIL_OK ||
-        (rc = vigil_prognoser_set_level(p, conf)) != VIGIL_OK) {
+        (rc = vigil_prognoser_set_level(p, conf)) != VIGIL_OK ||
+        (rc = vigil_prognoser_set_point(p, point)) != VIGIL_OK) {
         vigil_prognoser_destroy(p);
         return rc ? rc : vigil__status(VIGIL_EINVAL);
     }

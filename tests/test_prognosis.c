@@ -264,6 +264,17 @@ static void test_survival_closed_form(void **state)
         assert_int_equal(vigil_prognoser_survival(p, &s[0], &s[1], &s[2]), VIGIL_OK);
         assert_true(s[0] == rul && s[1] == lo && s[2] == hi);
     }
+    /* another quantile as the estimate: the Lomax quantile 0.2 (the interval stays) */
+    assert_int_equal(vigil_prognoser_set_point(p, 0.2), VIGIL_OK);
+    assert_true(vigil_prognoser_point(p) == 0.2);
+    assert_int_equal(vigil_prognoser_set_point(p, 0.0), VIGIL_EINVAL);
+    assert_int_equal(vigil_prognoser_set_point(p, NAN), VIGIL_EINVAL);
+    assert_true(vigil_prognoser_update(p, 30000.0, 1.0) >= 0);
+    assert_int_equal(vigil_prognoser_rul(p, &rul, &lo, &hi), VIGIL_OK);
+    const double w02 = lomax_remaining(lives, 5, 29500.0, 0.2);
+    if (fabs(rul - w02) > 1e-7 * w02 || fabs(lo - lomax_remaining(lives, 5, 29500.0, 0.025)) >
+                                            1e-7 * lo)
+        fail_msg("point 0.2: %.12g want %.12g", rul, w02);
     /* saved and loaded, it goes on with the same answers */
     size_t n;
     assert_int_equal(vigil_prognoser_save_size(p, &n), VIGIL_OK);
@@ -338,6 +349,79 @@ static void test_survival_coverage(void **state)
                   (double)covered / DRAWS, (double)below / DRAWS);
     assert_true(covered > 0.935 * DRAWS && covered < 0.965 * DRAWS);
     assert_true(below > 0.465 * DRAWS && below < 0.535 * DRAWS); /* the median is one */
+}
+
+/* The estimate's quantile on generated degradations with a fleet prior: the truth falls below
+ * the 0.2 quantile about 20 % of the time, below the median about half (the degradation
+ * models' estimates; seeded, several thousand cuts). And a unit that outlives the fleet's end
+ * level by far is overdue for the degradation models: the fleet's survival answers. */
+static void test_point_and_overdue(void **state)
+{
+    (void)state;
+    uint64_t s = 42;
+    vigil_prognosis_prior *prior;
+    assert_int_equal(vigil_prognosis_prior_create("peak", 20.0, &prior), VIGIL_OK);
+    enum { CAP = 4000 };
+    static double t[CAP], h[CAP];
+    for (int k = 0; k < 20; k++) {
+        const int n = generate(&s, 0.1, 20.0, t, h, CAP);
+        assert_int_equal(vigil_prognosis_prior_add_history(prior, t, h, (size_t)n), VIGIL_OK);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const double point = pass ? 0.2 : 0.5;
+        long est = 0, below = 0;
+        uint64_t u = 7;
+        for (int k = 0; k < 60; k++) {
+            const int n = generate(&u, 0.1, 20.0, t, h, CAP);
+            vigil_prognoser *p;
+            assert_int_equal(vigil_prognoser_create("peak", 20.0, &p), VIGIL_OK);
+            assert_int_equal(vigil_prognoser_set_prior(p, prior), VIGIL_OK);
+            assert_int_equal(vigil_prognoser_set_point(p, point), VIGIL_OK);
+            for (int i = 0; i < n - 1; i++) {
+                assert_true(vigil_prognoser_update(p, t[i], h[i]) >= 0);
+                double rul;
+                if (vigil_prognoser_rul(p, &rul, NULL, NULL) != VIGIL_OK ||
+                    vigil_prognoser_model(p) == VIGIL_PROGNOSIS_SURVIVAL)
+                    continue;
+                est++;
+                below += t[n - 1] - t[i] < rul;
+            }
+            vigil_prognoser_destroy(p);
+        }
+        const double frac = (double)below / (double)est;
+        print_message("point %.1f: truth below the estimate %.3f of %ld\n", point, frac, est);
+        if (!(fabs(frac - point) < 0.06))
+            fail_msg("point %.1f: truth below %.3f", point, frac);
+    }
+    /* a unit whose indicator climbs to 20 while the fleet's histories ended near 3 */
+    vigil_prognosis_prior *low;
+    assert_int_equal(vigil_prognosis_prior_create("peak", 20.0, &low), VIGIL_OK);
+    for (int k = 0; k < 10; k++) {
+        const int n = generate(&s, 0.1, 3.0, t, h, CAP);
+        assert_int_equal(vigil_prognosis_prior_add_history(low, t, h, (size_t)n), VIGIL_OK);
+    }
+    vigil_prognoser *p;
+    assert_int_equal(vigil_prognoser_create("peak", 20.0, &p), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_set_prior(p, low), VIGIL_OK);
+    const int n = generate(&s, 0.1, 20.0, t, h, CAP);
+    int overdue = 0;
+    for (int i = 0; i < n - 1; i++) {
+        const int r = vigil_prognoser_update(p, t[i], h[i]);
+        if (r == VIGIL_PROGNOSIS_OVERDUE) {
+            overdue++;
+            double rul, srul;
+            assert_int_equal(vigil_prognoser_rul(p, &rul, NULL, NULL), VIGIL_OK);
+            assert_int_equal(vigil_prognoser_survival(p, &srul, NULL, NULL), VIGIL_OK);
+            assert_true(rul == srul);
+            assert_int_equal(vigil_prognoser_model(p), VIGIL_PROGNOSIS_SURVIVAL);
+        }
+    }
+    print_message("overdue at %d of %d points\n", overdue, n - 1);
+    assert_true(overdue > 0);
+    assert_string_equal(vigil_prognosis_reason_name(VIGIL_PROGNOSIS_OVERDUE), "overdue");
+    vigil_prognoser_destroy(p);
+    vigil_prognosis_prior_destroy(low);
+    vigil_prognosis_prior_destroy(prior);
 }
 
 static void test_reasons(void **state)
@@ -708,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_generated_coverage),
         cmocka_unit_test(test_survival_closed_form),
         cmocka_unit_test(test_survival_coverage),
+        cmocka_unit_test(test_point_and_overdue),
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_bad_input_keeps_state),
         cmocka_unit_test(test_save_load_continues),

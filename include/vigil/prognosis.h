@@ -70,7 +70,10 @@ enum vigil_prognosis_reason {
     VIGIL_PROGNOSIS_HEALTHY = 2,    /**< no onset of degradation detected */
     VIGIL_PROGNOSIS_FEW_POINTS = 3, /**< onset detected, too few points since */
     VIGIL_PROGNOSIS_NO_TREND = 4,   /**< no significant upward trend since the onset */
-    VIGIL_PROGNOSIS_FAILED = 5      /**< the indicator has reached the failure level: RUL 0 */
+    VIGIL_PROGNOSIS_FAILED = 5,     /**< the indicator has reached the failure level: RUL 0 */
+    VIGIL_PROGNOSIS_OVERDUE = 6     /**< the unit has outlived the degradation model's failure
+                                         time (under 1e-9 probability of lasting this long):
+                                         the model is contradicted, no estimate from it */
 };
 
 /** Opaque prognoser. */
@@ -91,7 +94,8 @@ VIGIL_API const char *vigil_prognosis_model_name(int model);
 VIGIL_API int vigil_prognosis_model_parse(const char *name);
 
 /**
- * Name of a reason ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed").
+ * Name of a reason ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed",
+ * "overdue").
  * @return a static string; "unknown" for other values. Never NULL. Any thread.
  */
 VIGIL_API const char *vigil_prognosis_reason_name(int reason);
@@ -317,7 +321,7 @@ VIGIL_API const vigil_prognoser *vigil_monitor_prognoser(const vigil_monitor *m)
 /**
  * Build a prognoser from a pipeline's prognosis.* keys (prognosis.feature, prognosis.failure,
  * prognosis.model, prognosis.baseline, prognosis.rise, prognosis.cusum_h,
- * prognosis.min_points, prognosis.level).
+ * prognosis.min_points, prognosis.level, prognosis.point).
  * @return VIGIL_OK, VIGIL_ENOTFOUND (prognosis.feature = none), VIGIL_EINVAL, VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **out);

@@ -18,7 +18,7 @@ from .parse import _text
 #: answered (reported, not settable).
 MODELS = ("auto", "exponential", "linear", "survival")
 #: Why there is or is not an estimate (``enum vigil_prognosis_reason``).
-REASONS = ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed")
+REASONS = ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed", "overdue")
 
 
 def _raise(rc, what):
@@ -164,13 +164,15 @@ class Prognoser(CObject):
         onset: ``(baseline, rise, h)`` of the onset test (default 30, ln 2, 5).
         min_points: points since the onset before a first estimate (default 5).
         level: central probability of the interval (default 0.95).
+        point: the quantile of the remaining life given as ``rul`` (default 0.5, the median;
+            0.2 is the PHM 2012 score's choice: docs/PROGNOSIS.md).
         prior: a :class:`Prior` made for the same feature and failure level.
     """
 
     _destroy = "vigil_prognoser_destroy"
 
     def __init__(self, feature, failure, model="auto", onset=None, min_points=None, level=None,
-                 prior=None, _ptr=None):
+                 prior=None, point=None, _ptr=None):
         self._ptr = None
         if _ptr is not None:
             self._ptr = _ptr
@@ -189,6 +191,8 @@ class Prognoser(CObject):
                                                                           "min_points"))
             if level is not None:
                 lib.vigil_prognoser_set_level(ptr, float(level))
+            if point is not None:
+                lib.vigil_prognoser_set_point(ptr, float(point))
             if prior is not None:
                 lib.vigil_prognoser_set_prior(ptr, prior._handle())
         except BaseException:
