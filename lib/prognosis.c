@@ -313,6 +313,16 @@ int vigil_prognoser_set_min_points(vigil_prognoser *p, size_t n)
     return VIGIL_OK;
 }
 
+int vigil_prognoser_set_start(vigil_prognoser *p, double t0)
+{
+    if (!p || !isfinite(t0))
+        return vigil__fail(VIGIL_EINVAL, "the unit's start time must be finite");
+    if (p->count)
+        return vigil__fail(VIGIL_ESTATE, "the start can only be set before the first point");
+    p->t_first = t0;
+    return VIGIL_OK;
+}
+
 int vigil_prognoser_set_point(vigil_prognoser *p, double q)
 {
     if (!p || !(q >= 0.01 && q <= 0.99))
@@ -684,12 +694,15 @@ int vigil_prognoser_update(vigil_prognoser *p, double t, double h)
         return vigil__fail(VIGIL_EINVAL,
                            "prognosis: indicator %g <= 0: the exponential and automatic models "
                            "need a positive indicator", h);
+    if (!p->count && t < p->t_first)
+        return vigil__fail(VIGIL_EINVAL, "prognosis: first point at %.17g s, before the unit's "
+                           "start %.17g s", t, p->t_first);
     if (!p->count && h >= p->level)
         return vigil__fail(VIGIL_EINVAL,
                            "prognosis: the first value %g of '%s' is already at or above the "
                            "failure level %g", h, p->feature, p->level);
-    if (!p->count)
-        p->t_first = t;
+    if (!p->count && isnan(p->t_first))
+        p->t_first = t; /* the unit's life starts at its first point unless set_start said */
     p->count++;
     p->t_last = t;
     p->rt[p->rhead] = t;
@@ -1230,7 +1243,7 @@ static int parse_fleet(vigil__rbuf *r, vigil_prognoser *p)
     vigil__get_f64s(r, sv, 3);
     const double point = vigil__get_f64(r);
     if (r->err || !(point >= 0.01 && point <= 0.99) || has > 1 || s_ok > 1 || from > 1 || (from && !s_ok) || (s_ok && !has) ||
-        (!p->count && !isnan(fl[2])) || (p->count && !isfinite(fl[2]) && !isnan(fl[2])) ||
+        (!isfinite(fl[2]) && !isnan(fl[2])) ||
         (p->count && fl[2] > p->t_last) || (s_ok && isnan(fl[2])))
         return VIGIL_EFORMAT;
     if (has && !(isfinite(fl[0]) && fl[0] > 0.0 && fl[1] >= 2.0 &&

@@ -303,6 +303,20 @@ static void test_survival_closed_form(void **state)
     assert_int_equal(vigil_prognosis_prior_life(back, 0, &life), VIGIL_OK);
     assert_true(life == 5150.0);
     assert_int_equal(vigil_prognosis_prior_life(back, 5, &life), VIGIL_EINVAL);
+    /* a unit that started before its first point: the age counts from its start */
+    vigil_prognoser *r;
+    assert_int_equal(vigil_prognoser_create("peak", 20.0, &r), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_set_prior(r, pr), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_set_start(r, NAN), VIGIL_EINVAL);
+    assert_int_equal(vigil_prognoser_set_start(r, 1000.0), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_update(r, 999.0, 1.0), VIGIL_EINVAL); /* before it */
+    assert_true(vigil_prognoser_update(r, 4000.0, 1.0) >= 0);
+    assert_int_equal(vigil_prognoser_set_start(r, 0.0), VIGIL_ESTATE);
+    assert_int_equal(vigil_prognoser_rul(r, &rul, NULL, NULL), VIGIL_OK);
+    const double w3000 = lomax_remaining(lives, 5, 3000.0, 0.5);
+    if (fabs(rul - w3000) > 1e-7 * w3000)
+        fail_msg("start 1000, point at 4000: %.12g want %.12g", rul, w3000);
+    vigil_prognoser_destroy(r);
     /* without a prior: no answer before the onset */
     assert_int_equal(vigil_prognoser_reset(q), VIGIL_OK);
     assert_int_equal(vigil_prognoser_set_prior(q, NULL), VIGIL_OK);

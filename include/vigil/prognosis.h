@@ -137,6 +137,15 @@ VIGIL_API int vigil_prognoser_set_onset(vigil_prognoser *p, size_t baseline, dou
  *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_prognoser_set_min_points(vigil_prognoser *p, size_t n);
 /**
+ * When the unit's life started, in seconds on the points' clock (finite): the fleet's survival
+ * model counts the age from it. Default: the first point's time, right for a unit monitored
+ * from new; a host that feeds the prognoser after a learning period (vigil monitor --learn)
+ * gives the first row's time; a unit installed earlier, its installation time. Only before
+ * the first point (else VIGIL_ESTATE); a first point before it is refused (VIGIL_EINVAL).
+ * vigil_prognoser_reset() clears it. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE.
+ */
+VIGIL_API int vigil_prognoser_set_start(vigil_prognoser *p, double t0);
+/**
  * Quantile of the remaining-life distribution given as the estimate (vigil_prognoser_rul()'s
  * `rul`), 0.01..0.99; default 0.5, the median. A planner who pays more for a late repair than
  * for an early one asks for a lower quantile: under an asymmetric linear loss with costs c_late

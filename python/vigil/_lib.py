@@ -370,6 +370,7 @@ PROTOTYPES = {
     "vigil_prognoser_set_min_points": (c_int, [PrognoserP, c_size_t], STATUS),
     "vigil_prognoser_set_level": (c_int, [PrognoserP, c_double], STATUS),
     "vigil_prognoser_set_point": (c_int, [PrognoserP, c_double], STATUS),
+    "vigil_prognoser_set_start": (c_int, [PrognoserP, c_double], STATUS),
     "vigil_prognoser_point": (c_double, [PrognoserP], None),
     "vigil_prognoser_set_prior": (c_int, [PrognoserP, PriorP], STATUS),
     "vigil_prognoser_update": (c_int, [PrognoserP, c_double, c_double], STATUS),

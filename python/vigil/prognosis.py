@@ -166,13 +166,15 @@ class Prognoser(CObject):
         level: central probability of the interval (default 0.95).
         point: the quantile of the remaining life given as ``rul`` (default 0.5, the median;
             0.2 is the PHM 2012 score's choice: docs/PROGNOSIS.md).
+        start: when the unit's life started (s; default its first point): the age of the
+            fleet's survival model counts from it.
         prior: a :class:`Prior` made for the same feature and failure level.
     """
 
     _destroy = "vigil_prognoser_destroy"
 
     def __init__(self, feature, failure, model="auto", onset=None, min_points=None, level=None,
-                 prior=None, point=None, _ptr=None):
+                 prior=None, point=None, start=None, _ptr=None):
         self._ptr = None
         if _ptr is not None:
             self._ptr = _ptr
@@ -193,6 +195,8 @@ class Prognoser(CObject):
                 lib.vigil_prognoser_set_level(ptr, float(level))
             if point is not None:
                 lib.vigil_prognoser_set_point(ptr, float(point))
+            if start is not None:
+                lib.vigil_prognoser_set_start(ptr, float(start))
             if prior is not None:
                 lib.vigil_prognoser_set_prior(ptr, prior._handle())
         except BaseException:
