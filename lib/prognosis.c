@@ -227,7 +227,10 @@ static int alloc_baseline(vigil_prognoser *p, size_t n)
     return VIGIL_OK;
 }
 
-int vigil_prognoser_create(const char *feature, double failure_level, vigil_prognoser **out)
+/* tables = 0: a prior's learning prognoser, which never estimates (no quantile tables: a few
+ * hundred GSL inversions per history saved) */
+static int create_prognoser(const char *feature, double failure_level, int tables,
+                            vigil_prognoser **out)
 {
     if (!out)
         return vigil__status(VIGIL_EINVAL);
@@ -252,10 +255,16 @@ int vigil_prognoser_create(const char *feature, double failure_level, vigil_prog
         free(p);
         return vigil__status(VIGIL_ENOMEM);
     }
-    fill_tables(p);
+    if (tables)
+        fill_tables(p);
     clear_state(p);
     *out = p;
     return VIGIL_OK;
+}
+
+int vigil_prognoser_create(const char *feature, double failure_level, vigil_prognoser **out)
+{
+    return create_prognoser(feature, failure_level, 1, out);
 }
 
 void vigil_prognoser_destroy(vigil_prognoser *p)
@@ -342,8 +351,10 @@ int vigil_prognoser_set_level(vigil_prognoser *p, double level)
 {
     if (!p || !(level >= 0.5 && level <= 0.999))
         return vigil__fail(VIGIL_EINVAL, "interval level must be in 0.5..0.999");
-    p->conf = level;
-    fill_tables(p);
+    if (level != p->conf) {
+        p->conf = level;
+        fill_tables(p);
+    }
     return VIGIL_OK;
 }
 
@@ -892,7 +903,7 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
         return vigil__fail(VIGIL_ENOMEM, "a prior holds at most %d histories",
                            PRIOR_HISTORIES_MAX);
     vigil_prognoser *p;
-    int rc = vigil_prognoser_create(pr->feature, pr->level, &p);
+    int rc = create_prognoser(pr->feature, pr->level, 0, &p);
     if (rc == VIGIL_OK)
         rc = vigil_prognoser_set_onset(p, pr->baseline, pr->delta, pr->hcusum);
     if (rc) {
