@@ -37,9 +37,14 @@ enum { EXP = 0, LIN = 1, NMODEL = 2 };
  * bearings; a few histories cannot estimate a shape, they only give the scale. */
 #define SURVIVAL_SHAPE 1.5
 
-/* Running sums of one model since onset (Welford: centred, so no cancellation in the fit). */
+/* Running sums of one model since onset (Welford: centred, so no cancellation in the fit), and
+ * (format 2) the sums over consecutive pairs that give the residuals' lag-1 autocorrelation:
+ * m pairs, sums of y_i y_{i-1}, y_i, y_{i-1}, t_i, t_{i-1}, t_i y_{i-1}, y_i t_{i-1},
+ * t_i t_{i-1}, and the last point (tp, yp). */
+#define LAG_SUMS 11
 typedef struct fit {
     double n, tbar, ybar, stt, sty, syy, slogh;
+    double lag[LAG_SUMS]; /* m, syy1, sy, sy1, st, st1, sty1, syt1, stt1, tp, yp */
 } fit;
 
 /* Conjugate normal-inverse-gamma prior of one model and the failure level's distribution, both
@@ -362,6 +367,13 @@ int vigil_prognoser_set_level(vigil_prognoser *p, double level)
 
 static void fit_add(fit *f, double tau, double y, double logh)
 {
+    double *g = f->lag;
+    if (f->n >= 1.0) {
+        const double tp = g[9], yp = g[10];
+        g[0] += 1.0, g[1] += y * yp, g[2] += y, g[3] += yp, g[4] += tau, g[5] += tp;
+        g[6] += tau * yp, g[7] += y * tp, g[8] += tau * tp;
+    }
+    g[9] = tau, g[10] = y;
     f->n += 1.0;
     const double dt = tau - f->tbar, dy = y - f->ybar;
     f->tbar += dt / f->n;
@@ -370,6 +382,36 @@ static void fit_add(fit *f, double tau, double y, double logh)
     f->sty += dt * (y - f->ybar);
     f->syy += dy * (y - f->ybar);
     f->slogh += logh;
+}
+
+/* The fit's data weighed by their effective number: the residuals of a degradation indicator
+ * sampled every few seconds are serially correlated (the indicator wanders), and n of them carry
+ * the information of n (1 - rho) / (1 + rho) independent ones for AR(1) residuals with lag-1
+ * autocorrelation rho (the usual effective-sample-size correction of a regression on a time
+ * series; e.g. Bence, Ecology 76, 1995). The sums are divided by kappa = (1 + rho) / (1 - rho)
+ * (a tempered likelihood), which widens the parameters' posterior by kappa and leaves the
+ * fitted line and the noise level as they are. rho from the least-squares line's residuals,
+ * clipped to 0..0.99 (a negative rho would narrow the interval: not trusted). */
+static void decorrelate(const fit *f, fit *out)
+{
+    *out = *f;
+    const double *g = f->lag, m = g[0];
+    if (!(m >= 2.0) || !(f->stt > 0.0))
+        return;
+    const double b = f->sty / f->stt, a = f->ybar - b * f->tbar;
+    const double ssr = f->syy - b * f->sty;
+    const double s1 = g[1] - a * (g[2] + g[3]) - b * (g[7] + g[6]) + m * a * a +
+                      a * b * (g[4] + g[5]) + b * b * g[8];
+    /* residuals at rounding level (a noiseless path) carry no correlation worth the name */
+    if (!(ssr > 1e-12 * f->syy) || !isfinite(s1))
+        return;
+    double rho = s1 / ssr;
+    rho = rho > 0.0 ? (rho < 0.99 ? rho : 0.99) : 0.0;
+    const double kappa = (1.0 + rho) / (1.0 - rho);
+    out->n = f->n / kappa;
+    out->stt = f->stt / kappa;
+    out->sty = f->sty / kappa;
+    out->syy = f->syy / kappa;
 }
 
 /* Posterior of the line, centred at tbar. Returns 0 when it is not defined yet (fewer than 3
@@ -541,7 +583,15 @@ static void estimate(vigil_prognoser *p)
         p->reason = VIGIL_PROGNOSIS_FEW_POINTS;
         return;
     }
-    const posterior *q = &po[j];
+    /* the chosen model's posterior from its effective number of points */
+    fit fd;
+    decorrelate(&p->f[j], &fd);
+    posterior pd;
+    if (!posterior_of(&fd, p->has_prior ? &p->pm[j] : NULL, &pd)) {
+        p->reason = VIGIL_PROGNOSIS_NO_TREND; /* under 3 effective points: no trend shown */
+        return;
+    }
+    const posterior *q = &pd;
     const double se1 = sqrt(q->s2 * q->P[2]);
     if (!(q->c1 > 0.0) || !(q->c1 > t_quantile(p->tq1, p->z1, q->nu) * se1)) {
         p->reason = VIGIL_PROGNOSIS_NO_TREND;
@@ -1138,6 +1188,7 @@ static void put_fit(vigil__wbuf *w, const fit *f)
 {
     const double v[7] = {f->n, f->tbar, f->ybar, f->stt, f->sty, f->syy, f->slogh};
     vigil__put_f64s(w, v, 7);
+    vigil__put_f64s(w, f->lag, LAG_SUMS); /* format 2 */
 }
 
 static void put_prior_model(vigil__wbuf *w, const prior_model *m)
@@ -1228,9 +1279,14 @@ static int fit_valid(const fit *f)
     for (int i = 0; i < 7; i++)
         if (!isfinite(v[i]))
             return 0;
-    /* n counts points: whole, and at most 2^53 so that it converts to size_t exactly */
+    for (int i = 0; i < LAG_SUMS; i++)
+        if (!isfinite(f->lag[i]))
+            return 0;
+    /* n counts points: whole, and at most 2^53 so that it converts to size_t exactly; the
+     * pairs, fewer */
     return f->n >= 0.0 && f->n <= 9007199254740992.0 && f->stt >= 0.0 && f->syy >= 0.0 &&
-           f->n == floor(f->n);
+           f->n == floor(f->n) && f->lag[0] >= 0.0 && f->lag[0] == floor(f->lag[0]) &&
+           (f->lag[0] == 0.0 || f->lag[0] < f->n);
 }
 
 static int prior_model_valid(const prior_model *m)
@@ -1348,7 +1404,18 @@ int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
     for (int j = 0; j < NMODEL; j++) {
         double fv[7];
         vigil__get_f64s(r, fv, 7);
-        p->f[j] = (fit){fv[0], fv[1], fv[2], fv[3], fv[4], fv[5], fv[6]};
+        p->f[j] = (fit){fv[0], fv[1], fv[2], fv[3], fv[4], fv[5], fv[6], {0}};
+        /* format 1 has no pair sums: its correction counts the pairs from the load on */
+        if (version >= 2) {
+            vigil__get_f64s(r, p->f[j].lag, LAG_SUMS);
+        } else if (p->f[j].n >= 1.0 && p->rlen) {
+            /* the last point, from the kept ones, so that the next pair is a true one */
+            const size_t at = (p->rhead + VIGIL_PROGNOSIS_KEEP - 1) % VIGIL_PROGNOSIS_KEEP;
+            const double hl = p->rh[at];
+            p->f[j].lag[9] = p->rt[at] - p->t_on;
+            p->f[j].lag[10] = j == EXP ? (hl > 0.0 ? log(hl) : 0.0) - p->mu[EXP]
+                                       : hl - p->mu[LIN];
+        }
         if (!fit_valid(&p->f[j]))
             return bad_blob(p, "fit");
     }

@@ -194,6 +194,51 @@ static void test_generated_coverage(void **state)
     vigil_prognosis_prior_destroy(prior);
 }
 
+/* Serially correlated noise: log h = b tau + e, e AR(1) with lag-1 correlation 0.8 and
+ * standard deviation 0.1. Without the effective-sample correction the 95 % interval of the
+ * degradation models (no prior) held the truth 57.2 % of the time (measured with the correction
+ * off), with it 73.5 %: better, not nominal (rho estimated from short residual series is biased
+ * low, and the future noise's correlation with the present is not modelled). The band keeps
+ * the gain. */
+static void test_correlated_noise_coverage(void **state)
+{
+    (void)state;
+    uint64_t s = 21;
+    enum { CAP = 4000 };
+    static double t[CAP], h[CAP];
+    long est = 0, covered = 0;
+    for (int k = 0; k < 100; k++) {
+        const double b = 0.005 * exp(0.3 * test_normal(&s)), rho = 0.8;
+        double e = 0.1 * test_normal(&s);
+        int n = 0;
+        for (; n < CAP; n++) {
+            const double tau = n < HEALTHY ? 0.0 : (n - HEALTHY) * DT;
+            e = rho * e + sqrt(1.0 - rho * rho) * 0.1 * test_normal(&s);
+            t[n] = n * DT;
+            h[n] = exp(b * tau + e);
+            if (h[n] >= 20.0)
+                break;
+        }
+        n = n < CAP ? n + 1 : CAP;
+        vigil_prognoser *p;
+        assert_int_equal(vigil_prognoser_create("peak", 20.0, &p), VIGIL_OK);
+        for (int i = 0; i < n - 1; i++) {
+            assert_true(vigil_prognoser_update(p, t[i], h[i]) >= 0);
+            double rul, lo, hi;
+            if (vigil_prognoser_rul(p, &rul, &lo, &hi) != VIGIL_OK)
+                continue;
+            const double truth = t[n - 1] - t[i];
+            est++;
+            covered += lo <= truth && truth <= hi;
+        }
+        vigil_prognoser_destroy(p);
+    }
+    const double c = (double)covered / (double)est;
+    print_message("AR(1) noise: coverage %.3f of %ld estimates\n", c, est);
+    if (!(c > 0.68 && c < 0.99))
+        fail_msg("coverage %.3f outside 0.68..0.99", c);
+}
+
 /* A history of n flat points spread over `life` seconds: no onset, so only its life is learnt
  * (the degradation models do not use it). */
 static void add_life(vigil_prognosis_prior *pr, double life)
@@ -804,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_noiseless_exponential),
         cmocka_unit_test(test_noiseless_line),
         cmocka_unit_test(test_generated_coverage),
+        cmocka_unit_test(test_correlated_noise_coverage),
         cmocka_unit_test(test_survival_closed_form),
         cmocka_unit_test(test_survival_coverage),
         cmocka_unit_test(test_point_and_overdue),
