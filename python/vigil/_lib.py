@@ -437,7 +437,10 @@ def candidates():
     default = os.path.join(root, "build", "lib", plain)
     if os.path.exists(default):
         found.append(("build tree", default))
-    others = [p for p in glob.glob(os.path.join(root, "build*", "lib", plain)) if p != default]
+    # os.path.exists: a build folder whose link outlived its library (a half-built or cleaned
+    # tree) is passed over rather than failing the import
+    others = [p for p in glob.glob(os.path.join(root, "build*", "lib", plain))
+              if p != default and os.path.exists(p)]
     others.sort(key=os.path.getmtime, reverse=True)
     found += [("build tree", p) for p in others]
     found.append(("system", versioned))
