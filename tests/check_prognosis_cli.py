@@ -98,8 +98,15 @@ class PrognosisCli(unittest.TestCase):
         rows = self.monitor("--interval", "10", "--failure", "peak:20", "--prior", self.prior)
         self.assertEqual(list(rows[0])[-3:], ["rul", "rul_lo", "rul_hi"])
         self.assertEqual(len(rows), self.n - 20)  # one row per snapshot after learning
-        # while healthy the fleet's survival model answers (the prior has the lives)
+        # while healthy the fleet's survival model answers (the prior has the lives): the
+        # median of the Lomax predictive of Weibull lives (shape 1.5) given the age, counted
+        # from the first learning row (the first file, t = 0), not the first scored one
         self.assertNotEqual(rows[0]["rul"], "")
+        lives = [float(r["life_s"]) for r in csv.DictReader(io.StringIO(self.prior_out))]
+        w, age = sum(x ** 1.5 for x in lives), float(rows[0]["t_start"])
+        self.assertEqual(age, 200.0)
+        want = ((w + age ** 1.5) * 2.0 ** (1.0 / len(lives)) - w) ** (1.0 / 1.5) - age
+        self.assertAlmostEqual(float(rows[0]["rul"]), want, delta=1e-9 * want)
         est = [r for r in rows if r["rul"]]
         self.assertGreater(len(est), 20)
         fail_t = 10.0 * (self.n - 1)
