@@ -1115,6 +1115,7 @@ int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *p
     if (!prior) {
         p->has_prior = p->has_fleet = 0;
         p->fleet_n = 0.0;
+        p->s_ok = p->from_fleet = 0; /* no fleet, no fleet answer from now on */
         return VIGIL_OK;
     }
     if (strcmp(prior->feature, p->feature) != 0 || prior->level != p->level)

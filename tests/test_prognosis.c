@@ -348,6 +348,10 @@ static void test_survival_closed_form(void **state)
     assert_int_equal(vigil_prognosis_prior_life(back, 0, &life), VIGIL_OK);
     assert_true(life == 5150.0);
     assert_int_equal(vigil_prognosis_prior_life(back, 5, &life), VIGIL_EINVAL);
+    /* the prior removed before the onset: no fleet answer from then on */
+    assert_int_equal(vigil_prognoser_set_prior(p, NULL), VIGIL_OK);
+    assert_int_equal(vigil_prognoser_rul(p, &rul, NULL, NULL), VIGIL_ENOTREND);
+    assert_int_equal(vigil_prognoser_survival(p, &rul, NULL, NULL), VIGIL_ENOTREND);
     /* a unit that started before its first point: the age counts from its start */
     vigil_prognoser *r;
     assert_int_equal(vigil_prognoser_create("peak", 20.0, &r), VIGIL_OK);
