@@ -17,7 +17,8 @@ from vigil import _lib
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
 COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
            "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h", "drift.h", "alarm.h",
-           "monitor.h", "pipeline.h", "planner.h", "prognosis.h", "snapshot.h"]
+           "monitor.h", "pipeline.h", "planner.h", "prognosis.h", "snapshot.h",
+           "machine.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
@@ -48,6 +49,9 @@ C_TYPES = {
     "const vigil_snapshot_index *": _lib.SnapshotIndexP,
     "vigil_snapshot_index **": ctypes.POINTER(_lib.SnapshotIndexP),
     "int *": _lib.IntP, "void *": ctypes.c_void_p, "const void *": ctypes.c_void_p,
+    # machine.h (issue 16)
+    "vigil_machine *": _lib.MachineP, "const vigil_machine *": _lib.MachineP,
+    "vigil_machine **": ctypes.POINTER(_lib.MachineP),
 }
 
 
