@@ -171,8 +171,61 @@ static void K(log_array)(const double *x, double *out, size_t n)
     }
 }
 
-static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
+/* Lane sums of sqrt|x_i| over a frame's samples (for the clearance factor), spread over the
+ * frame's passes (vigil__roots in frame_kernels.h): vsqrtpd runs in the divider, which no pass
+ * needs much, but 512 of them per 4096 samples take 2.2 us of it (11 cycles each on Zen 5), more
+ * than any one pass lasts. Given the 64 divisions of the logarithm, the PSD loop had become
+ * divider-bound; so the raw pass takes the first quarter of the samples (a root every 4th
+ * block), the central pass the next half (every 2nd block) and the logarithm loop the rest,
+ * and each pass keeps its own pace. Sample i goes to lane i % VIGIL__LANES in the order of i,
+ * as in every other sum, wherever it is computed: the same bits as one pass. */
+struct K(roots) {
+    const double *x;
+    size_t i, lim; /* the next sample; this pass stops before lim */
+    vd r[NV];
+};
+
+KI struct K(roots) K(roots_load)(const double *x, const vigil__roots *acc, size_t lim)
 {
+    struct K(roots) q = {x, acc->next, lim, {{0}}};
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) q.r[u] = K(load)(acc->lanes + u * VW);
+    return q;
+}
+
+KI void K(roots_save)(const struct K(roots) *q, vigil__roots *acc)
+{
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(acc->lanes + u * VW, q->r[u]);
+    acc->next = q->i;
+}
+
+KI void K(roots_step)(struct K(roots) *q)
+{
+    if (q->i + VIGIL__LANES <= q->lim) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
+            q->r[u] += K(vsqrt)(K(vabs)(K(load)(q->x + q->i + (size_t)u * VW)));
+        q->i += VIGIL__LANES;
+    }
+}
+
+/* Every sample left up to n, into lanes. */
+KI void K(roots_finish)(struct K(roots) *q, size_t n, double *lanes)
+{
+    q->lim = n;
+    while (q->i + VIGIL__LANES <= n)
+        K(roots_step)(q);
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, q->r[u]);
+    for (int j = 0; q->i < n; q->i++, j++) /* the tail continues lanes 0, 1, ... */
+        lanes[j] += sqrt(fabs(q->x[q->i]));
+}
+
+/* Where each time-domain pass stops: a multiple of VIGIL__LANES (the steps take whole blocks). */
+#define ROOTS_RAW_END(n) ((n) / 4 / VIGIL__LANES * VIGIL__LANES)
+#define ROOTS_CENTRAL_END(n) ((n) / 4 * 3 / VIGIL__LANES * VIGIL__LANES)
+
+static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o, vigil__roots *roots)
+{
+    *roots = (vigil__roots){{0}, 0};
+    struct K(roots) rq = K(roots_load)(x, roots, ROOTS_RAW_END(n));
     vd s[NV], q[NV], a[NV], h[NV], l[NV];
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
         s[u] = q[u] = a[u] = (vd){0};
@@ -180,6 +233,8 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
     }
     size_t i = 0;
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        if ((i & (3 * VIGIL__LANES)) == 0)
+            K(roots_step)(&rq);
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const vd v = K(load)(x + i + (size_t)u * VW), b = K(vabs)(v);
             s[u] += v;
@@ -196,6 +251,7 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
         K(store)(o->hi + u * VW, h[u]);
         K(store)(o->lo + u * VW, l[u]);
     }
+    K(roots_save)(&rq, roots);
     for (int j = 0; i < n; i++, j++) { /* the tail continues lanes 0, 1, ... */
         const double v = x[i], b = fabs(v);
         o->sum[j] += v;
@@ -207,8 +263,9 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
 }
 
 static void K(central_sums)(const double *x, size_t n, double mean, const double *w, double *y,
-                            vigil__central_sums *o)
+                            vigil__central_sums *o, vigil__roots *roots)
 {
+    struct K(roots) rq = K(roots_load)(x, roots, ROOTS_CENTRAL_END(n));
     const vd m = K(splat)(mean);
     vd p[NV], t[NV], f[NV];
     vs cross[NV]; /* minus the crossings per lane: a true comparison is -1 */
@@ -222,6 +279,8 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
     for (size_t k = 1; k < VIGIL__LANES && k < n; k++)
         first += (size_t)((x[k - 1] - mean >= 0.0) != (x[k] - mean >= 0.0));
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        if (i & VIGIL__LANES)
+            K(roots_step)(&rq);
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = i + (size_t)u * VW;
             const vd d = K(load)(x + at) - m, d2 = d * d;
@@ -253,45 +312,14 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
             crossings += (size_t)((x[i - 1] - mean >= 0.0) != (d >= 0.0));
     }
     o->crossings = crossings;
-}
-
-/* Lane sums of sqrt|x_i| over a frame's samples (for the clearance factor), carried through the
- * two spectral loops: vsqrtpd runs in the divider, which those loops barely use (one division
- * per 4 bins in the logarithm), while in a time-domain pass it was the bottleneck (1.9 us of
- * sqrt per 4096 samples against 0.8 us for everything else in the pass). Each loop iteration
- * takes the next VIGIL__LANES samples; roots_finish() takes what is left. Sample i goes to lane
- * i % VIGIL__LANES in
- * the order of i, as in every other sum, wherever it is computed. */
-struct K(roots) {
-    const double *x;
-    size_t i, n;
-    vd r[NV];
-};
-
-KI void K(roots_step)(struct K(roots) *q)
-{
-    if (q->i + VIGIL__LANES <= q->n) {
-        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            q->r[u] += K(vsqrt)(K(vabs)(K(load)(q->x + q->i + (size_t)u * VW)));
-        q->i += VIGIL__LANES;
-    }
-}
-
-KI void K(roots_finish)(struct K(roots) *q, double *lanes)
-{
-    while (q->i + VIGIL__LANES <= q->n)
-        K(roots_step)(q);
-    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, q->r[u]);
-    for (int j = 0; q->i < q->n; q->i++, j++) /* the tail continues lanes 0, 1, ... */
-        lanes[j] += sqrt(fabs(q->x[q->i]));
+    K(roots_save)(&rq, roots);
 }
 
 /* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
  * and arg max, in lanes of (k - 1) % VIGIL__LANES; k0 = 1 + a multiple of VIGIL__LANES. Returns
  * the first bin not done. */
 KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
-                        double *psd, double *ratio, vigil__spectral_sums *o,
-                        struct K(roots) *roots)
+                        double *psd, double *ratio, vigil__spectral_sums *o)
 {
     vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
@@ -334,7 +362,6 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
             bestk[u] = K(select)(better, kv[u], bestk[u]);
             kv[u] += (double)VIGIL__LANES;
         }
-        K(roots_step)(roots);
     }
     /* The peak is the largest value, at the smallest bin among equal ones. */
     double bv = -1.0;
@@ -404,13 +431,14 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
 
 static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
                              const double *freq, double *psd, double *scratch,
-                             const double *x, size_t n, vigil__spectral_sums *o)
+                             const double *x, size_t n, const vigil__roots *from,
+                             vigil__spectral_sums *o)
 {
-    struct K(roots) roots = {x, 0, n, {{0}}};
+    struct K(roots) roots = K(roots_load)(x, from, n);
     /* Blocks of VIGIL__LANES bins stop before the last bin, whose factor may differ. */
-    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o, &roots);
+    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o);
     K(log_blocks)(psd, scratch, k, o, &roots);
-    K(roots_finish)(&roots, o->sumsqrt);
+    K(roots_finish)(&roots, n, o->sumsqrt);
     const double tiny = 1e-30 * 36028797018963968.0;
     for (int j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same arithmetic */
         const double re = spec[2 * k], im = spec[2 * k + 1];
@@ -506,6 +534,8 @@ static const vigil__kernels K(kernels_) = {
 #undef vs
 #undef NV
 #undef K
+#undef ROOTS_RAW_END
+#undef ROOTS_CENTRAL_END
 #undef KI
 #undef KNAME
 #undef KSUF
