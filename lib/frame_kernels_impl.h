@@ -50,6 +50,27 @@ KI vd K(select)(vs m, vd a, vd b)
 #endif
 }
 
+/* Comparison results as the instruction set holds them. With AVX-512 a compare writes a mask
+ * register and a blend reads one; a comparison of GCC's vector extension is a vector of 0 / -1
+ * instead, so each compare-and-select there cost two more instructions (mask to vector and
+ * back), five per block in the logarithm loop. Elsewhere the vector of 0 / -1 is the native
+ * form. Either way the lanes picked are the same, so are the bits. */
+#if VW == 8
+#define vm K(vm_)
+typedef __mmask8 vm;
+KI vm K(gt)(vd a, vd b) { return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_GT_OQ); }
+KI vm K(ge)(vd a, vd b) { return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_GE_OQ); }
+KI vm K(andnot)(vm a, vm b) { return (vm)(~a & b); } /* b and not a */
+KI vd K(pick)(vm m, vd a, vd b) { return (vd)_mm512_mask_blend_pd(m, (__m512d)b, (__m512d)a); }
+#else
+#define vm K(vm_)
+typedef vs vm;
+KI vm K(gt)(vd a, vd b) { return a > b; }
+KI vm K(ge)(vd a, vd b) { return a >= b; }
+KI vm K(andnot)(vm a, vm b) { return ~a & b; }
+KI vd K(pick)(vm m, vd a, vd b) { return K(select)(m, a, b); }
+#endif
+
 /* a > b ? a : b and a < b ? a : b, lane by lane: exactly what maxpd and minpd compute (their
  * second operand when the comparison is false), so the same bits as the select form. */
 KI vd K(vmax)(vd a, vd b)
@@ -357,9 +378,9 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
             K(store)(ratio + at, K(log_ratio)(K(log_reduce)(p + 1e-30, &dk)));
             total[u] += p;
             fsum[u] += K(load)(freq + at) * p;
-            const vs better = p > best[u];
+            const vm better = K(gt)(p, best[u]);
             best[u] = K(vmax)(p, best[u]); /* the select by `better`, in one instruction */
-            bestk[u] = K(select)(better, kv[u], bestk[u]);
+            bestk[u] = K(pick)(better, kv[u], bestk[u]);
             kv[u] += (double)VIGIL__LANES;
         }
     }
@@ -406,11 +427,11 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
             const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
             K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
-            const vs common = p * K(vabs)(l) >= tiny;
-            plogp[u] += K(select)(common, p * l, (vd){0});
-            const vs rare = ~common & (p > 0.0);
-            first[u] = K(vmin)(first[u], K(select)(rare, block, K(splat)(none)));
-            last[u] = K(vmax)(last[u], (vd)(rare & (vs)block));
+            const vm common = K(ge)(p * K(vabs)(l), tiny);
+            plogp[u] += K(pick)(common, p * l, (vd){0});
+            const vm rare = K(andnot)(common, K(gt)(p, (vd){0}));
+            first[u] = K(vmin)(first[u], K(pick)(rare, block, K(splat)(none)));
+            last[u] = K(vmax)(last[u], K(pick)(rare, block, (vd){0}));
         }
         block += (double)VIGIL__LANES;
         K(roots_step)(roots);
@@ -532,6 +553,7 @@ static const vigil__kernels K(kernels_) = {
 #undef vd
 #undef vu
 #undef vs
+#undef vm
 #undef NV
 #undef K
 #undef ROOTS_RAW_END
