@@ -295,7 +295,9 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
         cross[u] = (vs){0};
     }
     size_t i = 0, first = 0;
-    /* The first block has no sample before it: its crossings (samples 1..3) are counted below,
+    unsigned signs = 0; /* VW == 8: the mask of d >= 0 of the block before */
+    (void)signs;
+    /* The first block has no sample before it: its crossings (samples 1..7) are counted here,
      * so that the loop can load d[i-1 .. i+VW-2] as one vector. */
     for (size_t k = 1; k < VIGIL__LANES && k < n; k++)
         first += (size_t)((x[k - 1] - mean >= 0.0) != (x[k] - mean >= 0.0));
@@ -309,10 +311,20 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
             t[u] += d2 * d;
             f[u] += d2 * d2;
             K(store)(y + at, d * K(load)(w + at));
+#if VW == 8
+            /* the signs as mask bits: the sample before each is the bit below (the last of the
+             * block before for the first), so a shift instead of a reload, a subtraction and a
+             * second compare; popcount of the changes */
+            const unsigned sign = (unsigned)K(ge)(d, (vd){0});
+            if (i > 0)
+                first += (size_t)__builtin_popcount((sign ^ ((sign << 1) | (signs >> 7))) & 0xffu);
+            signs = sign;
+#else
             if (i > 0) {
                 const vd before = K(load)(x + at - 1) - m; /* the same bits as d was there */
                 cross[u] += (d >= 0.0) ^ (before >= 0.0);
             }
+#endif
         }
     }
     size_t crossings = first;
