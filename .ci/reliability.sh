@@ -92,6 +92,25 @@ tsan_threads() {
     return $rc
 }
 
+# CI shows only the tail of what it printed: after a failure, name each failed test of the
+# reliability builds with the end of its output, so the tail says which test and why.
+failure_digest() {
+    local log
+    for log in build-asan/meson-logs/testlog*.json build-vg/meson-logs/testlog*.json \
+               build-tsan/meson-logs/testlog*.json; do
+        [ -f "$log" ] || continue
+        python3 - "$log" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
+        print(f"== failed: {sys.argv[1]}: {t['name']}: {t['result']} after {t['duration']:.0f} s")
+        out = (t.get("stdout") or "") + (t.get("stderr") or "")
+        print("\n".join(out.splitlines()[-25:]))
+PY
+    done
+}
+
 # Runs every fuzz_* binary that fuzz/meson.build builds (its table is the only list), each on a
 # scratch copy of its committed corpus, so CI never writes into the repository. A crash leaves
 # its input in fuzz-out/<target>/ (git-ignored): add it to fuzz/corpus/<target>/regress-<what>
