@@ -151,9 +151,9 @@ void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, si
 
     const double centroid = vigil__lane_total(sums.fsum) / total;
     /* The spread as sum (f - c)^2 P rather than sum f^2 P - c^2 T, which cancels
-     * catastrophically for narrow spectra at high frequency: a second pass, after the centroid. */
-    double var[VIGIL__LANES];
-    kern->spread_sums(psd, freq, 1, kmax + 1, centroid, var);
+     * catastrophically for narrow spectra at high frequency: summed after the centroid, in the
+     * kernels' logarithm loop (sums.spread, with this centroid). */
+    const double *var = sums.spread;
     double plogp = vigil__lane_total(sums.plogp);
     if (sums.rare)
         plogp += rare_entropy_terms(psd, scratch, sums.rare_first, sums.rare_last);

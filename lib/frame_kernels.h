@@ -42,6 +42,9 @@ typedef struct vigil__spectral_sums {
     size_t rare_first, rare_last; /* if rare: every such bin k has rare_first <= k <= rare_last */
     size_t kpeak;   /* the first k with the largest P_k */
     double sumsqrt[VIGIL__LANES]; /* sum sqrt|x_i| over the frame's samples (see below) */
+    /* sum (f_k - c)^2 P_k, c = lane_total(fsum) / lane_total(total) (0 when that is 0): the
+     * spread's sums, as spread_sums() would give them for that c */
+    double spread[VIGIL__LANES];
 } vigil__spectral_sums;
 
 typedef struct vigil__kernels {

@@ -417,9 +417,12 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 /* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of VIGIL__LANES of them),
  * in lanes of (k - 1) % VIGIL__LANES; a pass of its own, after the PSD's, because together the two loops
  * need more registers than there are. Each L_k replaces the division handed over in ratio[k]. */
-KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
-                     vigil__spectral_sums *o, struct K(roots) *roots)
+KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double *freq,
+                     double centroid, vigil__spectral_sums *o, struct K(roots) *roots)
 {
+    const vd c = K(splat)(centroid);
+    vd spread[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) spread[u] = (vd){0};
     const vd tiny = K(splat)(1e-30 * 36028797018963968.0); /* see rare_entropy_terms() */
     /* The first and last block holding a rare bin, as the block's first bin (exact in a double;
      * 0 and `none` when there is none), so that the caller looks at those blocks only. */
@@ -434,6 +437,8 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = k + (size_t)u * VW;
             const vd p = K(load)(psd + at);
+            const vd fc = K(load)(freq + at) - c;
+            spread[u] += fc * fc * p;
             vd dk;
             const vd f = K(log_reduce)(p + 1e-30, &dk);
             const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
@@ -452,6 +457,7 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
         K(store)(o->slog + u * VW, slog[u]);
         K(store)(o->plogp + u * VW, plogp[u]);
+        K(store)(o->spread + u * VW, spread[u]);
         for (int j = 0; j < VW; j++) {
             lo = first[u][j] < lo ? first[u][j] : lo;
             hi = last[u][j] > hi ? last[u][j] : hi;
@@ -469,18 +475,29 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
 {
     struct K(roots) roots = K(roots_load)(x, from, n);
     /* Blocks of VIGIL__LANES bins stop before the last bin, whose factor may differ. */
-    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o);
-    K(log_blocks)(psd, scratch, k, o, &roots);
-    K(roots_finish)(&roots, n, o->sumsqrt);
-    const double tiny = 1e-30 * 36028797018963968.0;
-    for (int j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same arithmetic */
+    const size_t k0 = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o);
+    for (size_t k = k0, j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same sums */
         const double re = spec[2 * k], im = spec[2 * k + 1];
         const double p = (re * re + im * im) * (k == kmax ? last : two);
         psd[k] = p;
-        const double l = K(vlog)(K(splat)(p + 1e-30))[0];
-        scratch[k] = l;
         o->total[j] += p;
         o->fsum[j] += freq[k] * p;
+        if (p > psd[o->kpeak])
+            o->kpeak = k;
+    }
+    /* The centroid as vigil__spectrum_features() takes it, so that the spread's sums of
+     * (f_k - c)^2 P_k ride in the logarithm loop instead of a pass of their own. */
+    const double total = vigil__lane_total(o->total);
+    const double centroid = total != 0.0 ? vigil__lane_total(o->fsum) / total : 0.0;
+    K(log_blocks)(psd, scratch, k0, freq, centroid, o, &roots);
+    K(roots_finish)(&roots, n, o->sumsqrt);
+    const double tiny = 1e-30 * 36028797018963968.0;
+    for (size_t k = k0, j = 0; k <= kmax; k++, j++) {
+        const double p = psd[k];
+        const double l = K(vlog)(K(splat)(p + 1e-30))[0];
+        const double fc = freq[k] - centroid;
+        o->spread[j] += fc * fc * p;
+        scratch[k] = l;
         o->slog[j] += l;
         if (p * fabs(l) >= tiny) {
             o->plogp[j] += p * l;
@@ -489,8 +506,6 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
             o->rare_last = k;
             o->rare = 1;
         }
-        if (p > psd[o->kpeak])
-            o->kpeak = k;
     }
 }
 

@@ -186,6 +186,12 @@ static void test_lanes_match_plain_loops(void **state)
             if (kmax > 41) /* bin 41 and some odd-indexed others are tiny: exercised */
                 assert_int_equal(s.rare, 1);
             assert_int_equal(s.kpeak, sr.kpeak);
+            { /* the spread's sums carried by the loops: those of spread_sums at the centroid */
+                const double tot = vigil__lane_total(s.total);
+                double vs[L];
+                k->spread_sums(psd, freq, 1, kmax + 1, vigil__lane_total(s.fsum) / tot, vs);
+                assert_same_bits(s.spread, vs, L, "spread in the spectral loops", k->name);
+            }
 
             double v[L], vr[L] = {0}, u[L], ur[L] = {0};
             k->spread_sums(psd, freq, 1, kmax + 1, 123.0, v);
