@@ -148,6 +148,8 @@ typedef struct run {
     double *onset;     /* onset of the row's warn/alarm episode (NaN: ok, or the naive peer) */
     size_t n;
     size_t transients; /* bursts that cleared by themselves (transient events) */
+    size_t exceed;     /* rows scored above their threshold (the naive peer: above NAIVE_Z) */
+    double stated;     /* the rate of such rows the monitor's calibration states (NaN: naive) */
 } run;
 
 static void run_free(run *r)
@@ -166,6 +168,8 @@ static int run_alloc(run *r, size_t n)
     r->onset = calloc(n ? n : 1, sizeof *r->onset);
     for (size_t i = 0; r->onset && i < n; i++)
         r->onset[i] = NAN;
+    r->exceed = 0;
+    r->stated = NAN;
     return r->state && r->score && r->onset ? BENCH_OK : bench_error("out of memory");
 }
 
@@ -202,8 +206,10 @@ static int run_monitor(const plan *p, const series *s, size_t from, run *out)
         out->state[i - from] = st;
         out->score[i - from] = vigil_monitor_last_score(m);
         out->onset[i - from] = vigil_monitor_onset(m);
+        out->exceed += vigil_monitor_last_score(m) > vigil_monitor_last_threshold(m);
     }
     out->transients = vigil_monitor_transients(m);
+    out->stated = vigil_monitor_stated_rate(m);
     vigil_monitor_destroy(m);
     return status;
 }
@@ -238,6 +244,7 @@ static int run_naive(const plan *p, const series *s, size_t from, run *out)
         for (size_t j = 0; j < k; j++)
             z = fmax(z, fabs(s->rows[i * s->ncols + idx[j]] - mean[j]) / sd[j]);
         out->score[i - from] = z;
+        out->exceed += z > NAIVE_Z;
         out->state[i - from] = vigil_alarm_update(a, z, NAIVE_Z, s->t[i]);
     }
     vigil_alarm_destroy(a);
@@ -464,13 +471,22 @@ static int eval_cwru(const ctx *c)
         }
         if (status == BENCH_OK) {
             double fa = 100.0 * (double)alarm_rows(&rh) / (double)rh.n;
+            double ex = 100.0 * (double)rh.exceed / (double)rh.n;
+            char stated[32] = "null"; /* JSON has no NaN: the naive peer states no rate */
+            if (!isnan(rh.stated))
+                snprintf(stated, sizeof stated, "%.2f", 100.0 * rh.stated);
             if (c->json)
                 printf("{\"bench\":\"detection\",\"dataset\":\"cwru\",\"detector\":\"%s\","
-                       "\"class\":\"normal_held_out\",\"frames\":%zu,\"false_alarm_pct\":%.2f}\n",
-                       detector_name(kinds[k]), rh.n, fa);
+                       "\"class\":\"normal_held_out\",\"frames\":%zu,\"false_alarm_pct\":%.2f,"
+                       "\"exceed_pct\":%.2f,\"stated_pct\":%s}\n",
+                       detector_name(kinds[k]), rh.n, fa, ex, stated);
+            else if (isnan(rh.stated))
+                printf("%-12s %-11s %6d %7zu %9.1f%% %7s  (false alarms; exceed %.1f %%, no "
+                       "stated rate)\n", detector_name(kinds[k]), "normal", 1, rh.n, fa, "", ex);
             else
-                printf("%-12s %-11s %6d %7zu %9.1f%% %7s  (false alarms)\n",
-                       detector_name(kinds[k]), "normal", 1, rh.n, fa, "");
+                printf("%-12s %-11s %6d %7zu %9.1f%% %7s  (false alarms; exceed %.1f %%, stated "
+                       "%.1f %%)\n", detector_name(kinds[k]), "normal", 1, rh.n, fa, "", ex,
+                       100.0 * rh.stated);
         }
         run_free(&rh);
     }

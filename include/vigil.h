@@ -28,6 +28,7 @@
 #include "vigil/alarm.h"
 #include "vigil/monitor.h"
 #include "vigil/common_mode.h"
+#include "vigil/machine.h"
 #include "vigil/pipeline.h"
 
 #endif /* VIGIL_H */

@@ -147,16 +147,32 @@ int vigil_column_facts(const char *name, int *direction, int *common_mode, int *
     return c != &g;
 }
 
+/* A historian's name for one of the base row's selected columns: the part after the last '_'
+ * ("B1_x_rms", or a machine channel's "x_max") is a level or impulsiveness statistic, under the
+ * spellings such tables use (max for peak; the IMS table's "clearence"). */
+static int historian_selected(const char *name)
+{
+    static const char *const level_impulse[] = {"rms", "peak", "max", "crest", "kurtosis",
+                                                "impulse", "clearance", "clearence", "shape"};
+    const char *base = strrchr(name, '_');
+    return base && in_list(base + 1, level_impulse, sizeof level_impulse / sizeof *level_impulse);
+}
+
 void vigil__default_selection(const char *const *names, size_t n, size_t *idx, size_t *count)
 {
-    /* The tables' selection when the row has any of it; else (a historian's table) every
-     * column except the frame index and the time. */
+    /* The tables' selection when the row has any of it; else the same statistics under a
+     * historian's names (issue 16: a machine's channels "x_rms", "y_kurtosis", ...); else (a
+     * historian's table of other values) every column except the frame index and the time. */
     *count = 0;
     for (size_t i = 0; i < n; i++) {
         const vigil__column *c = table_column(names[i]);
         if (c && c->selected)
             idx[(*count)++] = i;
     }
+    const int have_table = *count > 0;
+    for (size_t i = 0; i < n && !have_table; i++)
+        if (historian_selected(names[i]))
+            idx[(*count)++] = i;
     if (*count)
         return;
     for (size_t i = 0; i < n; i++)

@@ -64,6 +64,19 @@ double vigil__quantile(double *x, size_t n, double q);
  * row-major): returns the shrinkage weight used (>= floor). */
 double vigil__shrunk_cov(const double *z, size_t n, size_t d, const double *mu, double floor,
                          double *cov);
+/* Smallest variance of any direction of the standardised rows, in squared baseline scale
+ * units (issue 16). The baseline already says that a move of one scale unit of a feature (at
+ * least 5 % of its median, vigil_monitor_set_scale_floor) is operating-point noise; a
+ * covariance learnt from a short, correlated training span can still have directions of far
+ * smaller variance (crest, impulse and clearance are nearly the same ratio), and a Mahalanobis
+ * or PCA score divides by them: unseen healthy frames that move a few tenths of a unit across
+ * such a direction scored as tens of units. Flooring every eigenvalue at one unit squared
+ * extends the per-feature floor to every combination of features. */
+#define VIGIL__DIRECTION_FLOOR 1.0
+/* Raise every eigenvalue of the symmetric d x d matrix cov below `floor` to it (cov = V
+ * max(L, floor) V^T, symmetrised). Fit time only: allocates GSL work space.
+ * Returns VIGIL_OK or VIGIL_ENOMEM; cov must be finite. */
+int vigil__floor_eigenvalues(double *cov, size_t d, double floor);
 /* Deterministic 64-bit generator (splitmix64). */
 uint64_t vigil__rand_next(uint64_t *state);
 /* Uniform in [0, 1). */

@@ -1,8 +1,11 @@
 /* Detector 2: squared Mahalanobis distance to the healthy mean under a Ledoit-Wolf shrinkage
  * covariance, factorised by Cholesky. Shrinkage keeps the inverse well conditioned with few
  * training frames and collinear features (rms and peak move together); its floor of 0.01 keeps
- * the matrix positive definite. The Cholesky factor is computed here (factorise()), so GSL's
- * aborting error handler is never reached. The contribution of feature i is
+ * the matrix positive definite. Then every eigenvalue is raised to at least
+ * VIGIL__DIRECTION_FLOOR (one baseline scale unit squared, detector.h): no combination of
+ * features is more sensitive than the practical-significance floor of a single feature. The
+ * Cholesky factor is computed here (factorise()), so GSL's aborting error handler is never
+ * reached. The contribution of feature i is
  * v_i (Sigma^-1 v)_i; they sum to the score. */
 #include "detector.h"
 
@@ -124,6 +127,9 @@ static int m_fit(vigil__detector *det, const double *z, size_t rows)
         m->mu[i] = s / (double)rows;
     }
     vigil__shrunk_cov(z, rows, d, m->mu, SHRINK_FLOOR, m->cov);
+    int rc = vigil__floor_eigenvalues(m->cov, d, VIGIL__DIRECTION_FLOOR);
+    if (rc != VIGIL_OK)
+        return rc;
     double tr = 0.0;
     for (size_t i = 0; i < d; i++)
         tr += m->cov[i * d + i];

@@ -161,7 +161,11 @@ static int p_fit(vigil__detector *det, const double *z, size_t rows)
      * the smallest sample eigenvalues are too small, which makes T^2 and SPE over-sensitive
      * on unseen healthy data. */
     vigil__shrunk_cov(z, rows, d, p->mu, 0.01, p->cov);
-    int rc = decompose(p);
+    /* and the floor of every direction's variance (detector.h), as the Mahalanobis one */
+    int rc = vigil__floor_eigenvalues(p->cov, d, VIGIL__DIRECTION_FLOOR);
+    if (rc != VIGIL_OK)
+        return rc;
+    rc = decompose(p);
     if (rc != VIGIL_OK)
         return vigil__fail(VIGIL_ENODATA, "PCA: the training rows have no variance");
     double *q = malloc(rows * sizeof *q);
@@ -179,6 +183,13 @@ static int p_fit(vigil__detector *det, const double *z, size_t rows)
     for (size_t i = 0; i < d; i++)
         tr += p->cov[i * d + i];
     p->spe_lim = fmax(lim, 1e-9 * tr);
+    /* The residual space has d - k directions of variance >= VIGIL__DIRECTION_FLOOR: its SPE
+     * limit is at least that of an isotropic residual at the floor, floor x chi2_0.99(d - k)
+     * (Jackson & Mudholkar's limit for equal eigenvalues). The in-sample quantile alone, from
+     * residual directions of tiny training variance, made any unseen move across them huge. */
+    if (d > p->k)
+        p->spe_lim = fmax(p->spe_lim, VIGIL__DIRECTION_FLOOR *
+                                          gsl_cdf_chisq_Pinv(0.99, (double)(d - p->k)));
     return VIGIL_OK;
 }
 

@@ -8,6 +8,7 @@
 #include "status.h"
 #include "vigil/monitor.h"
 
+#include <gsl/gsl_eigen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,42 @@ double vigil__shrunk_cov(const double *z, size_t n, size_t d, const double *mu, 
         for (size_t j = 0; j < d; j++)
             cov[i * d + j] = (1.0 - s) * cov[i * d + j] + (i == j ? s * m : 0.0);
     return s;
+}
+
+int vigil__floor_eigenvalues(double *cov, size_t d, double floor)
+{
+    /* gsl_*_alloc call the error handler only when out of memory; d is small and valid. */
+    gsl_matrix *a = gsl_matrix_alloc(d, d), *v = gsl_matrix_alloc(d, d);
+    gsl_vector *l = gsl_vector_alloc(d);
+    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(d);
+    int rc = VIGIL_OK;
+    if (!a || !v || !l || !w) {
+        rc = vigil__status(VIGIL_ENOMEM);
+        goto done;
+    }
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+            gsl_matrix_set(a, i, j, cov[i * d + j]);
+    gsl_eigen_symmv(a, l, v, w);
+    for (size_t k = 0; k < d; k++)
+        gsl_vector_set(l, k, fmax(gsl_vector_get(l, k), floor));
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double t = 0.0;
+            for (size_t k = 0; k < d; k++)
+                t += gsl_matrix_get(v, i, k) * gsl_vector_get(l, k) * gsl_matrix_get(v, j, k);
+            cov[i * d + j] = cov[j * d + i] = t;
+        }
+done:
+    if (a)
+        gsl_matrix_free(a);
+    if (v)
+        gsl_matrix_free(v);
+    if (l)
+        gsl_vector_free(l);
+    if (w)
+        gsl_eigen_symmv_free(w);
+    return rc;
 }
 
 uint64_t vigil__rand_next(uint64_t *state)

@@ -12,6 +12,10 @@
  * is still read. */
 #define VIGIL__MODEL_VERSION 2u
 #define VIGIL__MODEL_HEADER 44
+/* The machine section (lib/machine.c): a tag below 0x100, so a reader that does not know it
+ * refuses the file instead of reading a machine as one monitor. The monitor's own section tags
+ * are in monitor_io.c. */
+#define VIGIL__SECTION_MACHINE 4u
 #define VIGIL__MODEL_PAYLOAD_MAX ((uint64_t)1 << 30)
 /* A payload may be at most RATIO_MAX times its compressed size plus RAW_SLACK bytes (vigil's
  * own models deflate 1.2-20x; those that would deflate more are stored, docs/RELIABILITY.md). */

@@ -302,9 +302,11 @@ int vigil_monitor_set_quantile(vigil_monitor *m, double q)
 
 int vigil_monitor_set_threshold_mode(vigil_monitor *m, int mode)
 {
-    if (!m || (mode != VIGIL_THRESHOLD_QUANTILE && mode != VIGIL_THRESHOLD_CHI2) ||
+    if (!m || (mode != VIGIL_THRESHOLD_QUANTILE && mode != VIGIL_THRESHOLD_CHI2 &&
+               mode != VIGIL_THRESHOLD_EMPIRICAL) ||
         (mode == VIGIL_THRESHOLD_CHI2 && m->kind != VIGIL_DETECTOR_MAHALANOBIS))
-        return vigil__fail(VIGIL_EINVAL, "threshold mode: quantile, or chi2 for mahalanobis");
+        return vigil__fail(VIGIL_EINVAL,
+                           "threshold mode: quantile, empirical, or chi2 for mahalanobis");
     int rc = not_fitted(m);
     if (rc)
         return rc;
@@ -554,6 +556,48 @@ static size_t trim_outliers(double *z, size_t n, size_t d, double *tmp)
     return w;
 }
 
+double vigil__tail_quantile(double *s, size_t n, double q, vigil__tail_fit *fit)
+{
+    vigil__tail_fit f = {NAN, NAN, NAN, 0, NAN};
+    f.empirical = vigil__quantile(s, n, q); /* sorts s ascending */
+    double thr = f.empirical;
+    /* DuMouchel's rule: the top 10 % of the sample are the tail (at least TAIL_MIN rows) */
+    size_t nt = (size_t)ceil(TAIL_SHARE * (double)n);
+    if (nt < TAIL_MIN)
+        nt = TAIL_MIN;
+    if (n > nt && 1.0 - q < (double)nt / (double)n) {
+        double u = s[n - nt - 1];
+        /* Probability-weighted moments of the excesses (Hosking & Wallis 1987), ascending,
+         * plotting positions (i + 0.65) / nt: robust with a few dozen excesses, where the
+         * maximum-likelihood fit often fails to converge. */
+        double a0 = 0.0, a1 = 0.0;
+        for (size_t i = 0; i < nt; i++) {
+            double y = s[n - nt + i] - u;
+            a0 += y;
+            a1 += (1.0 - ((double)i + 0.65) / (double)nt) * y;
+        }
+        a0 /= (double)nt;
+        a1 /= (double)nt;
+        double den = a0 - 2.0 * a1;
+        if (den > 0.0 && a1 > 0.0) {
+            double sigma = 2.0 * a0 * a1 / den, xi = 2.0 - a0 / den; /* xi = -Hosking's k */
+            xi = fmin(fmax(xi, 0.0), TAIL_XI_MAX);
+            /* P(S > u + y) = (nt / n) (1 + xi y / sigma)^(-1/xi); solve for 1 - q */
+            double r = (1.0 - q) * (double)n / (double)nt;
+            double y = xi < 1e-9 ? -sigma * log(r) : sigma / xi * (pow(r, -xi) - 1.0);
+            f.u = u;
+            f.sigma = sigma;
+            f.xi = xi;
+            f.excesses = nt;
+            if (isfinite(y) && u + y > thr)
+                thr = u + y;
+        }
+    }
+    if (fit)
+        *fit = f;
+    return thr;
+}
+
 /* Fit one condition: baseline, cross-fitted threshold, final detector. */
 static int fit_condition(vigil_monitor *m, size_t c)
 {
@@ -602,8 +646,10 @@ static int fit_condition(vigil_monitor *m, size_t c)
     }
     if (m->thr_mode == VIGIL_THRESHOLD_CHI2)
         k->thr = gsl_cdf_chisq_Pinv(m->quantile, (double)d);
-    else
+    else if (m->thr_mode == VIGIL_THRESHOLD_EMPIRICAL)
         k->thr = vigil__quantile(scores, n, m->quantile);
+    else
+        k->thr = vigil__tail_quantile(scores, n, m->quantile, NULL);
     /* A perfectly quiet training set could give 0; a threshold must be > 0. */
     if (!(k->thr > 1e-9) || !isfinite(k->thr))
         k->thr = isfinite(k->thr) ? 1e-9 : 1e300;
@@ -962,6 +1008,8 @@ int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n, size_t c
 }
 
 double vigil_monitor_last_score(const vigil_monitor *m) { return m ? m->last_score : NAN; }
+int vigil_monitor_threshold_mode(const vigil_monitor *m) { return m ? m->thr_mode : -1; }
+double vigil_monitor_stated_rate(const vigil_monitor *m) { return m ? 1.0 - m->quantile : NAN; }
 double vigil_monitor_last_threshold(const vigil_monitor *m) { return m ? m->last_thr : NAN; }
 double vigil_monitor_last_health(const vigil_monitor *m) { return m ? m->last_health : NAN; }
 int vigil_monitor_state(const vigil_monitor *m) { return m ? vigil_alarm_state(m->alarm) : 0; }

@@ -84,7 +84,28 @@ int vigil__monitor_prepare(vigil_monitor *m);
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
 /* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
 int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
+/* A machine's channels (lib/machine.c, issue 16): a monitor's payload (its sections, the
+ * prognoser's too) appended to w, and a monitor from such a payload (the format-2 reader). */
+struct vigil__wbuf;
+int vigil__monitor_payload(const vigil_monitor *m, int flags, struct vigil__wbuf *w);
+int vigil__monitor_load_payload(const unsigned char *payload, size_t n, vigil_monitor **out);
 /* The default fault direction of a feature name. */
 int vigil__default_direction(const char *name);
+
+/* The calibration of a threshold from out-of-fold healthy scores (issue 16): a generalised
+ * Pareto tail fitted by peaks over threshold to the top TAIL_SHARE of the scores (at least
+ * TAIL_MIN of them), its shape clamped to [0, TAIL_XI_MAX], extrapolated to the q-quantile;
+ * never below the empirical q-quantile. docs/MODELS.md, "Calibration". */
+#define TAIL_SHARE 0.10
+#define TAIL_MIN 10
+#define TAIL_XI_MAX 0.5
+typedef struct vigil__tail_fit {
+    double u, sigma, xi; /* the tail's start and the fitted scale and shape; NAN: no fit */
+    size_t excesses;     /* scores above u used by the fit (0: no fit) */
+    double empirical;    /* the plain q-quantile of the scores */
+} vigil__tail_fit;
+/* The calibrated q-quantile of s[0..n) (sorted in place, n >= 1, 0.5 <= q < 1); fills fit if
+ * not NULL. */
+double vigil__tail_quantile(double *s, size_t n, double q, vigil__tail_fit *fit);
 
 #endif

@@ -191,12 +191,11 @@ static int serialise_sections(const vigil_monitor *m, int flags, vigil__wbuf *w)
     return rc;
 }
 
-static int serialise(const vigil_monitor *m, int flags, unsigned char **out, size_t *out_len)
+/* The whole payload (sections and prognoser) into w: a file's payload, or one channel of a
+ * machine's (lib/machine.c). */
+int vigil__monitor_payload(const vigil_monitor *m, int flags, vigil__wbuf *wout)
 {
-    *out = NULL; /* callers free it on every path (a failed section left it unset: fuzz_model) */
-    if (flags & ~VIGIL_SAVE_STREAM)
-        return vigil__fail(VIGIL_EINVAL, "unknown save flags %d", flags);
-    vigil__wbuf w = {0};
+    vigil__wbuf w = *wout;
     int rc = serialise_sections(m, flags, &w);
     if (rc == VIGIL_OK && m->prog) {
         /* the prognoser: settings, prior and state; not part of the model id (it changes with
@@ -207,6 +206,17 @@ static int serialise(const vigil_monitor *m, int flags, unsigned char **out, siz
         rc = pw.err || w.err ? vigil__status(VIGIL_ENOMEM) : VIGIL_OK;
         free(pw.p);
     }
+    *wout = w;
+    return rc;
+}
+
+static int serialise(const vigil_monitor *m, int flags, unsigned char **out, size_t *out_len)
+{
+    *out = NULL; /* callers free it on every path (a failed section left it unset: fuzz_model) */
+    if (flags & ~VIGIL_SAVE_STREAM)
+        return vigil__fail(VIGIL_EINVAL, "unknown save flags %d", flags);
+    vigil__wbuf w = {0};
+    int rc = vigil__monitor_payload(m, flags, &w);
     if (rc == VIGIL_OK)
         rc = vigil__model_pack(w.p, w.len, VIGIL__MODEL_VERSION, out, out_len);
     free(w.p);
@@ -338,7 +348,8 @@ static int parse(vigil__rbuf *r, vigil_monitor **out)
     m->rel_floor = vigil__get_f64(r);
     m->note = vigil__get_str(r);
     if (r->err || m->nconds == 0 || !(m->quantile >= 0.5 && m->quantile < 1.0) ||
-        (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2) ||
+        (m->thr_mode != VIGIL_THRESHOLD_QUANTILE && m->thr_mode != VIGIL_THRESHOLD_CHI2 &&
+         m->thr_mode != VIGIL_THRESHOLD_EMPIRICAL) ||
         (m->thr_mode == VIGIL_THRESHOLD_CHI2 && m->kind != VIGIL_DETECTOR_MAHALANOBIS) ||
         !(m->alpha > 0.0 && m->alpha <= 1.0) || m->n == 0 || m->k == 0 || m->k > m->n ||
         m->k_warn == 0 || m->k_warn > m->k || !(m->clear > 0.0 && m->clear <= 1.0) ||
@@ -415,7 +426,7 @@ static int adopt_legacy_note(vigil_monitor *m)
     return rc; /* 0: not a host's note; or the error */
 }
 
-static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
+int vigil__monitor_load_payload(const unsigned char *payload, size_t n, vigil_monitor **out)
 {
     vigil__rbuf r = {payload, n, 0, 0};
     vigil_monitor *m = NULL;
@@ -473,6 +484,9 @@ static int load_v2(const unsigned char *payload, size_t n, vigil_monitor **out)
         } else if (tag == SECTION_STREAM && m && have_pipeline) {
             stream = sec;
             have_stream = 1;
+        } else if (tag == VIGIL__SECTION_MACHINE) {
+            rc = vigil__fail(VIGIL_EFORMAT, "vigil model: a machine's model (several channels): "
+                             "load it with vigil_machine_load (vigil/machine.h)");
         } else if (tag < 0x100) {
             rc = vigil__fail(VIGIL_EFORMAT, "vigil model: unknown section %u (written by a newer "
                              "vigil?)", (unsigned)tag);
@@ -512,7 +526,7 @@ int vigil_monitor_load(const void *buf, size_t len, vigil_monitor **out)
             *out = NULL;
         }
     } else {
-        rc = load_v2(payload, n, out);
+        rc = vigil__monitor_load_payload(payload, n, out);
     }
     free(payload);
     return rc;

@@ -84,6 +84,7 @@ static const enum_name gap_names[] = {
 };
 static const enum_name threshold_names[] = {
     {VIGIL_THRESHOLD_QUANTILE, "quantile"}, {VIGIL_THRESHOLD_CHI2, "chi2"},
+    {VIGIL_THRESHOLD_EMPIRICAL, "empirical"},
 };
 static const enum_name units_names[] = {
     {VIGIL_UNITS_G, "g"}, {VIGIL_UNITS_M_S2, "m/s2"}, {VIGIL_UNITS_M_S2, "m/s^2"},
@@ -507,7 +508,8 @@ static const key_def keys[] = {
     {"monitor.quantile", "0.995", canon_number, NUM(0.5, 0.99999999999999989),
      "calibration quantile of the threshold, 0.5 <= q < 1"},
     {"monitor.threshold", "quantile", canon_threshold_mode, TEXT,
-     "threshold mode: quantile (of out-of-fold scores) or chi2 (mahalanobis only)"},
+     "threshold mode: quantile (of out-of-fold scores, tail-fitted), empirical (plain "
+     "quantile) or chi2 (mahalanobis only)"},
     {"monitor.seed", "1", canon_whole, NUM(0, 9007199254740992.0), "random seed (hst)"},
     {"monitor.scale_floor", "0.05", canon_number, NUM(0.0, 1.0),
      "relative floor of the baseline scales, 0..1"},

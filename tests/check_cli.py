@@ -165,6 +165,9 @@ class Cli(unittest.TestCase):
             r = run("inspect", m)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("# columns: %d\n" % len(header), r.stdout)
+            # issue 16: the calibration and the rate it states (1 - monitor.quantile)
+            self.assertIn("# calibration: quantile, stated exceedance rate 0.005 of healthy "
+                          "frames\n", r.stdout)
             for line in ("bearing = n=9,d=7.94,D=39.04,angle=0", "shaft.hz = 29.95",
                          "orders = on", "severity = on", "hop = 1024"):
                 self.assertIn(line + "\n", r.stdout)

@@ -122,6 +122,36 @@ static void test_no_alloc_prognoser(void **state)
     vigil_prognoser_destroy(p);
 }
 
+/* A machine's row: common mode over 4 channels and each channel's monitor (issue 16). */
+static void test_no_alloc_machine(void **state)
+{
+    (void)state;
+    static const char *const ch[4] = {"B1", "B2", "B3", "B4"};
+    static const char *const cols[2] = {"rms", "kurtosis"};
+    vigil_machine *mc;
+    assert_int_equal(vigil_machine_create(ch, 4, cols, 2, VIGIL_DETECTOR_MAHALANOBIS, &mc),
+                     VIGIL_OK);
+    double row[8];
+    for (int i = 0; i < 300; i++) {
+        for (int g = 0; g < 4; g++) {
+            row[2 * g] = (1.0 + 0.1 * g) * (1.0 + 0.01 * ((i * 37 + g * 11) % 13));
+            row[2 * g + 1] = 3.0 + 0.05 * ((i * 17 + g * 5) % 7) + (i > 200 && g == 2);
+        }
+        if (i < 100) {
+            assert_int_equal(vigil_machine_learn(mc, row, 8, 0), VIGIL_OK);
+            if (i == 99)
+                assert_int_equal(vigil_machine_fit(mc), VIGIL_OK);
+            continue;
+        }
+        const size_t before = allocs, freed = frees;
+        int states[4];
+        assert_true(vigil_machine_score(mc, row, 8, 600.0 * i, 0, states) >= 0);
+        if (allocs != before || frees != freed)
+            fail_msg("machine score: %zu allocations, %zu frees", allocs - before, frees - freed);
+    }
+    vigil_machine_destroy(mc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_no_alloc_overlap),
         cmocka_unit_test(test_no_alloc_odd),
         cmocka_unit_test(test_no_alloc_prognoser),
+        cmocka_unit_test(test_no_alloc_machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

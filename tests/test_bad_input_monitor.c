@@ -219,7 +219,7 @@ static const struct setter_case setter_cases[] = {
     {"quantile 0.49", QUANTILE, Z, NULL, 0, 0, 0.49, 0, VIGIL_EINVAL},
     {"quantile 1", QUANTILE, Z, NULL, 0, 0, 1.0, 0, VIGIL_EINVAL},
     {"quantile NaN", QUANTILE, Z, NULL, 0, 0, NAN, 0, VIGIL_EINVAL},
-    {"threshold mode 2", THR_MODE, Z, NULL, 0, 0, 0, 2, VIGIL_EINVAL},
+    {"threshold mode 3", THR_MODE, Z, NULL, 0, 0, 0, 3, VIGIL_EINVAL},
     {"threshold mode chi2 for z-score", THR_MODE, Z, NULL, 0, 0, 0, VIGIL_THRESHOLD_CHI2,
      VIGIL_EINVAL},
     {"scale floor -0.1", SCALE_FLOOR, Z, NULL, 0, 0, -0.1, 0, VIGIL_EINVAL},

@@ -48,12 +48,23 @@ static void test_default_selection(void **state)
     assert_string_equal(vigil_monitor_feature_name(m, 0), "rms");
     assert_int_equal(vigil_monitor_direction(m, 1), VIGIL_DIR_UP);
     vigil_monitor_destroy(m);
-    /* a historian's table: no default names -> every non-time column, direction by suffix */
-    const char *const h[] = {"timestamp", "B1_x_rms", "B1_x_skew", "value"};
+    /* a historian's table with the default statistics under its names (the part after the
+     * last '_', max for peak, the IMS spelling clearence): those (issue 16) */
+    const char *const hs[] = {"timestamp", "B1_x_mean", "B1_x_rms", "B1_x_skew", "x_max",
+                              "B1_y_clearence", "entropy"};
+    assert_int_equal(vigil_monitor_create(hs, 7, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
+    assert_int_equal(vigil_monitor_feature_count(m), 3);
+    assert_string_equal(vigil_monitor_feature_name(m, 0), "B1_x_rms");
+    assert_string_equal(vigil_monitor_feature_name(m, 1), "x_max");
+    assert_string_equal(vigil_monitor_feature_name(m, 2), "B1_y_clearence");
+    vigil_monitor_destroy(m);
+    /* a historian's table of other values: every non-time column, direction by suffix */
+    const char *const h[] = {"timestamp", "B1_x_level", "B1_x_skew", "value"};
     assert_int_equal(vigil_monitor_create(h, 4, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
     assert_int_equal(vigil_monitor_feature_count(m), 3);
-    assert_int_equal(vigil_monitor_direction(m, 0), VIGIL_DIR_UP);
+    assert_int_equal(vigil_monitor_direction(m, 0), VIGIL_DIR_BOTH);
     assert_int_equal(vigil_monitor_direction(m, 1), VIGIL_DIR_BOTH);
+    assert_int_equal(vigil_monitor_direction(m, 2), VIGIL_DIR_BOTH);
     vigil_monitor_destroy(m);
 }
 

@@ -330,7 +330,7 @@ static void test_enum_names(void **state)
         {vigil_state_name, vigil_state_parse, 0, 2},
         {vigil_direction_name, vigil_direction_parse, 0, 2},
         {vigil_gap_policy_name, vigil_gap_policy_parse, 0, 1},
-        {vigil_threshold_mode_name, vigil_threshold_mode_parse, 0, 1},
+        {vigil_threshold_mode_name, vigil_threshold_mode_parse, 0, 2},
         {vigil_units_name, vigil_units_parse, 1, 2},
         {vigil_machine_class_name, vigil_machine_class_parse, 1, 4},
         {vigil_zone_name, vigil_zone_parse, 1, 4},

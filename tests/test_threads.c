@@ -240,6 +240,72 @@ static int run_diagnosis(const struct workload *w, double *out, size_t cap, size
     return rc;
 }
 
+/* A machine (issue 16): 3 channels of block statistics of the signal, learnt, fitted, saved
+ * with its stream state mid-way, loaded and scored side by side with the original. */
+static int run_machine(const struct workload *w, double *out, size_t cap, size_t *nout)
+{
+    enum { NCH = 3, NC = 3, BLOCK = 256, LEARN = 40 };
+    static const char *const chans[NCH] = {"B1", "B2", "B3"};
+    static const char *const cols[NC] = {"rms", "kurtosis", "peak"};
+    vigil_machine *m = NULL, *l = NULL;
+    unsigned char *blob = NULL;
+    size_t len = 0, written = 0;
+    *nout = 0;
+    int rc = vigil_machine_create(chans, NCH, cols, NC, w->kind, &m);
+    const size_t nrows = NSAMP / BLOCK;
+    for (size_t r = 0; rc == VIGIL_OK && r < nrows; r++) {
+        double row[NCH * NC], s2 = 0.0, s4 = 0.0, pk = 0.0;
+        for (size_t i = r * BLOCK; i < (r + 1) * BLOCK; i++) {
+            const double x = signal_x[i];
+            s2 += x * x;
+            s4 += x * x * x * x;
+            pk = fabs(x) > pk ? fabs(x) : pk;
+        }
+        for (size_t g = 0; g < NCH; g++) {
+            row[g * NC + 0] = sqrt(s2 / BLOCK) * (1.0 + 0.1 * (double)g);
+            row[g * NC + 1] = s4 * BLOCK / (s2 * s2) + 0.01 * (double)g;
+            row[g * NC + 2] = pk * (1.0 + 0.2 * (double)g);
+        }
+        const double t = (double)r;
+        if (r < LEARN) {
+            rc = vigil_machine_learn(m, row, NCH * NC, 0);
+            if (rc == VIGIL_OK && r == LEARN - 1)
+                rc = vigil_machine_fit(m);
+            continue;
+        }
+        if (!l) {
+            if ((rc = vigil_machine_save_size(m, VIGIL_SAVE_STREAM, &len)) == VIGIL_OK &&
+                !(blob = malloc(len)))
+                rc = VIGIL_ENOMEM;
+            if (rc == VIGIL_OK)
+                rc = vigil_machine_save(m, VIGIL_SAVE_STREAM, blob, len, &written);
+            if (rc == VIGIL_OK)
+                rc = vigil_machine_load(blob, written, &l);
+            if (rc != VIGIL_OK)
+                break;
+        }
+        int sa[NCH], sb[NCH];
+        const int a = vigil_machine_score(m, row, NCH * NC, t, 0, sa);
+        const int b = vigil_machine_score(l, row, NCH * NC, t, 0, sb);
+        if (a < 0 || a != b || *nout + 2 * NCH > cap) {
+            rc = -101;
+            break;
+        }
+        for (size_t g = 0; g < NCH; g++) {
+            const double x = vigil_monitor_last_score(vigil_machine_monitor(m, g));
+            const double y = vigil_monitor_last_score(vigil_machine_monitor(l, g));
+            if (sa[g] != sb[g] || memcmp(&x, &y, sizeof x) != 0)
+                rc = -102;
+            out[(*nout)++] = y;
+            out[(*nout)++] = sb[g];
+        }
+    }
+    free(blob);
+    vigil_machine_destroy(m);
+    vigil_machine_destroy(l);
+    return rc;
+}
+
 static const struct workload workloads[] = {
     /* name                 run            rate      frame hop  chunk queue bands f32 kind */
     {"extractor 256/128", run_extractor, 12000.0, 256, 128, 1000, 0, 3, 0, 0},
@@ -254,6 +320,7 @@ static const struct workload workloads[] = {
     {"monitor pca", run_monitor, 12000.0, 512, 96, 0, 0, 3, 0, VIGIL_DETECTOR_PCA},
     {"monitor hst", run_monitor, 12000.0, 256, 128, 0, 0, 0, 0, VIGIL_DETECTOR_HST},
     {"diagnosis", run_diagnosis, 12000.0, 1024, 0, 1500, 0, 0, 0, 0},
+    {"machine mahalanobis", run_machine, 0, 0, 0, 0, 0, 0, 0, VIGIL_DETECTOR_MAHALANOBIS},
 };
 #define NWORK (sizeof workloads / sizeof *workloads)
 

@@ -181,17 +181,22 @@ done:
 /* Raw samples: frames' times are the file offset plus t_start, or with a time column the
  * timestamp of the frame's first sample. A step between consecutive timestamps of more than
  * twice the sample period is a gap: the partial frame is dropped and framing restarts at the
- * sample after the gap (frame numbers continue). */
-static int feed_samples(const cli_src *s, vigil_extractor *ex, const char *path,
-                        double *t_offset, cli_feat_fn fn, void *ctx)
+ * sample after the gap (frame numbers continue). Several columns (a machine's channels, issue
+ * 16): one extractor per column, all with the same framing, so their frames come out together;
+ * the row passed on is their rows one after the other. */
+int cli_src_feed_columns(const cli_src *s, vigil_extractor *const *ex,
+                         const char *const *columns, size_t nch, const char *path,
+                         double *t_offset, cli_feat_fn fn, void *ctx)
 {
     vigil_reader *r = NULL;
     if (vigil_reader_open(path, &r) != VIGIL_OK)
         return cli_error("%s", vigil_last_error());
-    int col = vigil_reader_find_column(r, s->f.column ? s->f.column : "0"), tcol = -1;
-    if (col < 0) {
-        vigil_reader_close(r);
-        return cli_error("%s", vigil_last_error());
+    int col[64], tcol = -1;
+    for (size_t g = 0; g < nch; g++) {
+        if ((col[g] = vigil_reader_find_column(r, columns[g] ? columns[g] : "0")) < 0) {
+            vigil_reader_close(r);
+            return cli_error("%s", vigil_last_error());
+        }
     }
     if (s->time_column) {
         if ((tcol = vigil_reader_find_column(r, s->time_column)) < 0 ||
@@ -200,10 +205,11 @@ static int feed_samples(const cli_src *s, vigil_extractor *ex, const char *path,
             return cli_error("%s", vigil_last_error());
         }
     }
-    vigil_extractor_reset(ex);
-    const size_t fc = vigil_reader_column_count(r), ncols = vigil_extractor_feature_count(ex);
-    const double rate = vigil_extractor_rate(ex), hop = (double)vigil_extractor_hop(ex);
-    double *in = malloc(4096 * fc * sizeof *in), *row = malloc(ncols * sizeof *row);
+    for (size_t g = 0; g < nch; g++)
+        vigil_extractor_reset(ex[g]);
+    const size_t fc = vigil_reader_column_count(r), ncols = vigil_extractor_feature_count(ex[0]);
+    const double rate = vigil_extractor_rate(ex[0]), hop = (double)vigil_extractor_hop(ex[0]);
+    double *in = malloc(4096 * fc * sizeof *in), *row = malloc(nch * ncols * sizeof *row);
     int status = CLI_OK;
     size_t index = 0, samples = 0;
     double seg_t0 = *t_offset, prev_t = NAN;
@@ -216,27 +222,34 @@ static int feed_samples(const cli_src *s, vigil_extractor *ex, const char *path,
         size_t got = 0;
         int rc = vigil_reader_read_rows(r, in, 4096, &got);
         for (size_t q = 0; q < got && status == CLI_OK; q++) {
-            double v = in[q * fc + (size_t)col];
             if (tcol >= 0) {
                 double t = in[q * fc + (size_t)tcol];
                 /* a gap, or time stepping back or repeating: a new segment */
                 if (isnan(prev_t) || !(t - prev_t > 0.0) || t - prev_t > 2.0 / rate) {
-                    vigil_extractor_reset(ex);
+                    for (size_t g = 0; g < nch; g++)
+                        vigil_extractor_reset(ex[g]);
                     seg_t0 = t;
                     seg_frame0 = index;
                 }
                 prev_t = t;
             }
-            if (vigil_extractor_push(ex, &v, 1, NULL) != VIGIL_OK) {
-                status = cli_error("%s: %s", path, vigil_last_error());
-                break;
+            for (size_t g = 0; g < nch && status == CLI_OK; g++) {
+                double v = in[q * fc + (size_t)col[g]];
+                if (vigil_extractor_push(ex[g], &v, 1, NULL) != VIGIL_OK)
+                    status = cli_error("%s: %s", path, vigil_last_error());
             }
             samples++;
-            while (status == CLI_OK && vigil_extractor_pop(ex, row, ncols, NULL) == 1) {
+            /* same framing, same samples: every extractor has a frame when the first has */
+            while (status == CLI_OK && vigil_extractor_pop(ex[0], row, ncols, NULL) == 1) {
+                for (size_t g = 1; g < nch; g++)
+                    if (vigil_extractor_pop(ex[g], row + g * ncols, ncols, NULL) != 1)
+                        status = cli_error("%s: channel %s has no frame", path, columns[g]);
                 double t = tcol >= 0 ? seg_t0 + (double)(index - seg_frame0) * hop / rate
                                      : *t_offset + row[1];
-                row[0] = (double)index;
-                status = fn(ctx, row, ncols, t, 0, index);
+                for (size_t g = 0; g < nch; g++)
+                    row[g * ncols] = (double)index;
+                if (status == CLI_OK)
+                    status = fn(ctx, row, nch * ncols, t, 0, index);
                 index++;
             }
         }
@@ -262,7 +275,7 @@ int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double
                  size_t ncols, cli_feat_fn fn, void *ctx)
 {
     return s->rows ? feed_rows(s, path, t_offset, ncols, fn, ctx)
-                   : feed_samples(s, ex, path, t_offset, fn, ctx);
+                   : cli_src_feed_columns(s, &ex, &s->f.column, 1, path, t_offset, fn, ctx);
 }
 
 int cli_parse_kind(const char *cmd, const char *s, int *kind)

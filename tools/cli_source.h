@@ -27,6 +27,11 @@ void cli_src_free_names(char **names, size_t n);
 /* Feed one file. *t_offset carries time across files when the file has no time column. */
 int cli_src_feed(const cli_src *s, vigil_extractor *ex, const char *path, double *t_offset,
                  size_t ncols, cli_feat_fn fn, void *ctx);
+/* Samples of several columns (a machine's channels, 1..64), one extractor each, all with the
+ * same framing: fn gets their rows one after the other (nch x feature count values). */
+int cli_src_feed_columns(const cli_src *s, vigil_extractor *const *ex,
+                         const char *const *columns, size_t nch, const char *path,
+                         double *t_offset, cli_feat_fn fn, void *ctx);
 /* Source options <-> the pipeline specification (vigil/pipeline.h). store holds the strings
  * s points to. */
 #define CLI_NOTE_MAX 4097

@@ -1,4 +1,5 @@
 /* vigil monitor: one machine's history, learn the first K frames, then score online. */
+#include "cli_machine.h"
 #include "cli_model.h"
 #include "cli_snapshot.h"
 
@@ -17,6 +18,7 @@ static const char monitor_usage[] =
     "                     [--spec FILE] [--detector KIND] --learn K [--summary] FILE...\n"
     "       vigil monitor --rows [--time-column C] --learn K [--summary] FILE...\n"
     "       vigil monitor --model MODEL [--interval S | --index TABLE] [--summary] FILE...\n"
+    "       vigil monitor --channels B1,B2,.. (--rows | --rate HZ ...) --learn K FILE...\n"
     "\n"
     "Treat the FILEs as one machine's history in the order given: learn the baseline from\n"
     "the first K frames (or rows), then score the rest online, carrying the alarm state from\n"
@@ -44,6 +46,13 @@ static const char monitor_help[] =
     "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
     "                    refer each to the median of the other channels, so a step shared\n"
     "                    by every channel (a restart, a load change) cancels\n"
+    "  --channels LIST   a machine: one monitor per channel, same options. With --rows a\n"
+    "                    channel's columns are those named CHANNEL_... (B1_x_rms -> B1),\n"
+    "                    else a channel is a sample column (--channels de,fe). Rows gain a\n"
+    "                    channel column; --summary a row per channel and file; -o saves\n"
+    "                    one machine model, --model continues it\n"
+    "  --common-mode on|off  (--channels) refer each channel to the median of the others\n"
+    "                    (default: on from 3 channels, off for 2; docs/MODELS.md)\n"
     "  -o, --output MODEL  also save the monitor trained on the first K frames; with\n"
     "                    --failure or --model, saved again at the end with its state\n"
     "  -h, --help        show this help\n";
@@ -204,13 +213,71 @@ static void print_summary(mon_ctx *c)
 static int cmd_monitor_run(cli_model_opts *op, mon_ctx *cp, cli_snap *sp, const char *model_path,
                            int argc, char **argv);
 
+#define CLI_NOT_MACHINE 100
+
+/* --channels, or --model with a machine's model: the machine flow (cli_machine.c);
+ * CLI_NOT_MACHINE for one monitor. */
+static int monitor_machine(cli_model_opts *o, const mon_ctx *c, const cli_snap *snap,
+                           cli_machine_args *a, const char *model_path, int argc, char **argv)
+{
+    if (model_path) {
+        const int rc = vigil_machine_load_file(model_path, &a->loaded);
+        if (rc != VIGIL_OK && !a->channels && a->common < 0)
+            return CLI_NOT_MACHINE; /* one monitor's model (or the single flow's errors) */
+        if (rc == VIGIL_ENOTFOUND)
+            return cli_usage_error("monitor", "%s is one monitor's model: no --channels or "
+                                   "--common-mode on|off", model_path);
+        if (rc != VIGIL_OK)
+            return cli_error("%s", vigil_last_error());
+        if (a->channels || a->common >= 0 || c->learn || o->spec.file || o->spec.n) {
+            vigil_machine_destroy(a->loaded);
+            return cli_usage_error("monitor", "--model MODEL continues a saved machine with its "
+                                   "own channels and specification: no --channels, "
+                                   "--common-mode, --learn, --spec or framing flag");
+        }
+        static char store[5][CLI_NOTE_MAX];
+        if (cli_src_from_model(vigil_machine_monitor(a->loaded, 0), &o->src, store) != CLI_OK) {
+            vigil_machine_destroy(a->loaded);
+            return cli_error("%s: %s", model_path, vigil_last_error());
+        }
+        o->src.missing = 1;
+    } else if (!a->channels) {
+        if (a->common >= 0)
+            return cli_usage_error("monitor", "--common-mode on|off needs --channels");
+        return CLI_NOT_MACHINE;
+    } else if (c->learn < 10) {
+        return cli_usage_error("monitor", "--learn K (K >= 10) is required");
+    } else if (o->src.common_groups) {
+        return cli_usage_error("monitor", "--channels refers the channels itself: "
+                               "--common-mode on|off, not a group count");
+    } else if (!o->src.rows && o->src.f.rate == 0.0) {
+        return cli_usage_error("monitor", "--rate is required (or --rows for feature rows)");
+    } else if (cli_model_check("monitor", o) != CLI_OK) {
+        return CLI_USAGE;
+    }
+    if (snap->feature || snap->interval > 0.0 || cli_snap_active(snap)) {
+        vigil_machine_destroy(a->loaded);
+        return cli_usage_error("monitor", "--channels: no --failure, --prior, --interval or "
+                               "--index (prognosis is per monitor)");
+    }
+    if (!o->src.rows && o->src.f.frame == 0)
+        o->src.f.frame = 4096;
+    a->learn = c->learn;
+    a->summary = c->summary;
+    a->output = c->output;
+    a->first = optind;
+    return cli_monitor_machine(o, a, argc, argv);
+}
+
 int cmd_monitor(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_MODEL_LONGOPTS, CLI_SNAP_LONGOPTS, {"learn", required_argument, NULL, 'l'},
         {"summary", no_argument, NULL, 'S'}, {"output", required_argument, NULL, 'o'},
+        {"channels", required_argument, NULL, CLI_OPT_CHANNELS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
+    cli_machine_args mach = {NULL, NULL, 0, 0, NULL, -1, 0};
     cli_model_opts o;
     cli_model_defaults(&o);
     o.src.missing = 1; /* historian exports have empty cells: skip and count, never stop */
@@ -232,6 +299,14 @@ int cmd_monitor(int argc, char **argv)
                 return cli_usage_error("monitor", "--model takes a saved model file; name the "
                                        "detector with --detector %s", optarg);
             model_path = optarg; /* --model FILE: continue from a saved monitor */
+            continue;
+        }
+        if (ch == CLI_OPT_CHANNELS) {
+            mach.channels = optarg;
+            continue;
+        }
+        if (ch == 'G' && (!strcmp(optarg, "on") || !strcmp(optarg, "off"))) {
+            mach.common = !strcmp(optarg, "on"); /* --channels: the machine's setting */
             continue;
         }
         if (ch == 'l') {
@@ -264,7 +339,9 @@ int cmd_monitor(int argc, char **argv)
         return cli_usage_error("monitor", "no input FILE");
     if (cli_model_spec("monitor", &o) != CLI_OK)
         return CLI_USAGE;
-    int status = cmd_monitor_run(&o, &c, &snap, model_path, argc, argv);
+    int status = monitor_machine(&o, &c, &snap, &mach, model_path, argc, argv);
+    if (status == CLI_NOT_MACHINE)
+        status = cmd_monitor_run(&o, &c, &snap, model_path, argc, argv);
     cli_model_free(&o);
     return status;
 }

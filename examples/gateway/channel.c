@@ -24,6 +24,7 @@ struct channel {
     int *sel_col;          /* column of each selected feature in a row (filled at fit/load) */
     size_t learned;
     int loaded;            /* the model came from a file */
+    int in_machine;        /* ... a machine's file <machine>.vgm: saved with its machine */
     int announced;         /* the first event was emitted */
     int have_time;         /* epoch is set */
     double epoch;          /* time of the first sample since the extractor's last reset */
@@ -210,6 +211,18 @@ int channel_create(const gw_config *cfg, const char *machine, const char *name, 
     return 0;
 }
 
+int machine_file_name(const char *file, char *machine, size_t cap)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    const size_t n = strlen(base);
+    if (strchr(base, '@') || n < 5 || n - 4 >= cap || strcmp(base + n - 4, ".vgm") != 0)
+        return -1;
+    memcpy(machine, base, n - 4);
+    machine[n - 4] = '\0';
+    return name_decode(machine) == 0 && machine[0] ? 0 : -1;
+}
+
 int model_file_names(const char *file, char *machine, char *name, size_t cap)
 {
     const char *base = strrchr(file, '/');
@@ -231,16 +244,30 @@ int channel_load(const gw_config *cfg, const char *path, const char *machine, co
                  channel **out, char *err, size_t errcap)
 {
     *out = NULL;
+    vigil_monitor *mon = NULL;
+    if (vigil_monitor_load_file(path, &mon) != VIGIL_OK) {
+        snprintf(err, errcap, "%s", vigil_last_error());
+        return -1;
+    }
+    return channel_adopt(cfg, mon, 0, machine, name, out, err, errcap);
+}
+
+int channel_adopt(const gw_config *cfg, vigil_monitor *mon, int in_machine, const char *machine,
+                  const char *name, channel **out, char *err, size_t errcap)
+{
+    *out = NULL;
     channel *ch = calloc(1, sizeof *ch);
     if (!ch) {
+        vigil_monitor_destroy(mon);
         snprintf(err, errcap, "out of memory");
         return -1;
     }
     ch->cfg = cfg;
+    ch->mon = mon;
+    ch->in_machine = in_machine;
     /* the model says how its rows are made, whichever host trained it; the file name says
      * which channel it serves */
-    if (vigil_monitor_load_file(path, &ch->mon) != VIGIL_OK ||
-        vigil_monitor_get_pipeline(ch->mon, &ch->spec) != VIGIL_OK ||
+    if (vigil_monitor_get_pipeline(ch->mon, &ch->spec) != VIGIL_OK ||
         vigil_pipeline_set(ch->spec, "machine", machine) != VIGIL_OK ||
         vigil_pipeline_set(ch->spec, "channel", name) != VIGIL_OK ||
         vigil_monitor_model_id(ch->mon, ch->model_id, sizeof ch->model_id) != VIGIL_OK) {
@@ -275,6 +302,8 @@ const char *channel_machine(const channel *ch) { return ch->machine; }
 const char *channel_name(const channel *ch) { return ch->name; }
 double channel_rate(const channel *ch) { return ch->rate; }
 int channel_fitted(const channel *ch) { return vigil_monitor_fitted(ch->mon); }
+int channel_in_machine(const channel *ch) { return ch->in_machine; }
+const vigil_monitor *channel_monitor(const channel *ch) { return ch->mon; }
 uint64_t channel_resyncs(const channel *ch) { return ch->resyncs; }
 
 uint64_t channel_frames(const channel *ch) { return ch->frames; }
@@ -564,8 +593,8 @@ int channel_push(channel *ch, const double *x, size_t n, double t0, double now,
 
 int channel_save(channel *ch, char *err, size_t errcap)
 {
-    if (!ch->cfg->models || !vigil_monitor_fitted(ch->mon))
-        return 0;
+    if (!ch->cfg->models || !vigil_monitor_fitted(ch->mon) || ch->in_machine)
+        return 0; /* a machine's channel is saved with its machine (gateway.c) */
     char m[512], c[512], path[2048];
     if (name_encode(ch->machine, m, sizeof m) || name_encode(ch->name, c, sizeof c)) {
         snprintf(err, errcap, "names too long to save");

@@ -48,6 +48,17 @@ int channel_load(const gw_config *cfg, const char *path, const char *machine, co
 /* Decode a model file name `<machine>@<channel>.vgm` (percent-encoded) into machine and
  * channel (cap bytes each). 0, or -1 when the name is not of that form. */
 int model_file_names(const char *file, char *machine, char *name, size_t cap);
+/* A machine's model file (issue 16): `<machine>.vgm` (no '@'), every channel of the machine
+ * in one file (vigil_machine_save_file: `vigil monitor --channels -o`, Python's Machine).
+ * Decodes the machine name (cap bytes). 0, or -1 when the name is not of that form. */
+int machine_file_name(const char *file, char *machine, size_t cap);
+/* Channel `machine`/`name` served by a loaded monitor (taken over, destroyed on failure);
+ * in_machine: it came from a machine's file, which gateway.c saves again (channel_save skips
+ * it). 0, or -1 with a message in err. */
+int channel_adopt(const gw_config *cfg, vigil_monitor *mon, int in_machine, const char *machine,
+                  const char *name, channel **out, char *err, size_t errcap);
+int channel_in_machine(const channel *ch);
+const vigil_monitor *channel_monitor(const channel *ch);
 void channel_destroy(channel *ch);
 
 const char *channel_machine(const channel *ch);

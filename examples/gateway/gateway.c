@@ -59,7 +59,9 @@ static const char usage[] =
     "\n"
     "Models:\n"
     "  --models DIR       load models from DIR at start, save there after learning and on exit\n"
-    "                     (any host's model serves the channel of <machine>@<channel>.vgm)\n"
+    "                     (any host's model serves the channel of <machine>@<channel>.vgm;\n"
+    "                     a machine's model <machine>.vgm, from vigil monitor --channels or\n"
+    "                     Python's Machine, serves its channels and is saved back whole)\n"
     "  --spec FILE        pipeline specification of new channels (docs/ARCHITECTURE.md); the\n"
     "                     options below override its keys\n"
     "  --frame N          samples per frame for new channels (default 4096)\n"
@@ -207,6 +209,86 @@ static int add_channel(gateway *g, channel *c, char *err, size_t errcap)
     return 0;
 }
 
+/* A copy of a monitor with its stream state, through its saved form. NULL on failure. */
+static vigil_monitor *monitor_copy(const vigil_monitor *m)
+{
+    size_t n = 0, w = 0;
+    vigil_monitor *c = NULL;
+    unsigned char *b = NULL;
+    if (vigil_monitor_save_size_ex(m, VIGIL_SAVE_STREAM, &n) == VIGIL_OK && (b = malloc(n)) &&
+        vigil_monitor_save_ex(m, VIGIL_SAVE_STREAM, b, n, &w) == VIGIL_OK)
+        vigil_monitor_load(b, w, &c);
+    free(b);
+    return c;
+}
+
+/* `<machine>.vgm` (issue 16): every channel of a machine from one file. Common mode needs the
+ * rows of all channels at once; the gateway scores each channel on its own messages as they
+ * come, so it serves a machine saved without it (2 channels by default, or --common-mode off). */
+static void load_machine_model(gateway *g, const char *path, const char *machine)
+{
+    vigil_machine *mc = NULL;
+    if (vigil_machine_load_file(path, &mc) != VIGIL_OK) {
+        logmsg("%s (ignored)", vigil_last_error());
+        return;
+    }
+    if (vigil_machine_common_mode(mc)) {
+        logmsg("%s: a machine model with common mode needs every channel's rows at once, the "
+               "gateway scores each channel's messages on their own: ignored (save it with "
+               "--common-mode off)", path);
+        vigil_machine_destroy(mc);
+        return;
+    }
+    for (size_t i = 0; i < vigil_machine_channel_count(mc); i++) {
+        const char *name = vigil_machine_channel_name(mc, i);
+        char err[512];
+        channel *c = NULL;
+        vigil_monitor *m = monitor_copy(vigil_machine_monitor(mc, i));
+        if (!m || channel_adopt(&g->cfg, m, 1, machine, name, &c, err, sizeof err) != 0) {
+            logmsg("%s: channel %s: %s (the channel will learn a new baseline)", path, name,
+                   m ? err : vigil_last_error());
+            continue;
+        }
+        if (find_channel(g, machine, name) || add_channel(g, c, err, sizeof err) != 0) {
+            logmsg("%s: channel %s: duplicate or too many channels, ignored", path, name);
+            channel_destroy(c);
+            continue;
+        }
+        logmsg("loaded %s (%s/%s)", path, machine, name);
+    }
+    vigil_machine_destroy(mc);
+}
+
+/* The channels loaded from `<machine>.vgm`, saved together again with their stream states. */
+static int save_machine_model(gateway *g, const char *machine)
+{
+    const char *names[VIGIL_MACHINE_CHANNELS_MAX];
+    vigil_monitor *mons[VIGIL_MACHINE_CHANNELS_MAX];
+    size_t n = 0;
+    int failed = 0;
+    for (size_t i = 0; i < g->nch && n < VIGIL_MACHINE_CHANNELS_MAX && !failed; i++) {
+        if (!channel_in_machine(g->ch[i]) || strcmp(channel_machine(g->ch[i]), machine) != 0)
+            continue;
+        names[n] = channel_name(g->ch[i]);
+        failed = !(mons[n++] = monitor_copy(channel_monitor(g->ch[i])));
+    }
+    char enc[512], path[4096];
+    vigil_machine *mc = NULL;
+    if (failed || name_encode(machine, enc, sizeof enc) != 0 ||
+        vigil_machine_adopt(names, n, mons, &mc) != VIGIL_OK) {
+        logmsg("saving machine %s: %s", machine, vigil_last_error());
+        for (size_t i = 0; i < n; i++)
+            vigil_monitor_destroy(mons[i]);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s.vgm", g->cfg.models, enc);
+    int rc = vigil_machine_save_file(mc, path, VIGIL_SAVE_STREAM);
+    if (rc != VIGIL_OK)
+        logmsg("saving %s: %s", path, vigil_last_error());
+    vigil_machine_destroy(mc);
+    return rc == VIGIL_OK ? 0 : -1;
+}
+
 static int load_models(gateway *g)
 {
     DIR *d = opendir(g->cfg.models);
@@ -222,6 +304,10 @@ static int load_models(gateway *g)
         char path[4096], err[512], machine[512], name[512];
         snprintf(path, sizeof path, "%s/%s", g->cfg.models, e->d_name);
         channel *c = NULL;
+        if (machine_file_name(e->d_name, machine, sizeof machine) == 0) {
+            load_machine_model(g, path, machine); /* <machine>.vgm: issue 16 */
+            continue;
+        }
         if (model_file_names(e->d_name, machine, name, sizeof machine) != 0) {
             logmsg("%s: not named <machine>@<channel>.vgm, ignored", path);
             continue;
@@ -256,6 +342,14 @@ static int save_models(gateway *g)
             logmsg("%s", err);
             failed = 1;
         }
+    }
+    for (size_t i = 0; i < g->nch; i++) { /* each machine loaded from <machine>.vgm, once */
+        int first = channel_in_machine(g->ch[i]);
+        for (size_t j = 0; j < i && first; j++)
+            first = !channel_in_machine(g->ch[j]) ||
+                    strcmp(channel_machine(g->ch[j]), channel_machine(g->ch[i])) != 0;
+        if (first && save_machine_model(g, channel_machine(g->ch[i])) != 0)
+            failed = 1;
     }
     return failed ? -1 : 0;
 }

@@ -17,12 +17,14 @@
  *     clipped to it (z = max(z, 0)), so a machine that runs in and gets quieter never alarms on
  *     the fall; two-sided features keep both signs;
  *  3. detector (one per condition): robust z-score + EWMA, Mahalanobis with Ledoit-Wolf
- *     shrinkage (GSL Cholesky), PCA with Hotelling T^2 and SPE/Q (GSL eigen), or Half-Space
+ *     shrinkage and every direction's variance at least one baseline scale (GSL Cholesky), PCA with Hotelling T^2 and SPE/Q (GSL eigen), or Half-Space
  *     Trees (seeded, deterministic);
  *  4. threshold: calibrated at fit time as the `quantile` (default 0.995) of out-of-fold scores
  *     of the training rows (5 contiguous folds: each fold is scored by a detector fit on the
- *     other four, so the threshold reflects unseen healthy data), or the chi-square bound for
- *     Mahalanobis (vigil_monitor_set_threshold_mode());
+ *     other four, so the threshold reflects unseen healthy data), its tail extrapolated by a
+ *     peaks-over-threshold fit so that a short, correlated sample keeps the stated rate
+ *     (vigil_monitor_stated_rate()), or the chi-square bound for Mahalanobis
+ *     (vigil_monitor_set_threshold_mode());
  *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events;
  *  6. drift: one vigil_drift per selected feature on the raw values (vigil/drift.h).
  *
@@ -78,8 +80,11 @@ enum vigil_gap_policy {
 
 /** Threshold modes. */
 enum vigil_threshold_mode {
-    VIGIL_THRESHOLD_QUANTILE = 0, /**< quantile of out-of-fold training scores (default) */
-    VIGIL_THRESHOLD_CHI2 = 1      /**< Mahalanobis only: chi-square(quantile, features) */
+    /** quantile of out-of-fold training scores, its tail extrapolated by a peaks-over-threshold
+     *  fit and never below the plain quantile (default; docs/MODELS.md, "Calibration") */
+    VIGIL_THRESHOLD_QUANTILE = 0,
+    VIGIL_THRESHOLD_CHI2 = 1,     /**< Mahalanobis only: chi-square(quantile, features) */
+    VIGIL_THRESHOLD_EMPIRICAL = 2 /**< the plain quantile of out-of-fold scores (before issue 16) */
 };
 
 /** Largest relearn x selected features x conditions (the re-reference buffers: 2^25 doubles,
@@ -122,9 +127,12 @@ typedef struct vigil_monitor vigil_monitor;
  * Create a monitor for rows with the given column names.
  *
  * The default selection is every column whose name is in the default vibration set (rms, peak,
- * crest, kurtosis, skewness, shape, impulse, clearance, centroid, spread, flatness, entropy,
- * and every band_*); if none of those names exists (e.g. a historian's table), every column
- * except `frame`, `t_start`, `time` and `timestamp` is selected.
+ * crest, kurtosis, impulse, clearance, shape, every band_*, and the columns the feature groups
+ * select: docs/MODELS.md); if none of those names exists, the same statistics under a
+ * historian's names (the part after the last '_' is rms, peak, max, crest, kurtosis, impulse,
+ * clearance or clearence, shape: "B1_x_rms", a machine channel's "x_max"); if none of those
+ * either (e.g. a historian's table of other values), every column except `frame`, `t_start`,
+ * `time` and `timestamp` is selected.
  *
  * @param names column names (copied); n of them, 1..4096, each non-empty, distinct, without
  *              control characters or commas (a specification lists them).
@@ -330,6 +338,12 @@ VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, i
 VIGIL_API int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev);
 /** @return the onset time of the current episode (WARN or ALARM; seconds), NaN when OK. */
 VIGIL_API double vigil_monitor_onset(const vigil_monitor *m);
+/** @return the threshold mode (a vigil_threshold_mode), -1 for NULL. */
+VIGIL_API int vigil_monitor_threshold_mode(const vigil_monitor *m);
+/** @return the exceedance rate per healthy frame the calibration states, 1 - quantile (0.005
+ *  by default): the share of unseen healthy frames expected above the threshold, and the
+ *  onset test's p0 (docs/MODELS.md, "Calibration"); NaN for NULL. Any thread that owns m. */
+VIGIL_API double vigil_monitor_stated_rate(const vigil_monitor *m);
 /** @return transient episodes (bursts that cleared by themselves) since fit/reset. */
 VIGIL_API size_t vigil_monitor_transients(const vigil_monitor *m);
 /** @return gaps in time seen since fit/reset (0 for NULL). */

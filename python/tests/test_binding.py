@@ -4,6 +4,7 @@ C function's argtypes/restype checked against the public headers."""
 import ctypes
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unittest
@@ -16,7 +17,8 @@ from vigil import _lib
 # Headers the binding covers fully; a module joins this list when its wrapper is written.
 COVERED = ["status.h", "version.h.in", "extractor.h", "reader.h", "parse.h", "bearing.h",
            "envelope.h", "orders.h", "severity.h", "rul.h", "diagnose.h", "drift.h", "alarm.h",
-           "monitor.h", "pipeline.h", "planner.h", "prognosis.h", "snapshot.h"]
+           "monitor.h", "pipeline.h", "planner.h", "prognosis.h", "snapshot.h",
+           "machine.h"]
 
 C_TYPES = {
     "int": ctypes.c_int, "double": ctypes.c_double, "size_t": ctypes.c_size_t,
@@ -47,6 +49,9 @@ C_TYPES = {
     "const vigil_snapshot_index *": _lib.SnapshotIndexP,
     "vigil_snapshot_index **": ctypes.POINTER(_lib.SnapshotIndexP),
     "int *": _lib.IntP, "void *": ctypes.c_void_p, "const void *": ctypes.c_void_p,
+    # machine.h (issue 16)
+    "vigil_machine *": _lib.MachineP, "const vigil_machine *": _lib.MachineP,
+    "vigil_machine **": ctypes.POINTER(_lib.MachineP),
 }
 
 
@@ -144,6 +149,24 @@ class TestLoader(unittest.TestCase):
         first_system = origins.index("system")
         self.assertEqual(set(origins[:first_system]) | {"build tree"}, {"build tree"})
         self.assertEqual(set(origins[first_system:]), {"system"})
+
+    def test_dangling_build_link_is_passed_over(self):
+        # a build folder whose libvigil.so link outlived its library (seen: a half-built tree
+        # beside the real one) must not break the import
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(vigil.__file__))))
+        stale = os.path.join(root, "build-stale-link-%d" % os.getpid())
+        os.makedirs(os.path.join(stale, "lib"))
+        try:
+            link = os.path.join(stale, "lib", "libvigil.so")
+            os.symlink("libvigil.so.0", link)
+            env = dict(os.environ)
+            env.pop("VIGIL_LIB", None)
+            code = "from vigil import _lib; print([p for o, p in _lib.candidates()])"
+            r = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                               universal_newlines=True, check=True)
+            self.assertNotIn(link, eval(r.stdout))
+        finally:
+            shutil.rmtree(stale)
 
     def test_version_check_refuses_other_abi(self):
         class Fake:

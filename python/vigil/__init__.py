@@ -32,6 +32,7 @@ from .diagnose import FAULTS, Diagnosis, diagnose
 from .drift import Drift, DriftFlag
 from .errors import Status, VigilError
 from .features import FeatureExtractor, features
+from .machine import Machine  # issue 16
 from .monitor import STATES, Detector, Direction, Monitor, monitor_rows
 from .parse import parse_bands, parse_number, parse_time
 from .pipeline import Pipeline
@@ -51,7 +52,7 @@ library_path = _lib.path
 
 __all__ = [
     "Alarm", "Bearing", "DEFECTS", "Detector", "Diagnosis", "Direction", "Drift", "DriftFlag",
-    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "MachineClass", "Monitor", "Pipeline", "Reader", "STATES",
+    "FAULTS", "FeatureExtractor", "HAVE_NUMPY", "Machine", "MachineClass", "Monitor", "Pipeline", "Reader", "STATES",
     "Status", "Units", "VigilError", "bearing_frequencies", "diagnose", "features", "health",
     "last_error", "library_path", "monitor_rows", "parse_bands", "parse_bearing",
     "parse_number", "parse_time", "read_csv", "remaining_life", "severity_limits",

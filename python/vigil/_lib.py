@@ -93,6 +93,12 @@ class SnapshotIndex(_Opaque):
     """``struct vigil_snapshot_index`` (opaque)."""
 
 
+# machine.h (issue 16)
+class Machine(_Opaque):
+    """``struct vigil_machine`` (opaque)."""
+
+
+MachineP = POINTER(Machine)
 PrognoserP = POINTER(Prognoser)
 PriorP = POINTER(Prior)
 SnapshotIndexP = POINTER(SnapshotIndex)
@@ -296,6 +302,8 @@ PROTOTYPES = {
     "vigil_monitor_next_event_ex": (c_int, [MonitorP, AlarmEventP], STATUS),
     "vigil_monitor_onset": (c_double, [MonitorP], None),
     "vigil_monitor_transients": (c_size_t, [MonitorP], None),
+    "vigil_monitor_stated_rate": (c_double, [MonitorP], None),  # issue 16 part 3
+    "vigil_monitor_threshold_mode": (c_int, [MonitorP], None),  # issue 16 part 3
     "vigil_monitor_last_z": (c_double, [MonitorP, c_size_t], None),
     "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
@@ -308,6 +316,30 @@ PROTOTYPES = {
     "vigil_monitor_save_size_ex": (c_int, [MonitorP, c_int, SizeP], STATUS),
     "vigil_monitor_save_ex": (c_int, [MonitorP, c_int, c_void_p, c_size_t, SizeP], STATUS),
     "vigil_monitor_save_file_ex": (c_int, [MonitorP, c_char_p, c_int], STATUS),
+    # machine.h (issue 16)
+    "vigil_machine_create": (c_int, [POINTER(c_char_p), c_size_t, POINTER(c_char_p), c_size_t,
+                                     c_int, POINTER(MachineP)], STATUS),
+    "vigil_machine_adopt": (c_int, [POINTER(c_char_p), c_size_t, POINTER(MonitorP),
+                                    POINTER(MachineP)], STATUS),
+    "vigil_machine_destroy": (None, [MachineP], None),
+    "vigil_machine_set_common_mode": (c_int, [MachineP, c_int], STATUS),
+    "vigil_machine_common_mode": (c_int, [MachineP], None),
+    "vigil_machine_channel_count": (c_size_t, [MachineP], None),
+    "vigil_machine_channel_name": (c_char_p, [MachineP, c_size_t], None),
+    "vigil_machine_find_channel": (c_int, [MachineP, c_char_p], STATUS),
+    "vigil_machine_width": (c_size_t, [MachineP], None),
+    "vigil_machine_monitor": (MonitorP, [MachineP, c_size_t], None),
+    "vigil_machine_learn": (c_int, [MachineP, DoubleP, c_size_t, c_size_t], STATUS),
+    "vigil_machine_fit": (c_int, [MachineP], STATUS),
+    "vigil_machine_fitted": (c_int, [MachineP], None),
+    "vigil_machine_score": (c_int, [MachineP, DoubleP, c_size_t, c_double, c_size_t, IntP],
+                            STATUS),
+    "vigil_machine_reset": (c_int, [MachineP], STATUS),
+    "vigil_machine_save": (c_int, [MachineP, c_int, c_void_p, c_size_t, SizeP], STATUS),
+    "vigil_machine_save_size": (c_int, [MachineP, c_int, SizeP], STATUS),
+    "vigil_machine_save_file": (c_int, [MachineP, c_char_p, c_int], STATUS),
+    "vigil_machine_load": (c_int, [c_void_p, c_size_t, POINTER(MachineP)], STATUS),
+    "vigil_machine_load_file": (c_int, [c_char_p, POINTER(MachineP)], STATUS),
     # pipeline.h (issue 14)
     "vigil_pipeline_create": (c_int, [POINTER(PipelineP)], STATUS),
     "vigil_pipeline_destroy": (None, [PipelineP], None),
@@ -431,7 +463,10 @@ def candidates():
     default = os.path.join(root, "build", "lib", plain)
     if os.path.exists(default):
         found.append(("build tree", default))
-    others = [p for p in glob.glob(os.path.join(root, "build*", "lib", plain)) if p != default]
+    # os.path.exists: a build folder whose link outlived its library (a half-built or cleaned
+    # tree) is passed over rather than failing the import
+    others = [p for p in glob.glob(os.path.join(root, "build*", "lib", plain))
+              if p != default and os.path.exists(p)]
     others.sort(key=os.path.getmtime, reverse=True)
     found += [("build tree", p) for p in others]
     found.append(("system", versioned))

@@ -85,7 +85,8 @@ class Monitor(CObject):
         conditions: number of operating conditions (1..64; default 1).
         quantile: threshold quantile of out-of-fold training scores (0.5 <= q < 1; default
             0.995).
-        threshold_mode: ``"quantile"`` (default) or ``"chi2"`` (Mahalanobis only).
+        threshold_mode: ``"quantile"`` (default: tail-fitted), ``"empirical"`` (the plain
+            out-of-fold quantile) or ``"chi2"`` (Mahalanobis only).
         seed: random seed (HST; default 1).
         scale_floor: each baseline scale is at least this fraction of |median| (default 0.05).
         smoothing: EWMA weight of the z-score detector (0 < alpha <= 1; default 0.3).
@@ -583,6 +584,12 @@ class Monitor(CObject):
     def onset(self):
         """Onset (seconds) of the current warn/alarm episode; NaN when ok."""
         return lib.vigil_monitor_onset(self._handle())
+
+    @property
+    def stated_rate(self):
+        """Share of unseen healthy frames the calibration expects above the threshold
+        (1 - quantile; docs/MODELS.md, "Calibration")."""
+        return lib.vigil_monitor_stated_rate(self._handle())
 
     @property
     def transients(self):
