@@ -110,8 +110,17 @@ static void test_step_named_first(void **state)
 static void test_in_step_with_plain_pops(void **state)
 {
     (void)state;
+    /* the reference: the same stream, every event popped with its explanation */
+    vigil_monitor *r = fitted();
+    score_range(r, 0, STEP_AT + STEP_ROWS + 100);
+    vigil_event_explanation ref[3];
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(vigil_monitor_next_event_explained(r, &ref[i]), 1);
+    vigil_monitor_destroy(r);
+    /* the episode's first row quotes fewer features than its whole (others clipped at 0
+     * there), so a stale explanation would show */
+    assert_true(ref[0].count < ref[2].count);
     vigil_monitor *m = fitted();
-    const size_t k = feature_index(m, cols[STEPPED]);
     score_range(m, 0, STEP_AT + STEP_ROWS + 100);
     const size_t queued = vigil_monitor_event_count(m);
     assert_true(queued >= 3);
@@ -122,8 +131,13 @@ static void test_in_step_with_plain_pops(void **state)
     assert_int_equal(vigil_monitor_next_event_ex(m, &ev), 1);
     vigil_event_explanation e;
     assert_int_equal(vigil_monitor_next_event_explained(m, &e), 1);
-    assert_int_equal(e.feature[0], k);
     assert_true(e.event.t >= ev.t && ev.t >= t);
+    assert_float_equal(e.event.t, ref[2].event.t, 0.0);
+    assert_int_equal(e.count, ref[2].count);
+    for (size_t j = 0; j < e.count; j++) {
+        assert_int_equal(e.feature[j], ref[2].feature[j]);
+        assert_float_equal(e.z[j], ref[2].z[j], 0.0);
+    }
     /* reset forgets both queues */
     score_range(m, 0, STEP_AT + STEP_ROWS); /* times step back: a new segment */
     assert_int_equal(vigil_monitor_reset(m), VIGIL_OK);
