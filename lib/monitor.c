@@ -1,6 +1,7 @@
 /* The monitor: baseline per condition -> direction clipping -> detector -> calibrated threshold
  * -> alarm state machine, plus drift trackers and gap handling. See include/vigil/monitor.h and
  * docs/MODELS.md. Saving lives in monitor_io.c. */
+#include "feature_group.h"
 #include "monitor_impl.h"
 
 #include "pipeline_impl.h"
@@ -136,7 +137,9 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     return VIGIL_OK;
 }
 
-int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+/* shaft_known: bearing-aware default selection (vigil__default_selection). */
+static int create_selected(const char *const *names, size_t n, int kind, int shaft_known,
+                           vigil_monitor **out)
 {
     if (!out)
         return vigil__status(VIGIL_EINVAL);
@@ -163,7 +166,7 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
         vigil_monitor_destroy(m);
         return vigil__status(VIGIL_ENOMEM);
     }
-    vigil__default_selection(names, n, idx, &count);
+    vigil__default_selection(names, n, shaft_known, idx, &count);
     if (count == 0) {
         free(idx);
         vigil_monitor_destroy(m);
@@ -196,9 +199,14 @@ int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind, vigi
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < n; i++)
         names[i] = vigil_extractor_feature_name(ex, i);
-    int rc = vigil_monitor_create(names, n, kind, out);
+    int rc = create_selected(names, n, kind, vigil__extractor_shaft_known(ex), out);
     free(names);
     return rc;
+}
+
+int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+{
+    return create_selected(names, n, kind, 0, out);
 }
 
 static int any_learned(const vigil_monitor *m)
@@ -249,6 +257,29 @@ int vigil_monitor_select(vigil_monitor *m, const char *const *names, size_t n)
         m->dir[i] = vigil__default_direction(m->names[idx[i]]);
     }
     return VIGIL_OK;
+}
+
+int vigil__monitor_bearing_defaults(vigil_monitor *m)
+{
+    if (m->fitted || any_learned(m))
+        return VIGIL_OK;
+    const char *const *names = (const char *const *)m->names;
+    size_t *plain = malloc(2 * m->ncols * sizeof *plain), nplain = 0, nbear = 0;
+    if (!plain)
+        return vigil__status(VIGIL_ENOMEM);
+    size_t *bear = plain + m->ncols;
+    vigil__default_selection(names, m->ncols, 0, plain, &nplain);
+    vigil__default_selection(names, m->ncols, 1, bear, &nbear);
+    int is_plain = nplain == m->nsel && nbear > nplain;
+    for (size_t i = 0; is_plain && i < nplain; i++)
+        is_plain = m->sel[i] == plain[i] && m->dir[i] == vigil__default_direction(names[plain[i]]);
+    int rc = is_plain ? vigil__monitor_alloc_selection(m, nbear) : VIGIL_OK;
+    for (size_t i = 0; is_plain && rc == VIGIL_OK && i < nbear; i++) {
+        m->sel[i] = bear[i];
+        m->dir[i] = vigil__default_direction(names[bear[i]]);
+    }
+    free(plain);
+    return rc == VIGIL_OK ? rc : vigil__status(rc);
 }
 
 int vigil_monitor_set_direction(vigil_monitor *m, const char *name, int direction)

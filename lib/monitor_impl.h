@@ -108,4 +108,10 @@ typedef struct vigil__tail_fit {
  * not NULL. */
 double vigil__tail_quantile(double *s, size_t n, double q, vigil__tail_fit *fit);
 
+/* Bearing-aware defaults (issue 16): a monitor that has learnt nothing and still holds the
+ * plain default selection of its columns takes the bearing-aware one (vigil__default_selection
+ * with shaft_known) when a specification with a bearing and a shaft rate is attached, as if it
+ * had been made from that specification. Otherwise nothing changes. VIGIL_OK or VIGIL_ENOMEM. */
+int vigil__monitor_bearing_defaults(vigil_monitor *m);
+
 #endif

@@ -1248,7 +1248,8 @@ int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m)
         free(colnames);
         return VIGIL_ENOMEM;
     }
-    vigil__default_selection(colnames, ncols, def, &ndef);
+    const int shaft_known = !vigil_pipeline_rows(p) && has_bearing(p) && num(p, "shaft.hz") > 0.0;
+    vigil__default_selection(colnames, ncols, shaft_known, def, &ndef);
     int same = ndef == nsel;
     for (size_t i = 0; same && i < nsel; i++)
         same = strcmp(colnames[def[i]], vigil_monitor_feature_name(m, i)) == 0;
