@@ -500,7 +500,8 @@ static const key_def keys[] = {
     {"monitor.detector", "mahalanobis", canon_detector, TEXT,
      "detector: zscore, mahalanobis, pca or hst"},
     {"monitor.features", "default", canon_features, TEXT,
-     "selected features: default (the group tables' selection) or NAME,..."},
+     "selected features: default (the group tables' selection, with env_bpfo, env_bpfi, "
+     "env_bsf when bearing and shaft.hz are set) or NAME,..."},
     {"monitor.directions", "default", canon_directions, TEXT,
      "fault directions that differ from the group tables': default or NAME:up|down|both,..."},
     {"monitor.conditions", "1", canon_whole, NUM(1, VIGIL_CONDITIONS_MAX),

@@ -142,7 +142,10 @@ typedef struct vigil_monitor vigil_monitor;
  */
 VIGIL_API int vigil_monitor_create(const char *const *names, size_t n, int kind,
                                    vigil_monitor **out);
-/** Create for the rows of an extractor (its feature names). @return as vigil_monitor_create(). */
+/** Create for the rows of an extractor (its feature names). When the extractor has a bearing and
+ *  a configured shaft rate (not estimated), the default selection also takes the envelope
+ *  amplitudes env_bpfo, env_bpfi, env_bsf (docs/MODELS.md, "Bearing-aware defaults").
+ *  @return as vigil_monitor_create(). */
 VIGIL_API int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind,
                                                  vigil_monitor **out);
 /** Free. NULL is a no-op. */
