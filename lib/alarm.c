@@ -25,6 +25,7 @@ struct vigil_alarm {
     /* the onset test (VIGIL_ALARM_CUSUM): Bernoulli CUSUM of the exceedances */
     int rule;
     double p0, p1, h, cap;
+    double weight;          /* evidence per frame: its share of new samples (overlap), 0..1 */
     double inc_hi, inc_lo;  /* log-likelihood ratio of an exceedance, of a frame below */
     double s;               /* the statistic, 0..cap */
     double rise_t;          /* time of the first exceedance since s was last 0 */
@@ -40,8 +41,8 @@ struct vigil_alarm {
 /* Increments and the derived burst decay of the CUSUM rule. */
 static void cusum_derive(vigil_alarm *a)
 {
-    a->inc_hi = log(a->p1 / a->p0);
-    a->inc_lo = log((1.0 - a->p1) / (1.0 - a->p0));
+    a->inc_hi = a->weight * log(a->p1 / a->p0);
+    a->inc_lo = a->weight * log((1.0 - a->p1) / (1.0 - a->p0));
     a->cap = 2.0 * a->h;
     a->decay = (size_t)ceil((a->cap - a->h) / -a->inc_lo);
 }
@@ -66,6 +67,7 @@ int vigil_alarm_create(vigil_alarm **out)
     a->h = log(1e5);
     a->confirm = 5;
     a->confirm_s = 0.0;
+    a->weight = 1.0;
     cusum_derive(a);
     vigil_alarm_reset(a);
     *out = a;
@@ -170,6 +172,21 @@ int vigil_alarm_set_confirm(vigil_alarm *a, size_t frames, double seconds)
     a->confirm = frames;
     a->confirm_s = seconds;
     return VIGIL_OK;
+}
+
+int vigil_alarm_set_evidence_weight(vigil_alarm *a, double weight)
+{
+    if (!a || !(weight >= 1e-3 && weight <= 1.0))
+        return vigil__fail(VIGIL_EINVAL, "evidence weight: 0.001..1 (a frame's share of new "
+                           "samples)");
+    a->weight = weight;
+    cusum_derive(a);
+    return vigil_alarm_clear_window(a);
+}
+
+double vigil_alarm_evidence_weight(const vigil_alarm *a)
+{
+    return a ? a->weight : NAN;
 }
 
 size_t vigil_alarm_confirm_frames(const vigil_alarm *a)

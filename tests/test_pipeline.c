@@ -283,6 +283,7 @@ static void test_monitor_from_spec(void **state)
     assert_int_equal(vigil_monitor_feature_count(m), 3);
     assert_int_equal(vigil_monitor_direction(m, 1), VIGIL_DIR_BOTH);
     assert_int_equal(vigil_monitor_direction(m, 0), VIGIL_DIR_UP);
+    assert_true(vigil_monitor_evidence_weight(m) == 1.0); /* hop = frame */
     /* read back: the same monitor keys */
     vigil_pipeline *back = NULL;
     assert_int_equal(vigil_monitor_get_pipeline(m, &back), VIGIL_OK);
@@ -407,6 +408,33 @@ static void test_column_tables(void **state)
     vigil_pipeline_destroy(p);
 }
 
+/* The onset test's evidence weight from the framing: 2 / ceil(frame / hop) when frames overlap
+ * by more than half, else 1 (include/vigil/monitor.h). */
+static void test_overlap_weight(void **state)
+{
+    (void)state;
+    static const struct { size_t frame, hop; double w; } cases[] = {
+        {1024, 1024, 1.0}, {1024, 512, 1.0}, {1000, 500, 1.0}, {1024, 511, 2.0 / 3.0},
+        {1024, 400, 2.0 / 3.0}, {1024, 256, 0.5}, {1024, 128, 0.25}, {1024, 100, 2.0 / 11.0},
+        {4096, 14, 2.0 / 293.0}, {1024, 1, 2.0 / 1024.0}, {VIGIL_FRAME_MAX, 1, 1e-3}, {1, 1, 1.0},
+    };
+    const char *names[] = {"rms"};
+    vigil_monitor *m = NULL;
+    assert_int_equal(vigil_monitor_create(names, 1, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
+    assert_true(vigil_monitor_evidence_weight(m) == 1.0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_int_equal(vigil_monitor_set_overlap(m, cases[i].frame, cases[i].hop), VIGIL_OK);
+        assert_float_equal(vigil_monitor_evidence_weight(m), cases[i].w, 1e-15);
+    }
+    assert_int_equal(vigil_monitor_set_overlap(m, 1024, 2048), VIGIL_EINVAL);
+    assert_int_equal(vigil_monitor_set_overlap(m, 1024, 0), VIGIL_EINVAL);
+    assert_int_equal(vigil_monitor_set_overlap(m, 0, 0), VIGIL_EINVAL);
+    assert_int_equal(vigil_monitor_set_overlap(NULL, 1024, 512), VIGIL_EINVAL);
+    assert_float_equal(vigil_monitor_evidence_weight(m), 1.0, 0.0); /* unchanged */
+    assert_true(isnan(vigil_monitor_evidence_weight(NULL)));
+    vigil_monitor_destroy(m);
+}
+
 /* ---- the model file -------------------------------------------------------------------------- */
 
 static vigil_monitor *trained_from(const vigil_pipeline *p, vigil_extractor **exo)
@@ -459,6 +487,9 @@ static void test_model_carries_spec(void **state)
     assert_non_null(strstr(c, "machine = press 1\n"));
     assert_non_null(strstr(c, "bands = octaves\n"));
     assert_int_equal(vigil_monitor_learned(l, 0), 157); /* (40960 - 1024) / 256 + 1 frames */
+    /* hop 256 of 1024: an impulse is in 4 frames, each weighs 2 / 4 (issue 16), also loaded */
+    assert_true(vigil_monitor_evidence_weight(m) == 0.5);
+    assert_true(vigil_monitor_evidence_weight(l) == 0.5);
     assert_int_equal(vigil_monitor_learned(m, 0), 157);
     /* the loaded model rebuilds its extractor from the file alone */
     vigil_extractor *ex = NULL;
@@ -651,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_key_and_line),
         cmocka_unit_test(test_extractor_equals_setters),
         cmocka_unit_test(test_monitor_from_spec),
+        cmocka_unit_test(test_overlap_weight),
         cmocka_unit_test(test_enum_names),
         cmocka_unit_test(test_column_tables),
         cmocka_unit_test(test_model_carries_spec),
