@@ -166,7 +166,8 @@ static void test_cusum_evidence_weight(void **state)
 
 /* Lasting exceedances: ALARM once the sum has held >= h for decay + confirm frames after it
  * reached h, and not before `seconds` when persistence in time is set; it clears only when the
- * sum (at its cap 2h) is used up: ceil(2h / |INC_LO|) clean frames. */
+ * sum (at its cap 2h) is used up, ceil(2h / |INC_LO|) clean frames, and has then stayed at 0
+ * for as long again as the alarm took to confirm. */
 static void test_cusum_lasting_alarm(void **state)
 {
     (void)state;
@@ -186,10 +187,19 @@ static void test_cusum_lasting_alarm(void **state)
         }
         assert_int_equal(i - 1, 2 + (after > hold ? after : hold));
         assert_true(vigil_alarm_onset(a) == 0.0);
+        /* the sum is used up after `clear` clean frames; the alarm clears once it has stayed
+         * at 0 for more than `hold` frames (and the 1800 s when timed); one exceedance in
+         * between restarts that count */
         const int clear = (int)ceil(2.0 * log(1e5) / -INC_LO);
-        for (int q = 1; q <= clear; q++)
+        const int back = (int)ceil(INC_HI / -INC_LO); /* one exceedance used up */
+        const int zero = (int)(after > hold ? after : hold) + 1;
+        for (int q = 1; q < clear + zero - 1; q++)
             assert_int_equal(vigil_alarm_update(a, 0.1, 1.0, dt * (double)(i++)),
-                             q < clear ? VIGIL_STATE_ALARM : VIGIL_STATE_OK);
+                             VIGIL_STATE_ALARM);
+        assert_int_equal(vigil_alarm_update(a, 3.0, 1.0, dt * (double)(i++)), VIGIL_STATE_ALARM);
+        for (int q = 1; q <= back + zero - 1; q++)
+            assert_int_equal(vigil_alarm_update(a, 0.1, 1.0, dt * (double)(i++)),
+                             q < back + zero - 1 ? VIGIL_STATE_ALARM : VIGIL_STATE_OK);
         assert_int_equal(vigil_alarm_transients(a), 0);
         vigil_alarm_destroy(a);
     }

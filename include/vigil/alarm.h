@@ -29,7 +29,10 @@
  *  - WARN -> OK when the sum falls below h first: a transient (an impact, a run-in burst),
  *    reported as an event of kind VIGIL_EVENT_TRANSIENT, never as an alarm;
  *  - ALARM -> OK when the sum is back to 0 (about 2h / |log((1-p1)/(1-p0))| = 34 frames without
- *    exceedance with the defaults): a degradation alarm does not chatter.
+ *    exceedance with the defaults) and has stayed at 0 for as long as an episode must hold to
+ *    become an alarm (more than 17 + `confirm` frames and `confirm_s` seconds; an exceedance
+ *    restarts the count): a degradation alarm does not chatter, and an alarm clears on as much
+ *    evidence as it was raised on.
  * An exceedance rate below about 13 % (defaults) drifts the sum down, so a threshold that is
  * even 10 times too low on unseen healthy data still gives no lasting alarm.
  *

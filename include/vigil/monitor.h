@@ -201,7 +201,8 @@ VIGIL_API int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double f
 /**
  * Persistence of the onset test in frames and in time (vigil_alarm_set_confirm()): an episode
  * becomes an alarm after the burst decay plus `frames` (default 5) and at least `seconds`
- * (default 0) after it opened; one that clears before is a transient event.
+ * (default 0) after it opened; one that clears before is a transient event. An alarm clears
+ * after its sum has stayed at 0 for as long again.
  * @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds);
