@@ -198,12 +198,14 @@ typedef struct rul_opts {
     int json, use_prior, model;
     size_t baseline;  /* 0: the library's defaults for the onset test */
     double delta, h;
+    double point;     /* the estimate's quantile */
 } rul_opts;
 
 /* The prognoser settings under test (the library's defaults unless options say otherwise). */
 static int configure(vigil_prognoser *p, const rul_opts *o)
 {
-    if (vigil_prognoser_set_model(p, o->model) != VIGIL_OK)
+    if (vigil_prognoser_set_model(p, o->model) != VIGIL_OK ||
+        vigil_prognoser_set_point(p, o->point) != VIGIL_OK)
         return BENCH_FAIL;
     if (o->baseline && vigil_prognoser_set_onset(p, o->baseline, o->delta, o->h) != VIGIL_OK)
         return BENCH_FAIL;
@@ -211,11 +213,12 @@ static int configure(vigil_prognoser *p, const rul_opts *o)
 }
 
 static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *naive_total,
-                    tally *oneshot_total)
+                    tally *oneshot_total, tally *survival_total)
 {
     if (!o->json)
-        printf("%-12s %6s %9s %7s %6s %8s %9s %7s %8s  %s\n", "history", "cuts", "onset", "score",
-               "cover", "MAE [s]", "estimates", "naive", "one-shot", "prior from");
+        printf("%-12s %6s %9s %7s %6s %8s %9s %7s %8s %8s  %s\n", "history", "cuts", "onset",
+               "score", "cover", "MAE [s]", "estimates", "naive", "one-shot", "survival",
+               "prior from");
     for (int i = 0; i < NHIST; i++) {
         vigil_prognosis_prior *prior = NULL;
         if (vigil_prognosis_prior_create(o->feature, o->level, &prior) != VIGIL_OK ||
@@ -245,7 +248,7 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
             return bench_error("%s: %s", hs[i].name, vigil_last_error());
         }
         const history *h = &hs[i];
-        tally t = {0}, nv = {0}, os = {0};
+        tally t = {0}, nv = {0}, os = {0}, sv = {0};
         int k = 0;
         for (size_t s = 0; s < h->n && k < NCUTS; s++) {
             if (vigil_prognoser_update(p, h->t[s], h->ind[s]) < 0) {
@@ -265,26 +268,32 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
                 const int ohas = vigil_rul_estimate(h->t, h->ind, s + 1, o->level, &orul, &olo,
                                                     &ohi, NULL) == VIGIL_OK;
                 tally_add(&os, ohas, actual, orul, olo, ohi);
+                /* the fleet's survival model alone, at every cut */
+                double srul = -1.0, slo = -1.0, shi = -1.0;
+                const int shas = vigil_prognoser_survival(p, &srul, &slo, &shi) == VIGIL_OK;
+                tally_add(&sv, shas, actual, srul, slo, shi);
                 if (o->json)
                     printf("{\"bench\":\"rul\",\"history\":\"%s\",\"cut\":%d,\"actual_s\":%.1f,"
-                           "\"reason\":\"%s\",\"rul_s\":%.1f,\"lo_s\":%.1f,\"hi_s\":%.1f,"
-                           "\"model\":\"%s\",\"points\":%zu,\"naive_s\":%.1f}\n",
-                           h->name, k, actual,
+                           "\"age_s\":%.1f,\"reason\":\"%s\",\"rul_s\":%.1f,\"lo_s\":%.1f,"
+                           "\"hi_s\":%.1f,\"model\":\"%s\",\"points\":%zu,\"naive_s\":%.1f,"
+                           "\"survival_s\":%.1f,\"survival_lo_s\":%.1f,\"survival_hi_s\":%.1f}\n",
+                           h->name, k, actual, h->t[s] - h->t[0],
                            vigil_prognosis_reason_name(vigil_prognoser_reason(p)),
                            has ? rul : -1.0, has ? lo : -1.0, has && isfinite(hi) ? hi : -1.0,
                            vigil_prognosis_model_name(vigil_prognoser_model(p)),
-                           vigil_prognoser_points(p), nhas ? nr : -1.0);
+                           vigil_prognoser_points(p), nhas ? nr : -1.0, srul, slo, shi);
                 k++;
             }
         }
         double onset = NAN;
         const int has_onset = vigil_prognoser_onset(p, &onset) == VIGIL_OK;
         if (!o->json)
-            printf("%-12s %6d %8.0f%% %7.3f %5.0f%% %8.0f %9d %7.3f %8.3f  %s (%d)\n", h->name,
-                   t.cuts, has_onset ? 100.0 * (onset - h->t[0]) / (h->t[h->n - 1] - h->t[0]) : NAN,
+            printf("%-12s %6d %8.0f%% %7.3f %5.0f%% %8.0f %9d %7.3f %8.3f %8.3f  %s (%d)\n",
+                   h->name, t.cuts,
+                   has_onset ? 100.0 * (onset - h->t[0]) / (h->t[h->n - 1] - h->t[0]) : NAN,
                    t.score / t.cuts, 100.0 * t.covered / t.cuts,
                    t.estimates ? t.abs_err / t.estimates : NAN, t.estimates,
-                   nv.score / nv.cuts, os.score / os.cuts, from, used);
+                   nv.score / nv.cuts, os.score / os.cuts, sv.score / sv.cuts, from, used);
         total->score += t.score, total->abs_err += t.abs_err, total->cuts += t.cuts;
         total->estimates += t.estimates, total->covered += t.covered;
         naive_total->score += nv.score, naive_total->abs_err += nv.abs_err;
@@ -292,6 +301,9 @@ static int evaluate(const history *hs, const rul_opts *o, tally *total, tally *n
         oneshot_total->score += os.score, oneshot_total->abs_err += os.abs_err;
         oneshot_total->cuts += os.cuts, oneshot_total->estimates += os.estimates;
         oneshot_total->covered += os.covered;
+        survival_total->score += sv.score, survival_total->abs_err += sv.abs_err;
+        survival_total->cuts += sv.cuts, survival_total->estimates += sv.estimates;
+        survival_total->covered += sv.covered;
         vigil_prognoser_destroy(p);
         vigil_prognosis_prior_destroy(prior);
     }
@@ -322,11 +334,12 @@ static double update_ns(void)
 }
 
 static const char rul_help[] =
-    "usage: vigil-bench rul [--datasets DIR] [--synthetic] [--no-prior] [--json]\n"
+    "usage: vigil-bench rul [--datasets DIR] [--synthetic] [--no-prior] [--point Q] [--json]\n"
     "\n"
     "Remaining useful life, leave one history out: the prior from the other five histories,\n"
     "10 cut points at 50..95 % of each life; PHM 2012 score, 95 % interval coverage, mean\n"
-    "absolute error, and the naive peer (a line through the RMS, to the fleet's RMS at failure).\n"
+    "absolute error, and the peers: naive (a line through the RMS, to the fleet's RMS at\n"
+    "failure), one-shot (vigil_rul_estimate) and the fleet's survival model alone.\n"
     "Indicator: peak of PRONOSTIA's h channel per snapshot, failure 20 g.\n"
     "\n"
     "  --datasets DIR  the datasets folder (default: $VIGIL_DATASETS, else ../shared/datasets);\n"
@@ -338,6 +351,9 @@ static const char rul_help[] =
     "  --model M       auto (default), exponential or linear\n"
     "  --indicator I   peak (default) or rms of the h channel per snapshot (the failure\n"
     "                  level stays 20 g; the prior's end levels give the rms its own)\n"
+    "  --point Q       the estimate's quantile (default 0.2: an over-estimate costs the\n"
+    "                  PHM 2012 score 4 times an under-estimate; 0.5: the median, the\n"
+    "                  library's default)\n"
     "  --json          one JSON object per cut instead of the table\n"
     "  -h, --help      show this help\n";
 
@@ -347,12 +363,14 @@ int bench_rul(int argc, char **argv)
         {"datasets", required_argument, NULL, 'd'}, {"synthetic", no_argument, NULL, 's'},
         {"no-prior", no_argument, NULL, 'n'},       {"json", no_argument, NULL, 'j'},
         {"onset", required_argument, NULL, 'O'},    {"model", required_argument, NULL, 'm'},
-        {"indicator", required_argument, NULL, 'I'},
+        {"indicator", required_argument, NULL, 'I'}, {"point", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *dir = getenv("VIGIL_DATASETS");
     int synthetic = 0;
-    rul_opts o = {"peak", 20.0, 0, 1, VIGIL_PROGNOSIS_AUTO, 0, 0.0, 0.0};
+    /* the estimate is the 0.2 quantile: the Bayes action of the PHM 2012 score's slopes at zero
+     * error (docs/PROGNOSIS.md); the library's default is the median (--point 0.5) */
+    rul_opts o = {"peak", 20.0, 0, 1, VIGIL_PROGNOSIS_AUTO, 0, 0.0, 0.0, 0.2};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -373,6 +391,10 @@ int bench_rul(int argc, char **argv)
             o.model = strcmp(optarg, "exponential") == 0 ? VIGIL_PROGNOSIS_EXPONENTIAL
                       : strcmp(optarg, "linear") == 0    ? VIGIL_PROGNOSIS_LINEAR
                                                          : VIGIL_PROGNOSIS_AUTO;
+            break;
+        case 'P':
+            if (sscanf(optarg, "%lf", &o.point) != 1 || !(o.point >= 0.01 && o.point <= 0.99))
+                return bench_error("--point needs a quantile in 0.01..0.99"), BENCH_USAGE;
             break;
         case 'j': o.json = 1; break;
         case 'h': fputs(rul_help, stdout); return BENCH_OK;
@@ -402,7 +424,7 @@ int bench_rul(int argc, char **argv)
     const double t0 = bench_now();
     for (int i = 0; i < NHIST && status == BENCH_OK; i++)
         status = synthetic ? generate(&seed, i, &hs[i]) : load_femto(dir, femto_hist[i], strcmp(o.feature, "rms") == 0, &hs[i]);
-    tally total = {0}, naive = {0}, oneshot = {0};
+    tally total = {0}, naive = {0}, oneshot = {0}, surv = {0};
     if (status == BENCH_OK) {
         if (!o.json)
             printf("RUL, leave one history out (%s; indicator %s, failure %g; %s; read in %.1f s)\n",
@@ -413,36 +435,41 @@ int bench_rul(int argc, char **argv)
             if (hs[i].skipped)
                 printf("(%s: %zu snapshots left out: clock time not after the previous one)\n",
                        hs[i].name, hs[i].skipped);
-        status = evaluate(hs, &o, &total, &naive, &oneshot);
+        status = evaluate(hs, &o, &total, &naive, &oneshot, &surv);
     }
     if (status == BENCH_OK) {
         const double ns = update_ns();
         if (o.json)
             printf("{\"bench\":\"rul\",\"data\":\"%s\",\"prior\":%d,\"cuts\":%d,\"score\":%.4f,"
                    "\"coverage\":%.4f,\"mae_s\":%.1f,\"estimates\":%d,\"naive_score\":%.4f,"
-                   "\"naive_mae_s\":%.1f,\"oneshot_score\":%.4f,\"update_ns\":%.1f}\n",
+                   "\"naive_mae_s\":%.1f,\"oneshot_score\":%.4f,\"survival_score\":%.4f,"
+                   "\"survival_coverage\":%.4f,\"point\":%.2f,\"update_ns\":%.1f}\n",
                    synthetic ? "synthetic" : "pronostia", o.use_prior, total.cuts,
                    total.score / total.cuts, (double)total.covered / total.cuts,
                    total.estimates ? total.abs_err / total.estimates : -1.0, total.estimates,
                    naive.score / naive.cuts,
                    naive.estimates ? naive.abs_err / naive.estimates : -1.0,
-                   oneshot.score / oneshot.cuts, ns);
+                   oneshot.score / oneshot.cuts, surv.score / surv.cuts,
+                   (double)surv.covered / surv.cuts, o.point, ns);
         else
-            printf("%-12s %6d %9s %7.3f %5.0f%% %8.0f %9d %7.3f %8.3f\n"
+            printf("%-12s %6d %9s %7.3f %5.0f%% %8.0f %9d %7.3f %8.3f %8.3f\n"
                    "naive peer: score %.3f, MAE %.0f s over %d of %d cuts with an estimate\n"
                    "one-shot fit (vigil_rul_estimate): score %.3f, coverage %.0f %%, MAE %.0f s "
                    "over %d of %d cuts\n"
+                   "fleet survival alone: score %.3f, coverage %.0f %%, MAE %.0f s\n"
                    "prognoser update after the onset: %.0f ns (best of 3 x 200000)\n",
                    "all", total.cuts, "", total.score / total.cuts,
                    100.0 * total.covered / total.cuts,
                    total.estimates ? total.abs_err / total.estimates : NAN, total.estimates,
-                   naive.score / naive.cuts, oneshot.score / oneshot.cuts,
+                   naive.score / naive.cuts, oneshot.score / oneshot.cuts, surv.score / surv.cuts,
                    naive.score / naive.cuts,
                    naive.estimates ? naive.abs_err / naive.estimates : NAN, naive.estimates,
                    naive.cuts, oneshot.score / oneshot.cuts,
                    100.0 * oneshot.covered / oneshot.cuts,
                    oneshot.estimates ? oneshot.abs_err / oneshot.estimates : NAN,
-                   oneshot.estimates, oneshot.cuts, ns);
+                   oneshot.estimates, oneshot.cuts, surv.score / surv.cuts,
+                   100.0 * surv.covered / surv.cuts,
+                   surv.estimates ? surv.abs_err / surv.estimates : NAN, ns);
     }
     for (int i = 0; i < NHIST; i++)
         history_free(&hs[i]);

@@ -10,7 +10,7 @@
  *   - a failed load returns a negative status, sets *out to NULL and leaves a message;
  *   - a loaded object's save is canonical: load(save(x)) saves to the same bytes;
  *   - a loaded prognoser takes points derived from the input (times after its last one, values
- *     ordinary and extreme): each update returns a reason 0..5 or a negative status that leaves
+ *     ordinary and extreme): each update returns a reason 0..6 or a negative status that leaves
  *     the saved state unchanged; an estimate is finite with 0 <= lo <= rul <= hi (hi may be
  *     infinite); a loaded prior can be given to a prognoser made for it. */
 #include <vigil.h>
@@ -71,7 +71,7 @@ static void exercise(vigil_prognoser *p, const uint8_t *data, size_t size)
             CHECK(!before || !after || (na == nb && memcmp(before, after, nb) == 0));
             free(after);
         } else {
-            CHECK(r <= VIGIL_PROGNOSIS_FAILED);
+            CHECK(r <= VIGIL_PROGNOSIS_OVERDUE);
             double rul, lo, hi;
             if (vigil_prognoser_rul(p, &rul, &lo, &hi) == VIGIL_OK)
                 CHECK(isfinite(rul) && isfinite(lo) && 0.0 <= lo && lo <= rul && rul <= hi);

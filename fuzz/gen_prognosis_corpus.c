@@ -1,6 +1,7 @@
 /* Writes the seeds of the prognosis fuzz target (fuzz/corpus/prognosis/): saved prognosers at
  * each stage (baseline, healthy, estimate, failed; linear model; with a prior) and a saved prior,
- * each as a whole blob (mode 0 / 2) and as its payload (mode 1 / 3).
+ * each as a whole blob (mode 0 / 2) and as its payload (mode 1 / 3). The v1-* seeds are the
+ * same states saved by format 1 (before the fleet's survival model): they must still load.
  *   ninja -C build fuzz/gen_prognosis_corpus && build/fuzz/gen_prognosis_corpus fuzz/corpus/prognosis */
 #include <vigil.h>
 
@@ -76,19 +77,25 @@ int main(int argc, char **argv)
     free(b);
     static const int stops[] = {10, 40, 90, 200};
     static const char *const names[] = {"baseline", "healthy", "estimate", "failed"};
-    for (int with = 0; with < 3; with++) {
+    for (int with = 0; with < 4; with++) {
         for (int s = 0; s < 4; s++) {
             vigil_prognoser *p;
             vigil_prognoser_create("peak", 20.0, &p);
-            if (with == 1)
-                vigil_prognoser_set_prior(p, pr);
+            if (with == 1 || with == 3)
+                vigil_prognoser_set_prior(p, pr); /* with the fleet's lives (format 2) */
+            if (with == 3)
+                vigil_prognoser_set_point(p, 0.2);
             if (with == 2)
                 vigil_prognoser_set_model(p, VIGIL_PROGNOSIS_LINEAR);
             for (int i = 0; i < stops[s]; i++)
                 if (vigil_prognoser_update(p, 10.0 * i, history(5, i)) == VIGIL_PROGNOSIS_FAILED)
                     break;
             char nm[64];
-            snprintf(nm, sizeof nm, "%s-%s", with == 1 ? "prior" : with == 2 ? "linear" : "plain",
+            snprintf(nm, sizeof nm, "%s-%s",
+                     with == 1   ? "prior"
+                     : with == 2 ? "linear"
+                     : with == 3 ? "point"
+                                 : "plain",
                      names[s]);
             seed_prognoser(dir, nm, p);
             vigil_prognoser_destroy(p);

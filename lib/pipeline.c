@@ -558,6 +558,8 @@ static const key_def keys[] = {
      "points since the onset before a first estimate"},
     {"prognosis.level", "0.95", canon_number, NUM(0.5, 0.999),
      "central probability of the remaining-life interval"},
+    {"prognosis.point", "0.5", canon_number, NUM(0.01, 0.99),
+     "quantile of the remaining life given as the estimate (0.5: the median)"},
 };
 #define NKEYS COUNT(keys)
 

@@ -31,11 +31,20 @@ enum { EXP = 0, LIN = 1, NMODEL = 2 };
 #define PRIOR_HISTORIES_MAX 1024
 #define PROGNOSER_TAG 0x47525056u /* "VPRG" */
 #define PRIOR_TAG 0x49525056u     /* "VPRI" */
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u       /* 2: the fleet's lives (survival model); 1 still loads */
+/* Weibull shape of bearing lives: ISO 281's reliability factor a1 assumes a Weibull slope of
+ * 1.5 (a1 = 0.95 (ln(1/R) / ln(1/0.9))^(1/1.5) + 0.05), the published value for rolling
+ * bearings; a few histories cannot estimate a shape, they only give the scale. */
+#define SURVIVAL_SHAPE 1.5
 
-/* Running sums of one model since onset (Welford: centred, so no cancellation in the fit). */
+/* Running sums of one model since onset (Welford: centred, so no cancellation in the fit), and
+ * (format 2) the sums over consecutive pairs that give the residuals' lag-1 autocorrelation:
+ * m pairs, sums of y_i y_{i-1}, y_i, y_{i-1}, t_i, t_{i-1}, t_i y_{i-1}, y_i t_{i-1},
+ * t_i t_{i-1}, and the last point (tp, yp). */
+#define LAG_SUMS 11
 typedef struct fit {
     double n, tbar, ybar, stt, sty, syy, slogh;
+    double lag[LAG_SUMS]; /* m, syy1, sy, sy1, st, st1, sty1, syt1, stt1, tp, yp */
 } fit;
 
 /* Conjugate normal-inverse-gamma prior of one model and the failure level's distribution, both
@@ -62,9 +71,15 @@ struct vigil_prognoser {
     int has_prior;
     prior_model pm[NMODEL];
     double tq2[TABLE_DOF + 1], tq1[TABLE_DOF + 1], z2, z1;
+    double point;                   /* the estimate's quantile (0.5: the median) */
+    double tqp[TABLE_DOF + 1], zp;  /* one-sided t quantile of max(point, 1 - point) */
+    /* fleet survival (Weibull lives, shape SURVIVAL_SHAPE, scale eta from fleet_n lives):
+     * cq = (1 - q)^(-1/fleet_n) for the median and the interval's ends */
+    int has_fleet;
+    double fleet_eta, fleet_n, cq[3];
     /* state */
     size_t count, nbase;
-    double t_last;
+    double t_first, t_last; /* t_first: NaN when unknown (a version-1 blob) */
     double *base, *scratch;   /* baseline values (capacity `baseline`), sort scratch */
     double mu[NMODEL], sig, k, S, t_run;
     int onset, learning; /* learning: a prior's history, fits only, no estimates */
@@ -75,6 +90,8 @@ struct vigil_prognoser {
     int reason, used_model;
     size_t used_n;
     double rul, lo, hi;
+    int s_ok, from_fleet;   /* the fleet's estimate exists; it is the answer */
+    double srul, slo, shi;
 };
 
 typedef struct history {
@@ -89,6 +106,8 @@ struct vigil_prognosis_prior {
     double delta, hcusum;
     size_t nh;
     history h[PRIOR_HISTORIES_MAX];
+    size_t nlife; /* every history read, used for the degradation models or not */
+    double life[PRIOR_HISTORIES_MAX];
 };
 
 const char *vigil_prognosis_model_name(int model)
@@ -97,6 +116,7 @@ const char *vigil_prognosis_model_name(int model)
     case VIGIL_PROGNOSIS_AUTO: return "auto";
     case VIGIL_PROGNOSIS_EXPONENTIAL: return "exponential";
     case VIGIL_PROGNOSIS_LINEAR: return "linear";
+    case VIGIL_PROGNOSIS_SURVIVAL: return "survival";
     default: return "unknown";
     }
 }
@@ -112,9 +132,9 @@ int vigil_prognosis_model_parse(const char *name)
 
 const char *vigil_prognosis_reason_name(int reason)
 {
-    static const char *const names[] = {"estimate", "baseline", "healthy",
-                                        "few_points", "no_trend", "failed"};
-    if (reason < 0 || reason > VIGIL_PROGNOSIS_FAILED)
+    static const char *const names[] = {"estimate",   "baseline", "healthy", "few_points",
+                                        "no_trend",   "failed",   "overdue"};
+    if (reason < 0 || reason > VIGIL_PROGNOSIS_OVERDUE)
         return "unknown";
     return names[reason];
 }
@@ -132,6 +152,26 @@ static int check_feature(const char *feature)
 
 /* Student-t quantile tables for the interval and the trend test; beyond TABLE_DOF the
  * Cornish-Fisher expansion of t in 1/nu from the normal quantile (error < 1e-6 there). */
+/* The survival model's constants (1 - q)^(-1/H) for the median and the interval's ends. */
+static void fill_fleet(vigil_prognoser *p)
+{
+    if (p->fleet_n >= 1.0) {
+        const double q[3] = {p->point, 0.5 - 0.5 * p->conf, 0.5 + 0.5 * p->conf};
+        for (int i = 0; i < 3; i++)
+            p->cq[i] = pow(1.0 - q[i], -1.0 / p->fleet_n);
+    }
+}
+
+/* The point estimate's one-sided quantile table (all zero for the median). */
+static void fill_point(vigil_prognoser *p)
+{
+    const double pp = p->point > 0.5 ? p->point : 1.0 - p->point;
+    p->tqp[0] = p->point == 0.5 ? 0.0 : INFINITY;
+    for (int nu = 1; nu <= TABLE_DOF; nu++)
+        p->tqp[nu] = p->point == 0.5 ? 0.0 : gsl_cdf_tdist_Pinv(pp, (double)nu);
+    p->zp = gsl_cdf_ugaussian_Pinv(pp);
+}
+
 static void fill_tables(vigil_prognoser *p)
 {
     const double pu = 0.5 + 0.5 * p->conf;
@@ -142,6 +182,8 @@ static void fill_tables(vigil_prognoser *p)
     }
     p->z2 = gsl_cdf_ugaussian_Pinv(pu);
     p->z1 = gsl_cdf_ugaussian_Pinv(TREND_CONFIDENCE);
+    fill_point(p);
+    fill_fleet(p);
 }
 
 static double t_quantile(const double *table, double z, double nu)
@@ -158,6 +200,7 @@ static double t_quantile(const double *table, double z, double nu)
 static void clear_state(vigil_prognoser *p)
 {
     p->count = p->nbase = 0;
+    p->t_first = NAN;
     p->t_last = 0.0;
     p->mu[EXP] = p->mu[LIN] = p->sig = p->k = p->S = p->t_run = 0.0;
     p->onset = 0;
@@ -169,6 +212,8 @@ static void clear_state(vigil_prognoser *p)
                                                        : VIGIL_PROGNOSIS_EXPONENTIAL;
     p->used_n = 0;
     p->rul = p->lo = p->hi = NAN;
+    p->s_ok = p->from_fleet = 0;
+    p->srul = p->slo = p->shi = NAN;
 }
 
 static int alloc_baseline(vigil_prognoser *p, size_t n)
@@ -187,7 +232,10 @@ static int alloc_baseline(vigil_prognoser *p, size_t n)
     return VIGIL_OK;
 }
 
-int vigil_prognoser_create(const char *feature, double failure_level, vigil_prognoser **out)
+/* tables = 0: a prior's learning prognoser, which never estimates (no quantile tables: a few
+ * hundred GSL inversions per history saved) */
+static int create_prognoser(const char *feature, double failure_level, int tables,
+                            vigil_prognoser **out)
 {
     if (!out)
         return vigil__status(VIGIL_EINVAL);
@@ -207,14 +255,21 @@ int vigil_prognoser_create(const char *feature, double failure_level, vigil_prog
     p->hcusum = 5.0;
     p->min_points = 5;
     p->conf = 0.95;
+    p->point = 0.5;
     if (alloc_baseline(p, 30) != VIGIL_OK) {
         free(p);
         return vigil__status(VIGIL_ENOMEM);
     }
-    fill_tables(p);
+    if (tables)
+        fill_tables(p);
     clear_state(p);
     *out = p;
     return VIGIL_OK;
+}
+
+int vigil_prognoser_create(const char *feature, double failure_level, vigil_prognoser **out)
+{
+    return create_prognoser(feature, failure_level, 1, out);
 }
 
 void vigil_prognoser_destroy(vigil_prognoser *p)
@@ -272,12 +327,39 @@ int vigil_prognoser_set_min_points(vigil_prognoser *p, size_t n)
     return VIGIL_OK;
 }
 
+int vigil_prognoser_set_start(vigil_prognoser *p, double t0)
+{
+    if (!p || !isfinite(t0))
+        return vigil__fail(VIGIL_EINVAL, "the unit's start time must be finite");
+    if (p->count)
+        return vigil__fail(VIGIL_ESTATE, "the start can only be set before the first point");
+    p->t_first = t0;
+    return VIGIL_OK;
+}
+
+int vigil_prognoser_set_point(vigil_prognoser *p, double q)
+{
+    if (!p || !(q >= 0.01 && q <= 0.99))
+        return vigil__fail(VIGIL_EINVAL, "point quantile must be in 0.01..0.99");
+    p->point = q;
+    fill_point(p);
+    fill_fleet(p);
+    return VIGIL_OK;
+}
+
+double vigil_prognoser_point(const vigil_prognoser *p)
+{
+    return p ? p->point : NAN;
+}
+
 int vigil_prognoser_set_level(vigil_prognoser *p, double level)
 {
     if (!p || !(level >= 0.5 && level <= 0.999))
         return vigil__fail(VIGIL_EINVAL, "interval level must be in 0.5..0.999");
-    p->conf = level;
-    fill_tables(p);
+    if (level != p->conf) {
+        p->conf = level;
+        fill_tables(p);
+    }
     return VIGIL_OK;
 }
 
@@ -285,6 +367,13 @@ int vigil_prognoser_set_level(vigil_prognoser *p, double level)
 
 static void fit_add(fit *f, double tau, double y, double logh)
 {
+    double *g = f->lag;
+    if (f->n >= 1.0) {
+        const double tp = g[9], yp = g[10];
+        g[0] += 1.0, g[1] += y * yp, g[2] += y, g[3] += yp, g[4] += tau, g[5] += tp;
+        g[6] += tau * yp, g[7] += y * tp, g[8] += tau * tp;
+    }
+    g[9] = tau, g[10] = y;
     f->n += 1.0;
     const double dt = tau - f->tbar, dy = y - f->ybar;
     f->tbar += dt / f->n;
@@ -293,6 +382,36 @@ static void fit_add(fit *f, double tau, double y, double logh)
     f->sty += dt * (y - f->ybar);
     f->syy += dy * (y - f->ybar);
     f->slogh += logh;
+}
+
+/* The fit's data weighed by their effective number: the residuals of a degradation indicator
+ * sampled every few seconds are serially correlated (the indicator wanders), and n of them carry
+ * the information of n (1 - rho) / (1 + rho) independent ones for AR(1) residuals with lag-1
+ * autocorrelation rho (the usual effective-sample-size correction of a regression on a time
+ * series; e.g. Bence, Ecology 76, 1995). The sums are divided by kappa = (1 + rho) / (1 - rho)
+ * (a tempered likelihood), which widens the parameters' posterior by kappa and leaves the
+ * fitted line and the noise level as they are. rho from the least-squares line's residuals,
+ * clipped to 0..0.99 (a negative rho would narrow the interval: not trusted). */
+static void decorrelate(const fit *f, fit *out)
+{
+    *out = *f;
+    const double *g = f->lag, m = g[0];
+    if (!(m >= 2.0) || !(f->stt > 0.0))
+        return;
+    const double b = f->sty / f->stt, a = f->ybar - b * f->tbar;
+    const double ssr = f->syy - b * f->sty;
+    const double s1 = g[1] - a * (g[2] + g[3]) - b * (g[7] + g[6]) + m * a * a +
+                      a * b * (g[4] + g[5]) + b * b * g[8];
+    /* residuals at rounding level (a noiseless path) carry no correlation worth the name */
+    if (!(ssr > 1e-12 * f->syy) || !isfinite(s1))
+        return;
+    double rho = s1 / ssr;
+    rho = rho > 0.0 ? (rho < 0.99 ? rho : 0.99) : 0.0;
+    const double kappa = (1.0 + rho) / (1.0 - rho);
+    out->n = f->n / kappa;
+    out->stt = f->stt / kappa;
+    out->sty = f->sty / kappa;
+    out->syy = f->syy / kappa;
 }
 
 /* Posterior of the line, centred at tbar. Returns 0 when it is not defined yet (fewer than 3
@@ -385,6 +504,47 @@ static void crossing_interval(const posterior *po, double noise, double dvar, do
     *uhi = umed + vhi;
 }
 
+/* The failure time's quantile `prob` (0 < prob < 1) in u = tau - tbar: the lower root of the
+ * crossing equation at the one-sided t quantile for prob < 0.5, the upper one above. */
+static double time_quantile(const posterior *po, double noise, double dvar, double umed,
+                            double prob)
+{
+    if (prob == 0.5)
+        return umed;
+    const double pp = prob > 0.5 ? prob : 1.0 - prob;
+    if (!(po->nu >= 1.0) || !(pp < 1.0 - 1e-15))
+        return prob > 0.5 ? INFINITY : -INFINITY;
+    double a, b;
+    crossing_interval(po, noise, dvar, gsl_cdf_tdist_Pinv(pp, po->nu), umed, &a, &b);
+    return prob < 0.5 ? a : b;
+}
+
+/* Upper bounds of Student's t quantile at 1 - 1e-6 for nu = 1..32 (GSL's values rounded up;
+ * the quantile falls with nu, so floor(nu) bounds a fractional nu and nu = 32 all larger). */
+static const double T_1E6[33] = {INFINITY, 318310, 707.11, 103.30, 41.578, 24.771, 17.831,
+                                 14.242,   12.110, 10.721, 9.7520, 9.0433, 8.5044, 8.0819,
+                                 7.7426,   7.4644, 7.2326, 7.0365, 6.8687, 6.7234, 6.5966,
+                                 6.4848,   6.3857, 6.2972, 6.2177, 6.1459, 6.0808, 6.0214,
+                                 5.9671,   5.9172, 5.8712, 5.8286, 5.7892};
+
+/* P(T <= u): the probability that the path has reached the level by u, T_nu(c1 (u - umed) /
+ * sd(u)) with the predictive variance of crossing_interval(); 0 when it is surely below 1e-6
+ * (no call into GSL's t distribution on the common path). */
+static double time_cdf(const posterior *po, double noise, double dvar, double umed, double u)
+{
+    double v = po->s2 * (po->P[0] + noise) + dvar + 2.0 * po->s2 * po->P[1] * u +
+               po->s2 * po->P[2] * u * u;
+    const double d = po->c1 * (u - umed);
+    if (!(v > 0.0))
+        return d >= 0.0 ? 1.0 : 0.0;
+    const double z = d / sqrt(v);
+    if (!isfinite(z) || !(po->nu >= 1.0))
+        return z > 0.0 ? 1.0 : 0.0;
+    if (z < -T_1E6[po->nu < 32.0 ? (int)po->nu : 32])
+        return 0.0;
+    return gsl_cdf_tdist_P(z, po->nu);
+}
+
 /* Failure level on model j's scale, relative to the baseline, and its variance. */
 static void failure_level_of(const vigil_prognoser *p, int j, double *D, double *dvar)
 {
@@ -423,7 +583,15 @@ static void estimate(vigil_prognoser *p)
         p->reason = VIGIL_PROGNOSIS_FEW_POINTS;
         return;
     }
-    const posterior *q = &po[j];
+    /* the chosen model's posterior from its effective number of points */
+    fit fd;
+    decorrelate(&p->f[j], &fd);
+    posterior pd;
+    if (!posterior_of(&fd, p->has_prior ? &p->pm[j] : NULL, &pd)) {
+        p->reason = VIGIL_PROGNOSIS_NO_TREND; /* under 3 effective points: no trend shown */
+        return;
+    }
+    const posterior *q = &pd;
     const double se1 = sqrt(q->s2 * q->P[2]);
     if (!(q->c1 > 0.0) || !(q->c1 > t_quantile(p->tq1, p->z1, q->nu) * se1)) {
         p->reason = VIGIL_PROGNOSIS_NO_TREND;
@@ -438,8 +606,34 @@ static void estimate(vigil_prognoser *p)
      * degradation path at failure, and the crossing is the path's: no observation noise. */
     crossing_interval(q, p->has_prior ? 0.0 : 1.0, dvar, t_quantile(p->tq2, p->z2, q->nu), umed,
                       &ulo, &uhi);
+    /* the point estimate: the median, or the `point` quantile of the failure time (the lower
+     * or upper root of the same equation at that one-sided quantile) */
+    double upt = umed;
+    if (p->point != 0.5) {
+        double a, b;
+        crossing_interval(q, p->has_prior ? 0.0 : 1.0, dvar, t_quantile(p->tqp, p->zp, q->nu),
+                          umed, &a, &b);
+        upt = p->point < 0.5 ? a : b;
+    }
     const double now = p->t_last, origin = p->t_on + p->f[j].tbar;
-    const double r = origin + umed - now;
+    const double noise = p->has_prior ? 0.0 : 1.0, unow = now - origin;
+    /* the unit is running: the failure time is after now. When the distribution puts mass
+     * before now (over 1e-6: below, the shift is under a millionth of the interval), its
+     * quantiles are those of T given T > now: F(now) + q (1 - F(now)). A model that gave the
+     * unit no chance of lasting this long is contradicted by it: no estimate from it
+     * (overdue). The test does not depend on the interval's level. */
+    const double F = time_cdf(q, noise, dvar, umed, unow);
+    if (F > 1e-6) {
+        if (!(1.0 - F > 1e-9)) {
+            p->reason = VIGIL_PROGNOSIS_OVERDUE;
+            return;
+        }
+        const double tail = 1.0 - F;
+        upt = time_quantile(q, noise, dvar, umed, F + p->point * tail);
+        ulo = time_quantile(q, noise, dvar, umed, F + 0.5 * (1.0 - p->conf) * tail);
+        uhi = time_quantile(q, noise, dvar, umed, F + 0.5 * (1.0 + p->conf) * tail);
+    }
+    const double r = origin + upt - now;
     const double lo = origin + ulo - now, hi = origin + uhi - now;
     if (!(isfinite(r) && isfinite(lo) && isfinite(hi))) {
         /* a trend too flat (or values too extreme) for a finite crossing: no number at all */
@@ -450,6 +644,34 @@ static void estimate(vigil_prognoser *p)
     p->lo = lo > 0.0 ? (lo < p->rul ? lo : p->rul) : 0.0;
     p->hi = hi > p->rul ? hi : p->rul;
     p->reason = VIGIL_PROGNOSIS_ESTIMATE;
+}
+
+/* The fleet's answer from the age alone: the remaining life of a unit that has run `age`
+ * seconds, when lives are Weibull with shape beta and an unknown scale learnt from the fleet's
+ * H lives. With theta = eta^-beta and the scale-invariant prior 1/theta, theta | lives ~
+ * Gamma(H, W), W = sum L_i^beta, and a new life's predictive survival is Lomax:
+ * P(L > l | L > a) = ((W + a^beta) / (W + l^beta))^H. Its quantile q is
+ * l^beta = (W + a^beta) (1 - q)^(-1/H) - W; in x = (a / eta)^beta, W = H eta^beta:
+ * (l / eta)^beta = x + (H + x) (c - 1), c = (1 - q)^(-1/H). The remaining life l - a is
+ * formed as a expm1(log1p(.) / beta) so that it keeps its digits at large ages. */
+static void survival_estimate(vigil_prognoser *p)
+{
+    p->s_ok = 0;
+    if (!p->has_fleet || !isfinite(p->t_first))
+        return;
+    const double a = p->t_last - p->t_first, H = p->fleet_n, inv = 1.0 / SURVIVAL_SHAPE;
+    const double x = pow(a / p->fleet_eta, SURVIVAL_SHAPE);
+    double r[3];
+    for (int i = 0; i < 3; i++) {
+        const double g = (H + x) * (p->cq[i] - 1.0);
+        r[i] = x > 0.0 ? a * expm1(log1p(g / x) * inv) : p->fleet_eta * pow(g, inv);
+        if (!isfinite(r[i]) || !(r[i] >= 0.0))
+            return;
+    }
+    p->srul = r[0];
+    p->slo = r[1] < r[0] ? r[1] : r[0];
+    p->shi = r[2] > r[0] ? r[2] : r[0];
+    p->s_ok = 1;
 }
 
 /* ---- the stream ------------------------------------------------------------------------- */
@@ -533,10 +755,15 @@ int vigil_prognoser_update(vigil_prognoser *p, double t, double h)
         return vigil__fail(VIGIL_EINVAL,
                            "prognosis: indicator %g <= 0: the exponential and automatic models "
                            "need a positive indicator", h);
+    if (!p->count && t < p->t_first)
+        return vigil__fail(VIGIL_EINVAL, "prognosis: first point at %.17g s, before the unit's "
+                           "start %.17g s", t, p->t_first);
     if (!p->count && h >= p->level)
         return vigil__fail(VIGIL_EINVAL,
                            "prognosis: the first value %g of '%s' is already at or above the "
                            "failure level %g", h, p->feature, p->level);
+    if (!p->count && isnan(p->t_first))
+        p->t_first = t; /* the unit's life starts at its first point unless set_start said */
     p->count++;
     p->t_last = t;
     p->rt[p->rhead] = t;
@@ -576,6 +803,12 @@ int vigil_prognoser_update(vigil_prognoser *p, double t, double h)
         p->reason = VIGIL_PROGNOSIS_FAILED;
         p->rul = p->lo = p->hi = 0.0;
     }
+    /* without a degradation estimate, the fleet's survival answers (the reason still says why
+     * the degradation models do not) */
+    if (!p->learning)
+        survival_estimate(p);
+    p->from_fleet = p->s_ok && p->reason != VIGIL_PROGNOSIS_ESTIMATE &&
+                    p->reason != VIGIL_PROGNOSIS_FAILED;
     return p->reason;
 }
 
@@ -583,6 +816,15 @@ int vigil_prognoser_rul(const vigil_prognoser *p, double *rul, double *rul_lo, d
 {
     if (!p)
         return vigil__status(VIGIL_EINVAL);
+    if (p->from_fleet) {
+        if (rul)
+            *rul = p->srul;
+        if (rul_lo)
+            *rul_lo = p->slo;
+        if (rul_hi)
+            *rul_hi = p->shi;
+        return VIGIL_OK;
+    }
     if (p->reason != VIGIL_PROGNOSIS_ESTIMATE && p->reason != VIGIL_PROGNOSIS_FAILED)
         return vigil__fail(VIGIL_ENOTREND, "no remaining-life estimate for '%s': %s",
                            p->feature, vigil_prognosis_reason_name(p->reason));
@@ -595,6 +837,25 @@ int vigil_prognoser_rul(const vigil_prognoser *p, double *rul, double *rul_lo, d
     return VIGIL_OK;
 }
 
+int vigil_prognoser_survival(const vigil_prognoser *p, double *rul, double *rul_lo,
+                             double *rul_hi)
+{
+    if (!p)
+        return vigil__status(VIGIL_EINVAL);
+    if (!p->s_ok)
+        return vigil__fail(VIGIL_ENOTREND, "no fleet survival estimate for '%s': %s", p->feature,
+                           !p->has_fleet ? "the prior has no lives (or there is no prior)"
+                           : !p->count   ? "no point yet"
+                                         : "the age is unknown (a version-1 saved prognoser)");
+    if (rul)
+        *rul = p->srul;
+    if (rul_lo)
+        *rul_lo = p->slo;
+    if (rul_hi)
+        *rul_hi = p->shi;
+    return VIGIL_OK;
+}
+
 int vigil_prognoser_reason(const vigil_prognoser *p)
 {
     return p ? p->reason : vigil__status(VIGIL_EINVAL);
@@ -602,7 +863,9 @@ int vigil_prognoser_reason(const vigil_prognoser *p)
 
 int vigil_prognoser_model(const vigil_prognoser *p)
 {
-    return p ? p->used_model : vigil__status(VIGIL_EINVAL);
+    if (!p)
+        return vigil__status(VIGIL_EINVAL);
+    return p->from_fleet ? VIGIL_PROGNOSIS_SURVIVAL : p->used_model;
 }
 
 size_t vigil_prognoser_points(const vigil_prognoser *p)
@@ -686,11 +949,11 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
 {
     if (!pr || !t || !h)
         return vigil__status(VIGIL_EINVAL);
-    if (pr->nh >= PRIOR_HISTORIES_MAX)
+    if (pr->nlife >= PRIOR_HISTORIES_MAX)
         return vigil__fail(VIGIL_ENOMEM, "a prior holds at most %d histories",
                            PRIOR_HISTORIES_MAX);
     vigil_prognoser *p;
-    int rc = vigil_prognoser_create(pr->feature, pr->level, &p);
+    int rc = create_prognoser(pr->feature, pr->level, 0, &p);
     if (rc == VIGIL_OK)
         rc = vigil_prognoser_set_onset(p, pr->baseline, pr->delta, pr->hcusum);
     if (rc) {
@@ -714,6 +977,9 @@ int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t
             return vigil__fail(rc, "history point %zu: %s", i, msg);
         }
     }
+    /* a valid history is a life for the survival model, whether or not its indicator follows
+     * a degradation model (a unit's life does not depend on how well one channel showed it) */
+    pr->life[pr->nlife++] = t[n - 1] - t[0];
     if (!p->onset || p->f[EXP].n < 3.0) {
         const int onset = p->onset;
         vigil_prognoser_destroy(p);
@@ -768,6 +1034,19 @@ int vigil_prognosis_prior_history(const vigil_prognosis_prior *pr, size_t i, dou
         *end = pr->h[i].end_h;
     if (rate_exp)
         *rate_exp = pr->h[i].b[EXP];
+    return VIGIL_OK;
+}
+
+size_t vigil_prognosis_prior_life_count(const vigil_prognosis_prior *pr)
+{
+    return pr ? pr->nlife : 0;
+}
+
+int vigil_prognosis_prior_life(const vigil_prognosis_prior *pr, size_t i, double *life)
+{
+    if (!pr || !life || i >= pr->nlife)
+        return vigil__status(VIGIL_EINVAL);
+    *life = pr->life[i];
     return VIGIL_OK;
 }
 
@@ -834,20 +1113,36 @@ int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *p
     if (p->onset)
         return vigil__fail(VIGIL_ESTATE, "a prior can only be set before the onset");
     if (!prior) {
-        p->has_prior = 0;
+        p->has_prior = p->has_fleet = 0;
+        p->fleet_n = 0.0;
+        p->s_ok = p->from_fleet = 0; /* no fleet, no fleet answer from now on */
         return VIGIL_OK;
     }
     if (strcmp(prior->feature, p->feature) != 0 || prior->level != p->level)
         return vigil__fail(VIGIL_EMISMATCH,
                            "prior made for '%s' failing at %g, prognoser follows '%s' failing at "
                            "%g", prior->feature, prior->level, p->feature, p->level);
-    if (prior->nh < 2)
+    if (prior->nh < 2 && prior->nlife < 2)
         return vigil__fail(VIGIL_ENODATA, "a prior needs at least 2 histories (has %zu)",
-                           prior->nh);
+                           prior->nlife);
     /* derived first and checked: a prior whose histories give a non-finite or degenerate model
      * (extreme indicator values) is refused here, never saved to be refused at load */
+    double eta = 0.0;
+    if (prior->nlife >= 2) {
+        /* eta = (sum L^beta / H)^(1/beta), scaled by the longest life against overflow */
+        double lmax = 0.0, sum = 0.0;
+        for (size_t i = 0; i < prior->nlife; i++)
+            lmax = prior->life[i] > lmax ? prior->life[i] : lmax;
+        for (size_t i = 0; i < prior->nlife; i++)
+            sum += pow(prior->life[i] / lmax, SURVIVAL_SHAPE);
+        eta = lmax * pow(sum / (double)prior->nlife, 1.0 / SURVIVAL_SHAPE);
+        if (!isfinite(eta) || !(eta > 0.0))
+            return vigil__fail(VIGIL_ENONFINITE, "the prior's lives give no finite Weibull "
+                               "scale");
+    }
     prior_model pm[NMODEL];
-    for (int j = 0; j < NMODEL; j++) {
+    memset(pm, 0, sizeof pm);
+    for (int j = 0; j < NMODEL && prior->nh >= 2; j++) {
         derive_prior(prior, j, &pm[j]);
         if (!prior_model_valid(&pm[j]))
             return vigil__fail(VIGIL_ENONFINITE, "the prior's histories give a degenerate %s "
@@ -856,7 +1151,11 @@ int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosis_prior *p
                                                                  : VIGIL_PROGNOSIS_LINEAR));
     }
     memcpy(p->pm, pm, sizeof pm);
-    p->has_prior = 1;
+    p->has_prior = prior->nh >= 2;
+    p->has_fleet = eta > 0.0;
+    p->fleet_eta = eta;
+    p->fleet_n = p->has_fleet ? (double)prior->nlife : 0.0;
+    fill_fleet(p);
     return VIGIL_OK;
 }
 
@@ -890,6 +1189,7 @@ static void put_fit(vigil__wbuf *w, const fit *f)
 {
     const double v[7] = {f->n, f->tbar, f->ybar, f->stt, f->sty, f->syy, f->slogh};
     vigil__put_f64s(w, v, 7);
+    vigil__put_f64s(w, f->lag, LAG_SUMS); /* format 2 */
 }
 
 static void put_prior_model(vigil__wbuf *w, const prior_model *m)
@@ -934,6 +1234,15 @@ void vigil__prognoser_serialise(const vigil_prognoser *p, vigil__wbuf *w)
     vigil__put_u64(w, p->used_n);
     const double r[3] = {p->rul, p->lo, p->hi};
     vigil__put_f64s(w, r, 3);
+    /* version 2: the fleet's survival model, the age's origin and its answer */
+    vigil__put_u32(w, (uint32_t)p->has_fleet);
+    const double fl[3] = {p->fleet_eta, p->fleet_n, p->t_first};
+    vigil__put_f64s(w, fl, 3);
+    vigil__put_u32(w, (uint32_t)p->s_ok);
+    vigil__put_u32(w, (uint32_t)p->from_fleet);
+    const double sv[3] = {p->srul, p->slo, p->shi};
+    vigil__put_f64s(w, sv, 3);
+    vigil__put_f64(w, p->point);
 }
 
 int vigil_prognoser_save_size(const vigil_prognoser *p, size_t *size)
@@ -971,9 +1280,14 @@ static int fit_valid(const fit *f)
     for (int i = 0; i < 7; i++)
         if (!isfinite(v[i]))
             return 0;
-    /* n counts points: whole, and at most 2^53 so that it converts to size_t exactly */
+    for (int i = 0; i < LAG_SUMS; i++)
+        if (!isfinite(f->lag[i]))
+            return 0;
+    /* n counts points: whole, and at most 2^53 so that it converts to size_t exactly; the
+     * pairs, fewer */
     return f->n >= 0.0 && f->n <= 9007199254740992.0 && f->stt >= 0.0 && f->syy >= 0.0 &&
-           f->n == floor(f->n);
+           f->n == floor(f->n) && f->lag[0] >= 0.0 && f->lag[0] == floor(f->lag[0]) &&
+           (f->lag[0] == 0.0 || f->lag[0] < f->n);
 }
 
 static int prior_model_valid(const prior_model *m)
@@ -986,11 +1300,50 @@ static int prior_model_valid(const prior_model *m)
     return m->L0[0] >= 0.0 && m->L0[2] >= 0.0 && m->a0 >= 1.0 && m->b0 > 0.0 && m->dvar >= 0.0;
 }
 
+/* Version 2's tail: the fleet's survival model and answer. A version-1 blob has none: no
+ * fleet, and the age's origin unknown (NaN), so a prior set later gives no survival answer. */
+static int parse_fleet(vigil__rbuf *r, vigil_prognoser *p)
+{
+    const uint32_t has = vigil__get_u32(r);
+    double fl[3], sv[3];
+    vigil__get_f64s(r, fl, 3);
+    const uint32_t s_ok = vigil__get_u32(r), from = vigil__get_u32(r);
+    vigil__get_f64s(r, sv, 3);
+    const double point = vigil__get_f64(r);
+    if (r->err || !(point >= 0.01 && point <= 0.99) || has > 1 || s_ok > 1 || from > 1 || (from && !s_ok) || (s_ok && !has) ||
+        (!isfinite(fl[2]) && !isnan(fl[2])) ||
+        (p->count && fl[2] > p->t_last) || (s_ok && isnan(fl[2])))
+        return VIGIL_EFORMAT;
+    if (has && !(isfinite(fl[0]) && fl[0] > 0.0 && fl[1] >= 2.0 &&
+                 fl[1] <= PRIOR_HISTORIES_MAX && fl[1] == floor(fl[1])))
+        return VIGIL_EFORMAT;
+    if (s_ok && !(isfinite(sv[0]) && isfinite(sv[2]) && sv[1] >= 0.0 && sv[1] <= sv[0] &&
+                  sv[0] <= sv[2]))
+        return VIGIL_EFORMAT;
+    /* an answer is the fleet's exactly when the degradation models have none */
+    const int deg = p->reason == VIGIL_PROGNOSIS_ESTIMATE || p->reason == VIGIL_PROGNOSIS_FAILED;
+    if ((int)from != ((int)s_ok && !deg))
+        return VIGIL_EFORMAT;
+    p->has_fleet = (int)has;
+    p->fleet_eta = has ? fl[0] : 0.0;
+    p->fleet_n = has ? fl[1] : 0.0;
+    p->t_first = fl[2];
+    p->s_ok = (int)s_ok;
+    p->from_fleet = (int)from;
+    p->point = point;
+    fill_point(p);
+    if (s_ok)
+        p->srul = sv[0], p->slo = sv[1], p->shi = sv[2];
+    fill_fleet(p);
+    return VIGIL_OK;
+}
+
 int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
 {
     if (vigil__get_u32(r) != PROGNOSER_TAG || r->err)
         return vigil__fail(VIGIL_EFORMAT, "not a vigil prognoser");
-    if (vigil__get_u32(r) != FORMAT_VERSION)
+    const uint32_t version = vigil__get_u32(r);
+    if (r->err || version < 1 || version > FORMAT_VERSION)
         return vigil__fail(VIGIL_EFORMAT, "vigil prognoser: unknown version (newer vigil?)");
     char *feature = vigil__get_str(r);
     const double level = vigil__get_f64(r);
@@ -1052,7 +1405,18 @@ int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
     for (int j = 0; j < NMODEL; j++) {
         double fv[7];
         vigil__get_f64s(r, fv, 7);
-        p->f[j] = (fit){fv[0], fv[1], fv[2], fv[3], fv[4], fv[5], fv[6]};
+        p->f[j] = (fit){fv[0], fv[1], fv[2], fv[3], fv[4], fv[5], fv[6], {0}};
+        /* format 1 has no pair sums: its correction counts the pairs from the load on */
+        if (version >= 2) {
+            vigil__get_f64s(r, p->f[j].lag, LAG_SUMS);
+        } else if (p->f[j].n >= 1.0 && p->rlen) {
+            /* the last point, from the kept ones, so that the next pair is a true one */
+            const size_t at = (p->rhead + VIGIL_PROGNOSIS_KEEP - 1) % VIGIL_PROGNOSIS_KEEP;
+            const double hl = p->rh[at];
+            p->f[j].lag[9] = p->rt[at] - p->t_on;
+            p->f[j].lag[10] = j == EXP ? (hl > 0.0 ? log(hl) : 0.0) - p->mu[EXP]
+                                       : hl - p->mu[LIN];
+        }
         if (!fit_valid(&p->f[j]))
             return bad_blob(p, "fit");
     }
@@ -1064,12 +1428,14 @@ int vigil__prognoser_parse(vigil__rbuf *r, vigil_prognoser **out)
     p->hi = vigil__get_f64(r);
     const int has_estimate =
         p->reason == VIGIL_PROGNOSIS_ESTIMATE || p->reason == VIGIL_PROGNOSIS_FAILED;
-    if (r->err || p->reason < 0 || p->reason > VIGIL_PROGNOSIS_FAILED ||
+    if (r->err || p->reason < 0 || p->reason > VIGIL_PROGNOSIS_OVERDUE ||
         (p->used_model != VIGIL_PROGNOSIS_EXPONENTIAL &&
          p->used_model != VIGIL_PROGNOSIS_LINEAR) ||
         (has_estimate && !(isfinite(p->hi) && p->lo >= 0.0 && p->lo <= p->rul &&
                            p->rul <= p->hi)))
         return bad_blob(p, "result");
+    if (version >= 2 && parse_fleet(r, p) != VIGIL_OK)
+        return bad_blob(p, "fleet survival model");
     if (r->pos != r->len)
         return bad_blob(p, "length (trailing bytes)");
     *out = p;
@@ -1114,6 +1480,9 @@ static void serialise_prior(const vigil_prognosis_prior *pr, vigil__wbuf *w)
             vigil__put_f64s(w, v, 4);
         }
     }
+    /* version 2: every history's life (the survival model) */
+    vigil__put_u64(w, pr->nlife);
+    vigil__put_f64s(w, pr->life, pr->nlife);
 }
 
 int vigil_prognosis_prior_save_size(const vigil_prognosis_prior *pr, size_t *size)
@@ -1160,7 +1529,8 @@ int vigil_prognosis_prior_load(const void *buf, size_t len, vigil_prognosis_prio
     if (vigil__get_u32(&r) != PRIOR_TAG || r.err)
         goto done;
     rc = vigil__fail(VIGIL_EFORMAT, "vigil prior: unknown version (newer vigil?)");
-    if (vigil__get_u32(&r) != FORMAT_VERSION)
+    const uint32_t pversion = vigil__get_u32(&r);
+    if (r.err || pversion < 1 || pversion > FORMAT_VERSION)
         goto done;
     rc = vigil__fail(VIGIL_EFORMAT, "vigil prior: invalid contents");
     feature = vigil__get_str(&r);
@@ -1189,6 +1559,16 @@ int vigil_prognosis_prior_load(const void *buf, size_t len, vigil_prognosis_prio
                  isfinite(v[3]);
         }
         if (!ok)
+            r.err = 1;
+    }
+    if (pversion >= 2 && !r.err) {
+        /* every history used is a life too: at least as many lives as histories */
+        pr->nlife = vigil__get_count(&r, PRIOR_HISTORIES_MAX);
+        vigil__get_f64s(&r, pr->life, pr->nlife);
+        for (size_t i = 0; i < pr->nlife && !r.err; i++)
+            if (!isfinite(pr->life[i]) || !(pr->life[i] > 0.0))
+                r.err = 1;
+        if (pr->nlife && pr->nlife < pr->nh) /* 0: a version-1 prior converted, lives unknown */
             r.err = 1;
     }
     if (r.err || r.pos != r.len) {
@@ -1354,13 +1734,14 @@ int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **
     if (!feature || strcmp(feature, "none") == 0)
         return vigil__fail(VIGIL_ENOTFOUND, "the pipeline has no prognosis (prognosis.feature "
                            "= none)");
-    double level = 0, baseline = 0, delta = 0, h = 0, minp = 0, conf = 0;
+    double level = 0, baseline = 0, delta = 0, h = 0, minp = 0, conf = 0, point = 0;
     if (vigil_pipeline_number(pl, "prognosis.failure", &level) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.baseline", &baseline) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.rise", &delta) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.cusum_h", &h) != VIGIL_OK ||
         vigil_pipeline_number(pl, "prognosis.min_points", &minp) != VIGIL_OK ||
-        vigil_pipeline_number(pl, "prognosis.level", &conf) != VIGIL_OK)
+        vigil_pipeline_number(pl, "prognosis.level", &conf) != VIGIL_OK ||
+        vigil_pipeline_number(pl, "prognosis.point", &point) != VIGIL_OK)
         return vigil__status(VIGIL_EINVAL);
     vigil_prognoser *p;
     int rc = vigil_prognoser_create(feature, level, &p);
@@ -1370,7 +1751,8 @@ int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **
     if (model < 0 || (rc = vigil_prognoser_set_model(p, model)) != VIGIL_OK ||
         (rc = vigil_prognoser_set_onset(p, (size_t)baseline, delta, h)) != VIGIL_OK ||
         (rc = vigil_prognoser_set_min_points(p, (size_t)minp)) != VIGIL_OK ||
-        (rc = vigil_prognoser_set_level(p, conf)) != VIGIL_OK) {
+        (rc = vigil_prognoser_set_level(p, conf)) != VIGIL_OK ||
+        (rc = vigil_prognoser_set_point(p, point)) != VIGIL_OK) {
         vigil_prognoser_destroy(p);
         return rc ? rc : vigil__status(VIGIL_EINVAL);
     }

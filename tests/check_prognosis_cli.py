@@ -87,6 +87,8 @@ class PrognosisCli(unittest.TestCase):
     def test_prior_rows(self):
         rows = list(csv.DictReader(io.StringIO(self.prior_out)))
         self.assertEqual([r["used"] for r in rows], ["yes"] * 3)
+        for r in rows:  # each life: 10 s per snapshot after the first
+            self.assertEqual(float(r["life_s"]), 10.0 * (int(r["snapshots"]) - 1))
         for r, healthy in zip(rows, (1500, 2500, 2000)):
             # the onset test needs a doubling of the peak: within 0.7 / rate of the true start
             self.assertTrue(healthy <= float(r["onset_s"]) + 300 <= healthy + 1300, r)
@@ -96,7 +98,15 @@ class PrognosisCli(unittest.TestCase):
         rows = self.monitor("--interval", "10", "--failure", "peak:20", "--prior", self.prior)
         self.assertEqual(list(rows[0])[-3:], ["rul", "rul_lo", "rul_hi"])
         self.assertEqual(len(rows), self.n - 20)  # one row per snapshot after learning
-        self.assertEqual(rows[0]["rul"], "")       # no estimate while healthy
+        # while healthy the fleet's survival model answers (the prior has the lives): the
+        # median of the Lomax predictive of Weibull lives (shape 1.5) given the age, counted
+        # from the first learning row (the first file, t = 0), not the first scored one
+        self.assertNotEqual(rows[0]["rul"], "")
+        lives = [float(r["life_s"]) for r in csv.DictReader(io.StringIO(self.prior_out))]
+        w, age = sum(x ** 1.5 for x in lives), float(rows[0]["t_start"])
+        self.assertEqual(age, 200.0)
+        want = ((w + age ** 1.5) * 2.0 ** (1.0 / len(lives)) - w) ** (1.0 / 1.5) - age
+        self.assertAlmostEqual(float(rows[0]["rul"]), want, delta=1e-9 * want)
         est = [r for r in rows if r["rul"]]
         self.assertGreater(len(est), 20)
         fail_t = 10.0 * (self.n - 1)
@@ -110,6 +120,7 @@ class PrognosisCli(unittest.TestCase):
         # without a prior: estimates too (wider), and the summary carries the columns
         s = self.monitor("--interval", "10", "--failure", "peak:20", "--summary")
         self.assertEqual(list(s[0])[-3:], ["rul", "rul_lo", "rul_hi"])
+        self.assertEqual(s[0]["rul"], "")  # no estimate while healthy, without a fleet
         self.assertNotEqual(s[-1]["rul"], "")
 
     def test_index_and_continuation(self):
@@ -157,7 +168,7 @@ class PrognosisCli(unittest.TestCase):
         r = run("prior", "--rate", "25600", "--interval", "10", "--failure", "peak:20",
                 "-o", os.path.join(self.tmp.name, "p2"), flat, *self.fleet[:2])
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("flat,300,no", r.stdout)
+        self.assertIn("flat,300,2990,no", r.stdout)
 
 
 if __name__ == "__main__":

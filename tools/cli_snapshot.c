@@ -17,6 +17,13 @@ int cli_snap_opt(const char *cmd, int c, const char *arg, cli_snap *s)
         return 1;
     case CLI_OPT_INDEX: s->index_path = arg; return 1;
     case CLI_OPT_PRIOR: s->prior_path = arg; return 1;
+    case CLI_OPT_RUL_POINT:
+        if (!cli_parse_double(cmd, "--rul-point", arg, &s->rul_point))
+            return -1;
+        if (!(s->rul_point >= 0.01 && s->rul_point <= 0.99))
+            return cli_usage_error(cmd, "--rul-point needs a quantile in 0.01..0.99, got '%s'",
+                                   arg), -1;
+        return 1;
     case CLI_OPT_ONSET: {
         double b = 0.0;
         s->onset_rise = 0.6931471805599453; /* the library's defaults (docs/PROGNOSIS.md) */
@@ -115,6 +122,7 @@ vigil_prognoser *cli_snap_prognoser(const char *cmd, const cli_snap *s)
     if (vigil_prognoser_create(s->feature, s->level, &p) != VIGIL_OK ||
         (s->onset_baseline && vigil_prognoser_set_onset(p, s->onset_baseline, s->onset_rise,
                                                         s->onset_h) != VIGIL_OK) ||
+        (s->rul_point > 0.0 && vigil_prognoser_set_point(p, s->rul_point) != VIGIL_OK) ||
         (s->prior_path && (vigil_prognosis_prior_load_file(s->prior_path, &prior) != VIGIL_OK ||
                            vigil_prognoser_set_prior(p, prior) != VIGIL_OK))) {
         cli_error("%s: %s", cmd, vigil_last_error());

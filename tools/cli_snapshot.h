@@ -6,14 +6,16 @@
 
 #include "cli.h"
 
-enum { CLI_OPT_INTERVAL = 1101, CLI_OPT_INDEX, CLI_OPT_FAILURE, CLI_OPT_PRIOR, CLI_OPT_ONSET };
+enum { CLI_OPT_INTERVAL = 1101, CLI_OPT_INDEX, CLI_OPT_FAILURE, CLI_OPT_PRIOR, CLI_OPT_ONSET,
+       CLI_OPT_RUL_POINT };
 
 #define CLI_SNAP_LONGOPTS                                                                     \
     {"interval", required_argument, NULL, CLI_OPT_INTERVAL},                                  \
     {"index", required_argument, NULL, CLI_OPT_INDEX},                                        \
     {"failure", required_argument, NULL, CLI_OPT_FAILURE},                                    \
     {"prior", required_argument, NULL, CLI_OPT_PRIOR},                                        \
-    {"onset", required_argument, NULL, CLI_OPT_ONSET}
+    {"onset", required_argument, NULL, CLI_OPT_ONSET},                                        \
+    {"rul-point", required_argument, NULL, CLI_OPT_RUL_POINT}
 
 #define CLI_SNAP_HELP                                                                         \
     "  --interval S      each FILE is one snapshot, S seconds after the previous one; the\n"  \
@@ -27,7 +29,10 @@ enum { CLI_OPT_INTERVAL = 1101, CLI_OPT_INDEX, CLI_OPT_FAILURE, CLI_OPT_PRIOR, C
     "  --prior PRIOR     fleet prior made by 'vigil prior' for the same FEATURE:LEVEL\n"  \
     "  --onset B[,RISE,H]  onset test: B baseline points (default 30), the rise it looks\n" \
     "                    for (default ln 2 = a doubling), CUSUM interval H (default 5);\n"   \
-    "                    'vigil prior' and 'vigil monitor' must use the same\n"
+    "                    'vigil prior' and 'vigil monitor' must use the same\n"               \
+    "  --rul-point Q     rul is the Q quantile of the remaining life (default 0.5, the\n"   \
+    "                    median; 0.2 when a late repair costs 4 times an early one, as\n"   \
+    "                    in the PHM 2012 score: docs/PROGNOSIS.md)\n"
 
 typedef struct cli_snap {
     double interval;            /* --interval S; 0: not given */
@@ -41,6 +46,7 @@ typedef struct cli_snap {
     const char *prior_path;     /* --prior */
     size_t onset_baseline;      /* --onset; 0: the library's defaults */
     double onset_rise, onset_h;
+    double rul_point;           /* --rul-point Q; 0: the library's default (the median) */
 } cli_snap;
 
 /* Handle one of CLI_SNAP_LONGOPTS: 1 handled, 0 not ours, -1 bad value (usage printed). */

@@ -62,6 +62,7 @@ typedef struct mon_ctx {
     vigil_monitor *m;
     char **names;
     size_t ncols, learn, seen;
+    double t_learn0;      /* time of the first learning row: the unit's start (prognosis) */
     double *buf;          /* learning rows */
     size_t *cond;
     int summary, many;
@@ -112,7 +113,12 @@ static int fit_now(mon_ctx *c)
     if (c->snap->feature) {
         /* prognosis starts after the learning rows: its baseline is the first scored rows */
         vigil_prognoser *p = cli_snap_prognoser("monitor", c->snap);
-        int rc = p ? vigil_monitor_set_prognoser(c->m, p) : VIGIL_EINVAL;
+        /* the fleet's survival model counts the age from the first row, not the first scored */
+        int rc = !p ? VIGIL_EINVAL
+                 : c->learn && isfinite(c->t_learn0) ? vigil_prognoser_set_start(p, c->t_learn0)
+                                                     : VIGIL_OK;
+        if (rc == VIGIL_OK)
+            rc = vigil_monitor_set_prognoser(c->m, p);
         vigil_prognoser_destroy(p);
         if (rc != VIGIL_OK)
             return p ? cli_error("--failure: %s", vigil_last_error()) : CLI_FAIL;
@@ -130,6 +136,8 @@ static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond,
         return CLI_OK;
     }
     if (c->seen < c->learn) {
+        if (!c->seen)
+            c->t_learn0 = t;
         memcpy(c->buf + c->seen * n, row, n * sizeof *row);
         c->cond[c->seen++] = cond;
         if (c->seen == c->learn)

@@ -174,19 +174,22 @@ int cmd_prior(int argc, char **argv)
                                               snap.onset_h) != VIGIL_OK))
         status = cli_error("%s", vigil_last_error());
     if (status == CLI_OK)
-        printf("history,snapshots,used,onset_s,end,growth_per_hour,why\n");
+        printf("history,snapshots,life_s,used,onset_s,end,growth_per_hour,why\n");
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         history hs = {NULL, NULL, 0, 0, 0.0, col};
         status = read_history(argv[i], &snap, index_name, ex, f.column, &hs);
         if (status == CLI_OK) {
             const size_t before = vigil_prognosis_prior_count(prior);
+            const size_t before_lives = vigil_prognosis_prior_life_count(prior);
             const int rc = vigil_prognosis_prior_add_history(prior, hs.t, hs.h, hs.n);
             if (rc == VIGIL_ENOMEM || rc == VIGIL_EINVAL || rc == VIGIL_ENONFINITE)
                 status = cli_error("%s: %s", argv[i], vigil_last_error());
             else if (rc == VIGIL_OK) {
                 double onset, end, rate;
                 vigil_prognosis_prior_history(prior, before, &onset, &end, &rate);
-                printf("%s,%zu,yes,", argv[i], hs.n);
+                printf("%s,%zu,", argv[i], hs.n);
+                cli_print_double(stdout, hs.t[hs.n - 1] - hs.t[0]);
+                printf(",yes,");
                 cli_print_double(stdout, onset - hs.t[0]);
                 putchar(',');
                 cli_print_double(stdout, end);
@@ -194,15 +197,21 @@ int cmd_prior(int argc, char **argv)
                 cli_print_double(stdout, rate * 3600.0);
                 printf(",\n");
             } else {
-                printf("%s,%zu,no,,,,%s\n", argv[i], hs.n, vigil_last_error());
+                /* not used for the degradation models; its life still counts (survival) */
+                printf("%s,%zu,", argv[i], hs.n);
+                if (vigil_prognosis_prior_life_count(prior) > before_lives)
+                    cli_print_double(stdout, hs.t[hs.n - 1] - hs.t[0]);
+                printf(",no,,,,%s\n", vigil_last_error());
             }
         }
         free(hs.t);
         free(hs.h);
     }
-    if (status == CLI_OK && vigil_prognosis_prior_count(prior) < 2)
+    /* two lives make the survival model, two used histories the degradation models' prior */
+    if (status == CLI_OK && vigil_prognosis_prior_count(prior) < 2 &&
+        vigil_prognosis_prior_life_count(prior) < 2)
         status = cli_error("only %zu usable histories: a prior needs 2 or more",
-                           vigil_prognosis_prior_count(prior));
+                           vigil_prognosis_prior_life_count(prior));
     if (status == CLI_OK && vigil_prognosis_prior_save_file(prior, output) != VIGIL_OK)
         status = cli_error("%s", vigil_last_error());
     vigil_prognosis_prior_destroy(prior);

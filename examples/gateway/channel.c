@@ -406,7 +406,7 @@ static int attach_prognoser(channel *ch, char *err, size_t errcap)
 }
 
 /* "rul", "rul_lo", "rul_hi" (seconds; null without an estimate or for an open end) and
- * "rul_reason" of a health message, when the channel has a prognoser. */
+ * "rul_reason", "rul_model" of a health message, when the channel has a prognoser. */
 static void put_rul(channel *ch)
 {
     const vigil_prognoser *p = vigil_monitor_prognoser(ch->mon);
@@ -418,6 +418,8 @@ static void put_rul(channel *ch)
     jb_knum(&ch->out, "rul_lo", v[1]);
     jb_knum(&ch->out, "rul_hi", v[2]);
     jb_kstr(&ch->out, "rul_reason", vigil_prognosis_reason_name(vigil_prognoser_reason(p)));
+    /* which model answered: exponential, linear, or survival (the fleet's, before the onset) */
+    jb_kstr(&ch->out, "rul_model", vigil_prognosis_model_name(vigil_prognoser_model(p)));
 }
 
 static void learn_row(channel *ch, double t, const gw_sink *sink)

@@ -57,7 +57,10 @@ VIGIL_BEGIN_DECLS
 enum vigil_prognosis_model {
     VIGIL_PROGNOSIS_AUTO = 0,        /**< fit both, use the more likely one at each update */
     VIGIL_PROGNOSIS_EXPONENTIAL = 1, /**< log h linear in time (indicator must be > 0) */
-    VIGIL_PROGNOSIS_LINEAR = 2       /**< h linear in time */
+    VIGIL_PROGNOSIS_LINEAR = 2,      /**< h linear in time */
+    /** the fleet's survival model answered (vigil_prognoser_model() only; not settable): the
+     *  remaining life of the prior's Weibull lives given the age reached */
+    VIGIL_PROGNOSIS_SURVIVAL = 3
 };
 
 /** Why there is or is not an estimate. Values are stable. */
@@ -67,7 +70,10 @@ enum vigil_prognosis_reason {
     VIGIL_PROGNOSIS_HEALTHY = 2,    /**< no onset of degradation detected */
     VIGIL_PROGNOSIS_FEW_POINTS = 3, /**< onset detected, too few points since */
     VIGIL_PROGNOSIS_NO_TREND = 4,   /**< no significant upward trend since the onset */
-    VIGIL_PROGNOSIS_FAILED = 5      /**< the indicator has reached the failure level: RUL 0 */
+    VIGIL_PROGNOSIS_FAILED = 5,     /**< the indicator has reached the failure level: RUL 0 */
+    VIGIL_PROGNOSIS_OVERDUE = 6     /**< the unit has outlived the degradation model's failure
+                                         time (under 1e-9 probability of lasting this long):
+                                         the model is contradicted, no estimate from it */
 };
 
 /** Opaque prognoser. */
@@ -79,7 +85,7 @@ typedef struct vigil_prognosis_prior vigil_prognosis_prior;
 #define VIGIL_PROGNOSIS_KEEP 512
 
 /**
- * Name of a model ("auto", "exponential", "linear").
+ * Name of a model ("auto", "exponential", "linear", "survival").
  * @return a static string; "unknown" for other values. Never NULL. Any thread.
  */
 VIGIL_API const char *vigil_prognosis_model_name(int model);
@@ -88,7 +94,8 @@ VIGIL_API const char *vigil_prognosis_model_name(int model);
 VIGIL_API int vigil_prognosis_model_parse(const char *name);
 
 /**
- * Name of a reason ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed").
+ * Name of a reason ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed",
+ * "overdue").
  * @return a static string; "unknown" for other values. Never NULL. Any thread.
  */
 VIGIL_API const char *vigil_prognosis_reason_name(int reason);
@@ -129,6 +136,28 @@ VIGIL_API int vigil_prognoser_set_onset(vigil_prognoser *p, size_t baseline, dou
 /** Fewest points since onset before an estimate, 3..1000000 (default 5).
  *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_prognoser_set_min_points(vigil_prognoser *p, size_t n);
+/**
+ * When the unit's life started, in seconds on the points' clock (finite): the fleet's survival
+ * model counts the age from it. Default: the first point's time, right for a unit monitored
+ * from new; a host that feeds the prognoser after a learning period (vigil monitor --learn)
+ * gives the first row's time; a unit installed earlier, its installation time. Only before
+ * the first point (else VIGIL_ESTATE); a first point before it is refused (VIGIL_EINVAL).
+ * vigil_prognoser_reset() clears it. @return VIGIL_OK, VIGIL_EINVAL, VIGIL_ESTATE.
+ */
+VIGIL_API int vigil_prognoser_set_start(vigil_prognoser *p, double t0);
+/**
+ * Quantile of the remaining-life distribution given as the estimate (vigil_prognoser_rul()'s
+ * `rul`), 0.01..0.99; default 0.5, the median. A planner who pays more for a late repair than
+ * for an early one asks for a lower quantile: under an asymmetric linear loss with costs c_late
+ * (per second the estimate is too long) and c_early, the best estimate is the quantile
+ * c_early / (c_early + c_late) (Koenker, *Quantile Regression*, 2005); the PHM 2012 score's
+ * slopes at zero error (ln 2 / 5 % over, ln 2 / 20 % under) make that 0.2. The interval is
+ * widened to hold the estimate if it falls outside. Any time (from the next update on).
+ * @return VIGIL_OK or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_prognoser_set_point(vigil_prognoser *p, double q);
+/** The estimate's quantile (vigil_prognoser_set_point()), or NaN for NULL. */
+VIGIL_API double vigil_prognoser_point(const vigil_prognoser *p);
 /** Central probability of the interval, 0.5..0.999 (default 0.95).
  *  @return VIGIL_OK or VIGIL_EINVAL. */
 VIGIL_API int vigil_prognoser_set_level(vigil_prognoser *p, double level);
@@ -136,7 +165,8 @@ VIGIL_API int vigil_prognoser_set_level(vigil_prognoser *p, double level);
  * Use a fleet prior (copied; the prior may be destroyed after). NULL removes the prior. Only
  * before the onset (else VIGIL_ESTATE).
  * @return VIGIL_OK; VIGIL_EMISMATCH (prior made for another feature or failure level: message
- *         names both), VIGIL_ENODATA (prior from fewer than 2 histories), VIGIL_ENONFINITE
+ *         names both), VIGIL_ENODATA (prior with fewer than 2 histories and 2
+ *         lives), VIGIL_ENONFINITE
  *         (the histories give a non-finite or degenerate model, e.g. from indicator values near
  *         the double range), VIGIL_ESTATE, VIGIL_EINVAL. Nothing changes on failure.
  */
@@ -154,7 +184,10 @@ VIGIL_API int vigil_prognoser_set_prior(vigil_prognoser *p, const vigil_prognosi
 VIGIL_API int vigil_prognoser_update(vigil_prognoser *p, double t, double h);
 
 /**
- * Remaining life after the last update, in seconds from the last point's time.
+ * Remaining life after the last update, in seconds from the last point's time: the degradation
+ * models' estimate when they have one (reason estimate or failed), else, with a prior that has
+ * lives, the fleet's survival estimate (vigil_prognoser_survival(); vigil_prognoser_model()
+ * says VIGIL_PROGNOSIS_SURVIVAL).
  * @param rul,rul_lo,rul_hi receive the median and the interval's ends (0 <= lo <= rul <= hi;
  *                          hi may be +infinity); each may be NULL. Written only on VIGIL_OK.
  * @return VIGIL_OK (reason estimate or failed), VIGIL_ENOTREND (no estimate: the message and
@@ -162,10 +195,26 @@ VIGIL_API int vigil_prognoser_update(vigil_prognoser *p, double t, double h);
  */
 VIGIL_API int vigil_prognoser_rul(const vigil_prognoser *p, double *rul, double *rul_lo,
                                   double *rul_hi);
-/** Reason after the last update (vigil_prognosis_reason), or VIGIL_EINVAL for NULL. */
+/**
+ * The fleet's survival estimate after the last update, from the age alone (the time since the
+ * prognoser's first point), whether or not it is the answer vigil_prognoser_rul() gives: the
+ * remaining life of a unit whose life is Weibull (shape 1.5, ISO 281's slope; scale learnt
+ * from the prior's lives, its uncertainty included: the predictive is Lomax) given that it has
+ * lived that long. Median and central `level` interval, in seconds from the last point.
+ * @return VIGIL_OK; VIGIL_ENOTREND (no prior with lives, no point yet, or the age unknown: a
+ *         prognoser saved by a version without it); VIGIL_EINVAL (p NULL). Outputs may be NULL;
+ *         written only on VIGIL_OK.
+ */
+VIGIL_API int vigil_prognoser_survival(const vigil_prognoser *p, double *rul, double *rul_lo,
+                                       double *rul_hi);
+/** Reason after the last update (vigil_prognosis_reason), or VIGIL_EINVAL for NULL. It
+ *  describes the degradation models: with a fleet prior, vigil_prognoser_rul() still answers
+ *  before the onset or without a trend, from the fleet's survival model
+ *  (vigil_prognoser_model() says VIGIL_PROGNOSIS_SURVIVAL). */
 VIGIL_API int vigil_prognoser_reason(const vigil_prognoser *p);
-/** Model behind the last estimate (EXPONENTIAL or LINEAR; the configured one before any
- *  estimate), or VIGIL_EINVAL for NULL. */
+/** Model behind the last estimate: SURVIVAL when the fleet's survival model answered (no
+ *  degradation estimate: the reason says why), else EXPONENTIAL or LINEAR (the configured one
+ *  before any estimate); VIGIL_EINVAL for NULL. */
 VIGIL_API int vigil_prognoser_model(const vigil_prognoser *p);
 /** Points the current fit uses (since onset; 0 before), or 0 for NULL. */
 VIGIL_API size_t vigil_prognoser_points(const vigil_prognoser *p);
@@ -216,9 +265,12 @@ VIGIL_API void vigil_prognosis_prior_destroy(vigil_prognosis_prior *pr);
  * test, fits both models from the onset to the end by least squares, and keeps their parameters,
  * residual variance and the indicator's level at the end.
  * @param t,h times (s, strictly increasing) and indicator values (finite, > 0), n points.
- * @return VIGIL_OK; VIGIL_ENOTREND (no onset, or fewer than 3 points after it: history not
- *         used, message says why), VIGIL_ENODATA (n too small for a baseline), VIGIL_EINVAL,
- *         VIGIL_ENONFINITE, VIGIL_ENOMEM (at most 1024 histories). Nothing changes on failure.
+ * Every history whose points are valid also gives its life (last time - first time) to the
+ * fleet's survival model, even when its degradation fit is not used.
+ * @return VIGIL_OK; VIGIL_ENOTREND (no onset, a falling fit, or fewer than 3 points after the
+ *         onset: not used for the degradation models, message says why; its life is kept),
+ *         VIGIL_ENODATA (n too small for a baseline), VIGIL_EINVAL, VIGIL_ENONFINITE,
+ *         VIGIL_ENOMEM (at most 1024 histories). Nothing else changes on failure.
  */
 VIGIL_API int vigil_prognosis_prior_add_history(vigil_prognosis_prior *pr, const double *t,
                                                 const double *h, size_t n);
@@ -234,6 +286,13 @@ VIGIL_API size_t vigil_prognosis_prior_count(const vigil_prognosis_prior *pr);
  */
 VIGIL_API int vigil_prognosis_prior_history(const vigil_prognosis_prior *pr, size_t i,
                                             double *onset, double *end, double *rate_exp);
+/** Lives learnt (every history read whole, whether or not its degradation fit was used; 0 for
+ *  a prior saved by a version without them), or 0 for NULL. */
+VIGIL_API size_t vigil_prognosis_prior_life_count(const vigil_prognosis_prior *pr);
+/** Life of history i (0..life_count-1), seconds from its first point to its last, into *life.
+ *  @return VIGIL_OK or VIGIL_EINVAL. */
+VIGIL_API int vigil_prognosis_prior_life(const vigil_prognosis_prior *pr, size_t i,
+                                         double *life);
 /** The prior's indicator name, or "" for NULL. */
 VIGIL_API const char *vigil_prognosis_prior_feature(const vigil_prognosis_prior *pr);
 /** The prior's failure level, or NaN for NULL. */
@@ -271,7 +330,7 @@ VIGIL_API const vigil_prognoser *vigil_monitor_prognoser(const vigil_monitor *m)
 /**
  * Build a prognoser from a pipeline's prognosis.* keys (prognosis.feature, prognosis.failure,
  * prognosis.model, prognosis.baseline, prognosis.rise, prognosis.cusum_h,
- * prognosis.min_points, prognosis.level).
+ * prognosis.min_points, prognosis.level, prognosis.point).
  * @return VIGIL_OK, VIGIL_ENOTFOUND (prognosis.feature = none), VIGIL_EINVAL, VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_pipeline_create_prognoser(const vigil_pipeline *pl, vigil_prognoser **out);

@@ -123,6 +123,26 @@ class TestObjects(unittest.TestCase):
             vigil.Prognoser("peak", 4, prior=prior)
         self.assertEqual(cm.exception.status, vigil.Status.EMISMATCH)
 
+    def test_fleet_survival(self):
+        # lives alone (flat histories: no onset) make the fleet's survival model; its answer
+        # is the Lomax quantile of Weibull lives (shape 1.5) given the age, in closed form
+        prior = vigil.Prior("peak", 20)
+        lives = [5000.0, 8000.0, 12000.0]
+        for life in lives:
+            self.assertIn("no onset", prior.add_history(
+                [life * i / 39 for i in range(40)], [1.0] * 40))
+        self.assertEqual(prior.lives, lives)
+        p = vigil.Prognoser("peak", 20, prior=prior, point=0.2)
+        p.update(0.0, 1.0)
+        p.update(3000.0, 1.0)
+        e = p.estimate()
+        self.assertEqual((e["reason"], e["model"]), ("baseline", "survival"))
+        w, a = sum(x ** 1.5 for x in lives), 3000.0
+        want = ((w + a ** 1.5) * (1 - 0.2) ** (-1 / 3) - w) ** (1 / 1.5) - a
+        self.assertAlmostEqual(e["rul"], want, delta=1e-7 * want)
+        self.assertEqual(e["survival"][1:], (e["rul_lo"], e["rul_hi"]))
+        self.assertIsNone(vigil.Prognoser("peak", 20).estimate()["survival"])
+
     def test_errors_keep_state(self):
         p = vigil.Prognoser("rms", 4)
         p.update(0.0, 1.0)

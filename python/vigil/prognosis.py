@@ -14,10 +14,11 @@ from ._lib import PrognoserP, PriorP, SnapshotIndexP, lib
 from .errors import Status, VigilError
 from .parse import _text
 
-#: Degradation models (``enum vigil_prognosis_model``).
-MODELS = ("auto", "exponential", "linear")
+#: Degradation models (``enum vigil_prognosis_model``); "survival": the fleet's survival model
+#: answered (reported, not settable).
+MODELS = ("auto", "exponential", "linear", "survival")
 #: Why there is or is not an estimate (``enum vigil_prognosis_reason``).
-REASONS = ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed")
+REASONS = ("estimate", "baseline", "healthy", "few_points", "no_trend", "failed", "overdue")
 
 
 def _raise(rc, what):
@@ -31,6 +32,9 @@ def _estimate(ptr):
     has = lib.vigil_prognoser_rul(ptr, ctypes.byref(rul), ctypes.byref(lo), ctypes.byref(hi)) == 0
     onset = ctypes.c_double()
     has_onset = lib.vigil_prognoser_onset(ptr, ctypes.byref(onset)) == 0
+    srul, slo, shi = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    has_s = lib.vigil_prognoser_survival(ptr, ctypes.byref(srul), ctypes.byref(slo),
+                                         ctypes.byref(shi)) == 0
     return {
         "reason": REASONS[lib.vigil_prognoser_reason(ptr)],
         "rul": rul.value if has else None,
@@ -39,6 +43,7 @@ def _estimate(ptr):
         "model": MODELS[lib.vigil_prognoser_model(ptr)],
         "points": lib.vigil_prognoser_points(ptr),
         "onset": onset.value if has_onset else None,
+        "survival": (srul.value, slo.value, shi.value) if has_s else None,
     }
 
 
@@ -105,6 +110,17 @@ class Prior(CObject):
         return out
 
     @property
+    def lives(self):
+        """Every history's life in seconds (first to last point), used for the degradation
+        models or not: the fleet's survival model."""
+        out = []
+        for i in range(lib.vigil_prognosis_prior_life_count(self._handle())):
+            v = ctypes.c_double()
+            lib.vigil_prognosis_prior_life(self._handle(), i, ctypes.byref(v))
+            out.append(v.value)
+        return out
+
+    @property
     def feature(self):
         return lib.vigil_prognosis_prior_feature(self._handle()).decode("utf-8")
 
@@ -148,13 +164,17 @@ class Prognoser(CObject):
         onset: ``(baseline, rise, h)`` of the onset test (default 30, ln 2, 5).
         min_points: points since the onset before a first estimate (default 5).
         level: central probability of the interval (default 0.95).
+        point: the quantile of the remaining life given as ``rul`` (default 0.5, the median;
+            0.2 is the PHM 2012 score's choice: docs/PROGNOSIS.md).
+        start: when the unit's life started (s; default its first point): the age of the
+            fleet's survival model counts from it.
         prior: a :class:`Prior` made for the same feature and failure level.
     """
 
     _destroy = "vigil_prognoser_destroy"
 
     def __init__(self, feature, failure, model="auto", onset=None, min_points=None, level=None,
-                 prior=None, _ptr=None):
+                 prior=None, point=None, start=None, _ptr=None):
         self._ptr = None
         if _ptr is not None:
             self._ptr = _ptr
@@ -173,6 +193,10 @@ class Prognoser(CObject):
                                                                           "min_points"))
             if level is not None:
                 lib.vigil_prognoser_set_level(ptr, float(level))
+            if point is not None:
+                lib.vigil_prognoser_set_point(ptr, float(point))
+            if start is not None:
+                lib.vigil_prognoser_set_start(ptr, float(start))
             if prior is not None:
                 lib.vigil_prognoser_set_prior(ptr, prior._handle())
         except BaseException:
