@@ -250,8 +250,10 @@ static int cusum_update(vigil_alarm *a, int exceed, double t)
     if (next != a->state) {
         push_event(a, t, a->state, next, kind);
         a->state = next;
-        if (next == VIGIL_STATE_OK)
+        if (next == VIGIL_STATE_OK) {
             a->onset = NAN;
+            a->zero_run = 0;
+        }
     }
     return a->state;
 }

@@ -535,6 +535,70 @@ static void test_model_carries_spec(void **state)
 /* A restarted host resumes: the alarm that was up, the pending events and the time
  * bookkeeping come back, and the next rows give the same scores and states as the monitor that
  * never stopped (Mahalanobis has no smoothing state). Without the flag, the file is as before. */
+/* Save, load and go on side by side: the loaded monitor must give the same states. */
+static vigil_monitor *resumed(const vigil_monitor *m)
+{
+    size_t size, w;
+    assert_int_equal(vigil_monitor_save_size_ex(m, VIGIL_SAVE_STREAM, &size), VIGIL_OK);
+    unsigned char *b = malloc(size);
+    assert_int_equal(vigil_monitor_save_ex(m, VIGIL_SAVE_STREAM, b, size, &w), VIGIL_OK);
+    vigil_monitor *l = NULL;
+    assert_int_equal(vigil_monitor_load(b, w, &l), VIGIL_OK);
+    assert_int_equal(vigil_monitor_state(l), vigil_monitor_state(m));
+    free(b);
+    return l;
+}
+
+/* The onset test's clearing (an alarm holds 22 rows at a zero sum before it clears) resumes
+ * from a saved stream: in the middle of that count, and after the alarm cleared with new
+ * exceedances (issue 16, stream-state layout 3). */
+static void test_stream_resumes_clearing(void **state)
+{
+    (void)state;
+    const char *names[] = {"x"};
+    vigil_monitor *m = NULL;
+    assert_int_equal(vigil_monitor_create(names, 1, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
+    /* no EWMA: smoothing starts afresh on load by design (lib/monitor_io.c) */
+    assert_int_equal(vigil_monitor_set_smoothing(m, 1.0), VIGIL_OK);
+    for (int i = 0; i < 200; i++) {
+        double x = sin(0.7 * i) + 0.3 * cos(1.3 * i);
+        assert_int_equal(vigil_monitor_learn(m, &x, 1, 0), VIGIL_OK);
+    }
+    assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
+    /* 40 rows far out (ALARM), 40 at the centre (the sum is used up after 34: 6 rows into the
+     * count of 22), then resume; 100 more (cleared), 2 far out (the sum rises again, OK),
+     * resume again */
+    static const struct { double x; int rows; int resume; } plan[] = {
+        {100.0, 40, 0}, {0.0, 40, 1}, {0.0, 100, 0}, {100.0, 2, 1}, {0.0, 5, 0},
+    };
+    double t = 0.0;
+    int states_seen = 0;
+    for (size_t k = 0; k < sizeof plan / sizeof *plan; k++) {
+        for (int r = 0; r < plan[k].rows; r++, t += 1.0) {
+            int st = vigil_monitor_score(m, &plan[k].x, 1, t, 0);
+            assert_true(st >= 0);
+            states_seen |= 1 << st;
+        }
+        if (k == 1)
+            assert_int_equal(vigil_monitor_state(m), VIGIL_STATE_ALARM);
+        if (k == 2)
+            assert_int_equal(vigil_monitor_state(m), VIGIL_STATE_OK);
+        if (plan[k].resume) {
+            vigil_monitor *l = resumed(m);
+            for (int r = 0; r < 30; r++) {
+                const double x = r < 25 ? 0.0 : 100.0;
+                assert_int_equal(vigil_monitor_score(l, &x, 1, t + r, 0),
+                                 vigil_monitor_score(m, &x, 1, t + r, 0));
+            }
+            vigil_monitor_destroy(m);
+            m = l;
+            t += 30.0;
+        }
+    }
+    assert_int_equal(states_seen & (1 << VIGIL_STATE_ALARM), 1 << VIGIL_STATE_ALARM);
+    vigil_monitor_destroy(m);
+}
+
 static void test_stream_state(void **state)
 {
     (void)state;
@@ -683,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_extractor_equals_setters),
         cmocka_unit_test(test_monitor_from_spec),
         cmocka_unit_test(test_overlap_weight),
+        cmocka_unit_test(test_stream_resumes_clearing),
         cmocka_unit_test(test_enum_names),
         cmocka_unit_test(test_column_tables),
         cmocka_unit_test(test_model_carries_spec),
