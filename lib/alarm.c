@@ -448,7 +448,8 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
     if (layout >= 3) {
         s.zero_run = vigil__get_count(r, SIZE_MAX / 2);
         s.zero_t = vigil__get_f64(r);
-        if (isinf(s.zero_t) || (s.zero_run > 0 && (s.s != 0.0 || isnan(s.zero_t))))
+        if (isinf(s.zero_t) ||
+            (s.zero_run > 0 && (s.s != 0.0 || isnan(s.zero_t) || state != VIGIL_STATE_ALARM)))
             r->err = 1;
     }
     if (r->err || state > VIGIL_STATE_ALARM || (s.fill < a->n && s.pos != s.fill))
