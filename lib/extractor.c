@@ -276,13 +276,15 @@ static void compute_row(vigil_extractor *ex, double *row)
     double *y = vigil__fft_input(ex->fft);
     row[0] = (double)ex->frames;
     row[1] = (double)(ex->frames * ex->hop) / ex->rate;
-    const double mean = vigil__time_features(ex->kern, ex->buf, n, ex->window, y, row + 2);
+    vigil__roots roots;
+    const double mean =
+        vigil__time_features(ex->kern, ex->buf, n, ex->window, y, row + 2, &roots);
     vigil__fft_execute(ex->fft);
     const double *spec = vigil__fft_output(ex->fft);
     double *col = row + 2 + VIGIL__TIME_COLS;
     /* y, the FFT's input, is spent (the plan may destroy it): the spectral loops' scratch */
     vigil__spectrum_features(ex->kern, spec, n, ex->rate, ex->s1, ex->s2, ex->freq, ex->psd, y,
-                             ex->buf, row + 2, col);
+                             ex->buf, &roots, row + 2, col);
     col += VIGIL__SPECTRAL_COLS;
     const double df = ex->rate / (double)n;
     for (size_t b = 0; b < ex->nbands; b++)

@@ -36,10 +36,10 @@ void vigil__hann(double *w, size_t n, double *s1, double *s2)
 /* The sums run in lanes (frame_kernels.h): the loops are the kernels' (vectorised, once per
  * instruction set), the formulas and edge cases are here. */
 double vigil__time_features(const vigil__kernels *kern, const double *x, size_t n,
-                            const double *w, double *y, double *out)
+                            const double *w, double *y, double *out, vigil__roots *roots)
 {
     vigil__raw_sums r;
-    kern->raw_sums(x, n, &r);
+    kern->raw_sums(x, n, &r, roots);
     double xmax = r.hi[0], xmin = r.lo[0];
     for (int j = 1; j < VIGIL__LANES; j++) {
         xmax = r.hi[j] > xmax ? r.hi[j] : xmax;
@@ -51,7 +51,7 @@ double vigil__time_features(const vigil__kernels *kern, const double *x, size_t 
     const double mean = xmax == xmin ? xmin : vigil__lane_total(r.sum) / dn;
 
     vigil__central_sums c; /* also writes the FFT input y, to save a pass over the frame */
-    kern->central_sums(x, n, mean, w, y, &c);
+    kern->central_sums(x, n, mean, w, y, &c, roots);
     const double c2 = vigil__lane_total(c.m2) / dn, c3 = vigil__lane_total(c.m3) / dn;
     const double c4 = vigil__lane_total(c.m4) / dn;
 
@@ -124,7 +124,8 @@ static double rare_entropy_terms(const double *psd, const double *logs, size_t k
 
 void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
                               double rate, double s1, double s2, const double *freq, double *psd,
-                              double *scratch, const double *x, double *time_out, double *out)
+                              double *scratch, const double *x, const vigil__roots *roots,
+                              double *time_out, double *out)
 {
     const size_t kmax = n / 2; /* bins 1..kmax are used; K = kmax */
     const double df = rate / (double)n;
@@ -134,7 +135,7 @@ void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, si
      * pass; power includes DC, total does not. */
     psd[0] = (spec[0] * spec[0] + spec[1] * spec[1]) * one;
     vigil__spectral_sums sums;
-    kern->spectral_sums(spec, kmax, two, n % 2 == 0 ? one : two, freq, psd, scratch, x, n,
+    kern->spectral_sums(spec, kmax, two, n % 2 == 0 ? one : two, freq, psd, scratch, x, n, roots,
                         &sums);
     /* The clearance factor's sum of square roots rides in the spectral loops (frame_kernels.h) */
     const double mean_sqrt = vigil__lane_total(sums.sumsqrt) / (double)n;
@@ -150,9 +151,9 @@ void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, si
 
     const double centroid = vigil__lane_total(sums.fsum) / total;
     /* The spread as sum (f - c)^2 P rather than sum f^2 P - c^2 T, which cancels
-     * catastrophically for narrow spectra at high frequency: a second pass, after the centroid. */
-    double var[VIGIL__LANES];
-    kern->spread_sums(psd, freq, 1, kmax + 1, centroid, var);
+     * catastrophically for narrow spectra at high frequency: summed after the centroid, in the
+     * kernels' logarithm loop (sums.spread, with this centroid). */
+    const double *var = sums.spread;
     double plogp = vigil__lane_total(sums.plogp);
     if (sums.rare)
         plogp += rare_entropy_terms(psd, scratch, sums.rare_first, sums.rare_last);

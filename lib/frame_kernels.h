@@ -12,6 +12,14 @@
 
 #define VIGIL__LANES 8
 
+/* The lane sums of sqrt|x_i| of a frame so far: samples 0..next-1 are in. raw_sums() starts
+ * them, central_sums() and spectral_sums() continue them (each takes a share of the square
+ * roots: see roots_step() in frame_kernels_impl.h), spectral_sums() completes them. */
+typedef struct vigil__roots {
+    double lanes[VIGIL__LANES];
+    size_t next;
+} vigil__roots;
+
 /* Lane sums of one frame's raw samples (pass 1 of the time-domain features). */
 typedef struct vigil__raw_sums {
     double sum[VIGIL__LANES], sumsq[VIGIL__LANES], sumabs[VIGIL__LANES];
@@ -34,27 +42,31 @@ typedef struct vigil__spectral_sums {
     size_t rare_first, rare_last; /* if rare: every such bin k has rare_first <= k <= rare_last */
     size_t kpeak;   /* the first k with the largest P_k */
     double sumsqrt[VIGIL__LANES]; /* sum sqrt|x_i| over the frame's samples (see below) */
+    /* sum (f_k - c)^2 P_k, c = lane_total(fsum) / lane_total(total) (0 when that is 0): the
+     * spread's sums, as spread_sums() would give them for that c */
+    double spread[VIGIL__LANES];
 } vigil__spectral_sums;
 
 typedef struct vigil__kernels {
     const char *name; /* "baseline" or "avx2": what VIGIL_SIMD may ask for */
 
-    /* Pass 1 over x[0..n), n >= 1. */
-    void (*raw_sums)(const double *x, size_t n, vigil__raw_sums *out);
-    /* Pass 2 over x[0..n): central sums, crossings and the FFT input y = (x - mean) * w. */
+    /* Pass 1 over x[0..n), n >= 1; starts *roots for x. */
+    void (*raw_sums)(const double *x, size_t n, vigil__raw_sums *out, vigil__roots *roots);
+    /* Pass 2 over x[0..n): central sums, crossings and the FFT input y = (x - mean) * w;
+     * continues *roots (any state of them for the same x, n). */
     void (*central_sums)(const double *x, size_t n, double mean, const double *w, double *y,
-                         vigil__central_sums *out);
+                         vigil__central_sums *out, vigil__roots *roots);
     /* From r2c output spec (interleaved re, im) for bins k = 1..kmax: psd[k] = c |X_k|^2 with
      * c = two, except c = last for k = kmax (the Nyquist bin of an even n has no mirror image);
      * freq[k] = f_k; the sums above. psd[0] is the caller's. Also the time-domain sum of
-     * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1): the square roots run in the
-     * divider, idle in these loops, instead of bounding a time-domain pass. scratch: kmax + 1
+     * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1) into sumsqrt: the roots of from (any
+     * state for the same x, n: {{0}, 0} for none yet) completed. scratch: kmax + 1
      * doubles (the PSD loop hands a part of each logarithm, the division, to the logarithm loop
      * through it); on return scratch[k] = L_k for k = 1..kmax, the logarithms the sums used, so
      * that the rare entropy terms need none of their own. It may not alias the other arrays. */
     void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
                           const double *freq, double *psd, double *scratch, const double *x,
-                          size_t n, vigil__spectral_sums *out);
+                          size_t n, const vigil__roots *from, vigil__spectral_sums *out);
     /* Lane sums of (freq[k] - c)^2 psd[k] over k in [k0, k1). */
     void (*spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1, double c,
                         double *lanes);

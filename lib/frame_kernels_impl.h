@@ -50,6 +50,27 @@ KI vd K(select)(vs m, vd a, vd b)
 #endif
 }
 
+/* Comparison results as the instruction set holds them. With AVX-512 a compare writes a mask
+ * register and a blend reads one; a comparison of GCC's vector extension is a vector of 0 / -1
+ * instead, so each compare-and-select there cost two more instructions (mask to vector and
+ * back), five per block in the logarithm loop. Elsewhere the vector of 0 / -1 is the native
+ * form. Either way the lanes picked are the same, so are the bits. */
+#if VW == 8
+#define vm K(vm_)
+typedef __mmask8 vm;
+KI vm K(gt)(vd a, vd b) { return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_GT_OQ); }
+KI vm K(ge)(vd a, vd b) { return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_GE_OQ); }
+KI vm K(andnot)(vm a, vm b) { return (vm)(~a & b); } /* b and not a */
+KI vd K(pick)(vm m, vd a, vd b) { return (vd)_mm512_mask_blend_pd(m, (__m512d)b, (__m512d)a); }
+#else
+#define vm K(vm_)
+typedef vs vm;
+KI vm K(gt)(vd a, vd b) { return a > b; }
+KI vm K(ge)(vd a, vd b) { return a >= b; }
+KI vm K(andnot)(vm a, vm b) { return ~a & b; }
+KI vd K(pick)(vm m, vd a, vd b) { return K(select)(m, a, b); }
+#endif
+
 /* a > b ? a : b and a < b ? a : b, lane by lane: exactly what maxpd and minpd compute (their
  * second operand when the comparison is false), so the same bits as the select form. */
 KI vd K(vmax)(vd a, vd b)
@@ -171,8 +192,61 @@ static void K(log_array)(const double *x, double *out, size_t n)
     }
 }
 
-static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
+/* Lane sums of sqrt|x_i| over a frame's samples (for the clearance factor), spread over the
+ * frame's passes (vigil__roots in frame_kernels.h): vsqrtpd runs in the divider, which no pass
+ * needs much, but 512 of them per 4096 samples take 2.2 us of it (11 cycles each on Zen 5), more
+ * than any one pass lasts. Given the 64 divisions of the logarithm, the PSD loop had become
+ * divider-bound; so the raw pass takes the first quarter of the samples (a root every 4th
+ * block), the central pass the next half (every 2nd block) and the logarithm loop the rest,
+ * and each pass keeps its own pace. Sample i goes to lane i % VIGIL__LANES in the order of i,
+ * as in every other sum, wherever it is computed: the same bits as one pass. */
+struct K(roots) {
+    const double *x;
+    size_t i, lim; /* the next sample; this pass stops before lim */
+    vd r[NV];
+};
+
+KI struct K(roots) K(roots_load)(const double *x, const vigil__roots *acc, size_t lim)
 {
+    struct K(roots) q = {x, acc->next, lim, {{0}}};
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) q.r[u] = K(load)(acc->lanes + u * VW);
+    return q;
+}
+
+KI void K(roots_save)(const struct K(roots) *q, vigil__roots *acc)
+{
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(acc->lanes + u * VW, q->r[u]);
+    acc->next = q->i;
+}
+
+KI void K(roots_step)(struct K(roots) *q)
+{
+    if (q->i + VIGIL__LANES <= q->lim) {
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
+            q->r[u] += K(vsqrt)(K(vabs)(K(load)(q->x + q->i + (size_t)u * VW)));
+        q->i += VIGIL__LANES;
+    }
+}
+
+/* Every sample left up to n, into lanes. */
+KI void K(roots_finish)(struct K(roots) *q, size_t n, double *lanes)
+{
+    q->lim = n;
+    while (q->i + VIGIL__LANES <= n)
+        K(roots_step)(q);
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, q->r[u]);
+    for (int j = 0; q->i < n; q->i++, j++) /* the tail continues lanes 0, 1, ... */
+        lanes[j] += sqrt(fabs(q->x[q->i]));
+}
+
+/* Where each time-domain pass stops: a multiple of VIGIL__LANES (the steps take whole blocks). */
+#define ROOTS_RAW_END(n) ((n) / 4 / VIGIL__LANES * VIGIL__LANES)
+#define ROOTS_CENTRAL_END(n) ((n) / 4 * 3 / VIGIL__LANES * VIGIL__LANES)
+
+static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o, vigil__roots *roots)
+{
+    *roots = (vigil__roots){{0}, 0};
+    struct K(roots) rq = K(roots_load)(x, roots, ROOTS_RAW_END(n));
     vd s[NV], q[NV], a[NV], h[NV], l[NV];
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
         s[u] = q[u] = a[u] = (vd){0};
@@ -180,6 +254,8 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
     }
     size_t i = 0;
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        if ((i & (3 * VIGIL__LANES)) == 0)
+            K(roots_step)(&rq);
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const vd v = K(load)(x + i + (size_t)u * VW), b = K(vabs)(v);
             s[u] += v;
@@ -196,6 +272,7 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
         K(store)(o->hi + u * VW, h[u]);
         K(store)(o->lo + u * VW, l[u]);
     }
+    K(roots_save)(&rq, roots);
     for (int j = 0; i < n; i++, j++) { /* the tail continues lanes 0, 1, ... */
         const double v = x[i], b = fabs(v);
         o->sum[j] += v;
@@ -207,8 +284,9 @@ static void K(raw_sums)(const double *x, size_t n, vigil__raw_sums *o)
 }
 
 static void K(central_sums)(const double *x, size_t n, double mean, const double *w, double *y,
-                            vigil__central_sums *o)
+                            vigil__central_sums *o, vigil__roots *roots)
 {
+    struct K(roots) rq = K(roots_load)(x, roots, ROOTS_CENTRAL_END(n));
     const vd m = K(splat)(mean);
     vd p[NV], t[NV], f[NV];
     vs cross[NV]; /* minus the crossings per lane: a true comparison is -1 */
@@ -217,11 +295,15 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
         cross[u] = (vs){0};
     }
     size_t i = 0, first = 0;
-    /* The first block has no sample before it: its crossings (samples 1..3) are counted below,
+    unsigned signs = 0; /* VW == 8: the mask of d >= 0 of the block before */
+    (void)signs;
+    /* The first block has no sample before it: its crossings (samples 1..7) are counted here,
      * so that the loop can load d[i-1 .. i+VW-2] as one vector. */
     for (size_t k = 1; k < VIGIL__LANES && k < n; k++)
         first += (size_t)((x[k - 1] - mean >= 0.0) != (x[k] - mean >= 0.0));
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
+        if (i & VIGIL__LANES)
+            K(roots_step)(&rq);
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = i + (size_t)u * VW;
             const vd d = K(load)(x + at) - m, d2 = d * d;
@@ -229,10 +311,20 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
             t[u] += d2 * d;
             f[u] += d2 * d2;
             K(store)(y + at, d * K(load)(w + at));
+#if VW == 8
+            /* the signs as mask bits: the sample before each is the bit below (the last of the
+             * block before for the first), so a shift instead of a reload, a subtraction and a
+             * second compare; popcount of the changes */
+            const unsigned sign = (unsigned)K(ge)(d, (vd){0});
+            if (i > 0)
+                first += (size_t)__builtin_popcount((sign ^ ((sign << 1) | (signs >> 7))) & 0xffu);
+            signs = sign;
+#else
             if (i > 0) {
                 const vd before = K(load)(x + at - 1) - m; /* the same bits as d was there */
                 cross[u] += (d >= 0.0) ^ (before >= 0.0);
             }
+#endif
         }
     }
     size_t crossings = first;
@@ -253,45 +345,14 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
             crossings += (size_t)((x[i - 1] - mean >= 0.0) != (d >= 0.0));
     }
     o->crossings = crossings;
-}
-
-/* Lane sums of sqrt|x_i| over a frame's samples (for the clearance factor), carried through the
- * two spectral loops: vsqrtpd runs in the divider, which those loops barely use (one division
- * per 4 bins in the logarithm), while in a time-domain pass it was the bottleneck (1.9 us of
- * sqrt per 4096 samples against 0.8 us for everything else in the pass). Each loop iteration
- * takes the next VIGIL__LANES samples; roots_finish() takes what is left. Sample i goes to lane
- * i % VIGIL__LANES in
- * the order of i, as in every other sum, wherever it is computed. */
-struct K(roots) {
-    const double *x;
-    size_t i, n;
-    vd r[NV];
-};
-
-KI void K(roots_step)(struct K(roots) *q)
-{
-    if (q->i + VIGIL__LANES <= q->n) {
-        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            q->r[u] += K(vsqrt)(K(vabs)(K(load)(q->x + q->i + (size_t)u * VW)));
-        q->i += VIGIL__LANES;
-    }
-}
-
-KI void K(roots_finish)(struct K(roots) *q, double *lanes)
-{
-    while (q->i + VIGIL__LANES <= q->n)
-        K(roots_step)(q);
-    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) K(store)(lanes + u * VW, q->r[u]);
-    for (int j = 0; q->i < q->n; q->i++, j++) /* the tail continues lanes 0, 1, ... */
-        lanes[j] += sqrt(fabs(q->x[q->i]));
+    K(roots_save)(&rq, roots);
 }
 
 /* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
  * and arg max, in lanes of (k - 1) % VIGIL__LANES; k0 = 1 + a multiple of VIGIL__LANES. Returns
  * the first bin not done. */
 KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
-                        double *psd, double *ratio, vigil__spectral_sums *o,
-                        struct K(roots) *roots)
+                        double *psd, double *ratio, vigil__spectral_sums *o)
 {
     vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
@@ -329,12 +390,11 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
             K(store)(ratio + at, K(log_ratio)(K(log_reduce)(p + 1e-30, &dk)));
             total[u] += p;
             fsum[u] += K(load)(freq + at) * p;
-            const vs better = p > best[u];
+            const vm better = K(gt)(p, best[u]);
             best[u] = K(vmax)(p, best[u]); /* the select by `better`, in one instruction */
-            bestk[u] = K(select)(better, kv[u], bestk[u]);
+            bestk[u] = K(pick)(better, kv[u], bestk[u]);
             kv[u] += (double)VIGIL__LANES;
         }
-        K(roots_step)(roots);
     }
     /* The peak is the largest value, at the smallest bin among equal ones. */
     double bv = -1.0;
@@ -357,9 +417,12 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 /* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of VIGIL__LANES of them),
  * in lanes of (k - 1) % VIGIL__LANES; a pass of its own, after the PSD's, because together the two loops
  * need more registers than there are. Each L_k replaces the division handed over in ratio[k]. */
-KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
-                     vigil__spectral_sums *o, struct K(roots) *roots)
+KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double *freq,
+                     double centroid, vigil__spectral_sums *o, struct K(roots) *roots)
 {
+    const vd c = K(splat)(centroid);
+    vd spread[NV];
+    _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) spread[u] = (vd){0};
     const vd tiny = K(splat)(1e-30 * 36028797018963968.0); /* see rare_entropy_terms() */
     /* The first and last block holding a rare bin, as the block's first bin (exact in a double;
      * 0 and `none` when there is none), so that the caller looks at those blocks only. */
@@ -374,16 +437,18 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = k + (size_t)u * VW;
             const vd p = K(load)(psd + at);
+            const vd fc = K(load)(freq + at) - c;
+            spread[u] += fc * fc * p;
             vd dk;
             const vd f = K(log_reduce)(p + 1e-30, &dk);
             const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
             K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
-            const vs common = p * K(vabs)(l) >= tiny;
-            plogp[u] += K(select)(common, p * l, (vd){0});
-            const vs rare = ~common & (p > 0.0);
-            first[u] = K(vmin)(first[u], K(select)(rare, block, K(splat)(none)));
-            last[u] = K(vmax)(last[u], (vd)(rare & (vs)block));
+            const vm common = K(ge)(p * K(vabs)(l), tiny);
+            plogp[u] += K(pick)(common, p * l, (vd){0});
+            const vm rare = K(andnot)(common, K(gt)(p, (vd){0}));
+            first[u] = K(vmin)(first[u], K(pick)(rare, block, K(splat)(none)));
+            last[u] = K(vmax)(last[u], K(pick)(rare, block, (vd){0}));
         }
         block += (double)VIGIL__LANES;
         K(roots_step)(roots);
@@ -392,6 +457,7 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
         K(store)(o->slog + u * VW, slog[u]);
         K(store)(o->plogp + u * VW, plogp[u]);
+        K(store)(o->spread + u * VW, spread[u]);
         for (int j = 0; j < VW; j++) {
             lo = first[u][j] < lo ? first[u][j] : lo;
             hi = last[u][j] > hi ? last[u][j] : hi;
@@ -404,22 +470,34 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1,
 
 static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
                              const double *freq, double *psd, double *scratch,
-                             const double *x, size_t n, vigil__spectral_sums *o)
+                             const double *x, size_t n, const vigil__roots *from,
+                             vigil__spectral_sums *o)
 {
-    struct K(roots) roots = {x, 0, n, {{0}}};
+    struct K(roots) roots = K(roots_load)(x, from, n);
     /* Blocks of VIGIL__LANES bins stop before the last bin, whose factor may differ. */
-    size_t k = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o, &roots);
-    K(log_blocks)(psd, scratch, k, o, &roots);
-    K(roots_finish)(&roots, o->sumsqrt);
-    const double tiny = 1e-30 * 36028797018963968.0;
-    for (int j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same arithmetic */
+    const size_t k0 = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o);
+    for (size_t k = k0, j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same sums */
         const double re = spec[2 * k], im = spec[2 * k + 1];
         const double p = (re * re + im * im) * (k == kmax ? last : two);
         psd[k] = p;
-        const double l = K(vlog)(K(splat)(p + 1e-30))[0];
-        scratch[k] = l;
         o->total[j] += p;
         o->fsum[j] += freq[k] * p;
+        if (p > psd[o->kpeak])
+            o->kpeak = k;
+    }
+    /* The centroid as vigil__spectrum_features() takes it, so that the spread's sums of
+     * (f_k - c)^2 P_k ride in the logarithm loop instead of a pass of their own. */
+    const double total = vigil__lane_total(o->total);
+    const double centroid = total != 0.0 ? vigil__lane_total(o->fsum) / total : 0.0;
+    K(log_blocks)(psd, scratch, k0, freq, centroid, o, &roots);
+    K(roots_finish)(&roots, n, o->sumsqrt);
+    const double tiny = 1e-30 * 36028797018963968.0;
+    for (size_t k = k0, j = 0; k <= kmax; k++, j++) {
+        const double p = psd[k];
+        const double l = K(vlog)(K(splat)(p + 1e-30))[0];
+        const double fc = freq[k] - centroid;
+        o->spread[j] += fc * fc * p;
+        scratch[k] = l;
         o->slog[j] += l;
         if (p * fabs(l) >= tiny) {
             o->plogp[j] += p * l;
@@ -428,8 +506,6 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
             o->rare_last = k;
             o->rare = 1;
         }
-        if (p > psd[o->kpeak])
-            o->kpeak = k;
     }
 }
 
@@ -504,8 +580,11 @@ static const vigil__kernels K(kernels_) = {
 #undef vd
 #undef vu
 #undef vs
+#undef vm
 #undef NV
 #undef K
+#undef ROOTS_RAW_END
+#undef ROOTS_CENTRAL_END
 #undef KI
 #undef KNAME
 #undef KSUF

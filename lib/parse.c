@@ -2,6 +2,7 @@
  * character must fail loudly, not turn into a zero. */
 #include "vigil/parse.h"
 
+#include "parse.h"
 #include "status.h"
 
 #include <ctype.h>
@@ -76,22 +77,31 @@ static int clinger_fast(const char *q, int negative, double *v, const char **end
     return 1;
 }
 
-/* Parse a number at s; on success *end points just past it. strtod alone would accept "nan",
- * "inf" and hex floats; sensor data never legitimately holds those. */
+/* The start of a number after its sign: a digit, or a point and a digit; not a hex prefix
+ * (strtod alone would take "nan", "inf" and hex floats; sensor data never hold those). */
+static int number_start(const char *q)
+{
+    if (!(isdigit((unsigned char)*q) || (*q == '.' && isdigit((unsigned char)q[1]))))
+        return 0;
+    return !(q[0] == '0' && (q[1] == 'x' || q[1] == 'X'));
+}
+
+int vigil__parse_plain(const char *s, double *v, const char **end)
+{
+    const char *q = s + (*s == '+' || *s == '-');
+    return number_start(q) && clinger_fast(q, *s == '-', v, end);
+}
+
+/* Parse a number at s; on success *end points just past it. */
 static int number_prefix(const char *s, double *v, const char **end)
 {
     const char *p = s;
     while (*p == ' ' || *p == '\t')
         p++;
-    const char *q = p;
-    if (*q == '+' || *q == '-')
-        q++;
-    if (!(isdigit((unsigned char)*q) || (*q == '.' && isdigit((unsigned char)q[1]))))
-        return VIGIL_EFORMAT;
-    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
-        return VIGIL_EFORMAT;
-    if (clinger_fast(q, *p == '-', v, end))
+    if (vigil__parse_plain(p, v, end))
         return VIGIL_OK;
+    if (!number_start(p + (*p == '+' || *p == '-')))
+        return VIGIL_EFORMAT;
     char *e;
     errno = 0;
     double d = strtod(p, &e);

@@ -10,6 +10,7 @@
 
 #include "vigil/parse.h"
 #include "gz_source.h"
+#include "parse.h"
 #include "status.h"
 
 #include <errno.h>
@@ -37,7 +38,7 @@ typedef struct block {
     long got;         /* vigil__source_read's result: bytes, 0 at the end, < 0 a status */
     int err_no;       /* errno, when got is VIGIL_EIO */
     const char *why;  /* what is wrong, when got is VIGIL_EFORMAT (a static string) */
-    unsigned char data[BLOCK_BYTES];
+    unsigned char data[BLOCK_BYTES + 1]; /* + a NUL after the bytes read: fast_row()'s stop */
 } block;
 
 /* The inflating thread and its ring: ring[head .. head + count) are inflated blocks in file
@@ -76,8 +77,9 @@ struct vigil_reader {
 static void inflate_block(vigil__source *src, block *b)
 {
     errno = 0;
-    b->got = vigil__source_read(src, b->data, sizeof b->data, &b->why);
+    b->got = vigil__source_read(src, b->data, BLOCK_BYTES, &b->why);
     b->err_no = errno;
+    b->data[b->got > 0 ? b->got : 0] = '\0';
 }
 
 /* 1 with data, 0 at the end, or a negative status (with the message) for block b. */
@@ -421,6 +423,38 @@ static int is_blank(const char *s)
     return *s == '\0';
 }
 
+/* The common line, parsed where it lies in the input block: plain numbers (vigil__parse_plain)
+ * separated by single commas, the last one followed by \n or \r\n, all before the block's
+ * end. Returns 1 with the row in r->row and the line consumed, or 0 having consumed nothing:
+ * then read_line() and the field loop of next_row() take the line, with every rule and message
+ * (blanks, quotes, strtod's numbers, a line across two blocks, a NUL, a wrong field count). The
+ * copy, the line-end and NUL searches and the comma search were a third of reading the CWRU
+ * files. The block's NUL after its bytes stops a number and a line that runs to its end. */
+static int fast_row(vigil_reader *r)
+{
+    if (!r->in || r->time_col >= 0 || r->missing_nan)
+        return 0;
+    const char *p = (const char *)r->in + r->ipos;
+    for (size_t i = 0; i < r->ncols; i++) {
+        const char *end;
+        if (!vigil__parse_plain(p, &r->row[i], &end))
+            return 0;
+        if (i + 1 < r->ncols) {
+            if (*end != ',')
+                return 0;
+        } else {
+            end += *end == '\r';
+            if (*end != '\n')
+                return 0;
+        }
+        p = end + 1;
+    }
+    r->ipos = (size_t)((const unsigned char *)p - r->in);
+    r->lineno++;
+    r->rows_read++;
+    return 1;
+}
+
 /* Read and parse the next data row into r->row. Returns 1, 0 at the end, or a status. */
 static int next_row(vigil_reader *r)
 {
@@ -428,6 +462,8 @@ static int next_row(vigil_reader *r)
         return r->status;
     if (r->eof)
         return 0;
+    if (fast_row(r))
+        return 1;
     int rc;
     do {
         rc = read_line(r);

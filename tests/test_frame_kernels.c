@@ -112,7 +112,8 @@ static void test_lanes_match_plain_loops(void **state)
             const size_t n = lengths[li];
             vigil__raw_sums r, rr;
             memset(&rr, 0, sizeof rr);
-            k->raw_sums(x, n, &r);
+            vigil__roots roots;
+            k->raw_sums(x, n, &r, &roots);
             for (int j = 0; j < L; j++)
                 rr.hi[j] = rr.lo[j] = x[0];
             for (size_t i = 0; i < n; i++) {
@@ -128,7 +129,7 @@ static void test_lanes_match_plain_loops(void **state)
 
             const double mean = 0.123;
             vigil__central_sums c, cr = {{0}, {0}, {0}, 0};
-            k->central_sums(x, n, mean, w, y, &c);
+            k->central_sums(x, n, mean, w, y, &c, &roots);
             for (size_t i = 0; i < n; i++) {
                 const int j = (int)(i % L);
                 const double d = x[i] - mean;
@@ -145,10 +146,16 @@ static void test_lanes_match_plain_loops(void **state)
             const size_t kmax = n / 2;
             vigil__spectral_sums s, sr = {.kpeak = 1};
             /* y (the FFT input, checked above) is spent: the scratch, as in the extractor */
-            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, y, x, n, &s);
-            for (size_t i = 0; i < n; i++) /* the time-domain sum the spectral loops carry */
+            /* the square roots: shared by the three passes, or all in the spectral loops */
+            vigil__spectral_sums s0;
+            static double psd0[NMAX + 1], y0[NMAX + 1];
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd0, y0, x, n, &(vigil__roots){{0}, 0},
+                             &s0);
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, y, x, n, &roots, &s);
+            for (size_t i = 0; i < n; i++) /* the time-domain sum the passes carry */
                 sr.sumsqrt[i % L] += sqrt(fabs(x[i]));
             assert_same_bits(s.sumsqrt, sr.sumsqrt, L, "sum of square roots", k->name);
+            assert_same_bits(s0.sumsqrt, sr.sumsqrt, L, "sum of square roots, one pass", k->name);
             for (size_t b = 1; b <= kmax; b++) {
                 const int j = (int)((b - 1) % L);
                 const double re = spec[2 * b], im = spec[2 * b + 1];
@@ -179,6 +186,12 @@ static void test_lanes_match_plain_loops(void **state)
             if (kmax > 41) /* bin 41 and some odd-indexed others are tiny: exercised */
                 assert_int_equal(s.rare, 1);
             assert_int_equal(s.kpeak, sr.kpeak);
+            { /* the spread's sums carried by the loops: those of spread_sums at the centroid */
+                const double tot = vigil__lane_total(s.total);
+                double vs[L];
+                k->spread_sums(psd, freq, 1, kmax + 1, vigil__lane_total(s.fsum) / tot, vs);
+                assert_same_bits(s.spread, vs, L, "spread in the spectral loops", k->name);
+            }
 
             double v[L], vr[L] = {0}, u[L], ur[L] = {0};
             k->spread_sums(psd, freq, 1, kmax + 1, 123.0, v);
@@ -260,12 +273,13 @@ static void test_rare_entropy_same_bits(void **state)
                 double time_out[VIGIL__TIME_COLS] = {0}, out[VIGIL__SPECTRAL_COLS];
                 time_out[3] = 1.0;
                 vigil__spectrum_features(k, spec, n, 25600.0, 0.5 * (double)n,
-                                         0.375 * (double)n, freq, psd, y, x, time_out, out);
+                                         0.375 * (double)n, freq, psd, y, x,
+                                         &(vigil__roots){{0}, 0}, time_out, out);
                 vigil__spectral_sums s;
                 static double psd2[NMAX], y2[NMAX];
                 k->spectral_sums(spec, kmax, 2.0 / (25600.0 * 0.375 * (double)n),
                                  (n % 2 == 0 ? 1.0 : 2.0) / (25600.0 * 0.375 * (double)n), freq,
-                                 psd2, y2, x, n, &s);
+                                 psd2, y2, x, n, &(vigil__roots){{0}, 0}, &s);
                 assert_same_bits(psd + 1, psd2 + 1, kmax, "psd", k->name);
                 rare_frames += s.rare != 0;
                 const double want = entropy_reference(k, psd2, kmax, &s);

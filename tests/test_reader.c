@@ -293,6 +293,88 @@ static void test_gzip_many_blocks(void **state)
     free(text);
 }
 
+/* The reader parses the common line in place (plain numbers, single commas, \n or \r\n, within
+ * one block) and hands any other line to the line copy and field split. Both paths on one file
+ * of every kind of line, larger than a block so that lines straddle blocks: with missing values
+ * read as NaN (which turns the in-place path off; the file has none) every line takes the line
+ * copy, so the two readers must give the same bits, each value the double strtod gives for its
+ * number, and the same line number in the message of the bad last line. */
+static void test_in_place_same_bits(void **state)
+{
+    (void)state;
+    enum { ROWS = 30000, COLS = 3 };
+    static const char *const forms[] = {"%s", " %s", "%s ", "\t%s", "+%s", "%s"};
+    char *text = malloc((size_t)ROWS * 120 + 64);
+    double *want = malloc((size_t)ROWS * COLS * sizeof *want);
+    assert_non_null(text);
+    assert_non_null(want);
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    size_t len = (size_t)sprintf(text, "a,b,c\n"), rows = 0;
+    for (size_t i = 0; i < ROWS; i++) {
+        for (int c = 0; c < COLS; c++) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            char num[64];
+            const double mag = ldexp((double)(rng >> 11), -53) * pow(10.0, (double)(rng % 9) - 4);
+            switch ((rng >> 8) % 8) {
+            case 0: snprintf(num, sizeof num, "%.10g", mag); break;
+            case 1: snprintf(num, sizeof num, "-%.17g", mag); break;       /* up to 17 digits */
+            case 2: snprintf(num, sizeof num, "%.25f", mag); break;        /* > 19 digits: strtod */
+            case 3: snprintf(num, sizeof num, "%.6e", -mag); break;
+            case 4: snprintf(num, sizeof num, "%.3E", mag * 1e-30); break; /* exponent > 22 */
+            case 5: snprintf(num, sizeof num, "%d", (int)(rng % 2001) - 1000); break;
+            case 6: snprintf(num, sizeof num, ".%u", (unsigned)(rng % 100000)); break;
+            default: snprintf(num, sizeof num, "%u.", (unsigned)(rng % 1000)); break;
+            }
+            want[rows * COLS + (size_t)c] = strtod(num, NULL);
+            /* mostly plain fields; now and then a blank or a sign around the number */
+            const char *form = forms[(rng >> 20) % 64 < 58 ? 0 : (rng >> 26) % 6];
+            if (form[0] == '+' && num[0] == '-')
+                form = "%s";
+            len += (size_t)sprintf(text + len, form, num);
+            text[len++] = c + 1 < COLS ? ',' : '\n';
+        }
+        if (rng % 97 == 0) /* a CRLF line end instead */
+            memcpy(text + len - 1, "\r\n", 3), len++;
+        if (rng % 89 == 0)
+            len += (size_t)sprintf(text + len, rng % 2 ? "\n" : " \t\n"); /* blank lines */
+        rows++;
+    }
+    len += (size_t)sprintf(text + len, "1,2,x3\n");
+    text[len] = '\0';
+    const char *path = write_file("paths.csv.gz", text, 1);
+    double *got[2];
+    char msg[2][200];
+    for (int pass = 0; pass < 2; pass++) {
+        vigil_reader *r = NULL;
+        assert_int_equal(vigil_reader_open(path, &r), VIGIL_OK);
+        assert_int_equal(vigil_reader_set_missing(r, pass), VIGIL_OK);
+        got[pass] = malloc((size_t)(ROWS + 1) * COLS * sizeof *got[pass]);
+        assert_non_null(got[pass]);
+        size_t n = 0, total = 0;
+        int rc;
+        do {
+            rc = vigil_reader_read_rows(r, got[pass] + total * COLS, 501, &n);
+            total += n;
+        } while (rc == VIGIL_OK && n > 0);
+        assert_int_equal(rc, VIGIL_EFORMAT);
+        if (total != ROWS)
+            fail_msg("pass %d: %zu rows: %s", pass, total, vigil_last_error());
+        snprintf(msg[pass], sizeof msg[pass], "%s", vigil_last_error());
+        vigil_reader_close(r);
+    }
+    for (size_t i = 0; i < (size_t)ROWS * COLS; i++)
+        if (memcmp(&got[0][i], &want[i], sizeof want[i]) != 0 ||
+            memcmp(&got[1][i], &want[i], sizeof want[i]) != 0)
+            fail_msg("row %zu column %zu: %.17g (in place), %.17g (line copy), strtod %.17g",
+                     i / COLS, i % COLS, got[0][i], got[1][i], want[i]);
+    assert_string_equal(msg[0], msg[1]);
+    assert_non_null(strstr(msg[0], "bad number 'x3' in column 2"));
+    free(got[0]);
+    free(got[1]);
+    free(want);
+    free(text);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -316,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_corrupt_gzip),
         cmocka_unit_test(test_gzip_many_blocks),
+        cmocka_unit_test(test_in_place_same_bits),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
