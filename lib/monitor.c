@@ -128,6 +128,7 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     m->fa_frames = 1e5;
     m->confirm = 5;
     m->confirm_s = 0.0;
+    m->evidence_w = 1.0;
     m->gap = 0.0;
     m->gap_policy = VIGIL_GAP_KEEP;
     m->relearn = 20;
@@ -711,6 +712,8 @@ int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a)
         rc = vigil_alarm_set_cusum(a, p0, p1, m->fa_frames);
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_confirm(a, m->confirm, m->confirm_s);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_evidence_weight(a, m->evidence_w);
     return rc;
 }
 
@@ -752,6 +755,29 @@ int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
         m->confirm_s = seconds;
     }
     return rc;
+}
+
+/* Frames that overlap by more than half see one impulse ceil(frame / hop) times; the onset
+ * test needs h / ln(p1 / p0) = 2.5 independent exceedances, so one impulse counted that often
+ * opens an episode (hop 128 of 1024: 25-64 alarm frames on healthy data). Each frame's evidence
+ * is weighted so that one impulse never weighs more than 2 frames that share nothing, which is
+ * what it weighs at half overlap; frames with at least half new samples keep weight 1. */
+int vigil_monitor_set_overlap(vigil_monitor *m, size_t frame, size_t hop)
+{
+    if (!m || frame < 1 || hop < 1 || hop > frame || frame > VIGIL_FRAME_MAX)
+        return vigil__fail(VIGIL_EINVAL, "overlap needs 1 <= hop <= frame <= %d",
+                           VIGIL_FRAME_MAX);
+    const size_t seen = (frame + hop - 1) / hop;
+    const double w = seen <= 2 ? 1.0 : fmax(1e-3, 2.0 / (double)seen);
+    int rc = vigil_alarm_set_evidence_weight(m->alarm, w);
+    if (rc == VIGIL_OK)
+        m->evidence_w = w;
+    return rc;
+}
+
+double vigil_monitor_evidence_weight(const vigil_monitor *m)
+{
+    return m ? m->evidence_w : NAN;
 }
 
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */

@@ -41,6 +41,7 @@ struct vigil_monitor {
     double p1, fa_frames;   /* CUSUM: degraded exceedance rate, false-alarm period */
     size_t confirm;         /* CUSUM: frames beyond the burst decay */
     double confirm_s;       /* CUSUM: seconds */
+    double evidence_w;      /* CUSUM: a frame's evidence weight from the framing (1: none) */
     double gap;
     int gap_policy;
     size_t relearn;

@@ -1184,6 +1184,11 @@ int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m)
         rc = keyed(vigil_monitor_set_confirm(m, (size_t)num(p, "monitor.confirm"),
                                              num(p, "monitor.confirm_time")),
                    "monitor.confirm");
+    /* the evidence weight follows from the framing: derived, not a key of its own */
+    const size_t frame = vigil_pipeline_frame(p), hop = vigil_pipeline_hop(p);
+    if (rc == VIGIL_OK && !vigil_pipeline_rows(p) && frame > 0)
+        rc = keyed(vigil_monitor_set_overlap(m, frame, hop > 0 && hop <= frame ? hop : frame),
+                   "hop");
     return rc;
 }
 
