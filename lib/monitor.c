@@ -1,6 +1,7 @@
 /* The monitor: baseline per condition -> direction clipping -> detector -> calibrated threshold
  * -> alarm state machine, plus drift trackers and gap handling. See include/vigil/monitor.h and
  * docs/MODELS.md. Saving lives in monitor_io.c. */
+#include "feature_group.h"
 #include "monitor_impl.h"
 
 #include "pipeline_impl.h"
@@ -129,6 +130,7 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     m->fa_frames = 1e5;
     m->confirm = 5;
     m->confirm_s = 0.0;
+    m->evidence_w = 1.0;
     m->gap = 0.0;
     m->gap_policy = VIGIL_GAP_KEEP;
     m->relearn = 20;
@@ -138,7 +140,9 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     return VIGIL_OK;
 }
 
-int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+/* shaft_known: bearing-aware default selection (vigil__default_selection). */
+static int create_selected(const char *const *names, size_t n, int kind, int shaft_known,
+                           vigil_monitor **out)
 {
     if (!out)
         return vigil__status(VIGIL_EINVAL);
@@ -165,7 +169,7 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
         vigil_monitor_destroy(m);
         return vigil__status(VIGIL_ENOMEM);
     }
-    vigil__default_selection(names, n, idx, &count);
+    vigil__default_selection(names, n, shaft_known, idx, &count);
     if (count == 0) {
         free(idx);
         vigil_monitor_destroy(m);
@@ -198,9 +202,14 @@ int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind, vigi
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < n; i++)
         names[i] = vigil_extractor_feature_name(ex, i);
-    int rc = vigil_monitor_create(names, n, kind, out);
+    int rc = create_selected(names, n, kind, vigil__extractor_shaft_known(ex), out);
     free(names);
     return rc;
+}
+
+int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+{
+    return create_selected(names, n, kind, 0, out);
 }
 
 static int any_learned(const vigil_monitor *m)
@@ -251,6 +260,29 @@ int vigil_monitor_select(vigil_monitor *m, const char *const *names, size_t n)
         m->dir[i] = vigil__default_direction(m->names[idx[i]]);
     }
     return VIGIL_OK;
+}
+
+int vigil__monitor_bearing_defaults(vigil_monitor *m)
+{
+    if (m->fitted || any_learned(m))
+        return VIGIL_OK;
+    const char *const *names = (const char *const *)m->names;
+    size_t *plain = malloc(2 * m->ncols * sizeof *plain), nplain = 0, nbear = 0;
+    if (!plain)
+        return vigil__status(VIGIL_ENOMEM);
+    size_t *bear = plain + m->ncols;
+    vigil__default_selection(names, m->ncols, 0, plain, &nplain);
+    vigil__default_selection(names, m->ncols, 1, bear, &nbear);
+    int is_plain = nplain == m->nsel && nbear > nplain;
+    for (size_t i = 0; is_plain && i < nplain; i++)
+        is_plain = m->sel[i] == plain[i] && m->dir[i] == vigil__default_direction(names[plain[i]]);
+    int rc = is_plain ? vigil__monitor_alloc_selection(m, nbear) : VIGIL_OK;
+    for (size_t i = 0; is_plain && rc == VIGIL_OK && i < nbear; i++) {
+        m->sel[i] = bear[i];
+        m->dir[i] = vigil__default_direction(names[bear[i]]);
+    }
+    free(plain);
+    return rc == VIGIL_OK ? rc : vigil__status(rc);
 }
 
 int vigil_monitor_set_direction(vigil_monitor *m, const char *name, int direction)
@@ -682,6 +714,8 @@ int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a)
         rc = vigil_alarm_set_cusum(a, p0, p1, m->fa_frames);
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_confirm(a, m->confirm, m->confirm_s);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_evidence_weight(a, m->evidence_w);
     return rc;
 }
 
@@ -723,6 +757,29 @@ int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
         m->confirm_s = seconds;
     }
     return rc;
+}
+
+/* Frames that overlap by more than half see one impulse ceil(frame / hop) times; the onset
+ * test needs h / ln(p1 / p0) = 2.5 independent exceedances, so one impulse counted that often
+ * opens an episode (hop 128 of 1024: 25-64 alarm frames on healthy data). Each frame's evidence
+ * is weighted so that one impulse never weighs more than 2 frames that share nothing, which is
+ * what it weighs at half overlap; frames with at least half new samples keep weight 1. */
+int vigil_monitor_set_overlap(vigil_monitor *m, size_t frame, size_t hop)
+{
+    if (!m || frame < 1 || hop < 1 || hop > frame || frame > VIGIL_FRAME_MAX)
+        return vigil__fail(VIGIL_EINVAL, "overlap needs 1 <= hop <= frame <= %d",
+                           VIGIL_FRAME_MAX);
+    const size_t seen = (frame + hop - 1) / hop;
+    const double w = seen <= 2 ? 1.0 : fmax(1e-3, 2.0 / (double)seen);
+    int rc = vigil_alarm_set_evidence_weight(m->alarm, w);
+    if (rc == VIGIL_OK)
+        m->evidence_w = w;
+    return rc;
+}
+
+double vigil_monitor_evidence_weight(const vigil_monitor *m)
+{
+    return m ? m->evidence_w : NAN;
 }
 
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */

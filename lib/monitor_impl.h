@@ -48,6 +48,7 @@ struct vigil_monitor {
     double p1, fa_frames;   /* CUSUM: degraded exceedance rate, false-alarm period */
     size_t confirm;         /* CUSUM: frames beyond the burst decay */
     double confirm_s;       /* CUSUM: seconds */
+    double evidence_w;      /* CUSUM: a frame's evidence weight from the framing (1: none) */
     double gap;
     int gap_policy;
     size_t relearn;
@@ -128,5 +129,11 @@ typedef struct vigil__tail_fit {
 /* The calibrated q-quantile of s[0..n) (sorted in place, n >= 1, 0.5 <= q < 1); fills fit if
  * not NULL. */
 double vigil__tail_quantile(double *s, size_t n, double q, vigil__tail_fit *fit);
+
+/* Bearing-aware defaults (issue 16): a monitor that has learnt nothing and still holds the
+ * plain default selection of its columns takes the bearing-aware one (vigil__default_selection
+ * with shaft_known) when a specification with a bearing and a shaft rate is attached, as if it
+ * had been made from that specification. Otherwise nothing changes. VIGIL_OK or VIGIL_ENOMEM. */
+int vigil__monitor_bearing_defaults(vigil_monitor *m);
 
 #endif

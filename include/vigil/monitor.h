@@ -143,7 +143,10 @@ typedef struct vigil_monitor vigil_monitor;
  */
 VIGIL_API int vigil_monitor_create(const char *const *names, size_t n, int kind,
                                    vigil_monitor **out);
-/** Create for the rows of an extractor (its feature names). @return as vigil_monitor_create(). */
+/** Create for the rows of an extractor (its feature names). When the extractor has a bearing and
+ *  a configured shaft rate (not estimated), the default selection also takes the envelope
+ *  amplitudes env_bpfo, env_bpfi, env_bsf (docs/MODELS.md, "Bearing-aware defaults").
+ *  @return as vigil_monitor_create(). */
 VIGIL_API int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind,
                                                  vigil_monitor **out);
 /** Free. NULL is a no-op. */
@@ -202,10 +205,25 @@ VIGIL_API int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double f
 /**
  * Persistence of the onset test in frames and in time (vigil_alarm_set_confirm()): an episode
  * becomes an alarm after the burst decay plus `frames` (default 5) and at least `seconds`
- * (default 0) after it opened; one that clears before is a transient event.
+ * (default 0) after it opened; one that clears before is a transient event. An alarm clears
+ * after its sum has stayed at 0 for as long again.
  * @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds);
+/**
+ * The framing of the scored frames, for the onset test's evidence (vigil_alarm_set_evidence_
+ * weight()): frames that overlap by more than half (hop < frame / 2) see one impulse in
+ * n = ceil(frame / hop) frames, and each frame's evidence is weighted 2 / n, so that one impulse
+ * weighs what 2 disjoint frames do and never opens an episode by itself (the test needs 3).
+ * hop >= frame / 2 (and feature tables, which are never framed): weight 1. A pipeline's monitor
+ * gets it from the specification's frame and hop, also when loaded. Any time; clears the
+ * alarm's sum. @param frame, hop samples, 1 <= hop <= frame <= VIGIL_FRAME_MAX.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_overlap(vigil_monitor *m, size_t frame, size_t hop);
+/** @return the onset test's evidence weight per frame (vigil_monitor_set_overlap(); 1 by
+ *  default), NaN for NULL. */
+VIGIL_API double vigil_monitor_evidence_weight(const vigil_monitor *m);
 /** Warning level and hysteresis, see vigil_alarm_set_hysteresis() (default 2, 0.8).
  *  @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio);

@@ -461,5 +461,23 @@ class TestDrift(unittest.TestCase):
             vigil.Drift(0.0)
 
 
+class TestBearingAwareDefaults(unittest.TestCase):
+    """Issue 16: with a bearing and a configured shaft rate the default features take the
+    envelope amplitudes at BPFO, BPFI and BSF; with an estimated shaft rate they do not."""
+
+    BEARING = "n=9,d=0.3126,D=1.537,angle=0"
+
+    def selection(self, **groups):
+        with vigil.FeatureExtractor(12000, frame=1024, bearing=self.BEARING, envelope=True,
+                                    **groups) as ex, vigil.Monitor(ex) as m:
+            return tuple(m.features)
+
+    def test_configured_shaft_rate_selects_the_defect_lines(self):
+        plain = ("rms", "peak", "crest", "kurtosis", "shape", "impulse", "clearance")
+        self.assertEqual(self.selection(shaft_hz=29.95),
+                         plain + ("env_bpfo", "env_bpfi", "env_bsf"))
+        self.assertEqual(self.selection(), plain)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -263,6 +263,9 @@ PROTOTYPES = {
     "vigil_alarm_confirm_frames": (c_size_t, [AlarmP], None),
     "vigil_alarm_onset": (c_double, [AlarmP], None),
     "vigil_alarm_transients": (c_size_t, [AlarmP], None),
+    # issue 16 (b16d): overlapping frames' evidence weight
+    "vigil_alarm_set_evidence_weight": (c_int, [AlarmP, c_double], STATUS),
+    "vigil_alarm_evidence_weight": (c_double, [AlarmP], None),
     "vigil_health": (c_double, [c_double, c_double], None),
     # monitor.h
     "vigil_monitor_create": (c_int, [POINTER(c_char_p), c_size_t, c_int, POINTER(MonitorP)],
@@ -317,6 +320,8 @@ PROTOTYPES = {
     "vigil_monitor_transients": (c_size_t, [MonitorP], None),
     "vigil_monitor_stated_rate": (c_double, [MonitorP], None),  # issue 16 part 3
     "vigil_monitor_threshold_mode": (c_int, [MonitorP], None),  # issue 16 part 3
+    "vigil_monitor_set_overlap": (c_int, [MonitorP, c_size_t, c_size_t], STATUS),  # b16d
+    "vigil_monitor_evidence_weight": (c_double, [MonitorP], None),  # b16d
     "vigil_monitor_last_z": (c_double, [MonitorP, c_size_t], None),
     "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
