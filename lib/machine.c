@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define CHANNEL_NAME_MAX 64
+#define VIGIL_STEP_COLUMNS_MAX 256 /* amplitude columns the step rule looks at */
 
 struct vigil_machine {
     size_t nch, width;
@@ -27,9 +28,16 @@ struct vigil_machine {
     size_t *cm_col;
     int *cm_mode;
     double *cm_in, *row;      /* ncm x nch; nch x width */
+    /* the step after a gap (common mode, gap policy KEEP): log amplitudes (the ratio columns)
+     * of the last `steps` rows before the gap (a ring) and of the first `steps` after it */
+    size_t steps;             /* the monitors' relearn rows when the buffers were made */
+    double *pre, *post, *work; /* steps x nch x ncm each; work: max(steps, nch, ncm) */
+    size_t npre, pre_at, npost;
+    int after_gap;            /* collecting the rows after a gap */
 };
 
 static void plan_common_mode(vigil_machine *m);
+static int step_buffers(vigil_machine *m);
 
 static int channel_name_ok(const char *s)
 {
@@ -78,6 +86,9 @@ void vigil_machine_destroy(vigil_machine *m)
     free(m->cm_mode);
     free(m->cm_in);
     free(m->row);
+    free(m->pre);
+    free(m->post);
+    free(m->work);
     free(m);
 }
 
@@ -338,7 +349,7 @@ int vigil_machine_fit(vigil_machine *m)
         if (rc)
             return channel_fail(m, g, rc, "fit");
     }
-    return VIGIL_OK;
+    return step_buffers(m);
 }
 
 int vigil_machine_fitted(const vigil_machine *m)
@@ -349,6 +360,113 @@ int vigil_machine_fitted(const vigil_machine *m)
         if (!m->mon[g]->fitted)
             return 0;
     return 1;
+}
+
+/* The buffers of the step rule (made at fit and load, never per row). */
+static int step_buffers(vigil_machine *m)
+{
+    const size_t r = m->mon[0]->relearn, cells = r * m->nch * m->ncm;
+    size_t w = r > m->nch ? r : m->nch;
+    w = w > m->ncm ? w : m->ncm;
+    free(m->pre);
+    free(m->post);
+    free(m->work);
+    m->pre = malloc(cells * sizeof *m->pre);
+    m->post = malloc(cells * sizeof *m->post);
+    m->work = malloc(w * sizeof *m->work);
+    m->steps = r;
+    m->npre = m->pre_at = m->npost = 0;
+    m->after_gap = 0;
+    if (!m->pre || !m->post || !m->work) {
+        m->steps = 0;
+        return vigil__status(VIGIL_ENOMEM);
+    }
+    return VIGIL_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0], v[stride], ... (n values, all finite) via the scratch w. */
+static double median_of(const double *v, size_t n, size_t stride, double *w)
+{
+    for (size_t i = 0; i < n; i++)
+        w[i] = v[i * stride];
+    qsort(w, n, sizeof *w, cmp_double);
+    return 0.5 * (w[(n - 1) / 2] + w[n / 2]);
+}
+
+/* Did every channel step together at the gap? Per amplitude column: the step of channel g is
+ * the change of the median log value (rows after minus rows before); the shared step is the
+ * median over channels. It is the machine's operating point that moved when the shared step
+ * stands out (3 sigma, robust) both from the channels' spread around it and from the rows'
+ * own noise before the gap, for the median column. A fault that grew during the pause moves
+ * one channel: a small shared step, a large spread; an overnight stop moves nothing. */
+static int stepped_together(vigil_machine *m)
+{
+    const size_t r = m->steps, nch = m->nch, ncm = m->ncm, cell = nch * ncm;
+    double cons[VIGIL_STEP_COLUMNS_MAX], sig[VIGIL_STEP_COLUMNS_MAX];
+    size_t na = 0;
+    for (size_t j = 0; j < ncm && na < VIGIL_STEP_COLUMNS_MAX; j++) {
+        if (m->cm_mode[j] != VIGIL_COMMON_RATIO)
+            continue;
+        double step[VIGIL_MACHINE_CHANNELS_MAX], noise[VIGIL_MACHINE_CHANNELS_MAX];
+        for (size_t g = 0; g < nch; g++) {
+            const double *pre = m->pre + g * ncm + j, *post = m->post + g * ncm + j;
+            for (size_t i = 0; i < r; i++)
+                if (!isfinite(pre[i * cell]) || !isfinite(post[i * cell]))
+                    return 0;
+            const double before = median_of(pre, r, cell, m->work);
+            step[g] = median_of(post, r, cell, m->work) - before;
+            for (size_t i = 0; i < r; i++)
+                m->work[i] = fabs(pre[i * cell] - before);
+            noise[g] = 1.4826 * median_of(m->work, r, 1, m->work);
+        }
+        const double shared = median_of(step, nch, 1, m->work);
+        double dev[VIGIL_MACHINE_CHANNELS_MAX];
+        for (size_t g = 0; g < nch; g++)
+            dev[g] = fabs(step[g] - shared);
+        const double spread = 1.4826 * median_of(dev, nch, 1, m->work);
+        const double quiet = median_of(noise, nch, 1, m->work);
+        cons[na] = fabs(shared) / fmax(spread, 1e-12);
+        sig[na] = fabs(shared) / fmax(quiet, 1e-12);
+        na++;
+    }
+    if (na == 0)
+        return 0;
+    return median_of(cons, na, 1, m->work) > 3.0 && median_of(sig, na, 1, m->work) > 3.0;
+}
+
+/* Keep the log amplitudes of an accepted row: in the ring before a gap, or after it. */
+static void note_step_row(vigil_machine *m, const double *row, int gap)
+{
+    const size_t cell = m->nch * m->ncm;
+    if (gap) {
+        m->after_gap = 1;
+        m->npost = 0;
+    }
+    double *dst = m->after_gap ? m->post + m->npost * cell : m->pre + m->pre_at * cell;
+    for (size_t g = 0; g < m->nch; g++)
+        for (size_t j = 0; j < m->ncm; j++) {
+            const double v = row[g * m->width + m->cm_col[j]];
+            dst[g * m->ncm + j] = m->cm_mode[j] == VIGIL_COMMON_RATIO && v > 0.0 ? log(v)
+                                                                                  : NAN;
+        }
+    if (!m->after_gap) {
+        m->pre_at = (m->pre_at + 1) % m->steps;
+        m->npre += m->npre < m->steps;
+        return;
+    }
+    if (++m->npost < m->steps)
+        return;
+    const int together = m->npre == m->steps && stepped_together(m);
+    for (size_t g = 0; g < m->nch; g++)
+        vigil__monitor_reref_verdict(m->mon[g], together);
+    m->after_gap = 0;
+    m->npre = m->pre_at = 0; /* the ring refills from the new segment */
 }
 
 /* Every channel rejects the row (its REJECTED counter): a time of NaN is refused by each. */
@@ -383,6 +501,15 @@ int vigil_machine_score(vigil_machine *m, const double *row, size_t n, double t,
     }
     int worst = VIGIL_STATE_OK, failed = 0;
     char msg[600] = "";
+    /* the step rule (docs/MODELS.md "A machine's channels") */
+    const int gated = m->common && m->steps == m->mon[0]->relearn && m->steps > 0 &&
+                      m->mon[0]->gap_policy == VIGIL_GAP_KEEP;
+    size_t scored = 0, segments = 0;
+    for (size_t g = 0; g < m->nch; g++) {
+        m->mon[g]->reref_gated = gated;
+        scored += m->mon[g]->counts[VIGIL_COUNTER_SCORED];
+        segments += m->mon[g]->counts[VIGIL_COUNTER_SEGMENTS];
+    }
     for (size_t g = 0; g < m->nch; g++) {
         const int st = vigil_monitor_score(m->mon[g], m->row + g * m->width, m->width, t,
                                            condition);
@@ -399,6 +526,16 @@ int vigil_machine_score(vigil_machine *m, const double *row, size_t n, double t,
             states[g] = st;
         if (st > worst)
             worst = st;
+    }
+    if (gated && !failed) {
+        size_t scored_now = 0, segments_now = 0;
+        for (size_t g = 0; g < m->nch; g++) {
+            scored_now += m->mon[g]->counts[VIGIL_COUNTER_SCORED];
+            segments_now += m->mon[g]->counts[VIGIL_COUNTER_SEGMENTS];
+        }
+        /* a new segment after the first (a gap or a clock step) starts the rows after it */
+        if (scored_now > scored)
+            note_step_row(m, row, segments_now > segments && scored > 0);
     }
     if (failed)
         return vigil__fail(failed, "machine score: %s", msg);
@@ -581,6 +718,10 @@ static int parse_machine(vigil__rbuf *r, vigil_machine **out)
     m->common = (int)common;
     m->learning = 1;
     plan_common_mode(m);
+    if ((rc = step_buffers(m)) != VIGIL_OK) {
+        vigil_machine_destroy(m);
+        return rc;
+    }
     *out = m;
     return VIGIL_OK;
 }

@@ -864,6 +864,7 @@ int vigil_monitor_reset(vigil_monitor *m)
     m->auto_gap = 0.0;
     m->gaps = 0;
     m->reref_cond = -1;
+    m->reref_ready = 0;
     m->t2 = m->spe = NAN;
     memset(m->counts, 0, sizeof m->counts);
     m->t_shift = 0.0;
@@ -938,10 +939,29 @@ static void start_segment(vigil_monitor *m, size_t condition)
     vigil_alarm_clear_window(m->alarm);
     for (size_t c = 0; c < m->nconds; c++)
         m->cond[c].det->ops->reset(m->cond[c].det);
-    if (m->gap_policy == VIGIL_GAP_REREF) {
+    m->reref_ready = 0;
+    if (m->gap_policy == VIGIL_GAP_REREF || m->reref_gated) {
         m->reref_cond = (int)condition;
         m->cond[condition].nreref = 0;
     }
+}
+
+void vigil__monitor_reref_verdict(vigil_monitor *m, int commit)
+{
+    if (!m->reref_ready)
+        return;
+    vigil__cond *k = &m->cond[m->reref_ready - 1];
+    const size_t d = m->nsel;
+    m->reref_ready = 0;
+    k->nreref = 0;
+    if (!commit)
+        return;
+    /* the operating point moved: new medians; the scales (the spread of healthy variation,
+     * learnt from the whole training set) are kept, 20 rows are too few to re-learn them */
+    for (size_t i = 0; i < d; i++)
+        k->med[i] = strided_median(k->reref + i, m->relearn, d);
+    k->det->ops->reset(k->det);
+    vigil_alarm_clear_window(m->alarm);
 }
 
 static int score_row(vigil_monitor *m, const double *row, size_t n, double t, size_t condition);
@@ -1010,7 +1030,10 @@ static int score_row(vigil_monitor *m, const double *row, size_t n, double t, si
     int rereferencing = m->reref_cond == (int)condition;
     if (rereferencing) {
         memcpy(k->reref + k->nreref * d, m->contrib, d * sizeof *m->contrib);
-        if (++k->nreref == m->relearn) {
+        if (++k->nreref == m->relearn && m->reref_gated) {
+            m->reref_cond = -1;
+            m->reref_ready = (int)condition + 1; /* the machine decides */
+        } else if (k->nreref == m->relearn) {
             /* New operating point: re-estimate the medians and scales (same rules as fit);
              * the detector (the shape of healthy variation) is kept. */
             for (size_t i = 0; i < d; i++) {

@@ -71,6 +71,10 @@ struct vigil_monitor {
     double auto_gap;
     size_t gaps;
     int reref_cond;         /* condition re-learning its medians, -1 none */
+    /* machine-gated re-referencing (machine.c): after each gap the relearn rows are held and
+     * the medians change only if the machine's channels stepped together */
+    int reref_gated;        /* set by the machine */
+    int reref_ready;        /* condition + 1 whose rows await the machine's verdict, 0 none */
     /* time-quirk policy (vigil_monitor_counter()): the previous accepted row, to drop an
      * exact duplicate, and what happened to the rows offered since fit/reset */
     double *prev;           /* nsel selected values of the last accepted row */
@@ -98,6 +102,9 @@ int vigil__monitor_prepare(vigil_monitor *m);
 /* (Re)allocate the per-feature arrays (sel, dir, scratch) for nsel features. */
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
 /* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
+/* A gated re-reference (reref_gated) whose relearn rows are in: commit != 0 replaces the
+ * condition's medians by those rows' (scales kept), 0 drops them. No-op when none waits. */
+void vigil__monitor_reref_verdict(vigil_monitor *m, int commit);
 int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
 /* A machine's channels (lib/machine.c, issue 16): a monitor's payload (its sections, the
  * prognoser's too) appended to w, and a monitor from such a payload (the format-2 reader). */

@@ -189,6 +189,46 @@ static vigil_machine *trained(size_t nch, uint64_t seed)
     return mc;
 }
 
+/* The step rule after a gap (docs/MODELS.md "A machine's channels"): every channel steps up
+ * after a six-day stop, by 20 % except channel 4 (40 %): its common-mode rows rise 17 %
+ * (1.4 / 1.2), which alarms on its own. The channels stepped together (shared step 0.18 in log,
+ * spread 0 around it), so the medians are re-referenced and nothing alarms; the same 17 % on
+ * channel 4 alone (the others unchanged: a shared step of 0) is a fault and alarms. */
+static size_t alarms_after_stop(const double gain[4])
+{
+    vigil_machine *mc = trained(4, 11);
+    uint64_t s = 99;
+    double row[4 * W];
+    size_t alarms = 0;
+    for (size_t i = 0; i < 200; i++) {
+        make_row(&s, 0, 4, row); /* healthy noise (row index 0: no step, no fault) */
+        const int after = i >= 60;
+        const double t = 600.0 * (double)i + (after ? 6.0 * 86400.0 : 0.0);
+        for (size_t g = 0; g < 4 && after; g++) {
+            row[g * W + 0] *= gain[g];
+            row[g * W + 2] *= gain[g];
+        }
+        int st[4];
+        assert_true(vigil_machine_score(mc, row, 4 * W, t, 0, st) >= 0);
+        alarms += st[3] == VIGIL_STATE_ALARM;
+        for (size_t g = 0; g < 3; g++)
+            assert_int_not_equal(st[g], VIGIL_STATE_ALARM);
+    }
+    assert_int_equal(vigil_monitor_counter(vigil_machine_monitor(mc, 3), VIGIL_COUNTER_GAPS),
+                     1);
+    vigil_machine_destroy(mc);
+    return alarms;
+}
+
+static void test_gap_step_together(void **state)
+{
+    (void)state;
+    const double together[4] = {1.2, 1.2, 1.2, 1.4};
+    const double alone[4] = {1.0, 1.0, 1.0, 1.4 / 1.2};
+    assert_int_equal(alarms_after_stop(together), 0);
+    assert_true(alarms_after_stop(alone) > 60); /* 96 of the 140 rows after the stop */
+}
+
 /* Saved with the stream state mid-history, loaded, continued: the same states, scores and
  * counters as the machine that never stopped. */
 static void test_round_trip(void **state)
@@ -418,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_equals_standalone_common),
         cmocka_unit_test(test_default_rule),
         cmocka_unit_test(test_shared_step_cancels),
+        cmocka_unit_test(test_gap_step_together),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_bad_input),
