@@ -21,6 +21,14 @@
  *    a shaft line, imbalance) disappears entirely. Two channels keep their absolute rows
  *    unless the host asks for common mode (vigil_machine_set_common_mode()) knowing this.
  *
+ * Step rule (common mode on, the monitors' gap policy VIGIL_GAP_KEEP): after a gap or a clock
+ * step every channel holds its state for the monitors' relearn rows (20), then, if the
+ * channels' amplitudes stepped together (the shared step in log over 3 x its spread across
+ * channels and 3 x the noise before the gap, docs/MODELS.md "A machine's channels"), each
+ * channel's baseline medians move to those rows' (scales kept): the residue of a restart whose
+ * step differs a little by channel. A step on one channel (a fault grown during the pause) is
+ * kept. With VIGIL_GAP_REREF the monitors re-learn after every gap instead.
+ *
  * Per row (vigil_machine_score()) every channel's monitor is scored: its state, score,
  * explanation, events, counters and drift trackers are those of vigil_machine_monitor(m, g),
  * which accepts every getter of vigil/monitor.h; the time-quirk policy applies per channel.
