@@ -631,12 +631,7 @@ int vigil_machine_load_file(const char *path, vigil_machine **out)
     int rc = vigil__model_file_read(path, &b, &len);
     if (rc)
         return rc;
-    rc = vigil_machine_load(b, len, out);
-    if (rc == VIGIL_EFORMAT || rc == VIGIL_ENOTFOUND) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "%s", vigil_last_error());
-        vigil__fail(rc, "%s: %s", path, msg);
-    }
+    rc = vigil__model_file_blame(path, vigil_machine_load(b, len, out));
     free(b);
     return rc;
 }

@@ -565,12 +565,7 @@ int vigil_monitor_load_file(const char *path, vigil_monitor **out)
     int rc = vigil__model_file_read(path, &b, &len);
     if (rc)
         return rc;
-    rc = vigil_monitor_load(b, len, out);
-    if (rc == VIGIL_EFORMAT) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "%s", vigil_last_error());
-        vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
-    }
+    rc = vigil__model_file_blame(path, vigil_monitor_load(b, len, out));
     free(b);
     return rc;
 }
