@@ -43,6 +43,7 @@ struct vigil_extractor {
     double s1, s2;
     double *psd;     /* n/2+1 bins */
     double *freq;    /* n/2+1 bin frequencies k * rate / n, so the hot path divides less */
+    double *reduced; /* 2 (n/2+1): the spectral loops' logarithm parts (frame_features.h) */
 
     size_t nbands;
     size_t band_k0[VIGIL_BANDS_MAX], band_k1[VIGIL_BANDS_MAX];
@@ -109,8 +110,9 @@ int vigil_extractor_create(double rate, size_t frame, vigil_extractor **out)
     ex->window = malloc(frame * sizeof *ex->window);
     ex->psd = malloc((frame / 2 + 1) * sizeof *ex->psd);
     ex->freq = malloc((frame / 2 + 1) * sizeof *ex->freq);
+    ex->reduced = malloc(2 * (frame / 2 + 1) * sizeof *ex->reduced);
     int rc = VIGIL_ENOMEM;
-    if (ex->buf && ex->window && ex->psd && ex->freq)
+    if (ex->buf && ex->window && ex->psd && ex->freq && ex->reduced)
         rc = vigil__fft_create(frame, &ex->fft);
     if (rc == VIGIL_OK)
         rc = grow_columns(ex, BASE_COLS);
@@ -155,6 +157,7 @@ void vigil_extractor_destroy(vigil_extractor *ex)
     free(ex->window);
     free(ex->psd);
     free(ex->freq);
+    free(ex->reduced);
     free(ex);
 }
 
@@ -290,7 +293,7 @@ static void compute_row(vigil_extractor *ex, double *row)
     double *col = row + 2 + VIGIL__TIME_COLS;
     /* y, the FFT's input, is spent (the plan may destroy it): the spectral loops' scratch */
     vigil__spectrum_features(ex->kern, spec, n, ex->rate, ex->s1, ex->s2, ex->freq, ex->psd, y,
-                             x, &roots, row + 2, col);
+                             ex->reduced, x, &roots, row + 2, col);
     col += VIGIL__SPECTRAL_COLS;
     const double df = ex->rate / (double)n;
     for (size_t b = 0; b < ex->nbands; b++)
@@ -486,7 +489,7 @@ size_t vigil_extractor_memory(const vigil_extractor *ex)
         return 0;
     size_t bytes = sizeof *ex;
     bytes += ex->n * sizeof(double) * 3;           /* buf (2 n), window */
-    bytes += (ex->n / 2 + 1) * sizeof(double) * 2; /* psd, freq */
+    bytes += (ex->n / 2 + 1) * sizeof(double) * 4; /* psd, freq, reduced (2) */
     bytes += vigil__fft_memory(ex->fft);
     bytes += ex->qcap * ex->ncols * sizeof(double);
     bytes += ex->ncols * sizeof(char *);

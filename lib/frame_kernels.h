@@ -61,12 +61,14 @@ typedef struct vigil__kernels {
      * freq[k] = f_k; the sums above. psd[0] is the caller's. Also the time-domain sum of
      * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1) into sumsqrt: the roots of from (any
      * state for the same x, n: {{0}, 0} for none yet) completed. scratch: kmax + 1
-     * doubles (the PSD loop hands a part of each logarithm, the division, to the logarithm loop
-     * through it); on return scratch[k] = L_k for k = 1..kmax, the logarithms the sums used, so
-     * that the rare entropy terms need none of their own. It may not alias the other arrays. */
+     * doubles, reduced: 2 (kmax + 1) (the PSD loop hands the first parts of each logarithm, the
+     * reduction x = 2^k (1 + f) and the division, to the logarithm loop through them); on
+     * return scratch[k] = L_k for k = 1..kmax, the logarithms the sums used, so that the rare
+     * entropy terms need none of their own. Neither may alias the other arrays or each other. */
     void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
-                          const double *freq, double *psd, double *scratch, const double *x,
-                          size_t n, const vigil__roots *from, vigil__spectral_sums *out);
+                          const double *freq, double *psd, double *scratch, double *reduced,
+                          const double *x, size_t n, const vigil__roots *from,
+                          vigil__spectral_sums *out);
     /* Lane sums of (freq[k] - c)^2 psd[k] over k in [k0, k1). */
     void (*spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1, double c,
                         double *lanes);

@@ -352,7 +352,8 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
  * and arg max, in lanes of (k - 1) % VIGIL__LANES; k0 = 1 + a multiple of VIGIL__LANES. Returns
  * the first bin not done. */
 KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
-                        double *psd, double *ratio, vigil__spectral_sums *o)
+                        double *psd, double *ratio, double *red_f, double *red_k,
+                        vigil__spectral_sums *o)
 {
     vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
@@ -386,8 +387,13 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 #endif
             const vd p = (re2 + im2) * c;
             K(store)(psd + at, p);
-            vd dk; /* unused here: log_blocks() takes it again, with f, from p */
-            K(store)(ratio + at, K(log_ratio)(K(log_reduce)(p + 1e-30, &dk)));
+            /* the logarithm's reduction and division here, where the loop has room for them;
+             * log_blocks() finishes it from the three stored parts */
+            vd dk;
+            const vd f = K(log_reduce)(p + 1e-30, &dk);
+            K(store)(ratio + at, K(log_ratio)(f));
+            K(store)(red_f + at, f);
+            K(store)(red_k + at, dk);
             total[u] += p;
             fsum[u] += K(load)(freq + at) * p;
             const vm better = K(gt)(p, best[u]);
@@ -417,8 +423,9 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 /* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of VIGIL__LANES of them),
  * in lanes of (k - 1) % VIGIL__LANES; a pass of its own, after the PSD's, because together the two loops
  * need more registers than there are. Each L_k replaces the division handed over in ratio[k]. */
-KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double *freq,
-                     double centroid, vigil__spectral_sums *o, struct K(roots) *roots)
+KI void K(log_blocks)(const double *psd, double *ratio, const double *red_f,
+                     const double *red_k, size_t k1, const double *freq, double centroid,
+                     vigil__spectral_sums *o, struct K(roots) *roots)
 {
     const vd c = K(splat)(centroid);
     vd spread[NV];
@@ -439,9 +446,8 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double 
             const vd p = K(load)(psd + at);
             const vd fc = K(load)(freq + at) - c;
             spread[u] += fc * fc * p;
-            vd dk;
-            const vd f = K(log_reduce)(p + 1e-30, &dk);
-            const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
+            const vd l = K(log_finish)(K(load)(red_f + at), K(load)(ratio + at),
+                                       K(load)(red_k + at));
             K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
             const vm common = K(ge)(p * K(vabs)(l), tiny);
@@ -470,12 +476,13 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double 
 
 static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
                              const double *freq, double *psd, double *scratch,
-                             const double *x, size_t n, const vigil__roots *from,
-                             vigil__spectral_sums *o)
+                             double *reduced, const double *x, size_t n,
+                             const vigil__roots *from, vigil__spectral_sums *o)
 {
     struct K(roots) roots = K(roots_load)(x, from, n);
+    double *red_f = reduced, *red_k = reduced + kmax + 1;
     /* Blocks of VIGIL__LANES bins stop before the last bin, whose factor may differ. */
-    const size_t k0 = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o);
+    const size_t k0 = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, red_f, red_k, o);
     for (size_t k = k0, j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same sums */
         const double re = spec[2 * k], im = spec[2 * k + 1];
         const double p = (re * re + im * im) * (k == kmax ? last : two);
@@ -489,7 +496,7 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
      * (f_k - c)^2 P_k ride in the logarithm loop instead of a pass of their own. */
     const double total = vigil__lane_total(o->total);
     const double centroid = total != 0.0 ? vigil__lane_total(o->fsum) / total : 0.0;
-    K(log_blocks)(psd, scratch, k0, freq, centroid, o, &roots);
+    K(log_blocks)(psd, scratch, red_f, red_k, k0, freq, centroid, o, &roots);
     K(roots_finish)(&roots, n, o->sumsqrt);
     const double tiny = 1e-30 * 36028797018963968.0;
     for (size_t k = k0, j = 0; k <= kmax; k++, j++) {
