@@ -71,6 +71,17 @@ KI vm K(andnot)(vm a, vm b) { return ~a & b; }
 KI vd K(pick)(vm m, vd a, vd b) { return K(select)(m, a, b); }
 #endif
 
+/* a + b, min(a, b), max(a, b) in the lanes of m, a in the others: for the logarithm loop's
+ * running sums and bounds, where b is left out of most lanes. With AVX-512 one masked
+ * instruction; elsewhere a select of b or the operation's neutral value (0, +inf side `hi`,
+ * -inf side `lo`: the callers pass values that leave a unchanged) then the operation. The
+ * callers' a is never -0 nor on the wrong side of the neutral value, so both give a's bits. */
+#if VW == 8
+KI vd K(add_if)(vm m, vd a, vd b) { return (vd)_mm512_mask_add_pd((__m512d)a, m, (__m512d)a, (__m512d)b); }
+KI vd K(min_if)(vm m, vd a, vd b, vd hi) { (void)hi; return (vd)_mm512_mask_min_pd((__m512d)a, m, (__m512d)a, (__m512d)b); }
+KI vd K(max_if)(vm m, vd a, vd b, vd lo) { (void)lo; return (vd)_mm512_mask_max_pd((__m512d)a, m, (__m512d)a, (__m512d)b); }
+#endif
+
 /* a > b ? a : b and a < b ? a : b, lane by lane: exactly what maxpd and minpd compute (their
  * second operand when the comparison is false), so the same bits as the select form. */
 KI vd K(vmax)(vd a, vd b)
@@ -98,6 +109,12 @@ KI vd K(vmin)(vd a, vd b)
     return K(select)(a < b, a, b);
 #endif
 }
+
+#if VW != 8
+KI vd K(add_if)(vm m, vd a, vd b) { return a + K(pick)(m, b, (vd){0}); }
+KI vd K(min_if)(vm m, vd a, vd b, vd hi) { return K(vmin)(a, K(pick)(m, b, hi)); }
+KI vd K(max_if)(vm m, vd a, vd b, vd lo) { return K(vmax)(a, K(pick)(m, b, lo)); }
+#endif
 
 KI vd K(vabs)(vd a) { return (vd)((vu)a & ((vu){0} + 0x7fffffffffffffffu)); /* clear the sign */ }
 
@@ -451,10 +468,10 @@ KI void K(log_blocks)(const double *psd, double *ratio, const double *red_f,
             K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
             const vm common = K(ge)(p * K(vabs)(l), tiny);
-            plogp[u] += K(pick)(common, p * l, (vd){0});
+            plogp[u] = K(add_if)(common, plogp[u], p * l); /* plogp is never -0 */
             const vm rare = K(andnot)(common, K(gt)(p, (vd){0}));
-            first[u] = K(vmin)(first[u], K(pick)(rare, block, K(splat)(none)));
-            last[u] = K(vmax)(last[u], K(pick)(rare, block, (vd){0}));
+            first[u] = K(min_if)(rare, first[u], block, K(splat)(none)); /* first <= none */
+            last[u] = K(max_if)(rare, last[u], block, (vd){0});          /* last >= 0 */
         }
         block += (double)VIGIL__LANES;
         K(roots_step)(roots);
