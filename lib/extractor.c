@@ -340,7 +340,13 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
     /* Validate before touching any state: a rejected chunk leaves the stream as it was. Doubles
      * in one vectorised test of the whole chunk; the sample-by-sample search below runs only to
      * name the first bad one. */
-    if (!src_f64 || !ex->kern->all_within(src_f64, take, VIGIL_SAMPLE_MAX)) {
+    /* Doubles up to the end of the current frame are copied into it by the same pass (the
+     * rest of the frame's buffer holds no state, so a rejected chunk leaves nothing behind);
+     * the rest of the chunk is checked too before any frame completes. */
+    const size_t head = take < ex->n - ex->fill ? take : ex->n - ex->fill;
+    if (!src_f64 ||
+        !ex->kern->all_within(src_f64, head, VIGIL_SAMPLE_MAX, ex->buf + ex->start + ex->fill) ||
+        !ex->kern->all_within(src_f64 + head, take - head, VIGIL_SAMPLE_MAX, NULL)) {
         for (size_t i = 0; i < take; i++) {
             const double v = src_f64 ? src_f64[i] : (double)src_f32[i];
             if (!(fabs(v) <= VIGIL_SAMPLE_MAX))
@@ -356,7 +362,8 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
             c = take - i;
         double *dst = ex->buf + ex->start + ex->fill;
         if (src_f64) {
-            memcpy(dst, src_f64 + i, c * sizeof *dst);
+            if (i > 0) /* the first c = head samples are in: the check copied them */
+                memcpy(dst, src_f64 + i, c * sizeof *dst);
         } else {
             for (size_t j = 0; j < c; j++)
                 dst[j] = (double)src_f32[i + j];

@@ -78,8 +78,9 @@ typedef struct vigil__kernels {
      * within 1 ulp (fdlibm's algorithm). The same function the spectral sums use. */
     void (*log)(const double *x, double *out, size_t n);
     /* 1 if every x[0..n) is within [-max, max] (so not NaN), else 0 (the push loop's check of
-     * a whole chunk against VIGIL_SAMPLE_MAX). */
-    int (*all_within)(const double *x, size_t n, double max);
+     * a whole chunk against VIGIL_SAMPLE_MAX). If copy is not NULL, x[0..n) is also copied to
+     * copy[0..n) (not overlapping x), whatever the answer. */
+    int (*all_within)(const double *x, size_t n, double max, double *copy);
 } vigil__kernels;
 
 /* The fastest table this CPU runs, unless the environment variable VIGIL_SIMD names a slower

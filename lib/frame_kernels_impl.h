@@ -568,12 +568,15 @@ static void K(sum)(const double *p, size_t n, double *lanes)
         lanes[j] += p[i];
 }
 
+/* With copy, x is also copied there, whatever the answer: the push loop reads a chunk from
+ * memory once for its check and its first frame's copy (the check alone was ~10 % of the row's
+ * time on a stream not in cache). */
 /* |x| <= max exactly when the bits of |x| (sign cleared), read as an unsigned integer, are at
  * most those of max (max >= 0): doubles of one sign order like their bits, and NaN and +-inf
  * have the largest. So one AND, one integer compare and one OR a vector, no chain longer than
  * one cycle, one test per chunk. (The first test was a sum of x * 0, NaN for NaN and inf: a
  * chain of additions, 4 cycles a vector; then the exponent-field carry, finite only.) */
-static int K(all_within)(const double *x, size_t n, double max)
+static int K(all_within)(const double *x, size_t n, double max, double *copy)
 {
     uint64_t lim;
     memcpy(&lim, &max, sizeof lim);
@@ -582,9 +585,15 @@ static int K(all_within)(const double *x, size_t n, double max)
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) acc[u] = (vu){0};
     size_t i = 0;
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
-        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            acc[u] |= (vu)(((vu)K(load)(x + i + (size_t)u * VW) & mag) > limv);
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const vd v = K(load)(x + i + (size_t)u * VW);
+            if (copy)
+                K(store)(copy + i + (size_t)u * VW, v);
+            acc[u] |= (vu)(((vu)v & mag) > limv);
+        }
     }
+    if (copy)
+        memcpy(copy + i, x + i, (n - i) * sizeof *x);
     uint64_t all = 0;
     for (; i < n; i++) {
         uint64_t b;

@@ -353,14 +353,23 @@ static void test_all_within(void **state)
         for (size_t n = 1; n <= 13; n++) {
             for (size_t i = 0; i < n; i++)
                 x[i] = good[i % (sizeof good / sizeof good[0])];
-            assert_int_equal(all[t]->all_within(x, n, max), 1);
+            assert_int_equal(all[t]->all_within(x, n, max, NULL), 1);
+            double copy[13];
+            memset(copy, 0x55, sizeof copy);
+            assert_int_equal(all[t]->all_within(x, n, max, copy), 1);
+            assert_memory_equal(copy, x, n * sizeof *x);
             for (size_t at = 0; at < n; at++)
                 for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
                     const double keep = x[at];
                     x[at] = bad[b];
-                    if (all[t]->all_within(x, n, max) != 0)
+                    if (all[t]->all_within(x, n, max, NULL) != 0)
                         fail_msg("table %s: %g at %zu of %zu not found", all[t]->name, bad[b],
                                  at, n);
+                    double copied[13];
+                    if (all[t]->all_within(x, n, max, copied) != 0 ||
+                        memcmp(copied, x, n * sizeof *x) != 0)
+                        fail_msg("table %s, copying: %g at %zu of %zu not found or not copied",
+                                 all[t]->name, bad[b], at, n);
                     x[at] = keep;
                 }
         }
