@@ -24,6 +24,7 @@
 typedef struct ctx {
     const char *dir;
     int json;
+    int bearing; /* --bearing: the envelope group at the recorded geometry and shaft rate */
 } ctx;
 
 /* ---- series: rows with names and times ------------------------------------------------------ */
@@ -345,16 +346,54 @@ static const int kinds[] = {VIGIL_DETECTOR_ZSCORE, VIGIL_DETECTOR_MAHALANOBIS,
 
 /* ---- CWRU ----------------------------------------------------------------------------------- */
 
+/* Bearing-aware defaults (issue 16): the envelope group over the whole spectrum at a known
+ * geometry and shaft rate, and the default selection with the defect-line amplitudes. */
+static int add_envelope(vigil_extractor *ex, int balls, double d, double pitch, double shaft_hz)
+{
+    if (vigil_extractor_set_bearing(ex, balls, d, pitch, 0.0) != VIGIL_OK ||
+        vigil_extractor_set_shaft_hz(ex, shaft_hz) != VIGIL_OK ||
+        vigil_extractor_enable_envelope(ex, 0.0, vigil_extractor_rate(ex)) != VIGIL_OK)
+        return bench_error("%s", vigil_last_error());
+    return BENCH_OK;
+}
+static const char *const bearing_select[10] = {"rms",      "peak",     "crest",   "kurtosis",
+                                               "shape",    "impulse",  "clearance",
+                                               "env_bpfo", "env_bpfi", "env_bsf"};
+
+/* The shaft rate of a CWRU file, Hz: its rpm in DIR/cwru/MANIFEST.tsv (column 10). */
+static int cwru_shaft_hz(const char *dir, const char *name, double *hz)
+{
+    char path[PATHLEN], line[1024], want[PATHLEN];
+    snprintf(path, sizeof path, "%s/cwru/MANIFEST.tsv", dir);
+    snprintf(want, sizeof want, "cwru/%s\t", name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return bench_error("%s: cannot open", path);
+    *hz = 0.0;
+    while (*hz == 0.0 && fgets(line, sizeof line, f)) {
+        if (strncmp(line, want, strlen(want)))
+            continue;
+        char *field = line;
+        for (int i = 0; i < 9 && field; i++)
+            field = strchr(field, '\t') ? strchr(field, '\t') + 1 : NULL;
+        *hz = field ? strtod(field, NULL) / 60.0 : 0.0;
+    }
+    fclose(f);
+    return *hz > 0.0 ? BENCH_OK : bench_error("%s: no rpm for %s", path, name);
+}
+
 /* Frames of 1024 samples, hop 512 at 12 kHz (tests/test_cwru.c: enough frames from 2.5 s of
- * healthy data, several shaft turns per frame); base features, the monitor's default set. */
-static int cwru_rows(const char *path, size_t lo, size_t hi, series *s)
+ * healthy data, several shaft turns per frame); base features, the monitor's default set.
+ * shaft_hz > 0: the envelope group too (the 6205 drive-end bearing). */
+static int cwru_rows(const char *path, size_t lo, size_t hi, double shaft_hz, series *s)
 {
     double *x = NULL;
     size_t n = 0;
     int status = read_samples(path, "de", &x, &n);
     vigil_extractor *ex = NULL;
     if (status == BENCH_OK && vigil_extractor_create(12000.0, 1024, &ex) == VIGIL_OK &&
-        vigil_extractor_set_hop(ex, 512) == VIGIL_OK) {
+        vigil_extractor_set_hop(ex, 512) == VIGIL_OK &&
+        (shaft_hz == 0.0 || add_envelope(ex, 9, 0.3126, 1.537, shaft_hz) == BENCH_OK)) {
         size_t nc = vigil_extractor_feature_count(ex);
         memset(s, 0, sizeof *s);
         status = series_names(s, nc, NULL, ex, NULL);
@@ -397,11 +436,14 @@ static int eval_cwru(const ctx *c)
     series train = {0}, held = {0};
     int status = read_samples(path, "de", &x, &n);
     free(x);
+    double shaft = 0.0;
+    if (status == BENCH_OK && c->bearing)
+        status = cwru_shaft_hz(c->dir, "normal_000_0hp_97_dec12k.csv.gz", &shaft);
     /* learn on the first half of the normal recording, false alarms on the second */
     if (status == BENCH_OK)
-        status = cwru_rows(path, 0, n / 2, &train);
+        status = cwru_rows(path, 0, n / 2, shaft, &train);
     if (status == BENCH_OK)
-        status = cwru_rows(path, n / 2, n, &held);
+        status = cwru_rows(path, n / 2, n, shaft, &held);
     cwru_file files[64];
     size_t nf = 0;
     snprintf(path, sizeof path, "%s/cwru", c->dir);
@@ -420,7 +462,10 @@ static int eval_cwru(const ctx *c)
     qsort(files, nf, sizeof files[0], cmp_file);
     for (size_t i = 0; i < nf && status == BENCH_OK; i++) {
         snprintf(path, sizeof path, "%s/cwru/%.255s", c->dir, files[i].name);
-        status = cwru_rows(path, 0, 0, &files[i].s);
+        if (c->bearing)
+            status = cwru_shaft_hz(c->dir, files[i].name, &shaft);
+        if (status == BENCH_OK)
+            status = cwru_rows(path, 0, 0, shaft, &files[i].s);
     }
     print_rule(c, "CWRU (12 kHz drive end; learn: first half of normal 97 (dec12k), N=1024 "
                   "hop 512; detected = frames in alarm; AUC = fault vs held-out normal scores; "
@@ -430,7 +475,8 @@ static int eval_cwru(const ctx *c)
                "detected", "AUC");
     static const char *const naive_cols[] = {"rms", "kurtosis"};
     for (size_t k = 0; k < NKINDS && status == BENCH_OK; k++) {
-        plan p = {kinds[k], NULL, 0, naive_cols, 2, train.rows, train.nrows, 0};
+        plan p = {kinds[k], c->bearing ? bearing_select : NULL, c->bearing ? 10 : 0, naive_cols,
+                  2, train.rows, train.nrows, 0};
         run rh = {0};
         status = run_plan(&p, &held, 0, &rh);
         for (int cls = 0; cls < 3 && status == BENCH_OK; cls++) {
@@ -506,10 +552,18 @@ static const char *const femto_select[14] = {
     "h_rms", "h_peak", "h_crest", "h_kurtosis", "h_impulse", "h_clearance", "h_shape",
     "v_rms", "v_peak", "v_crest", "v_kurtosis", "v_impulse", "v_clearance", "v_shape"};
 static const char *const femto_naive[4] = {"h_rms", "h_kurtosis", "v_rms", "v_kurtosis"};
+/* --bearing: the bearing-aware default set per channel */
+static const char *const femto_select_bearing[20] = {
+    "h_rms", "h_peak", "h_crest", "h_kurtosis", "h_impulse", "h_clearance", "h_shape",
+    "h_env_bpfo", "h_env_bpfi", "h_env_bsf",
+    "v_rms", "v_peak", "v_crest", "v_kurtosis", "v_impulse", "v_clearance", "v_shape",
+    "v_env_bpfo", "v_env_bpfi", "v_env_bsf"};
 
 /* One row per snapshot: the base features of the whole snapshot (one frame of 2560 samples)
- * for h, then for v; time = 10 s per snapshot (the challenge's spacing). */
-static int femto_rows(const char *dir, const char *hist, series *s)
+ * for h, then for v; time = 10 s per snapshot (the challenge's spacing). bearing: the envelope
+ * group too, at the challenge's bearing (13 x 3.5 mm on 25.6 mm) and the condition's shaft rate
+ * (BearingC_*: 1800, 1650, 1500 rpm for C = 1, 2, 3). */
+static int femto_rows(const char *dir, const char *hist, int bearing, series *s)
 {
     char path[PATHLEN];
     snprintf(path, sizeof path, "%s/femto/%s/index.tsv", dir, hist);
@@ -517,9 +571,14 @@ static int femto_rows(const char *dir, const char *hist, series *s)
     if (!idx)
         return bench_error("%s: cannot open", path);
     vigil_extractor *ex = NULL;
-    if (vigil_extractor_create(25600.0, 2560, &ex) != VIGIL_OK) {
+    static const double rpm[3] = {1800.0, 1650.0, 1500.0};
+    const int cond = hist[7] - '1';
+    if (vigil_extractor_create(25600.0, 2560, &ex) != VIGIL_OK ||
+        (bearing && (cond < 0 || cond > 2 ||
+                     add_envelope(ex, 13, 3.5, 25.6, rpm[cond] / 60.0) != BENCH_OK))) {
         fclose(idx);
-        return bench_error("%s", vigil_last_error());
+        vigil_extractor_destroy(ex);
+        return bench_error("%s: %s", hist, vigil_last_error());
     }
     const size_t nc = vigil_extractor_feature_count(ex);
     memset(s, 0, sizeof *s);
@@ -578,7 +637,7 @@ static int eval_femto(const ctx *c)
     memset(hs, 0, sizeof hs);
     int status = BENCH_OK;
     for (int i = 0; i < 6 && status == BENCH_OK; i++)
-        status = femto_rows(c->dir, femto_hist[i], &hs[i]);
+        status = femto_rows(c->dir, femto_hist[i], c->bearing, &hs[i]);
     print_rule(c, "PRONOSTIA (learn: first 100 snapshots = 16.5 min; alarm at = onset of the "
                   "alarm that stays up to failure (h:mm from start); lead = failure - alarm; "
                   "earlier = alarm episodes before it; onset = the onset test's estimate of "
@@ -590,7 +649,8 @@ static int eval_femto(const ctx *c)
     for (size_t k = 0; k < NKINDS && status == BENCH_OK; k++) {
         for (int i = 0; i < 6 && status == BENCH_OK; i++) {
             const series *s = &hs[i];
-            plan p = {kinds[k], femto_select, 14, femto_naive, 4, s->rows, LEARN_ROWS, 0};
+            plan p = {kinds[k], c->bearing ? femto_select_bearing : femto_select,
+                      c->bearing ? 20 : 14, femto_naive, 4, s->rows, LEARN_ROWS, 0};
             run r = {0};
             status = run_plan(&p, s, LEARN_ROWS, &r);
             if (status != BENCH_OK)
@@ -833,7 +893,8 @@ static int eval_nab(const ctx *c)
 /* ---- the command ----------------------------------------------------------------------------- */
 
 static const char detection_help[] =
-    "usage: vigil-bench detection [--datasets DIR] [--quick] [--only LIST] [--json]\n"
+    "usage: vigil-bench detection [--datasets DIR] [--quick] [--only LIST] [--json] "
+    "[--bearing]\n"
     "\n"
     "Detection quality on the recorded datasets, for every detector (zscore, mahalanobis, pca,\n"
     "hst) and the naive peer (z-score of RMS and kurtosis > 3, 3-of-5 persistence): CWRU per\n"
@@ -845,6 +906,9 @@ static const char detection_help[] =
     "  --quick         CWRU only (a few seconds: the test suite's smoke run)\n"
     "  --only LIST     comma-separated subset of cwru,pronostia,ims,nab\n"
     "  --json          one JSON object per line instead of tables\n"
+    "  --bearing       bearing-aware defaults (issue 16) on CWRU and PRONOSTIA: the envelope\n"
+    "                  group at the recorded bearing geometry and shaft rate, and the default\n"
+    "                  set plus env_bpfo, env_bpfi, env_bsf\n"
     "  -h, --help      show this help\n";
 
 int bench_detection(int argc, char **argv)
@@ -852,9 +916,10 @@ int bench_detection(int argc, char **argv)
     static const struct option longopts[] = {
         {"datasets", required_argument, NULL, 'd'}, {"quick", no_argument, NULL, 'q'},
         {"only", required_argument, NULL, 'o'},     {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},           {"bearing", no_argument, NULL, 'b'},
+        {NULL, 0, NULL, 0},
     };
-    ctx cx = {getenv("VIGIL_DATASETS"), 0};
+    ctx cx = {getenv("VIGIL_DATASETS"), 0, 0};
     const char *only = "cwru,pronostia,ims,nab";
     int c;
     optind = 1;
@@ -864,6 +929,7 @@ int bench_detection(int argc, char **argv)
         case 'q': only = "cwru"; break;
         case 'o': only = optarg; break;
         case 'j': cx.json = 1; break;
+        case 'b': cx.bearing = 1; break;
         case 'h': fputs(detection_help, stdout); return BENCH_OK;
         default: return bench_error("unknown option (try 'vigil-bench detection --help')"), BENCH_USAGE;
         }
@@ -883,6 +949,9 @@ int bench_detection(int argc, char **argv)
         return 77;
     }
     closedir(d);
+    if (cx.bearing && !cx.json)
+        printf("bearing-aware defaults: CWRU 6205 at each file's rpm, PRONOSTIA 13 x 3.5 mm on "
+               "25.6 mm at the condition's rpm; monitors select env_bpfo, env_bpfi, env_bsf too\n");
     static const struct {
         const char *name;
         int (*eval)(const ctx *);

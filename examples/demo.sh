@@ -17,6 +17,10 @@ echo "== 2. vigil monitor: learn the first 30 frames of the healthy recording, t
 echo "      rest and the faulty recordings as one machine's history"
 "$VIGIL" monitor --rate 12000 --frame 1024 --hop 512 --column de --learn 30 --summary \
     $D/healthy.csv.gz $D/outer_race.csv.gz $D/inner_race.csv.gz $D/ball.csv.gz
+echo "   the same run, one row per alarm event: raised at t, since (onset), and the features"
+echo "   that drove it, in baseline scales"
+"$VIGIL" monitor --rate 12000 --frame 1024 --hop 512 --column de --learn 30 --events \
+    $D/healthy.csv.gz $D/outer_race.csv.gz $D/inner_race.csv.gz $D/ball.csv.gz
 
 echo
 echo "== 3. vigil diagnose: which part is failing, and how bad (ISO 10816-3 zone)"

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define EVENTS_MAX 256
+#define EVENTS_MAX VIGIL__ALARM_EVENTS_MAX
 
 typedef struct event {
     double t, onset;
@@ -25,6 +25,7 @@ struct vigil_alarm {
     /* the onset test (VIGIL_ALARM_CUSUM): Bernoulli CUSUM of the exceedances */
     int rule;
     double p0, p1, h, cap;
+    double weight;          /* evidence per frame: its share of new samples (overlap), 0..1 */
     double inc_hi, inc_lo;  /* log-likelihood ratio of an exceedance, of a frame below */
     double s;               /* the statistic, 0..cap */
     double rise_t;          /* time of the first exceedance since s was last 0 */
@@ -35,13 +36,15 @@ struct vigil_alarm {
     double confirm_s;       /* and seconds */
     size_t decay;           /* frames a burst that stopped can hold s >= h */
     size_t transients;
+    size_t zero_run;        /* ALARM: consecutive frames with s at 0 */
+    double zero_t;          /* ALARM: when s last reached 0 */
 };
 
 /* Increments and the derived burst decay of the CUSUM rule. */
 static void cusum_derive(vigil_alarm *a)
 {
-    a->inc_hi = log(a->p1 / a->p0);
-    a->inc_lo = log((1.0 - a->p1) / (1.0 - a->p0));
+    a->inc_hi = a->weight * log(a->p1 / a->p0);
+    a->inc_lo = a->weight * log((1.0 - a->p1) / (1.0 - a->p0));
     a->cap = 2.0 * a->h;
     a->decay = (size_t)ceil((a->cap - a->h) / -a->inc_lo);
 }
@@ -66,6 +69,7 @@ int vigil_alarm_create(vigil_alarm **out)
     a->h = log(1e5);
     a->confirm = 5;
     a->confirm_s = 0.0;
+    a->weight = 1.0;
     cusum_derive(a);
     vigil_alarm_reset(a);
     *out = a;
@@ -85,6 +89,7 @@ int vigil_alarm_clear_window(vigil_alarm *a)
     /* CUSUM: an alarm keeps its evidence across a gap (it clears only when used up); an open
      * episode starts again from nothing */
     a->s = a->state == VIGIL_STATE_ALARM ? a->cap : 0.0;
+    a->zero_run = 0;
     return VIGIL_OK;
 }
 
@@ -95,7 +100,7 @@ int vigil_alarm_reset(vigil_alarm *a)
     a->state = VIGIL_STATE_OK;
     vigil_alarm_clear_window(a);
     a->ev_head = a->ev_count = a->ev_dropped = 0;
-    a->rise_t = a->onset = a->cross_t = NAN;
+    a->rise_t = a->onset = a->cross_t = a->zero_t = NAN;
     a->above = 0;
     a->transients = 0;
     return VIGIL_OK;
@@ -172,6 +177,21 @@ int vigil_alarm_set_confirm(vigil_alarm *a, size_t frames, double seconds)
     return VIGIL_OK;
 }
 
+int vigil_alarm_set_evidence_weight(vigil_alarm *a, double weight)
+{
+    if (!a || !(weight >= 1e-3 && weight <= 1.0))
+        return vigil__fail(VIGIL_EINVAL, "evidence weight: 0.001..1 (a frame's share of new "
+                           "samples)");
+    a->weight = weight;
+    cusum_derive(a);
+    return vigil_alarm_clear_window(a);
+}
+
+double vigil_alarm_evidence_weight(const vigil_alarm *a)
+{
+    return a ? a->weight : NAN;
+}
+
 size_t vigil_alarm_confirm_frames(const vigil_alarm *a)
 {
     return a ? a->decay + a->confirm : 0;
@@ -192,7 +212,10 @@ size_t vigil_alarm_transients(const vigil_alarm *a)
  * was last 0); it becomes ALARM once s has stayed >= h for longer than a burst that stopped
  * could hold it there (decay) plus `confirm` frames and `confirm_s` seconds; an episode that
  * falls below h before is a transient (WARN -> OK, kind VIGIL_EVENT_TRANSIENT). ALARM clears
- * when s is back to 0: the evidence is used up. */
+ * when s has stayed at 0 (the evidence used up) for as long as an episode must hold to become
+ * an alarm: more than decay + confirm frames and at least confirm_s seconds. Degradation does
+ * not reverse, so the evidence that it stopped must be as long as the evidence that it began;
+ * an exceedance in between restarts the count. */
 static int cusum_update(vigil_alarm *a, int exceed, double t)
 {
     if (a->s == 0.0 && exceed)
@@ -214,14 +237,23 @@ static int cusum_update(vigil_alarm *a, int exceed, double t)
         } else if (++a->above > a->decay + a->confirm && t - a->cross_t >= a->confirm_s) {
             next = VIGIL_STATE_ALARM;
         }
-    } else if (a->state == VIGIL_STATE_ALARM && a->s == 0.0) {
-        next = VIGIL_STATE_OK;
+    } else if (a->state == VIGIL_STATE_ALARM) {
+        if (a->s > 0.0) {
+            a->zero_run = 0;
+        } else {
+            if (a->zero_run++ == 0)
+                a->zero_t = t;
+            if (a->zero_run > a->decay + a->confirm && t - a->zero_t >= a->confirm_s)
+                next = VIGIL_STATE_OK;
+        }
     }
     if (next != a->state) {
         push_event(a, t, a->state, next, kind);
         a->state = next;
-        if (next == VIGIL_STATE_OK)
+        if (next == VIGIL_STATE_OK) {
             a->onset = NAN;
+            a->zero_run = 0;
+        }
     }
     return a->state;
 }
@@ -305,6 +337,11 @@ int vigil_alarm_next_event_ex(vigil_alarm *a, vigil_alarm_event *out)
     return 1;
 }
 
+double vigil__alarm_oldest_event_time(const vigil_alarm *a)
+{
+    return a && a->ev_count ? a->ev[a->ev_head].t : NAN;
+}
+
 size_t vigil_alarm_events_dropped(const vigil_alarm *a)
 {
     return a ? a->ev_dropped : 0;
@@ -355,6 +392,9 @@ void vigil__alarm_save_stream(const vigil_alarm *a, vigil__wbuf *w)
         vigil__put_u32(w, (uint32_t)e->kind);
         vigil__put_f64(w, e->onset);
     }
+    /* layout 3: how long an alarm's sum has been at 0 */
+    vigil__put_u64(w, a->zero_run);
+    vigil__put_f64(w, a->zero_t);
 }
 
 int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
@@ -390,6 +430,8 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
     s.rise_t = s.onset = s.cross_t = NAN;
     s.above = 0;
     s.transients = 0;
+    s.zero_run = 0;
+    s.zero_t = NAN;
     if (layout >= 2) {
         s.s = vigil__get_f64(r);
         s.rise_t = vigil__get_f64(r);
@@ -407,6 +449,13 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
                 r->err = 1;
             s.ev[i].kind = (int)kind;
         }
+    }
+    if (layout >= 3) {
+        s.zero_run = vigil__get_count(r, SIZE_MAX / 2);
+        s.zero_t = vigil__get_f64(r);
+        if (isinf(s.zero_t) ||
+            (s.zero_run > 0 && (s.s != 0.0 || isnan(s.zero_t) || state != VIGIL_STATE_ALARM)))
+            r->err = 1;
     }
     if (r->err || state > VIGIL_STATE_ALARM || (s.fill < a->n && s.pos != s.fill))
         return VIGIL_EFORMAT;

@@ -5,6 +5,11 @@
 #include "model_io.h"
 #include "vigil/alarm.h"
 
+/* Events queued before the oldest is dropped (the monitor keeps its explanations in step). */
+#define VIGIL__ALARM_EVENTS_MAX 256
+/* Time of the oldest queued event, NaN if none (a machine merges its channels' queues). */
+double vigil__alarm_oldest_event_time(const vigil_alarm *a);
+
 /* Window, state and queued events. Load validates everything and changes nothing on failure
  * (VIGIL_EFORMAT); the alarm's persistence must already be the saved one's. */
 void vigil__alarm_save_stream(const vigil_alarm *a, vigil__wbuf *w);

@@ -141,7 +141,7 @@ int vigil_column_facts(const char *name, int *direction, int *common_mode, int *
     if (common_mode)
         *common_mode = c->common;
     if (selected)
-        *selected = c->selected;
+        *selected = c->selected == 1; /* the bearing-aware ones need the pipeline's shaft rate */
     if (unit)
         *unit = c->unit;
     return c != &g;
@@ -158,7 +158,8 @@ static int historian_selected(const char *name)
     return base && in_list(base + 1, level_impulse, sizeof level_impulse / sizeof *level_impulse);
 }
 
-void vigil__default_selection(const char *const *names, size_t n, size_t *idx, size_t *count)
+void vigil__default_selection(const char *const *names, size_t n, int shaft_known, size_t *idx,
+                              size_t *count)
 {
     /* The tables' selection when the row has any of it; else the same statistics under a
      * historian's names (issue 16: a machine's channels "x_rms", "y_kurtosis", ...); else (a
@@ -166,7 +167,7 @@ void vigil__default_selection(const char *const *names, size_t n, size_t *idx, s
     *count = 0;
     for (size_t i = 0; i < n; i++) {
         const vigil__column *c = table_column(names[i]);
-        if (c && c->selected)
+        if (c && (c->selected == 1 || (shaft_known && c->selected == VIGIL__SEL_SHAFT_KNOWN)))
             idx[(*count)++] = i;
     }
     const int have_table = *count > 0;

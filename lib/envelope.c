@@ -278,12 +278,23 @@ int vigil__env_band_check(double rate, size_t n, double lo_hz, double hi_hz)
 /* ---- the extractor group ------------------------------------------------------------------ */
 
 /* Line amplitudes grow with a defect and scale with the signal; prominences (line over the
- * local floor) are ratios already; the band edges are settings, not health. */
+ * local floor) are ratios already; the band edges are settings, not health.
+ * Bearing-aware defaults (issue 16): the amplitudes at BPFO, BPFI and BSF join the monitor's
+ * default selection when the shaft rate is configured. A localised race or rolling-element
+ * defect strikes the resonances of the structure at the defect frequency; the envelope of the
+ * signal then carries lines there while the impacts' energy is still far below the overall
+ * RMS (R. B. Randall, J. Antoni, "Rolling element bearing diagnostics - a tutorial", MSSP 25
+ * (2011) 485-520, sections 3-4). With a shaft rate estimated per frame the line is looked for
+ * wherever the estimate lands, and its amplitude varies with the estimate rather than with
+ * health. The cage (FTF) line is left out: it lies at 0.4 x shaft, among the shaft's own
+ * modulations, and a cage fault shows as sidebands rather than a line of its own (ibid. 3.1).
+ * Prominences stay out: the line over the local floor is a ratio of two noisy estimates whose
+ * healthy spread is wide; the amplitude already grows with the defect. */
 const vigil__column vigil__envelope_columns[VIGIL_ENVELOPE_COLS] = {
     {"env_ftf", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
-    {"env_bpfo", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
-    {"env_bpfi", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
-    {"env_bsf", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, 0, "signal"},
+    {"env_bpfo", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, VIGIL__SEL_SHAFT_KNOWN, "signal"},
+    {"env_bpfi", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, VIGIL__SEL_SHAFT_KNOWN, "signal"},
+    {"env_bsf", VIGIL_DIR_UP, VIGIL_COMMON_RATIO, VIGIL__SEL_SHAFT_KNOWN, "signal"},
     {"env_ftf_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},
     {"env_bpfo_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},
     {"env_bpfi_prom", VIGIL_DIR_UP, VIGIL_COMMON_DIFF, 0, ""},

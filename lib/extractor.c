@@ -242,6 +242,11 @@ int vigil_extractor_set_queue(vigil_extractor *ex, size_t rows)
 
 vigil__machine *vigil__extractor_machine(vigil_extractor *ex) { return &ex->machine; }
 
+int vigil__extractor_shaft_known(const vigil_extractor *ex)
+{
+    return ex && ex->machine.has_bearing && ex->machine.shaft_hz > 0.0;
+}
+
 int vigil__extractor_configurable(const vigil_extractor *ex) { return check_configurable(ex); }
 
 void vigil__extractor_rowless(vigil_extractor *ex) { ex->rowless = 1; }

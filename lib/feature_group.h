@@ -44,9 +44,14 @@ typedef struct vigil__column {
     const char *name;
     int direction;
     int common;
-    int selected;
+    int selected; /* 0, 1, or VIGIL__SEL_SHAFT_KNOWN */
     const char *unit;
 } vigil__column;
+
+/* selected: only when the shaft rate is configured, not estimated per frame (a line amplitude
+ * at a defect frequency is a health measure only when the line is looked for at the right
+ * frequency; see vigil__default_selection). */
+#define VIGIL__SEL_SHAFT_KNOWN 2
 
 /* The tables (columns.c holds the base row's and lists every group's). */
 #define VIGIL__BASE_COLUMNS 21
@@ -72,6 +77,9 @@ typedef struct vigil__machine {
     double shaft_lo, shaft_hi;  /* range of the estimate, Hz; 0, 0: the default range */
 } vigil__machine;
 vigil__machine *vigil__extractor_machine(vigil_extractor *ex);
+
+/* Does the extractor compute the envelope group at a configured (not estimated) shaft rate? */
+int vigil__extractor_shaft_known(const vigil_extractor *ex);
 /* VIGIL_OK, or VIGIL_EINVAL / VIGIL_ESTATE (with message) as the public setters report. */
 int vigil__extractor_configurable(const vigil_extractor *ex);
 /* Make the extractor a framer for its groups only: each completed frame is computed into one

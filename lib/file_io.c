@@ -211,3 +211,13 @@ done:
     *out_len = (size_t)total;
     return VIGIL_OK;
 }
+
+int vigil__model_file_blame(const char *path, int rc)
+{
+    if (rc == VIGIL_EFORMAT || rc == VIGIL_ENOTFOUND) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "%s", vigil_last_error());
+        vigil__fail(rc, "%s: %s", path, msg);
+    }
+    return rc;
+}

@@ -16,4 +16,8 @@ int vigil__file_replace(const char *path, const void *data, size_t n);
  * VIGIL_EIO, VIGIL_EFORMAT (message names the file) or VIGIL_ENOMEM. */
 int vigil__model_file_read(const char *path, unsigned char **out, size_t *out_len);
 
+/* rc of a loader that refused the bytes read from path: for VIGIL_EFORMAT and VIGIL_ENOTFOUND
+ * its message is prefixed with the file's name (the other statuses keep theirs). Returns rc. */
+int vigil__model_file_blame(const char *path, int rc);
+
 #endif

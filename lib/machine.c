@@ -414,6 +414,27 @@ int vigil_machine_reset(vigil_machine *m)
     return VIGIL_OK;
 }
 
+int vigil_machine_next_event(vigil_machine *m, vigil_event_explanation *out)
+{
+    if (!m || !out)
+        return vigil__status(VIGIL_EINVAL);
+    size_t first = m->nch;
+    double t_first = NAN;
+    for (size_t g = 0; g < m->nch; g++) {
+        const double t = vigil__alarm_oldest_event_time(m->mon[g]->alarm);
+        if (!isnan(t) && (first == m->nch || t < t_first)) {
+            first = g;
+            t_first = t;
+        }
+    }
+    if (first == m->nch)
+        return 0;
+    int rc = vigil_monitor_next_event_explained(m->mon[first], out);
+    if (rc == 1)
+        out->channel = first;
+    return rc;
+}
+
 /* ---- saving: one format-2 model file whose payload is a single machine section ---------- */
 
 /* The machine section: u32 layout (1), u64 channels, u32 common mode, per channel its name
@@ -610,12 +631,7 @@ int vigil_machine_load_file(const char *path, vigil_machine **out)
     int rc = vigil__model_file_read(path, &b, &len);
     if (rc)
         return rc;
-    rc = vigil_machine_load(b, len, out);
-    if (rc == VIGIL_EFORMAT || rc == VIGIL_ENOTFOUND) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "%s", vigil_last_error());
-        vigil__fail(rc, "%s: %s", path, msg);
-    }
+    rc = vigil__model_file_blame(path, vigil_machine_load(b, len, out));
     free(b);
     return rc;
 }

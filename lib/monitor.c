@@ -1,6 +1,7 @@
 /* The monitor: baseline per condition -> direction clipping -> detector -> calibrated threshold
  * -> alarm state machine, plus drift trackers and gap handling. See include/vigil/monitor.h and
  * docs/MODELS.md. Saving lives in monitor_io.c. */
+#include "feature_group.h"
 #include "monitor_impl.h"
 
 #include "pipeline_impl.h"
@@ -59,6 +60,8 @@ void vigil_monitor_destroy(vigil_monitor *m)
     free(m->z);
     free(m->contrib);
     free(m->prev);
+    free(m->peak_z);
+    free(m->xring);
     for (size_t i = 0; m->drift && i < m->nsel; i++)
         vigil_drift_destroy(m->drift[i]);
     free(m->drift);
@@ -127,6 +130,7 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     m->fa_frames = 1e5;
     m->confirm = 5;
     m->confirm_s = 0.0;
+    m->evidence_w = 1.0;
     m->gap = 0.0;
     m->gap_policy = VIGIL_GAP_KEEP;
     m->relearn = 20;
@@ -136,7 +140,9 @@ int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monit
     return VIGIL_OK;
 }
 
-int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+/* shaft_known: bearing-aware default selection (vigil__default_selection). */
+static int create_selected(const char *const *names, size_t n, int kind, int shaft_known,
+                           vigil_monitor **out)
 {
     if (!out)
         return vigil__status(VIGIL_EINVAL);
@@ -163,7 +169,7 @@ int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_mon
         vigil_monitor_destroy(m);
         return vigil__status(VIGIL_ENOMEM);
     }
-    vigil__default_selection(names, n, idx, &count);
+    vigil__default_selection(names, n, shaft_known, idx, &count);
     if (count == 0) {
         free(idx);
         vigil_monitor_destroy(m);
@@ -196,9 +202,14 @@ int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind, vigi
         return vigil__status(VIGIL_ENOMEM);
     for (size_t i = 0; i < n; i++)
         names[i] = vigil_extractor_feature_name(ex, i);
-    int rc = vigil_monitor_create(names, n, kind, out);
+    int rc = create_selected(names, n, kind, vigil__extractor_shaft_known(ex), out);
     free(names);
     return rc;
+}
+
+int vigil_monitor_create(const char *const *names, size_t n, int kind, vigil_monitor **out)
+{
+    return create_selected(names, n, kind, 0, out);
 }
 
 static int any_learned(const vigil_monitor *m)
@@ -249,6 +260,29 @@ int vigil_monitor_select(vigil_monitor *m, const char *const *names, size_t n)
         m->dir[i] = vigil__default_direction(m->names[idx[i]]);
     }
     return VIGIL_OK;
+}
+
+int vigil__monitor_bearing_defaults(vigil_monitor *m)
+{
+    if (m->fitted || any_learned(m))
+        return VIGIL_OK;
+    const char *const *names = (const char *const *)m->names;
+    size_t *plain = malloc(2 * m->ncols * sizeof *plain), nplain = 0, nbear = 0;
+    if (!plain)
+        return vigil__status(VIGIL_ENOMEM);
+    size_t *bear = plain + m->ncols;
+    vigil__default_selection(names, m->ncols, 0, plain, &nplain);
+    vigil__default_selection(names, m->ncols, 1, bear, &nbear);
+    int is_plain = nplain == m->nsel && nbear > nplain;
+    for (size_t i = 0; is_plain && i < nplain; i++)
+        is_plain = m->sel[i] == plain[i] && m->dir[i] == vigil__default_direction(names[plain[i]]);
+    int rc = is_plain ? vigil__monitor_alloc_selection(m, nbear) : VIGIL_OK;
+    for (size_t i = 0; is_plain && rc == VIGIL_OK && i < nbear; i++) {
+        m->sel[i] = bear[i];
+        m->dir[i] = vigil__default_direction(names[bear[i]]);
+    }
+    free(plain);
+    return rc == VIGIL_OK ? rc : vigil__status(rc);
 }
 
 int vigil_monitor_set_direction(vigil_monitor *m, const char *name, int direction)
@@ -680,6 +714,8 @@ int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a)
         rc = vigil_alarm_set_cusum(a, p0, p1, m->fa_frames);
     if (rc == VIGIL_OK)
         rc = vigil_alarm_set_confirm(a, m->confirm, m->confirm_s);
+    if (rc == VIGIL_OK)
+        rc = vigil_alarm_set_evidence_weight(a, m->evidence_w);
     return rc;
 }
 
@@ -723,9 +759,34 @@ int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds)
     return rc;
 }
 
+/* Frames that overlap by more than half see one impulse ceil(frame / hop) times; the onset
+ * test needs h / ln(p1 / p0) = 2.5 independent exceedances, so one impulse counted that often
+ * opens an episode (hop 128 of 1024: 25-64 alarm frames on healthy data). Each frame's evidence
+ * is weighted so that one impulse never weighs more than 2 frames that share nothing, which is
+ * what it weighs at half overlap; frames with at least half new samples keep weight 1. */
+int vigil_monitor_set_overlap(vigil_monitor *m, size_t frame, size_t hop)
+{
+    if (!m || frame < 1 || hop < 1 || hop > frame || frame > VIGIL_FRAME_MAX)
+        return vigil__fail(VIGIL_EINVAL, "overlap needs 1 <= hop <= frame <= %d",
+                           VIGIL_FRAME_MAX);
+    const size_t seen = (frame + hop - 1) / hop;
+    const double w = seen <= 2 ? 1.0 : fmax(1e-3, 2.0 / (double)seen);
+    int rc = vigil_alarm_set_evidence_weight(m->alarm, w);
+    if (rc == VIGIL_OK)
+        m->evidence_w = w;
+    return rc;
+}
+
+double vigil_monitor_evidence_weight(const vigil_monitor *m)
+{
+    return m ? m->evidence_w : NAN;
+}
+
 /* Everything the stream needs after fit or load: drift trackers and the alarm. */
 int vigil__monitor_prepare(vigil_monitor *m)
 {
+    if (vigil__explain_prepare(m) != VIGIL_OK)
+        return vigil__status(VIGIL_ENOMEM);
     m->drift = calloc(m->nsel, sizeof *m->drift);
     free(m->prev);
     m->prev = calloc(m->nsel, sizeof *m->prev);
@@ -794,6 +855,7 @@ int vigil_monitor_reset(vigil_monitor *m)
     for (size_t i = 0; m->drift && i < m->nsel; i++)
         vigil_drift_reset(m->drift[i]);
     vigil_alarm_reset(m->alarm);
+    vigil__explain_reset(m);
     m->last_score = m->last_thr = m->last_health = NAN;
     m->top = -1;
     m->scored = 0;
@@ -988,7 +1050,13 @@ static int score_row(vigil_monitor *m, const double *row, size_t n, double t, si
     m->scored = 1;
     if (rereferencing)
         return vigil_alarm_state(m->alarm); /* held while the new reference is learnt */
-    return vigil_alarm_update(m->alarm, s, k->thr, t);
+    const size_t queued = vigil_alarm_event_count(m->alarm);
+    const size_t dropped = vigil_alarm_events_dropped(m->alarm);
+    int state = vigil_alarm_update(m->alarm, s, k->thr, t);
+    if (state >= 0)
+        vigil__explain_row(m, state, vigil_alarm_event_count(m->alarm) - queued +
+                                         vigil_alarm_events_dropped(m->alarm) - dropped);
+    return state;
 }
 
 int vigil_monitor_update(vigil_monitor *m, const double *row, size_t n, size_t condition)
@@ -1098,7 +1166,11 @@ int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev)
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
-    return vigil_alarm_next_event_ex(m->alarm, ev);
+    const size_t queued = vigil_alarm_event_count(m->alarm);
+    int rc = vigil_alarm_next_event_ex(m->alarm, ev);
+    if (rc == 1)
+        vigil__explain_pop(m, queued, NULL);
+    return rc;
 }
 
 double vigil_monitor_onset(const vigil_monitor *m)
@@ -1115,5 +1187,9 @@ int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, int *to)
 {
     if (!m)
         return vigil__status(VIGIL_EINVAL);
-    return vigil_alarm_next_event(m->alarm, t, from, to);
+    const size_t queued = vigil_alarm_event_count(m->alarm);
+    int rc = vigil_alarm_next_event(m->alarm, t, from, to);
+    if (rc == 1)
+        vigil__explain_pop(m, queued, NULL);
+    return rc;
 }

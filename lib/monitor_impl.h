@@ -12,6 +12,13 @@
 
 #define VIGIL__AUTO_INTERVALS 15
 
+/* One event's explanation, kept in a ring in step with the alarm's event queue (issue 16). */
+typedef struct vigil__explained {
+    size_t count;
+    size_t feature[VIGIL_EXPLAIN_MAX];
+    double z[VIGIL_EXPLAIN_MAX];
+} vigil__explained;
+
 typedef struct vigil__cond {
     double *med, *scale;    /* baseline per selected feature */
     double thr;
@@ -41,6 +48,7 @@ struct vigil_monitor {
     double p1, fa_frames;   /* CUSUM: degraded exceedance rate, false-alarm period */
     size_t confirm;         /* CUSUM: frames beyond the burst decay */
     double confirm_s;       /* CUSUM: seconds */
+    double evidence_w;      /* CUSUM: a frame's evidence weight from the framing (1: none) */
     double gap;
     int gap_policy;
     size_t relearn;
@@ -69,6 +77,13 @@ struct vigil_monitor {
     size_t prev_cond;
     double t_shift;         /* added to row times for the drift trackers (monotone clock) */
     size_t counts[VIGIL_COUNTER_COUNT];
+    /* event explanations (monitor_explain.c): per feature the signed z of largest |z| in the
+     * current episode, and a ring of the explanations of the events still queued (its newest
+     * entries match the alarm queue's newest events; an older event may have none) */
+    double *peak_z;         /* nsel */
+    int in_episode;
+    vigil__explained *xring; /* VIGIL__ALARM_EVENTS_MAX entries, made at fit/load */
+    size_t x_head, x_count;
     /* prognosis (issue 15, prognosis.c): fed after each scored row; NULL: none */
     vigil_prognoser *prog;
     long prog_col;          /* column of the indicator, -1: the monitor's score */
@@ -89,6 +104,13 @@ int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
 struct vigil__wbuf;
 int vigil__monitor_payload(const vigil_monitor *m, int flags, struct vigil__wbuf *w);
 int vigil__monitor_load_payload(const unsigned char *payload, size_t n, vigil_monitor **out);
+/* Explanations (monitor_explain.c): make the ring (fit/load), clear the episode and ring
+ * (reset), follow a scored row whose alarm update queued `raised` events, pop in step with the
+ * alarm queue (`queued`: its count before the pop; out may be NULL). */
+int vigil__explain_prepare(vigil_monitor *m);
+void vigil__explain_reset(vigil_monitor *m);
+void vigil__explain_row(vigil_monitor *m, int state, size_t raised);
+void vigil__explain_pop(vigil_monitor *m, size_t queued, vigil__explained *out);
 /* The default fault direction of a feature name. */
 int vigil__default_direction(const char *name);
 
@@ -107,5 +129,11 @@ typedef struct vigil__tail_fit {
 /* The calibrated q-quantile of s[0..n) (sorted in place, n >= 1, 0.5 <= q < 1); fills fit if
  * not NULL. */
 double vigil__tail_quantile(double *s, size_t n, double q, vigil__tail_fit *fit);
+
+/* Bearing-aware defaults (issue 16): a monitor that has learnt nothing and still holds the
+ * plain default selection of its columns takes the bearing-aware one (vigil__default_selection
+ * with shaft_known) when a specification with a bearing and a shaft rate is attached, as if it
+ * had been made from that specification. Otherwise nothing changes. VIGIL_OK or VIGIL_ENOMEM. */
+int vigil__monitor_bearing_defaults(vigil_monitor *m);
 
 #endif

@@ -71,7 +71,7 @@ static void serialise_core(const vigil_monitor *m, vigil__wbuf *w0)
  * forgotten alarm or a missed gap would not. */
 static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 {
-    vigil__put_u32(w, 2); /* layout of this section (2: with the onset test's state) */
+    vigil__put_u32(w, 3); /* layout of this section (2: the onset test's state, 3: its clearing) */
     vigil__alarm_save_stream(m->alarm, w);
     vigil__put_u32(w, (uint32_t)m->have_t);
     vigil__put_f64(w, m->last_t);
@@ -89,7 +89,7 @@ static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 static int load_stream(vigil_monitor *m, vigil__rbuf *r)
 {
     const uint32_t layout = vigil__get_u32(r);
-    if (layout != 1 && layout != 2)
+    if (layout < 1 || layout > 3)
         return vigil__fail(VIGIL_EFORMAT, "vigil model: unknown stream-state layout");
     vigil_alarm *a = NULL;
     if (vigil_alarm_create(&a) != VIGIL_OK)
@@ -565,12 +565,7 @@ int vigil_monitor_load_file(const char *path, vigil_monitor **out)
     int rc = vigil__model_file_read(path, &b, &len);
     if (rc)
         return rc;
-    rc = vigil_monitor_load(b, len, out);
-    if (rc == VIGIL_EFORMAT) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "%s", vigil_last_error());
-        vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
-    }
+    rc = vigil__model_file_blame(path, vigil_monitor_load(b, len, out));
     free(b);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* The monitor's pipeline specification (include/vigil/pipeline.h): attached at creation,
  * saved and loaded with the model (monitor_io.c), read back with the monitor's own settings. */
+#include "feature_group.h"
 #include "monitor_impl.h"
 #include "pipeline_impl.h"
 #include "status.h"
@@ -68,6 +69,8 @@ int vigil__monitor_attach_pipeline(vigil_monitor *m, const vigil_pipeline *p)
             names[i] = vigil_extractor_feature_name(ex, i);
         rc = vigil__layout_mismatch((const char *const *)m->names, m->ncols, names, c);
         free(names);
+        if (rc == VIGIL_OK && vigil__extractor_shaft_known(ex))
+            rc = vigil__monitor_bearing_defaults(m);
         vigil_extractor_destroy(ex);
         if (rc)
             return rc;

@@ -500,7 +500,8 @@ static const key_def keys[] = {
     {"monitor.detector", "mahalanobis", canon_detector, TEXT,
      "detector: zscore, mahalanobis, pca or hst"},
     {"monitor.features", "default", canon_features, TEXT,
-     "selected features: default (the group tables' selection) or NAME,..."},
+     "selected features: default (the group tables' selection, with env_bpfo, env_bpfi, "
+     "env_bsf when bearing and shaft.hz are set) or NAME,..."},
     {"monitor.directions", "default", canon_directions, TEXT,
      "fault directions that differ from the group tables': default or NAME:up|down|both,..."},
     {"monitor.conditions", "1", canon_whole, NUM(1, VIGIL_CONDITIONS_MAX),
@@ -1183,6 +1184,11 @@ int vigil__pipeline_apply_alarm(const vigil_pipeline *p, vigil_monitor *m)
         rc = keyed(vigil_monitor_set_confirm(m, (size_t)num(p, "monitor.confirm"),
                                              num(p, "monitor.confirm_time")),
                    "monitor.confirm");
+    /* the evidence weight follows from the framing: derived, not a key of its own */
+    const size_t frame = vigil_pipeline_frame(p), hop = vigil_pipeline_hop(p);
+    if (rc == VIGIL_OK && !vigil_pipeline_rows(p) && frame > 0)
+        rc = keyed(vigil_monitor_set_overlap(m, frame, hop > 0 && hop <= frame ? hop : frame),
+                   "hop");
     return rc;
 }
 
@@ -1250,7 +1256,8 @@ int vigil__pipeline_sync_monitor(vigil_pipeline *p, const vigil_monitor *m)
         free(colnames);
         return VIGIL_ENOMEM;
     }
-    vigil__default_selection(colnames, ncols, def, &ndef);
+    const int shaft_known = !vigil_pipeline_rows(p) && has_bearing(p) && num(p, "shaft.hz") > 0.0;
+    vigil__default_selection(colnames, ncols, shaft_known, def, &ndef);
     int same = ndef == nsel;
     for (size_t i = 0; same && i < nsel; i++)
         same = strcmp(colnames[def[i]], vigil_monitor_feature_name(m, i)) == 0;

@@ -16,8 +16,11 @@ char *vigil__pipeline_text(const vigil_pipeline *p, int flags);
 int vigil__layout_mismatch(const char *const *want, size_t nwant, const char *const *got,
                            size_t ngot);
 
-/* Default selection of a row's columns (indices into names, ascending) by the column tables. */
-void vigil__default_selection(const char *const *names, size_t n, size_t *idx, size_t *count);
+/* Default selection of a row's columns (indices into names, ascending) by the column tables.
+ * shaft_known: the row's envelope columns were computed at a configured shaft rate (bearing-aware
+ * defaults: the defect-line amplitudes join the selection). */
+void vigil__default_selection(const char *const *names, size_t n, int shaft_known, size_t *idx,
+                              size_t *count);
 
 /* Settings of a monitor the pipeline reads back. */
 typedef struct vigil__monitor_settings {

@@ -6,6 +6,7 @@
  * and transfers between machines whose healthy levels differ. */
 #include "vigil/prognosis.h"
 
+#include "file_io.h"
 #include "model_io.h"
 #include "monitor_impl.h"
 #include "prognosis_impl.h"
@@ -1646,12 +1647,7 @@ int vigil_prognosis_prior_load_file(const char *path, vigil_prognosis_prior **ou
     else if (len == cap)
         rc = vigil__fail(VIGIL_EFORMAT, "%s: too large for a vigil prior", path);
     else {
-        rc = vigil_prognosis_prior_load(b, len, out);
-        if (rc == VIGIL_EFORMAT) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "%s", vigil_last_error());
-            vigil__fail(VIGIL_EFORMAT, "%s: %s", path, msg);
-        }
+        rc = vigil__model_file_blame(path, vigil_prognosis_prior_load(b, len, out));
     }
     free(b);
     return rc;

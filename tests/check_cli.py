@@ -179,7 +179,11 @@ class Cli(unittest.TestCase):
             with open(rows_o, "w") as fh:
                 fh.write(run("features", *flags, b).stdout)
             mr = os.path.join(tmp, "r.vgm")
-            self.assertEqual(run("train", "--rows", "-o", mr, rows_h).returncode, 0)
+            # rows carry no shaft rate: the bearing-aware default (issue 16) is named for them
+            bearing_default = "rms,peak,crest,kurtosis,shape,impulse,clearance,env_bpfo," \
+                              "env_bpfi,env_bsf"
+            self.assertEqual(run("train", "--rows", "--features", bearing_default, "-o", mr,
+                                 rows_h).returncode, 0)
             s1 = run("score", "--model", m, b)
             s2 = run("score", "--model", mr, rows_o)
             self.assertEqual(s1.returncode, 0, s1.stderr)

@@ -23,6 +23,7 @@ Exits 77 (skip) with a message when mosquitto or the examples are not available.
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -326,6 +327,11 @@ def verify_db(run, s1, s2, n1, n2, n3, n_healthy, t_restart):
     # the explanation a planner reads: since when, and by how much in baseline scales
     if "since t=" not in first_run[0][2] or "baseline scales" not in first_run[0][2]:
         fail("alarm reason without onset or scales: %r" % (first_run[0][2],))
+    # issue 16: the reason quotes the features that drove the episode, "NAME +6.2, ..."
+    drivers = re.search(r": ((?:[\w.]+ [+-]\d+\.\d(?:, )?)+) \(baseline scales\)",
+                        first_run[0][2])
+    if not drivers or not all(float(p.split()[1]) > 0 for p in drivers.group(1).split(", ")):
+        fail("alarm reason without the features that drove it: %r" % (first_run[0][2],))
     print("alarm at t = fault + %.3f s (frame %d): %s" % (delay, first_run[0][1], first_run[0][2]))
     if delay > 1.0:
         fail("alarm %.3f s after the fault started, expected within 1 s" % delay)

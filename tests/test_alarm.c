@@ -122,9 +122,52 @@ static void test_cusum_burst_is_transient(void **state)
     vigil_alarm_destroy(a);
 }
 
+/* Overlapping frames (issue 16): an impulse seen by the 8 frames of hop = frame / 8 is one
+ * observation. At weight 1 its 8 exceedances open an episode (WARN at the 3rd); at weight
+ * 2 / 8 they sum to 8 x 0.25 x INC_HI = 9.2 < h = 11.5 and nothing opens. Lasting exceedances
+ * still cross, at frame ceil(h / (w INC_HI)), and the burst decay grows by 1 / w. */
+static void test_cusum_evidence_weight(void **state)
+{
+    (void)state;
+    const double h = log(1e5);
+    for (int weighted = 0; weighted < 2; weighted++) {
+        vigil_alarm *a = cusum_alarm();
+        assert_true(vigil_alarm_evidence_weight(a) == 1.0);
+        const double w = weighted ? 0.25 : 1.0;
+        assert_int_equal(vigil_alarm_set_evidence_weight(a, w), VIGIL_OK);
+        assert_true(vigil_alarm_evidence_weight(a) == w);
+        assert_int_equal(vigil_alarm_confirm_frames(a), (size_t)ceil(h / (w * -INC_LO)) + 5);
+        double t = 0.0;
+        int worst = 0;
+        for (int i = 0; i < 8; i++, t += 1.0) {
+            int st = vigil_alarm_update(a, 2.0, 1.0, t);
+            worst = st > worst ? st : worst;
+        }
+        for (int i = 0; i < 200; i++, t += 1.0)
+            vigil_alarm_update(a, 0.5, 1.0, t);
+        assert_int_equal(worst, weighted ? VIGIL_STATE_OK : VIGIL_STATE_WARN);
+        assert_int_equal(vigil_alarm_transients(a), weighted ? 0 : 1);
+        /* lasting: WARN at the frame where the weighted sum reaches h */
+        const int cross = (int)ceil(h / (w * INC_HI) - 1e-9);
+        for (int i = 1; i <= cross; i++, t += 1.0)
+            assert_int_equal(vigil_alarm_update(a, 2.0, 1.0, t),
+                             i < cross ? VIGIL_STATE_OK : VIGIL_STATE_WARN);
+        vigil_alarm_destroy(a);
+    }
+    vigil_alarm *a = cusum_alarm();
+    assert_int_equal(vigil_alarm_set_evidence_weight(a, 0.0), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_evidence_weight(a, 1.5), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_evidence_weight(a, NAN), VIGIL_EINVAL);
+    assert_int_equal(vigil_alarm_set_evidence_weight(NULL, 0.5), VIGIL_EINVAL);
+    assert_true(isnan(vigil_alarm_evidence_weight(NULL)));
+    assert_true(vigil_alarm_evidence_weight(a) == 1.0);
+    vigil_alarm_destroy(a);
+}
+
 /* Lasting exceedances: ALARM once the sum has held >= h for decay + confirm frames after it
  * reached h, and not before `seconds` when persistence in time is set; it clears only when the
- * sum (at its cap 2h) is used up: ceil(2h / |INC_LO|) clean frames. */
+ * sum (at its cap 2h) is used up, ceil(2h / |INC_LO|) clean frames, and has then stayed at 0
+ * for as long again as the alarm took to confirm. */
 static void test_cusum_lasting_alarm(void **state)
 {
     (void)state;
@@ -144,10 +187,19 @@ static void test_cusum_lasting_alarm(void **state)
         }
         assert_int_equal(i - 1, 2 + (after > hold ? after : hold));
         assert_true(vigil_alarm_onset(a) == 0.0);
+        /* the sum is used up after `clear` clean frames; the alarm clears once it has stayed
+         * at 0 for more than `hold` frames (and the 1800 s when timed); one exceedance in
+         * between restarts that count */
         const int clear = (int)ceil(2.0 * log(1e5) / -INC_LO);
-        for (int q = 1; q <= clear; q++)
+        const int back = (int)ceil(INC_HI / -INC_LO); /* one exceedance used up */
+        const int zero = (int)(after > hold ? after : hold) + 1;
+        for (int q = 1; q < clear + zero - 1; q++)
             assert_int_equal(vigil_alarm_update(a, 0.1, 1.0, dt * (double)(i++)),
-                             q < clear ? VIGIL_STATE_ALARM : VIGIL_STATE_OK);
+                             VIGIL_STATE_ALARM);
+        assert_int_equal(vigil_alarm_update(a, 3.0, 1.0, dt * (double)(i++)), VIGIL_STATE_ALARM);
+        for (int q = 1; q <= back + zero - 1; q++)
+            assert_int_equal(vigil_alarm_update(a, 0.1, 1.0, dt * (double)(i++)),
+                             q < back + zero - 1 ? VIGIL_STATE_ALARM : VIGIL_STATE_OK);
         assert_int_equal(vigil_alarm_transients(a), 0);
         vigil_alarm_destroy(a);
     }
@@ -210,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_cusum_burst_is_transient),
         cmocka_unit_test(test_cusum_lasting_alarm),
+        cmocka_unit_test(test_cusum_evidence_weight),
         cmocka_unit_test(test_cusum_false_alarm_rate),
         cmocka_unit_test(test_cusum_bad_args),
     };

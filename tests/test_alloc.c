@@ -122,7 +122,8 @@ static void test_no_alloc_prognoser(void **state)
     vigil_prognoser_destroy(p);
 }
 
-/* A machine's row: common mode over 4 channels and each channel's monitor (issue 16). */
+/* A machine's row: common mode over 4 channels and each channel's monitor, and popping its
+ * events with their explanations as text (issue 16). */
 static void test_no_alloc_machine(void **state)
 {
     (void)state;
@@ -132,6 +133,7 @@ static void test_no_alloc_machine(void **state)
     assert_int_equal(vigil_machine_create(ch, 4, cols, 2, VIGIL_DETECTOR_MAHALANOBIS, &mc),
                      VIGIL_OK);
     double row[8];
+    size_t events = 0;
     for (int i = 0; i < 300; i++) {
         for (int g = 0; g < 4; g++) {
             row[2 * g] = (1.0 + 0.1 * g) * (1.0 + 0.01 * ((i * 37 + g * 11) % 13));
@@ -146,9 +148,17 @@ static void test_no_alloc_machine(void **state)
         const size_t before = allocs, freed = frees;
         int states[4];
         assert_true(vigil_machine_score(mc, row, 8, 600.0 * i, 0, states) >= 0);
+        vigil_event_explanation e;
+        char text[256];
+        while (vigil_machine_next_event(mc, &e) == 1) {
+            events++;
+            assert_true(vigil_monitor_format_explanation(vigil_machine_monitor(mc, e.channel),
+                                                         &e, text, sizeof text) > 0);
+        }
         if (allocs != before || frees != freed)
             fail_msg("machine score: %zu allocations, %zu frees", allocs - before, frees - freed);
     }
+    assert_true(events > 0);
     vigil_machine_destroy(mc);
 }
 

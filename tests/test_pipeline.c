@@ -283,6 +283,7 @@ static void test_monitor_from_spec(void **state)
     assert_int_equal(vigil_monitor_feature_count(m), 3);
     assert_int_equal(vigil_monitor_direction(m, 1), VIGIL_DIR_BOTH);
     assert_int_equal(vigil_monitor_direction(m, 0), VIGIL_DIR_UP);
+    assert_true(vigil_monitor_evidence_weight(m) == 1.0); /* hop = frame */
     /* read back: the same monitor keys */
     vigil_pipeline *back = NULL;
     assert_int_equal(vigil_monitor_get_pipeline(m, &back), VIGIL_OK);
@@ -407,6 +408,33 @@ static void test_column_tables(void **state)
     vigil_pipeline_destroy(p);
 }
 
+/* The onset test's evidence weight from the framing: 2 / ceil(frame / hop) when frames overlap
+ * by more than half, else 1 (include/vigil/monitor.h). */
+static void test_overlap_weight(void **state)
+{
+    (void)state;
+    static const struct { size_t frame, hop; double w; } cases[] = {
+        {1024, 1024, 1.0}, {1024, 512, 1.0}, {1000, 500, 1.0}, {1024, 511, 2.0 / 3.0},
+        {1024, 400, 2.0 / 3.0}, {1024, 256, 0.5}, {1024, 128, 0.25}, {1024, 100, 2.0 / 11.0},
+        {4096, 14, 2.0 / 293.0}, {1024, 1, 2.0 / 1024.0}, {VIGIL_FRAME_MAX, 1, 1e-3}, {1, 1, 1.0},
+    };
+    const char *names[] = {"rms"};
+    vigil_monitor *m = NULL;
+    assert_int_equal(vigil_monitor_create(names, 1, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
+    assert_true(vigil_monitor_evidence_weight(m) == 1.0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_int_equal(vigil_monitor_set_overlap(m, cases[i].frame, cases[i].hop), VIGIL_OK);
+        assert_float_equal(vigil_monitor_evidence_weight(m), cases[i].w, 1e-15);
+    }
+    assert_int_equal(vigil_monitor_set_overlap(m, 1024, 2048), VIGIL_EINVAL);
+    assert_int_equal(vigil_monitor_set_overlap(m, 1024, 0), VIGIL_EINVAL);
+    assert_int_equal(vigil_monitor_set_overlap(m, 0, 0), VIGIL_EINVAL);
+    assert_int_equal(vigil_monitor_set_overlap(NULL, 1024, 512), VIGIL_EINVAL);
+    assert_float_equal(vigil_monitor_evidence_weight(m), 1.0, 0.0); /* unchanged */
+    assert_true(isnan(vigil_monitor_evidence_weight(NULL)));
+    vigil_monitor_destroy(m);
+}
+
 /* ---- the model file -------------------------------------------------------------------------- */
 
 static vigil_monitor *trained_from(const vigil_pipeline *p, vigil_extractor **exo)
@@ -459,6 +487,9 @@ static void test_model_carries_spec(void **state)
     assert_non_null(strstr(c, "machine = press 1\n"));
     assert_non_null(strstr(c, "bands = octaves\n"));
     assert_int_equal(vigil_monitor_learned(l, 0), 157); /* (40960 - 1024) / 256 + 1 frames */
+    /* hop 256 of 1024: an impulse is in 4 frames, each weighs 2 / 4 (issue 16), also loaded */
+    assert_true(vigil_monitor_evidence_weight(m) == 0.5);
+    assert_true(vigil_monitor_evidence_weight(l) == 0.5);
     assert_int_equal(vigil_monitor_learned(m, 0), 157);
     /* the loaded model rebuilds its extractor from the file alone */
     vigil_extractor *ex = NULL;
@@ -504,6 +535,70 @@ static void test_model_carries_spec(void **state)
 /* A restarted host resumes: the alarm that was up, the pending events and the time
  * bookkeeping come back, and the next rows give the same scores and states as the monitor that
  * never stopped (Mahalanobis has no smoothing state). Without the flag, the file is as before. */
+/* Save, load and go on side by side: the loaded monitor must give the same states. */
+static vigil_monitor *resumed(const vigil_monitor *m)
+{
+    size_t size, w;
+    assert_int_equal(vigil_monitor_save_size_ex(m, VIGIL_SAVE_STREAM, &size), VIGIL_OK);
+    unsigned char *b = malloc(size);
+    assert_int_equal(vigil_monitor_save_ex(m, VIGIL_SAVE_STREAM, b, size, &w), VIGIL_OK);
+    vigil_monitor *l = NULL;
+    assert_int_equal(vigil_monitor_load(b, w, &l), VIGIL_OK);
+    assert_int_equal(vigil_monitor_state(l), vigil_monitor_state(m));
+    free(b);
+    return l;
+}
+
+/* The onset test's clearing (an alarm holds 22 rows at a zero sum before it clears) resumes
+ * from a saved stream: in the middle of that count, and after the alarm cleared with new
+ * exceedances (issue 16, stream-state layout 3). */
+static void test_stream_resumes_clearing(void **state)
+{
+    (void)state;
+    const char *names[] = {"x"};
+    vigil_monitor *m = NULL;
+    assert_int_equal(vigil_monitor_create(names, 1, VIGIL_DETECTOR_ZSCORE, &m), VIGIL_OK);
+    /* no EWMA: smoothing starts afresh on load by design (lib/monitor_io.c) */
+    assert_int_equal(vigil_monitor_set_smoothing(m, 1.0), VIGIL_OK);
+    for (int i = 0; i < 200; i++) {
+        double x = sin(0.7 * i) + 0.3 * cos(1.3 * i);
+        assert_int_equal(vigil_monitor_learn(m, &x, 1, 0), VIGIL_OK);
+    }
+    assert_int_equal(vigil_monitor_fit(m), VIGIL_OK);
+    /* 40 rows far out (ALARM), 40 at the centre (the sum is used up after 34: 6 rows into the
+     * count of 22), then resume; 100 more (cleared), 2 far out (the sum rises again, OK),
+     * resume again */
+    static const struct { double x; int rows; int resume; } plan[] = {
+        {100.0, 40, 0}, {0.0, 40, 1}, {0.0, 100, 0}, {100.0, 2, 1}, {0.0, 5, 0},
+    };
+    double t = 0.0;
+    int states_seen = 0;
+    for (size_t k = 0; k < sizeof plan / sizeof *plan; k++) {
+        for (int r = 0; r < plan[k].rows; r++, t += 1.0) {
+            int st = vigil_monitor_score(m, &plan[k].x, 1, t, 0);
+            assert_true(st >= 0);
+            states_seen |= 1 << st;
+        }
+        if (k == 1)
+            assert_int_equal(vigil_monitor_state(m), VIGIL_STATE_ALARM);
+        if (k == 2)
+            assert_int_equal(vigil_monitor_state(m), VIGIL_STATE_OK);
+        if (plan[k].resume) {
+            vigil_monitor *l = resumed(m);
+            for (int r = 0; r < 30; r++) {
+                const double x = r < 25 ? 0.0 : 100.0;
+                assert_int_equal(vigil_monitor_score(l, &x, 1, t + r, 0),
+                                 vigil_monitor_score(m, &x, 1, t + r, 0));
+            }
+            vigil_monitor_destroy(m);
+            m = l;
+            t += 30.0;
+        }
+    }
+    assert_int_equal(states_seen & (1 << VIGIL_STATE_ALARM), 1 << VIGIL_STATE_ALARM);
+    vigil_monitor_destroy(m);
+}
+
 static void test_stream_state(void **state)
 {
     (void)state;
@@ -651,6 +746,8 @@ int main(void)
         cmocka_unit_test(test_errors_name_key_and_line),
         cmocka_unit_test(test_extractor_equals_setters),
         cmocka_unit_test(test_monitor_from_spec),
+        cmocka_unit_test(test_overlap_weight),
+        cmocka_unit_test(test_stream_resumes_clearing),
         cmocka_unit_test(test_enum_names),
         cmocka_unit_test(test_column_tables),
         cmocka_unit_test(test_model_carries_spec),

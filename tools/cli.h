@@ -57,7 +57,8 @@ vigil_extractor *cli_make_extractor(const char *cmd, const cli_frame_opts *o);
 enum {
     CLI_OPT_SPEC = 1000, CLI_OPT_DETECTOR, CLI_OPT_BEARING, CLI_OPT_SHAFT_HZ, CLI_OPT_SHAFT_RANGE,
     CLI_OPT_ENVELOPE_BAND, CLI_OPT_ORDERS, CLI_OPT_SEVERITY, CLI_OPT_UNITS, CLI_OPT_CLASS,
-    CLI_OPT_CHANNELS /* vigil monitor --channels (issue 16) */
+    CLI_OPT_CHANNELS, /* vigil monitor --channels (issue 16) */
+    CLI_OPT_EVENTS    /* vigil monitor --events (issue 16) */
 };
 #define CLI_SPEC_MAX 128
 typedef struct cli_spec_opts {

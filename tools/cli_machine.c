@@ -22,6 +22,7 @@ typedef struct mach_ctx {
     double *buf;              /* learning rows */
     size_t *cond;
     int summary, many;
+    int events;               /* --events */
     int common;               /* -1: the library's default, else 0/1 */
     const char *source, *output;
     double *scores;           /* summary: this file's scores, channel-major (nch x cap) */
@@ -197,6 +198,14 @@ static int on_row(void *ctx, const double *in, size_t n, double t, size_t cond, 
         return cli_error("%s: row %zu: %s", c->source, index + 1, vigil_last_error());
     if (c->summary && c->nscores == c->cap && grow_scores(c) != CLI_OK)
         return CLI_FAIL;
+    if (c->events) {
+        vigil_event_explanation e;
+        while (vigil_machine_next_event(c->mc, &e) == 1)
+            if (cli_print_event(stdout, c->many ? c->source : NULL, c->chan[e.channel],
+                                vigil_machine_monitor(c->mc, e.channel), &e) != CLI_OK)
+                return CLI_FAIL;
+        return CLI_OK;
+    }
     int any = 0;
     for (size_t g = 0; g < c->nch; g++) {
         vigil_monitor *m = vigil_machine_monitor(c->mc, g);
@@ -320,6 +329,7 @@ int cli_monitor_machine(cli_model_opts *o, const cli_machine_args *a, int argc, 
     c.o = o;
     c.learn = a->learn;
     c.summary = a->summary;
+    c.events = a->events;
     c.output = a->output;
     c.mc = a->loaded;
     c.common = a->common;
@@ -381,7 +391,9 @@ int cli_monitor_machine(cli_model_opts *o, const cli_machine_args *a, int argc, 
             status = cli_error("out of memory");
     }
     if (status == CLI_OK) {
-        if (c.summary)
+        if (c.events)
+            printf("%s" CLI_EVENTS_HEADER, c.many ? "source," : "");
+        else if (c.summary)
             printf("source,channel,frames,score_median,score_max,alarm_frames,state,"
                    "segments,gaps,steps_back,repeats,duplicates,rejected\n");
         else

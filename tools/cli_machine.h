@@ -9,10 +9,16 @@ typedef struct cli_machine_args {
     vigil_machine *loaded;  /* --model: the machine to continue (taken over), or NULL */
     size_t learn;           /* --learn K */
     int summary;            /* --summary */
+    int events;             /* --events: one line per event, with its explanation */
     const char *output;     /* -o MODEL */
     int common;             /* --common-mode on|off for the channels; -1: the library's rule */
     int first;              /* argv index of the first FILE */
 } cli_machine_args;
+
+/* One event line of --events (cmd_score.c): [source,]channel,t,from,to,kind,onset,features. */
+int cli_print_event(FILE *f, const char *source, const char *channel, const vigil_monitor *m,
+                    const vigil_event_explanation *e);
+#define CLI_EVENTS_HEADER "channel,t,from,to,kind,onset,features\n"
 
 /* Run vigil monitor over the FILEs argv[first..argc) as one machine: CLI_OK, CLI_FAIL or
  * CLI_USAGE after printing the error. */

@@ -15,9 +15,11 @@ static const char monitor_usage[] =
     "usage: vigil monitor --rate HZ [--frame N] [--hop H] [--column C] [--bands LIST]\n"
     "                     [--bearing n=..,d=..,D=..,angle=..] [--shaft-hz F | --shaft-range LO-HI]\n"
     "                     [--envelope-band B] [--orders] [--severity [--units U] [--class C]]\n"
-    "                     [--spec FILE] [--detector KIND] --learn K [--summary] FILE...\n"
-    "       vigil monitor --rows [--time-column C] --learn K [--summary] FILE...\n"
-    "       vigil monitor --model MODEL [--interval S | --index TABLE] [--summary] FILE...\n"
+    "                     [--spec FILE] [--detector KIND] --learn K [--summary|--events]\n"
+    "                     FILE...\n"
+    "       vigil monitor --rows [--time-column C] --learn K [--summary|--events] FILE...\n"
+    "       vigil monitor --model MODEL [--interval S | --index TABLE] [--summary|--events]\n"
+    "                     FILE...\n"
     "       vigil monitor --channels B1,B2,.. (--rows | --rate HZ ...) --learn K FILE...\n"
     "\n"
     "Treat the FILEs as one machine's history in the order given: learn the baseline from\n"
@@ -31,6 +33,12 @@ static const char monitor_usage[] =
     "the time-quirk policy of docs/MODELS.md: a time that steps back or repeats starts a new\n"
     "segment, an exact duplicate row is dropped, a row with a missing or NaN value (empty,\n"
     "NaN, NA, null) is rejected and skipped; each file's counts also go to stderr).\n"
+    "or with --events one row per alarm event (a change of state, or a transient: a burst\n"
+    "that cleared by itself):\n"
+    "  [source,]channel,t,from,to,kind,onset,features\n"
+    "(t: when it was raised; onset: when its episode began; features: the features of\n"
+    "largest |z| in the episode, in baseline scales, quoted: \"h_kurtosis +6.2, x_crest +4.1\";\n"
+    "channel: empty for one monitor; docs/MODELS.md, \"Explanations\").\n"
     "With --failure, each row (and the summary) ends with rul,rul_lo,rul_hi: the remaining\n"
     "life in seconds with its 95 % interval (empty while there is no estimate; see\n"
     "docs/PROGNOSIS.md). --model MODEL continues from a monitor saved with -o (its framing,\n"
@@ -43,6 +51,7 @@ static const char monitor_help[] =
     CLI_MODEL_HELP
     "  --learn K         frames (rows) to learn from (required, >= 10)\n"
     "  --summary         one summary row per file instead of one row per frame\n"
+    "  --events          one row per alarm event with what drove it, instead of per frame\n"
     "  --common-mode G   (--rows) the feature columns are G channel blocks (B1_..., B2_...);\n"
     "                    refer each to the median of the other channels, so a step shared\n"
     "                    by every channel (a restart, a load change) cancels\n"
@@ -66,6 +75,7 @@ typedef struct mon_ctx {
     double *buf;          /* learning rows */
     size_t *cond;
     int summary, many;
+    int events;           /* --events */
     const char *source;
     double *scores;       /* this file's scores (summary) */
     size_t nscores, cap, alarms;
@@ -153,6 +163,13 @@ static int on_row(void *ctx, const double *row, size_t n, double t, size_t cond,
         return CLI_OK; /* an exact duplicate: dropped and counted */
     if (st < 0)
         return cli_error("%s: row %zu: %s", c->source, index + 1, vigil_last_error());
+    if (c->events) {
+        vigil_event_explanation e;
+        while (vigil_monitor_next_event_explained(c->m, &e) == 1)
+            if (cli_print_event(stdout, c->many ? c->source : NULL, NULL, c->m, &e) != CLI_OK)
+                return CLI_FAIL;
+        return CLI_OK;
+    }
     if (!c->summary)
         return cli_print_scored(stdout, c->many ? c->source : NULL, c->m, index, t, st);
     if (c->nscores == c->cap) {
@@ -272,6 +289,7 @@ static int monitor_machine(cli_model_opts *o, const mon_ctx *c, const cli_snap *
         o->src.f.frame = 4096;
     a->learn = c->learn;
     a->summary = c->summary;
+    a->events = c->events;
     a->output = c->output;
     a->first = optind;
     return cli_monitor_machine(o, a, argc, argv);
@@ -281,11 +299,12 @@ int cmd_monitor(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_MODEL_LONGOPTS, CLI_SNAP_LONGOPTS, {"learn", required_argument, NULL, 'l'},
-        {"summary", no_argument, NULL, 'S'}, {"output", required_argument, NULL, 'o'},
+        {"summary", no_argument, NULL, 'S'}, {"events", no_argument, NULL, CLI_OPT_EVENTS},
+        {"output", required_argument, NULL, 'o'},
         {"channels", required_argument, NULL, CLI_OPT_CHANNELS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    cli_machine_args mach = {NULL, NULL, 0, 0, NULL, -1, 0};
+    cli_machine_args mach = {NULL, NULL, 0, 0, 0, NULL, -1, 0};
     cli_model_opts o;
     cli_model_defaults(&o);
     o.src.missing = 1; /* historian exports have empty cells: skip and count, never stop */
@@ -326,6 +345,10 @@ int cmd_monitor(int argc, char **argv)
             c.summary = 1;
             continue;
         }
+        if (ch == CLI_OPT_EVENTS) {
+            c.events = 1;
+            continue;
+        }
         if (ch == 'o') {
             c.output = optarg;
             continue;
@@ -345,6 +368,8 @@ int cmd_monitor(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("monitor", "no input FILE");
+    if (c.summary && c.events)
+        return cli_usage_error("monitor", "--summary or --events, not both");
     if (cli_model_spec("monitor", &o) != CLI_OK)
         return CLI_USAGE;
     int status = monitor_machine(&o, &c, &snap, &mach, model_path, argc, argv);
@@ -430,7 +455,9 @@ static int cmd_monitor_run(cli_model_opts *op, mon_ctx *cp, cli_snap *sp, const 
             status = cli_error("out of memory");
     }
     if (status == CLI_OK) {
-        if (cp->summary)
+        if (cp->events)
+            printf("%s" CLI_EVENTS_HEADER, cp->many ? "source," : "");
+        else if (cp->summary)
             printf("source,frames,score_median,score_max,alarm_frames,state,"
                    "segments,gaps,steps_back,repeats,duplicates,rejected%s\n",
                    cp->rul ? ",rul,rul_lo,rul_hi" : "");

@@ -3,6 +3,7 @@
 #include "cli_snapshot.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,32 @@ int cli_print_scored(FILE *f, const char *source, vigil_monitor *m, size_t index
     if (vigil_monitor_prognoser(m))
         cli_print_rul(f, vigil_monitor_prognoser(m)); /* a model with prognosis (issue 15) */
     fputc('\n', f);
+    return ferror(f) ? cli_error("write error on standard output") : CLI_OK;
+}
+
+int cli_print_event(FILE *f, const char *source, const char *channel, const vigil_monitor *m,
+                    const vigil_event_explanation *e);
+
+/* One event a planner reads (vigil monitor --events): [source,]channel,t,from,to,kind,onset,
+ * features; the features quoted ("h_kurtosis +6.2, h_crest +4.1"), onset empty when none. */
+int cli_print_event(FILE *f, const char *source, const char *channel, const vigil_monitor *m,
+                    const vigil_event_explanation *e)
+{
+    char text[VIGIL_EXPLAIN_MAX * 280];
+    if (vigil_monitor_format_explanation(m, e, text, sizeof text) < 0)
+        return cli_error("%s", vigil_last_error());
+    if (source)
+        fprintf(f, "%s,", source);
+    fprintf(f, "%s,", channel ? channel : "");
+    cli_print_double(f, e->event.t);
+    fprintf(f, ",%s,%s,%s,", cli_state_name(e->event.from), cli_state_name(e->event.to),
+            e->event.kind == VIGIL_EVENT_TRANSIENT ? "transient" : "change");
+    if (!isnan(e->event.onset))
+        cli_print_double(f, e->event.onset);
+    fputs(",\"", f);
+    for (const char *c = text; *c; c++) /* CSV: a quote inside a quoted field is doubled */
+        fputs(*c == '"' ? "\"\"" : (char[2]){*c, 0}, f);
+    fputs("\"\n", f);
     return ferror(f) ? cli_error("write error on standard output") : CLI_OK;
 }
 

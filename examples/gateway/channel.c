@@ -491,10 +491,12 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
     put_rul(ch);
     emit(ch, sink, "health");
 
-    vigil_alarm_event ev;
-    while (vigil_monitor_next_event_ex(ch->mon, &ev) == 1) {
+    vigil_event_explanation ex;
+    while (vigil_monitor_next_event_explained(ch->mon, &ex) == 1) {
+        const vigil_alarm_event ev = ex.event;
         const int from = ev.from, to = ev.to;
-        char reason[300], since[64] = "";
+        char reason[300 + VIGIL_EXPLAIN_MAX * 280], since[64] = "";
+        char drivers[VIGIL_EXPLAIN_MAX * 280];
         const char *why = ev.kind == VIGIL_EVENT_TRANSIENT ? "transient (a burst that cleared "
                                                              "by itself)"
                         : to == VIGIL_STATE_ALARM ? "persistent exceedance"
@@ -503,10 +505,11 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
                                                   : "back to normal";
         if (!isnan(ev.onset))
             snprintf(since, sizeof since, " since t=%.3f", ev.onset);
-        const double z = top ? vigil_monitor_last_z(ch->mon, (size_t)vigil_monitor_top_feature(ch->mon))
-                             : NAN;
-        snprintf(reason, sizeof reason, "%s%s: score %.4g, threshold %.4g, top feature %s "
-                 "(%+.1f baseline scales)", why, since, score, thr, top ? top : "-", z);
+        /* what drove it: the library's explanation (features of largest |z| in the episode) */
+        if (vigil_monitor_format_explanation(ch->mon, &ex, drivers, sizeof drivers) < 0)
+            snprintf(drivers, sizeof drivers, "-");
+        snprintf(reason, sizeof reason, "%s%s: %s (baseline scales); score %.4g, threshold %.4g",
+                 why, since, drivers, score, thr);
         begin_msg(ch, ev.t);
         jb_kint(&ch->out, "frame", ch->frames);
         jb_kstr(&ch->out, "from", vigil_state_name(from));
@@ -515,6 +518,15 @@ static void score_row(channel *ch, double t, const gw_sink *sink)
         jb_kstr(&ch->out, "reason", reason);
         if (!isnan(ev.onset))
             jb_ktime(&ch->out, "onset", ev.onset);
+        jb_key(&ch->out, "features");
+        jb_begin(&ch->out, '[');
+        for (size_t j = 0; j < ex.count; j++) {
+            jb_begin(&ch->out, '{');
+            jb_kstr(&ch->out, "feature", vigil_monitor_feature_name(ch->mon, ex.feature[j]));
+            jb_knum(&ch->out, "scales", ex.z[j]);
+            jb_end(&ch->out, '}');
+        }
+        jb_end(&ch->out, ']');
         jb_knum(&ch->out, "score", score);
         jb_knum(&ch->out, "threshold", thr);
         put_top(ch, &top);

@@ -29,7 +29,10 @@
  *  - WARN -> OK when the sum falls below h first: a transient (an impact, a run-in burst),
  *    reported as an event of kind VIGIL_EVENT_TRANSIENT, never as an alarm;
  *  - ALARM -> OK when the sum is back to 0 (about 2h / |log((1-p1)/(1-p0))| = 34 frames without
- *    exceedance with the defaults): a degradation alarm does not chatter.
+ *    exceedance with the defaults) and has stayed at 0 for as long as an episode must hold to
+ *    become an alarm (more than 17 + `confirm` frames and `confirm_s` seconds; an exceedance
+ *    restarts the count): a degradation alarm does not chatter, and an alarm clears on as much
+ *    evidence as it was raised on.
  * An exceedance rate below about 13 % (defaults) drifts the sum down, so a threshold that is
  * even 10 times too low on unseen healthy data still gives no lasting alarm.
  *
@@ -150,6 +153,18 @@ VIGIL_API int vigil_alarm_set_cusum(vigil_alarm *a, double p0, double p1,
  * @return VIGIL_OK or VIGIL_EINVAL.
  */
 VIGIL_API int vigil_alarm_set_confirm(vigil_alarm *a, size_t frames, double seconds);
+/**
+ * Weight of one frame's evidence in the CUSUM rule: both log-likelihood ratios are multiplied
+ * by `weight`, so that frames sharing samples are not counted as independent observations (one
+ * impulse seen by 8 frames at hop = frame / 8 is one observation, not 8). The burst decay
+ * (vigil_alarm_confirm_frames()) grows by 1 / weight: the same evidence, in more frames.
+ * The monitor sets it from the framing (vigil_monitor_set_overlap()).
+ * @param weight 0.001..1 (default 1: independent frames). Clears the sum.
+ * @return VIGIL_OK or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_alarm_set_evidence_weight(vigil_alarm *a, double weight);
+/** @return the evidence weight (1 by default; NaN for NULL). */
+VIGIL_API double vigil_alarm_evidence_weight(const vigil_alarm *a);
 /** @return the frames an episode must hold before ALARM (burst decay + confirm; 0 for NULL). */
 VIGIL_API size_t vigil_alarm_confirm_frames(const vigil_alarm *a);
 /** @return the onset time of the current episode (WARN or ALARM), NaN when OK or NULL. */

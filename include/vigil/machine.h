@@ -138,6 +138,13 @@ VIGIL_API int vigil_machine_score(vigil_machine *m, const double *row, size_t n,
                                   size_t condition, int *states);
 /** Clear every channel's stream state (vigil_monitor_reset()). @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_machine_reset(vigil_machine *m);
+/**
+ * Pop the machine's oldest queued event across channels (smallest time; a tie goes to the
+ * lower channel) with its explanation (vigil_monitor_next_event_explained()), out->channel
+ * naming the channel (vigil_machine_channel_name()). Per channel the order is its queue's.
+ * @return 1, 0 (none) or VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_machine_next_event(vigil_machine *m, vigil_event_explanation *out);
 
 /**
  * Save a fitted machine (flags 0 or VIGIL_SAVE_STREAM, as vigil_monitor_save_ex()) into a

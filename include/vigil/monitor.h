@@ -25,7 +25,8 @@
  *     peaks-over-threshold fit so that a short, correlated sample keeps the stated rate
  *     (vigil_monitor_stated_rate()), or the chi-square bound for Mahalanobis
  *     (vigil_monitor_set_threshold_mode());
- *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events;
+ *  5. alarm state machine (vigil/alarm.h): k of n persistence and hysteresis; events, each
+ *     with the features that drove it in baseline scales (vigil_monitor_next_event_explained());
  *  6. drift: one vigil_drift per selected feature on the raw values (vigil/drift.h).
  *
  * Life cycle: create -> setters -> learn rows (per condition) -> fit -> score rows ... ;
@@ -142,7 +143,10 @@ typedef struct vigil_monitor vigil_monitor;
  */
 VIGIL_API int vigil_monitor_create(const char *const *names, size_t n, int kind,
                                    vigil_monitor **out);
-/** Create for the rows of an extractor (its feature names). @return as vigil_monitor_create(). */
+/** Create for the rows of an extractor (its feature names). When the extractor has a bearing and
+ *  a configured shaft rate (not estimated), the default selection also takes the envelope
+ *  amplitudes env_bpfo, env_bpfi, env_bsf (docs/MODELS.md, "Bearing-aware defaults").
+ *  @return as vigil_monitor_create(). */
 VIGIL_API int vigil_monitor_create_for_extractor(const vigil_extractor *ex, int kind,
                                                  vigil_monitor **out);
 /** Free. NULL is a no-op. */
@@ -201,10 +205,25 @@ VIGIL_API int vigil_monitor_set_onset_test(vigil_monitor *m, double p1, double f
 /**
  * Persistence of the onset test in frames and in time (vigil_alarm_set_confirm()): an episode
  * becomes an alarm after the burst decay plus `frames` (default 5) and at least `seconds`
- * (default 0) after it opened; one that clears before is a transient event.
+ * (default 0) after it opened; one that clears before is a transient event. An alarm clears
+ * after its sum has stayed at 0 for as long again.
  * @return VIGIL_OK, VIGIL_EINVAL.
  */
 VIGIL_API int vigil_monitor_set_confirm(vigil_monitor *m, size_t frames, double seconds);
+/**
+ * The framing of the scored frames, for the onset test's evidence (vigil_alarm_set_evidence_
+ * weight()): frames that overlap by more than half (hop < frame / 2) see one impulse in
+ * n = ceil(frame / hop) frames, and each frame's evidence is weighted 2 / n, so that one impulse
+ * weighs what 2 disjoint frames do and never opens an episode by itself (the test needs 3).
+ * hop >= frame / 2 (and feature tables, which are never framed): weight 1. A pipeline's monitor
+ * gets it from the specification's frame and hop, also when loaded. Any time; clears the
+ * alarm's sum. @param frame, hop samples, 1 <= hop <= frame <= VIGIL_FRAME_MAX.
+ * @return VIGIL_OK, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_monitor_set_overlap(vigil_monitor *m, size_t frame, size_t hop);
+/** @return the onset test's evidence weight per frame (vigil_monitor_set_overlap(); 1 by
+ *  default), NaN for NULL. */
+VIGIL_API double vigil_monitor_evidence_weight(const vigil_monitor *m);
 /** Warning level and hysteresis, see vigil_alarm_set_hysteresis() (default 2, 0.8).
  *  @return VIGIL_OK, VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_set_hysteresis(vigil_monitor *m, size_t k_warn, double clear_ratio);
@@ -336,6 +355,44 @@ VIGIL_API int vigil_monitor_next_event(vigil_monitor *m, double *t, int *from, i
  *  onset of its episode (the same queue as vigil_monitor_next_event()).
  *  @return 1, 0 (none) or VIGIL_EINVAL. */
 VIGIL_API int vigil_monitor_next_event_ex(vigil_monitor *m, vigil_alarm_event *ev);
+/** Features an event explanation quotes at most. */
+#define VIGIL_EXPLAIN_MAX 4
+
+/**
+ * An event with what drove it (vigil_monitor_next_event_explained()): the features of largest
+ * |z| in the event's episode, in baseline scales. The episode is the rows from the one whose
+ * state left OK to the row that raised the event (for the return to OK or a transient, the
+ * whole episode); each feature's z is its signed value of largest |z| over those rows, as
+ * vigil_monitor_last_z() gives it per row (direction-clipped, so an UP feature quotes >= 0).
+ * Features whose z stayed 0 are not quoted.
+ */
+typedef struct vigil_event_explanation {
+    vigil_alarm_event event;             /**< time, states, kind, onset (since when) */
+    size_t channel;                      /**< 0 for a monitor; the channel for a machine */
+    size_t count;                        /**< features quoted, 0..VIGIL_EXPLAIN_MAX (0 also for
+                                              an event restored from a saved stream) */
+    size_t feature[VIGIL_EXPLAIN_MAX];   /**< selected-feature indices, largest |z| first
+                                              (vigil_monitor_feature_name()) */
+    double z[VIGIL_EXPLAIN_MAX];         /**< their signed z in baseline scales */
+} vigil_event_explanation;
+
+/**
+ * Pop the oldest event with its explanation (the same queue as vigil_monitor_next_event()).
+ * The explanation is taken when the event is raised, inside vigil_monitor_score(), into a
+ * fixed ring made at fit or load (no allocation per row); out->channel is 0.
+ * @return 1, 0 (none) or VIGIL_EINVAL (NULL m or out).
+ */
+VIGIL_API int vigil_monitor_next_event_explained(vigil_monitor *m, vigil_event_explanation *out);
+/**
+ * Write an explanation as text a planner reads: up to VIGIL_EXPLAIN_MAX pairs "NAME +6.2"
+ * separated by ", " ("-" when none is quoted), names from m. Never writes more than cap bytes
+ * (NUL included); a cut text ends at a whole pair. Any thread that owns m.
+ * @return the length written (excluding the NUL), or VIGIL_EINVAL (NULL, cap 0, or a feature
+ *         index out of range).
+ */
+VIGIL_API int vigil_monitor_format_explanation(const vigil_monitor *m,
+                                               const vigil_event_explanation *e, char *buf,
+                                               size_t cap);
 /** @return the onset time of the current episode (WARN or ALARM; seconds), NaN when OK. */
 VIGIL_API double vigil_monitor_onset(const vigil_monitor *m);
 /** @return the threshold mode (a vigil_threshold_mode), -1 for NULL. */

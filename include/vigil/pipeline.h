@@ -187,7 +187,9 @@ VIGIL_API int vigil_pipeline_create_monitor(const vigil_pipeline *p, const char 
 VIGIL_API int vigil_monitor_get_pipeline(const vigil_monitor *m, vigil_pipeline **out);
 /**
  * Attach a copy of a pipeline to a monitor (its source and feature keys; the monitor.* keys
- * come from the monitor). The pipeline's rows must be the monitor's columns.
+ * come from the monitor). The pipeline's rows must be the monitor's columns. A monitor that has
+ * learnt nothing and holds the plain default selection takes the bearing-aware one when the
+ * pipeline has a bearing and a shaft rate (docs/MODELS.md, "Bearing-aware defaults").
  * @return VIGIL_OK, VIGIL_EINVAL, VIGIL_EMISMATCH (layouts differ; both named), VIGIL_ENOMEM.
  */
 VIGIL_API int vigil_monitor_set_pipeline(vigil_monitor *m, const vigil_pipeline *p);

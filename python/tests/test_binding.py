@@ -52,6 +52,9 @@ C_TYPES = {
     # machine.h (issue 16)
     "vigil_machine *": _lib.MachineP, "const vigil_machine *": _lib.MachineP,
     "vigil_machine **": ctypes.POINTER(_lib.MachineP),
+    # event explanations (issue 16)
+    "vigil_event_explanation *": _lib.EventExplanationP,
+    "const vigil_event_explanation *": _lib.EventExplanationP,
 }
 
 

@@ -98,6 +98,24 @@ class MachineTest(unittest.TestCase):
         self.assertIn("alarm", py["B1"]["state"])  # the shared step, without common mode
         m.close()
 
+    def test_events_equal_command(self):
+        """Machine.events() (issue 16 explanations) equals `vigil monitor --events`: channel,
+        times, states, kind and the quoted features, the degrading B3 named."""
+        m, _ = self.run_machine()
+        ev = m.events()
+        m.close()
+        ref = cli("--rows", "--time-column", "timestamp", "--learn", str(LEARN), "--channels",
+                  ",".join(CH), "--events", self.table)
+        self.assertEqual(len(ev), len(ref))
+        self.assertTrue(any(e["channel"] == "B3" and e["to"] == "alarm" for e in ev))
+        for e, r in zip(ev, ref):
+            self.assertEqual(e["channel"], r["channel"])
+            self.assertEqual("%.17g" % e["t"], r["t"])
+            self.assertEqual((e["from"], e["to"], e["kind"]), (r["from"], r["to"], r["kind"]))
+            self.assertEqual("%.17g" % e["onset"], r["onset"])
+            self.assertEqual(e["explanation"], r["features"])
+            self.assertEqual(", ".join("%s %+.1f" % f for f in e["features"]), r["features"])
+
     def test_saved_machine_continues_in_the_command(self):
         m = vigil.Machine(CH, STATS, time_column="timestamp")
         self.assertEqual(m.monitor("B2").pipeline["channel"], "B2")

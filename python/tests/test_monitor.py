@@ -243,6 +243,27 @@ class TestMonitorObject(unittest.TestCase):
             with self.assertRaises(ValueError):
                 m.set_alarm("sometimes")
 
+    def test_event_explanation_closed_form(self):
+        """Issue 16: healthy rows cycling through 10 + {-2..2} (median 10, MAD 1: scale 1.4826)
+        and a step of +8 in h_kurtosis: every event names it first at 8 / 1.4826 (closed form,
+        1e-9), with the step's first row as the onset."""
+        names = ["x_rms", "x_crest", "h_kurtosis", "x_peak"]
+        learn = [[10.0 + (-2, -1, 0, 1, 2)[(i + j) % 5] for j in range(4)] for i in range(200)]
+        rows = [[10.0 + (-1, 0, 1)[(i + j) % 3] for j in range(4)] for i in range(300)]
+        for i in range(100, 180):
+            rows[i][2] = 18.0
+        with vigil.Monitor(names, detector="zscore") as m:
+            m.learn(learn)
+            m.fit()
+            m.score(rows, [float(i) for i in range(300)])
+            ev = m.events()
+        self.assertEqual([e["to"] for e in ev], ["warn", "alarm", "ok"])
+        for e in ev:
+            self.assertEqual(e["features"][0][0], "h_kurtosis")
+            self.assertAlmostEqual(e["features"][0][1], 8 / 1.4826, delta=1e-9)
+            self.assertEqual(e["onset"], 100.0)
+            self.assertTrue(e["explanation"].startswith("h_kurtosis +5.4"), e["explanation"])
+
     def test_results_and_explanations(self):
         with trained(persistence=(2, 3), hysteresis=(1, 0.5)) as m:
             res = m.score(cols(demo("outer_race")))
@@ -438,6 +459,24 @@ class TestDrift(unittest.TestCase):
                 d.update(5.0, 1.0)  # time going backwards
         with self.assertRaises(vigil.VigilError):
             vigil.Drift(0.0)
+
+
+class TestBearingAwareDefaults(unittest.TestCase):
+    """Issue 16: with a bearing and a configured shaft rate the default features take the
+    envelope amplitudes at BPFO, BPFI and BSF; with an estimated shaft rate they do not."""
+
+    BEARING = "n=9,d=0.3126,D=1.537,angle=0"
+
+    def selection(self, **groups):
+        with vigil.FeatureExtractor(12000, frame=1024, bearing=self.BEARING, envelope=True,
+                                    **groups) as ex, vigil.Monitor(ex) as m:
+            return tuple(m.features)
+
+    def test_configured_shaft_rate_selects_the_defect_lines(self):
+        plain = ("rms", "peak", "crest", "kurtosis", "shape", "impulse", "clearance")
+        self.assertEqual(self.selection(shaft_hz=29.95),
+                         plain + ("env_bpfo", "env_bpfi", "env_bsf"))
+        self.assertEqual(self.selection(), plain)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,19 @@ class AlarmEvent(ctypes.Structure):
 
 AlarmEventP = POINTER(AlarmEvent)
 
+# issue 16: event explanations (include/vigil/monitor.h)
+EXPLAIN_MAX = 4
+
+
+class EventExplanation(ctypes.Structure):
+    """``vigil_event_explanation`` (include/vigil/monitor.h)."""
+
+    _fields_ = [("event", AlarmEvent), ("channel", c_size_t), ("count", c_size_t),
+                ("feature", c_size_t * EXPLAIN_MAX), ("z", c_double * EXPLAIN_MAX)]
+
+
+EventExplanationP = POINTER(EventExplanation)
+
 
 class Pipeline(_Opaque):
     """``struct vigil_pipeline`` (opaque)."""
@@ -250,6 +263,9 @@ PROTOTYPES = {
     "vigil_alarm_confirm_frames": (c_size_t, [AlarmP], None),
     "vigil_alarm_onset": (c_double, [AlarmP], None),
     "vigil_alarm_transients": (c_size_t, [AlarmP], None),
+    # issue 16 (b16d): overlapping frames' evidence weight
+    "vigil_alarm_set_evidence_weight": (c_int, [AlarmP, c_double], STATUS),
+    "vigil_alarm_evidence_weight": (c_double, [AlarmP], None),
     "vigil_health": (c_double, [c_double, c_double], None),
     # monitor.h
     "vigil_monitor_create": (c_int, [POINTER(c_char_p), c_size_t, c_int, POINTER(MonitorP)],
@@ -304,6 +320,8 @@ PROTOTYPES = {
     "vigil_monitor_transients": (c_size_t, [MonitorP], None),
     "vigil_monitor_stated_rate": (c_double, [MonitorP], None),  # issue 16 part 3
     "vigil_monitor_threshold_mode": (c_int, [MonitorP], None),  # issue 16 part 3
+    "vigil_monitor_set_overlap": (c_int, [MonitorP, c_size_t, c_size_t], STATUS),  # b16d
+    "vigil_monitor_evidence_weight": (c_double, [MonitorP], None),  # b16d
     "vigil_monitor_last_z": (c_double, [MonitorP, c_size_t], None),
     "vigil_counter_name": (c_char_p, [c_int], None),  # issue 16
     "vigil_monitor_reset": (c_int, [MonitorP], STATUS),
@@ -335,6 +353,11 @@ PROTOTYPES = {
     "vigil_machine_score": (c_int, [MachineP, DoubleP, c_size_t, c_double, c_size_t, IntP],
                             STATUS),
     "vigil_machine_reset": (c_int, [MachineP], STATUS),
+    # issue 16: event explanations
+    "vigil_machine_next_event": (c_int, [MachineP, EventExplanationP], STATUS),
+    "vigil_monitor_next_event_explained": (c_int, [MonitorP, EventExplanationP], STATUS),
+    "vigil_monitor_format_explanation": (c_int, [MonitorP, EventExplanationP, c_char_p,
+                                                 c_size_t], STATUS),
     "vigil_machine_save": (c_int, [MachineP, c_int, c_void_p, c_size_t, SizeP], STATUS),
     "vigil_machine_save_size": (c_int, [MachineP, c_int, SizeP], STATUS),
     "vigil_machine_save_file": (c_int, [MachineP, c_char_p, c_int], STATUS),

@@ -9,10 +9,11 @@ import ctypes
 import os
 
 from . import _buffers
+from . import _lib
 from ._lib import IntP, MachineP, MonitorP, lib
 from ._handle import CObject
 from .features import FeatureExtractor
-from .monitor import STATES, Monitor
+from .monitor import STATES, Monitor, _explained
 from .parse import _text
 
 
@@ -217,6 +218,18 @@ class Machine(CObject):
             for o in out.values():
                 for k in ("t", "score", "threshold", "health"):
                     o[k] = np.array(o[k], dtype=np.float64)
+        return out
+
+    def events(self):
+        """Take every channel's queued events, oldest first across channels (a tie: the lower
+        channel): the dicts of :meth:`Monitor.events` with ``"channel"`` (its name)."""
+        ptr = self._handle()
+        e = _lib.EventExplanation()
+        out = []
+        while lib.vigil_machine_next_event(ptr, ctypes.byref(e)) == 1:
+            d = _explained(lib.vigil_machine_monitor(ptr, e.channel), e)
+            d["channel"] = lib.vigil_machine_channel_name(ptr, e.channel).decode()
+            out.append(d)
         return out
 
     def reset(self):

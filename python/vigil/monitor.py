@@ -570,14 +570,17 @@ class Monitor(CObject):
 
     def events(self):
         """Take the queued state changes, oldest first: a list of ``{"t": seconds, "from":
-        state, "to": state, "kind": "change" | "transient", "onset": seconds}`` (``onset``: when
-        the episode began, NaN if none; ``transient``: a burst that cleared by itself)."""
+        state, "to": state, "kind": "change" | "transient", "onset": seconds, "features":
+        [(name, z), ...], "explanation": "h_kurtosis +6.2, x_crest +4.1"}`` (``onset``: when
+        the episode began, NaN if none; ``transient``: a burst that cleared by itself;
+        ``features``: the features of largest |z| in the event's episode, largest first, z
+        signed in baseline scales, empty for an event restored from a saved stream;
+        ``explanation``: the same as text, "-" when empty; docs/MODELS.md, "Explanations")."""
         ptr = self._handle()
-        e = _lib.AlarmEvent()
+        e = _lib.EventExplanation()
         out = []
-        while lib.vigil_monitor_next_event_ex(ptr, ctypes.byref(e)) == 1:
-            out.append({"t": e.t, "from": STATES[e.from_], "to": STATES[e.to],
-                        "kind": "transient" if e.kind == 1 else "change", "onset": e.onset})
+        while lib.vigil_monitor_next_event_explained(ptr, ctypes.byref(e)) == 1:
+            out.append(_explained(ptr, e))
         return out
 
     @property
@@ -709,3 +712,16 @@ def monitor_rows(rows, names=None, times=None, learn=None, condition=0, **option
     res["events"] = mon.events()
     res["monitor"] = mon
     return res
+
+
+def _explained(ptr, e):
+    """One event dict of :meth:`Monitor.events` from a ``vigil_event_explanation`` of the
+    monitor ``ptr``."""
+    text = ctypes.create_string_buffer(_lib.EXPLAIN_MAX * 280)
+    lib.vigil_monitor_format_explanation(ptr, ctypes.byref(e), text, len(text))
+    ev = e.event
+    return {"t": ev.t, "from": STATES[ev.from_], "to": STATES[ev.to],
+            "kind": "transient" if ev.kind == 1 else "change", "onset": ev.onset,
+            "features": [(lib.vigil_monitor_feature_name(ptr, e.feature[j]).decode(), e.z[j])
+                         for j in range(e.count)],
+            "explanation": text.value.decode()}
