@@ -26,8 +26,13 @@ struct vigil_extractor {
     double rate;
     size_t n, hop;
 
-    double *buf;     /* the current frame's samples, linear; buf[0] is the oldest */
-    size_t fill;     /* samples in buf */
+    /* 2 n samples: the current frame is buf[start .. start + n), linear, oldest first. A hop
+     * moves start on instead of the overlap; the overlap moves back to buf[0] only when the
+     * next frame would not fit (every (n / hop) frames or so, not every frame: the move of
+     * n - hop samples per frame was ~0.1 us of the ~12 us row at n = 4096). */
+    double *buf;
+    size_t start;
+    size_t fill;     /* samples of the current frame in buf[start ..] */
     size_t frames;   /* frames completed since create/reset */
     int started;     /* samples pushed since create/reset (configuration is frozen) */
     int rowless;     /* frames feed the groups only; no row is queued (vigil__extractor_rowless) */
@@ -38,6 +43,7 @@ struct vigil_extractor {
     double s1, s2;
     double *psd;     /* n/2+1 bins */
     double *freq;    /* n/2+1 bin frequencies k * rate / n, so the hot path divides less */
+    double *reduced; /* 2 (n/2+1): the spectral loops' logarithm parts (frame_features.h) */
 
     size_t nbands;
     size_t band_k0[VIGIL_BANDS_MAX], band_k1[VIGIL_BANDS_MAX];
@@ -100,12 +106,13 @@ int vigil_extractor_create(double rate, size_t frame, vigil_extractor **out)
     ex->hop = frame;
     ex->qcap = VIGIL_QUEUE_DEFAULT;
     ex->kern = vigil__kernels_select();
-    ex->buf = malloc(frame * sizeof *ex->buf);
+    ex->buf = malloc(2 * frame * sizeof *ex->buf);
     ex->window = malloc(frame * sizeof *ex->window);
     ex->psd = malloc((frame / 2 + 1) * sizeof *ex->psd);
     ex->freq = malloc((frame / 2 + 1) * sizeof *ex->freq);
+    ex->reduced = malloc(2 * (frame / 2 + 1) * sizeof *ex->reduced);
     int rc = VIGIL_ENOMEM;
-    if (ex->buf && ex->window && ex->psd && ex->freq)
+    if (ex->buf && ex->window && ex->psd && ex->freq && ex->reduced)
         rc = vigil__fft_create(frame, &ex->fft);
     if (rc == VIGIL_OK)
         rc = grow_columns(ex, BASE_COLS);
@@ -150,6 +157,7 @@ void vigil_extractor_destroy(vigil_extractor *ex)
     free(ex->window);
     free(ex->psd);
     free(ex->freq);
+    free(ex->reduced);
     free(ex);
 }
 
@@ -274,28 +282,29 @@ int vigil__extractor_add_group(vigil_extractor *ex, const vigil__group_ops *ops,
     return VIGIL_OK;
 }
 
-/* Compute the row of the frame now complete in ex->buf into row. */
+/* Compute the row of the frame now complete in ex->buf + ex->start into row. */
 static void compute_row(vigil_extractor *ex, double *row)
 {
     const size_t n = ex->n;
+    const double *x = ex->buf + ex->start;
     double *y = vigil__fft_input(ex->fft);
     row[0] = (double)ex->frames;
     row[1] = (double)(ex->frames * ex->hop) / ex->rate;
     vigil__roots roots;
     const double mean =
-        vigil__time_features(ex->kern, ex->buf, n, ex->window, y, row + 2, &roots);
+        vigil__time_features(ex->kern, x, n, ex->window, y, row + 2, &roots);
     vigil__fft_execute(ex->fft);
     const double *spec = vigil__fft_output(ex->fft);
     double *col = row + 2 + VIGIL__TIME_COLS;
     /* y, the FFT's input, is spent (the plan may destroy it): the spectral loops' scratch */
     vigil__spectrum_features(ex->kern, spec, n, ex->rate, ex->s1, ex->s2, ex->freq, ex->psd, y,
-                             ex->buf, &roots, row + 2, col);
+                             ex->reduced, x, &roots, row + 2, col);
     col += VIGIL__SPECTRAL_COLS;
     const double df = ex->rate / (double)n;
     for (size_t b = 0; b < ex->nbands; b++)
         *col++ = vigil__band_power(ex->kern, ex->psd, ex->band_k0[b], ex->band_k1[b], df);
     if (ex->ngroups) {
-        const vigil__frame f = {ex->buf, n, ex->rate, mean, spec, ex->psd, n / 2 + 1, df,
+        const vigil__frame f = {x, n, ex->rate, mean, spec, ex->psd, n / 2 + 1, df,
                                 ex->s1, ex->s2};
         for (size_t g = 0; g < ex->ngroups; g++) {
             ex->groups[g].ops->compute(ex->groups[g].self, &f, col);
@@ -336,7 +345,13 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
     /* Validate before touching any state: a rejected chunk leaves the stream as it was. Doubles
      * in one vectorised test of the whole chunk; the sample-by-sample search below runs only to
      * name the first bad one. */
-    if (!src_f64 || !ex->kern->all_within(src_f64, take, VIGIL_SAMPLE_MAX)) {
+    /* Doubles up to the end of the current frame are copied into it by the same pass (the
+     * rest of the frame's buffer holds no state, so a rejected chunk leaves nothing behind);
+     * the rest of the chunk is checked too before any frame completes. */
+    const size_t head = take < ex->n - ex->fill ? take : ex->n - ex->fill;
+    if (!src_f64 ||
+        !ex->kern->all_within(src_f64, head, VIGIL_SAMPLE_MAX, ex->buf + ex->start + ex->fill) ||
+        !ex->kern->all_within(src_f64 + head, take - head, VIGIL_SAMPLE_MAX, NULL)) {
         for (size_t i = 0; i < take; i++) {
             const double v = src_f64 ? src_f64[i] : (double)src_f32[i];
             if (!(fabs(v) <= VIGIL_SAMPLE_MAX))
@@ -350,9 +365,10 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
         size_t c = ex->n - ex->fill;
         if (c > take - i)
             c = take - i;
-        double *dst = ex->buf + ex->fill;
+        double *dst = ex->buf + ex->start + ex->fill;
         if (src_f64) {
-            memcpy(dst, src_f64 + i, c * sizeof *dst);
+            if (i > 0) /* the first c = head samples are in: the check copied them */
+                memcpy(dst, src_f64 + i, c * sizeof *dst);
         } else {
             for (size_t j = 0; j < c; j++)
                 dst[j] = (double)src_f32[i + j];
@@ -365,9 +381,14 @@ static int push_samples(vigil_extractor *ex, const double *src_f64, const float 
             if (!ex->rowless)
                 ex->qcount++;
             ex->frames++;
-            /* keep the overlap (n - hop samples) for the next frame */
-            memmove(ex->buf, ex->buf + ex->hop, (ex->n - ex->hop) * sizeof *ex->buf);
+            /* the overlap (n - hop samples) starts the next frame; moved to the front only when
+             * that frame would run past the buffer's 2 n */
+            ex->start += ex->hop;
             ex->fill = ex->n - ex->hop;
+            if (ex->start + ex->n > 2 * ex->n) {
+                memmove(ex->buf, ex->buf + ex->start, ex->fill * sizeof *ex->buf);
+                ex->start = 0;
+            }
         }
     }
     if (take > 0)
@@ -439,7 +460,7 @@ int vigil_extractor_reset(vigil_extractor *ex)
 {
     if (!ex)
         return vigil__status(VIGIL_EINVAL);
-    ex->fill = 0;
+    ex->start = ex->fill = 0;
     ex->frames = 0;
     ex->started = 0;
     ex->qhead = ex->qcount = 0;
@@ -479,8 +500,8 @@ size_t vigil_extractor_memory(const vigil_extractor *ex)
     if (!ex)
         return 0;
     size_t bytes = sizeof *ex;
-    bytes += ex->n * sizeof(double) * 2;           /* buf, window */
-    bytes += (ex->n / 2 + 1) * sizeof(double) * 2; /* psd, freq */
+    bytes += ex->n * sizeof(double) * 3;           /* buf (2 n), window */
+    bytes += (ex->n / 2 + 1) * sizeof(double) * 4; /* psd, freq, reduced (2) */
     bytes += vigil__fft_memory(ex->fft);
     bytes += ex->qcap * ex->ncols * sizeof(double);
     bytes += ex->ncols * sizeof(char *);

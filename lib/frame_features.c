@@ -124,8 +124,8 @@ static double rare_entropy_terms(const double *psd, const double *logs, size_t k
 
 void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
                               double rate, double s1, double s2, const double *freq, double *psd,
-                              double *scratch, const double *x, const vigil__roots *roots,
-                              double *time_out, double *out)
+                              double *scratch, double *reduced, const double *x,
+                              const vigil__roots *roots, double *time_out, double *out)
 {
     const size_t kmax = n / 2; /* bins 1..kmax are used; K = kmax */
     const double df = rate / (double)n;
@@ -135,8 +135,8 @@ void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, si
      * pass; power includes DC, total does not. */
     psd[0] = (spec[0] * spec[0] + spec[1] * spec[1]) * one;
     vigil__spectral_sums sums;
-    kern->spectral_sums(spec, kmax, two, n % 2 == 0 ? one : two, freq, psd, scratch, x, n, roots,
-                        &sums);
+    kern->spectral_sums(spec, kmax, two, n % 2 == 0 ? one : two, freq, psd, scratch, reduced, x,
+                        n, roots, &sums);
     /* The clearance factor's sum of square roots rides in the spectral loops (frame_kernels.h) */
     const double mean_sqrt = vigil__lane_total(sums.sumsqrt) / (double)n;
     time_out[10] = ratio(time_out[3], mean_sqrt * mean_sqrt);

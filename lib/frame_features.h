@@ -39,11 +39,12 @@ void vigil__bin_freqs(double *freq, size_t n, double rate);
  * frame's samples and time_out the row vigil__time_features() wrote for them: the clearance
  * (time_out[10], from time_out[3] = peak) is completed here, with the square roots in *roots
  * (from vigil__time_features(), or {{0}, 0}). scratch: n / 2 + 1 doubles that
- * are overwritten (the FFT's input, no longer needed, serves). */
+ * are overwritten (the FFT's input, no longer needed, serves); reduced: 2 (n / 2 + 1) doubles,
+ * overwritten (the logarithms' first parts: frame_kernels.h). */
 void vigil__spectrum_features(const vigil__kernels *kern, const double *spec, size_t n,
                               double rate, double s1, double s2, const double *freq, double *psd,
-                              double *scratch, const double *x, const vigil__roots *roots,
-                              double *time_out, double *out);
+                              double *scratch, double *reduced, const double *x,
+                              const vigil__roots *roots, double *time_out, double *out);
 
 /* Sum of psd[k] * df over bins k0 <= k < k1 (the caller maps band edges to bins). */
 double vigil__band_power(const vigil__kernels *kern, const double *psd, size_t k0, size_t k1,

@@ -61,12 +61,14 @@ typedef struct vigil__kernels {
      * freq[k] = f_k; the sums above. psd[0] is the caller's. Also the time-domain sum of
      * sqrt|x[i]| over x[0..n) (the frame's samples, n >= 1) into sumsqrt: the roots of from (any
      * state for the same x, n: {{0}, 0} for none yet) completed. scratch: kmax + 1
-     * doubles (the PSD loop hands a part of each logarithm, the division, to the logarithm loop
-     * through it); on return scratch[k] = L_k for k = 1..kmax, the logarithms the sums used, so
-     * that the rare entropy terms need none of their own. It may not alias the other arrays. */
+     * doubles, reduced: 2 (kmax + 1) (the PSD loop hands the first parts of each logarithm, the
+     * reduction x = 2^k (1 + f) and the division, to the logarithm loop through them); on
+     * return scratch[k] = L_k for k = 1..kmax, the logarithms the sums used, so that the rare
+     * entropy terms need none of their own. Neither may alias the other arrays or each other. */
     void (*spectral_sums)(const double *spec, size_t kmax, double two, double last,
-                          const double *freq, double *psd, double *scratch, const double *x,
-                          size_t n, const vigil__roots *from, vigil__spectral_sums *out);
+                          const double *freq, double *psd, double *scratch, double *reduced,
+                          const double *x, size_t n, const vigil__roots *from,
+                          vigil__spectral_sums *out);
     /* Lane sums of (freq[k] - c)^2 psd[k] over k in [k0, k1). */
     void (*spread_sums)(const double *psd, const double *freq, size_t k0, size_t k1, double c,
                         double *lanes);
@@ -76,8 +78,9 @@ typedef struct vigil__kernels {
      * within 1 ulp (fdlibm's algorithm). The same function the spectral sums use. */
     void (*log)(const double *x, double *out, size_t n);
     /* 1 if every x[0..n) is within [-max, max] (so not NaN), else 0 (the push loop's check of
-     * a whole chunk against VIGIL_SAMPLE_MAX). */
-    int (*all_within)(const double *x, size_t n, double max);
+     * a whole chunk against VIGIL_SAMPLE_MAX). If copy is not NULL, x[0..n) is also copied to
+     * copy[0..n) (not overlapping x), whatever the answer. */
+    int (*all_within)(const double *x, size_t n, double max, double *copy);
 } vigil__kernels;
 
 /* The fastest table this CPU runs, unless the environment variable VIGIL_SIMD names a slower

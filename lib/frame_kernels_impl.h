@@ -71,6 +71,17 @@ KI vm K(andnot)(vm a, vm b) { return ~a & b; }
 KI vd K(pick)(vm m, vd a, vd b) { return K(select)(m, a, b); }
 #endif
 
+/* a + b, min(a, b), max(a, b) in the lanes of m, a in the others: for the logarithm loop's
+ * running sums and bounds, where b is left out of most lanes. With AVX-512 one masked
+ * instruction; elsewhere a select of b or the operation's neutral value (0, +inf side `hi`,
+ * -inf side `lo`: the callers pass values that leave a unchanged) then the operation. The
+ * callers' a is never -0 nor on the wrong side of the neutral value, so both give a's bits. */
+#if VW == 8
+KI vd K(add_if)(vm m, vd a, vd b) { return (vd)_mm512_mask_add_pd((__m512d)a, m, (__m512d)a, (__m512d)b); }
+KI vd K(min_if)(vm m, vd a, vd b, vd hi) { (void)hi; return (vd)_mm512_mask_min_pd((__m512d)a, m, (__m512d)a, (__m512d)b); }
+KI vd K(max_if)(vm m, vd a, vd b, vd lo) { (void)lo; return (vd)_mm512_mask_max_pd((__m512d)a, m, (__m512d)a, (__m512d)b); }
+#endif
+
 /* a > b ? a : b and a < b ? a : b, lane by lane: exactly what maxpd and minpd compute (their
  * second operand when the comparison is false), so the same bits as the select form. */
 KI vd K(vmax)(vd a, vd b)
@@ -98,6 +109,12 @@ KI vd K(vmin)(vd a, vd b)
     return K(select)(a < b, a, b);
 #endif
 }
+
+#if VW != 8
+KI vd K(add_if)(vm m, vd a, vd b) { return a + K(pick)(m, b, (vd){0}); }
+KI vd K(min_if)(vm m, vd a, vd b, vd hi) { return K(vmin)(a, K(pick)(m, b, hi)); }
+KI vd K(max_if)(vm m, vd a, vd b, vd lo) { return K(vmax)(a, K(pick)(m, b, lo)); }
+#endif
 
 KI vd K(vabs)(vd a) { return (vd)((vu)a & ((vu){0} + 0x7fffffffffffffffu)); /* clear the sign */ }
 
@@ -352,7 +369,8 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
  * and arg max, in lanes of (k - 1) % VIGIL__LANES; k0 = 1 + a multiple of VIGIL__LANES. Returns
  * the first bin not done. */
 KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double *freq,
-                        double *psd, double *ratio, vigil__spectral_sums *o)
+                        double *psd, double *ratio, double *red_f, double *red_k,
+                        vigil__spectral_sums *o)
 {
     vd total[NV], fsum[NV], best[NV], bestk[NV], kv[NV]; /* kv: bin numbers, exact as doubles */
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
@@ -386,8 +404,13 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 #endif
             const vd p = (re2 + im2) * c;
             K(store)(psd + at, p);
-            vd dk; /* unused here: log_blocks() takes it again, with f, from p */
-            K(store)(ratio + at, K(log_ratio)(K(log_reduce)(p + 1e-30, &dk)));
+            /* the logarithm's reduction and division here, where the loop has room for them;
+             * log_blocks() finishes it from the three stored parts */
+            vd dk;
+            const vd f = K(log_reduce)(p + 1e-30, &dk);
+            K(store)(ratio + at, K(log_ratio)(f));
+            K(store)(red_f + at, f);
+            K(store)(red_k + at, dk);
             total[u] += p;
             fsum[u] += K(load)(freq + at) * p;
             const vm better = K(gt)(p, best[u]);
@@ -417,8 +440,9 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
 /* Sums of L_k = ln(P_k + 1e-30) and of P_k L_k over bins 1..k1-1 (a multiple of VIGIL__LANES of them),
  * in lanes of (k - 1) % VIGIL__LANES; a pass of its own, after the PSD's, because together the two loops
  * need more registers than there are. Each L_k replaces the division handed over in ratio[k]. */
-KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double *freq,
-                     double centroid, vigil__spectral_sums *o, struct K(roots) *roots)
+KI void K(log_blocks)(const double *psd, double *ratio, const double *red_f,
+                     const double *red_k, size_t k1, const double *freq, double centroid,
+                     vigil__spectral_sums *o, struct K(roots) *roots)
 {
     const vd c = K(splat)(centroid);
     vd spread[NV];
@@ -439,16 +463,15 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double 
             const vd p = K(load)(psd + at);
             const vd fc = K(load)(freq + at) - c;
             spread[u] += fc * fc * p;
-            vd dk;
-            const vd f = K(log_reduce)(p + 1e-30, &dk);
-            const vd l = K(log_finish)(f, K(load)(ratio + at), dk);
+            const vd l = K(log_finish)(K(load)(red_f + at), K(load)(ratio + at),
+                                       K(load)(red_k + at));
             K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
             const vm common = K(ge)(p * K(vabs)(l), tiny);
-            plogp[u] += K(pick)(common, p * l, (vd){0});
+            plogp[u] = K(add_if)(common, plogp[u], p * l); /* plogp is never -0 */
             const vm rare = K(andnot)(common, K(gt)(p, (vd){0}));
-            first[u] = K(vmin)(first[u], K(pick)(rare, block, K(splat)(none)));
-            last[u] = K(vmax)(last[u], K(pick)(rare, block, (vd){0}));
+            first[u] = K(min_if)(rare, first[u], block, K(splat)(none)); /* first <= none */
+            last[u] = K(max_if)(rare, last[u], block, (vd){0});          /* last >= 0 */
         }
         block += (double)VIGIL__LANES;
         K(roots_step)(roots);
@@ -470,12 +493,13 @@ KI void K(log_blocks)(const double *psd, double *ratio, size_t k1, const double 
 
 static void K(spectral_sums)(const double *spec, size_t kmax, double two, double last,
                              const double *freq, double *psd, double *scratch,
-                             const double *x, size_t n, const vigil__roots *from,
-                             vigil__spectral_sums *o)
+                             double *reduced, const double *x, size_t n,
+                             const vigil__roots *from, vigil__spectral_sums *o)
 {
     struct K(roots) roots = K(roots_load)(x, from, n);
+    double *red_f = reduced, *red_k = reduced + kmax + 1;
     /* Blocks of VIGIL__LANES bins stop before the last bin, whose factor may differ. */
-    const size_t k0 = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, o);
+    const size_t k0 = K(psd_blocks)(spec, kmax, two, freq, psd, scratch, red_f, red_k, o);
     for (size_t k = k0, j = 0; k <= kmax; k++, j++) { /* the tail, lane by lane: the same sums */
         const double re = spec[2 * k], im = spec[2 * k + 1];
         const double p = (re * re + im * im) * (k == kmax ? last : two);
@@ -489,7 +513,7 @@ static void K(spectral_sums)(const double *spec, size_t kmax, double two, double
      * (f_k - c)^2 P_k ride in the logarithm loop instead of a pass of their own. */
     const double total = vigil__lane_total(o->total);
     const double centroid = total != 0.0 ? vigil__lane_total(o->fsum) / total : 0.0;
-    K(log_blocks)(psd, scratch, k0, freq, centroid, o, &roots);
+    K(log_blocks)(psd, scratch, red_f, red_k, k0, freq, centroid, o, &roots);
     K(roots_finish)(&roots, n, o->sumsqrt);
     const double tiny = 1e-30 * 36028797018963968.0;
     for (size_t k = k0, j = 0; k <= kmax; k++, j++) {
@@ -544,12 +568,15 @@ static void K(sum)(const double *p, size_t n, double *lanes)
         lanes[j] += p[i];
 }
 
+/* With copy, x is also copied there, whatever the answer: the push loop reads a chunk from
+ * memory once for its check and its first frame's copy (the check alone was ~10 % of the row's
+ * time on a stream not in cache). */
 /* |x| <= max exactly when the bits of |x| (sign cleared), read as an unsigned integer, are at
  * most those of max (max >= 0): doubles of one sign order like their bits, and NaN and +-inf
  * have the largest. So one AND, one integer compare and one OR a vector, no chain longer than
  * one cycle, one test per chunk. (The first test was a sum of x * 0, NaN for NaN and inf: a
  * chain of additions, 4 cycles a vector; then the exponent-field carry, finite only.) */
-static int K(all_within)(const double *x, size_t n, double max)
+static int K(all_within)(const double *x, size_t n, double max, double *copy)
 {
     uint64_t lim;
     memcpy(&lim, &max, sizeof lim);
@@ -558,9 +585,15 @@ static int K(all_within)(const double *x, size_t n, double max)
     _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) acc[u] = (vu){0};
     size_t i = 0;
     for (; i + VIGIL__LANES <= n; i += VIGIL__LANES) {
-        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
-            acc[u] |= (vu)(((vu)K(load)(x + i + (size_t)u * VW) & mag) > limv);
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
+            const vd v = K(load)(x + i + (size_t)u * VW);
+            if (copy)
+                K(store)(copy + i + (size_t)u * VW, v);
+            acc[u] |= (vu)(((vu)v & mag) > limv);
+        }
     }
+    if (copy)
+        memcpy(copy + i, x + i, (n - i) * sizeof *x);
     uint64_t all = 0;
     for (; i < n; i++) {
         uint64_t b;

@@ -290,6 +290,26 @@ def check(run, healthy, faulty):
     verify_db(run, s1, s2, n1, n2, n3, len(healthy), t_restart)
 
 
+def check_explanation(what, t, reason, kind, onset, features, t_first_faulty):
+    """Issue 16: an alarm event's stored explanation (kind, onset, features JSON array) is the
+    gateway message's: the onset is the reason's "since t=" (%.3f of the same value: 0.5 ms), the
+    features are the reason's "NAME +6.2, ..." in order (scales to 0.1), and the episode starts
+    on a frame holding faulty samples (after t_first_faulty), no later than the alarm.
+    Returns the features as "NAME +6.2, ..." text."""
+    feats = json.loads(features) if isinstance(features, str) else features
+    since = re.search(r" since t=(\d+\.\d+)", reason)
+    drivers = re.search(r": ((?:[\w.]+ [+-]\d+\.\d(?:, )?)+) \(baseline scales\)", reason)
+    text = ", ".join("%s %+.1f" % (f["feature"], f["scales"]) for f in feats or [])
+    if kind != "change" or onset is None or not since or \
+            abs(onset - float(since.group(1))) > 5.01e-4:
+        fail("%s: kind %r, onset %r, reason %r" % (what, kind, onset, reason))
+    if not feats or not drivers or text != drivers.group(1):
+        fail("%s: features %r, reason %r" % (what, features, reason))
+    if not t_first_faulty < onset <= t:
+        fail("%s: onset %.6f, expected in (%.6f, %.6f]" % (what, onset, t_first_faulty, t))
+    return text
+
+
 def verify_db(run, s1, s2, n1, n2, n3, n_healthy, t_restart):
     q = run.query
     total = q("SELECT count(*) FROM health")[0][0]
@@ -316,7 +336,8 @@ def verify_db(run, s1, s2, n1, n2, n3, n_healthy, t_restart):
     if bad:
         fail("false alarm on healthy data: %r" % bad[:5])
 
-    alarms = q("SELECT t, frame, reason, top FROM events WHERE to_state = 'alarm' ORDER BY t")
+    alarms = q("SELECT t, frame, reason, top, kind, onset, features FROM events "
+               "WHERE to_state = 'alarm' ORDER BY t")
     first_run = [a for a in alarms if a[0] < t_restart]
     if not first_run:
         fail("no alarm event during the faulty data")
@@ -333,6 +354,9 @@ def verify_db(run, s1, s2, n1, n2, n3, n_healthy, t_restart):
     if not drivers or not all(float(p.split()[1]) > 0 for p in drivers.group(1).split(", ")):
         fail("alarm reason without the features that drove it: %r" % (first_run[0][2],))
     print("alarm at t = fault + %.3f s (frame %d): %s" % (delay, first_run[0][1], first_run[0][2]))
+    a = first_run[0]
+    text = check_explanation("first alarm", a[0], a[2], a[4], a[5], a[6], t_fault - FRAME / RATE)
+    print("stored explanation: onset %.6f, features %s" % (a[5], text))
     if delay > 1.0:
         fail("alarm %.3f s after the fault started, expected within 1 s" % delay)
 

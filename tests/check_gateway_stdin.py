@@ -13,6 +13,7 @@ key and the migration of version-1 and version-2 databases.
 Exits 77 (skip) when the examples were not built.
 """
 import gzip
+import json
 import os
 import re
 import sqlite3
@@ -79,7 +80,7 @@ def check_segments(mes, tmp):
     ver = con.execute("SELECT version FROM schema_version").fetchall()
     ev = con.execute("SELECT segment, t FROM events").fetchall()
     con.close()
-    if got != [(0, 5), (1, 20)] or ver != [(3,)] or ev != [(0, 5.0)]:
+    if got != [(0, 5), (1, 20)] or ver != [(4,)] or ev != [(0, 5.0)]:
         fail("version-1 database after migration: health %r, events %r, version %r"
              % (got, ev, ver))
     check_migrate_v2(mes, tmp)
@@ -117,10 +118,73 @@ def check_migrate_v2(mes, tmp):
     ev = con.execute("SELECT t, model FROM events ORDER BY id").fetchall()
     ver = con.execute("SELECT version FROM schema_version").fetchall()
     con.close()
-    if got != [(5, None), (6, "0123456789abcdef"), (7, None)] or ver != [(3,)] \
+    if got != [(5, None), (6, "0123456789abcdef"), (7, None)] or ver != [(4,)] \
             or ev != [(5.0, None), (6.0, "0123456789abcdef")]:
         fail("version-2 database after migration: health %r, events %r, version %r"
              % (got, ev, ver))
+    check_migrate_v3(mes, tmp)
+
+
+def check_migrate_v3(mes, tmp):
+    """A version-3 database (no explanation columns, issue 16) is migrated to version 4 with
+    its rows kept, kind/onset/features NULL; a new event carries the payload's, and a features
+    field that is not an array or an onset that is not a number is stored as NULL."""
+    old = os.path.join(tmp, "v3.db")
+    con = sqlite3.connect(old)
+    con.executescript(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, machine TEXT NOT NULL, channel TEXT NOT "
+        "NULL, t REAL NOT NULL, frame INTEGER, from_state TEXT, to_state TEXT NOT NULL, reason "
+        "TEXT, score REAL, threshold REAL, top TEXT, received REAL NOT NULL, "
+        "segment INTEGER NOT NULL DEFAULT 0, model TEXT, "
+        "UNIQUE (machine, channel, segment, t, to_state));"
+        "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES (3);"
+        "INSERT INTO events (machine, channel, t, to_state, received, model) "
+        "VALUES ('m', 'c', 5, 'ok', 0, 'abc');")
+    con.commit()
+    con.close()
+    run([mes, "--stdin", "--db", old],
+        'vigil/m/c/event {"t":6,"to":"alarm","kind":"change","onset":5.5,'
+        '"features":[{"feature":"rms","scales":4.25},{"feature":"peak","scales":-1.5}]}\n'
+        'vigil/m/c/event {"t":7,"to":"warn","kind":3,"onset":"5","features":"rms +4.2"}\n')
+    con = sqlite3.connect(old)
+    ev = con.execute("SELECT t, model, kind, onset, features FROM events ORDER BY id").fetchall()
+    ver = con.execute("SELECT version FROM schema_version").fetchall()
+    con.close()
+    want = [(5.0, "abc", None, None, None),
+            (6.0, None, "change", 5.5,
+             '[{"feature":"rms","scales":4.25},{"feature":"peak","scales":-1.5}]'),
+            (7.0, None, None, None, None)]
+    if ev != want or ver != [(4,)]:
+        fail("version-3 database after migration: events %r, version %r" % (ev, ver))
+
+
+def check_explanations(q, gateway_out, t_fault):
+    """Issue 16: each event row keeps the gateway message's explanation, kind, onset and the
+    features array as sent; the first alarm's episode starts on a frame that holds faulty
+    samples (after t_fault) and no later than the alarm."""
+    sent = [json.loads(line.split(" ", 1)[1]) for line in gateway_out.splitlines()
+            if line.split(" ", 1)[0].endswith("/event")]
+    rows = q("SELECT t, to_state, kind, onset, features FROM events ORDER BY id")
+    if len(rows) != len(sent):
+        fail("%d event rows, the gateway sent %d events" % (len(rows), len(sent)))
+    explained = 0
+    for msg, (t, to, kind, onset, features) in zip(sent, rows):
+        want = (msg["t"], msg["to"], msg.get("kind"), msg.get("onset"), msg.get("features"))
+        got = (t, to, kind, onset, json.loads(features) if features is not None else None)
+        if got != want:
+            fail("event row %r, the gateway sent %r" % (got, want))
+        explained += bool(features and json.loads(features))
+    alarms = q("SELECT t, onset, features FROM events WHERE to_state = 'alarm' AND t < 5000 "
+               "ORDER BY t LIMIT 1")
+    if not alarms or alarms[0][1] is None or not t_fault < alarms[0][1] <= alarms[0][0]:
+        fail("first alarm's onset %r, expected in (%.6f, alarm t]" % (alarms, t_fault))
+    feats = json.loads(alarms[0][2])
+    if not feats or not all(isinstance(f["feature"], str) and f["scales"] > 0 for f in feats):
+        fail("first alarm's features %r, expected names with positive scales" % feats)
+    print("events: %d stored as sent, %d with features; first alarm at t=%.6f, onset %.6f, %s"
+          % (len(rows), explained, alarms[0][0], alarms[0][1],
+             ", ".join("%s %+.1f" % (f["feature"], f["scales"]) for f in feats)))
 
 
 def main():
@@ -197,6 +261,7 @@ def main():
         if q("SELECT count(*) FROM events WHERE model IS NOT "
              "(CASE WHEN to_state != 'learning' THEN ? END)", ids[0][0])[0][0]:
             fail("events without the model id: %r" % q("SELECT * FROM events"))
+        check_explanations(q, out1 + out2, t_fault)
         con.close()
         check_segments(mes, tmp)
     print("gateway --input | vigil_mes --stdin: %d + %d frames, alarm, reload: OK" % (n1, n2))

@@ -21,9 +21,11 @@ there, starts mosquitto on a free loopback port, the gateway and `vigil_mes --pg
     earlier ones in a higher segment are all stored (exact rows per segment), exact
     redeliveries once, channel_status shows the last stored row;
  6. a database made by the version-1 schema (no segment) is migrated at connection: version
-    3, its rows in segment 0 with model NULL, the new unique keys, and 5's rows stored as
-    there; a version-2 database (no model column) is migrated with its rows kept, model NULL.
- 4 also checks the model id (issue 14): on every scored row and event, the id `vigil inspect`
+    4, its rows in segment 0 with model NULL, the new unique keys, and 5's rows stored as
+    there; a version-2 database (no model column) is migrated with its rows kept, model NULL;
+    a version-3 one (no kind, onset, features) with its events kept, those NULL.
+ 4 also checks the first alarm's stored explanation against the message's reason (issue 16:
+ kind, onset, features) and the model id (issue 14): on every scored row and event, the id `vigil inspect`
  prints for the gateway's saved model; NULL on the learning rows.
 Exits 77 (skip) with a message when PostgreSQL, mosquitto or the --pg build are missing.
 """
@@ -232,8 +234,8 @@ def check(run, server, healthy, faulty):
     if learning != cg.LEARN:
         cg.fail("%d learning rows, expected %d" % (learning, cg.LEARN))
     learnt = q("SELECT count(*) FROM events WHERE from_state = 'learning' AND to_state = 'ok'")
-    alarms = q("SELECT t, reason, top->0->>'feature' FROM events WHERE to_state = 'alarm' "
-               "ORDER BY t")
+    alarms = q("SELECT t, reason, top->0->>'feature', kind, onset, features FROM events "
+               "WHERE to_state = 'alarm' ORDER BY t")
     if learnt != [["1"]] or not alarms or not alarms[0][2]:
         cg.fail("events: learning->ok %r, alarms %r" % (learnt, alarms))
     t_fault = cg.T0 + len(healthy) / cg.RATE
@@ -256,6 +258,11 @@ def check(run, server, healthy, faulty):
             cg.fail("index %s missing: %r" % (name, idx))
     print("alarm event at t = fault + %.3f s: %s; channel_status %r"
           % (float(alarms[0][0]) - t_fault, alarms[0][1], status))
+    a = alarms[0]
+    text = cg.check_explanation("first alarm", float(a[0]), a[1], a[3],
+                                float(a[4]) if a[4] else None, a[5],
+                                t_fault - cg.FRAME / cg.RATE)
+    print("stored explanation: onset %s, features %s" % (a[4], text))
     check_model_ids(run, q)
     check_clock_set_back(run, server)
     check_migration(run, server)
@@ -417,7 +424,7 @@ def check_migration(run, server):
         if r.returncode != 0:
             cg.fail("query on the migrated database: %s" % r.stdout)
         return [line.split("|") for line in r.stdout.splitlines()]
-    if q("SELECT version FROM schema_version") != [["3"]]:
+    if q("SELECT version FROM schema_version") != [["4"]]:
         cg.fail("schema_version after the migration: %r" % q("SELECT * FROM schema_version"))
     if q("SELECT segment, frame, model IS NULL FROM health WHERE channel = 'old'") != \
             [["0", "0", "t"]]:
@@ -430,7 +437,7 @@ def check_migration(run, server):
     want = ["UNIQUE (machine, channel, segment, t)", "UNIQUE (machine, channel, segment, t, to_state)"]
     if keys != want:
         cg.fail("unique keys after the migration: %r, expected %r" % (keys, want))
-    print("version-1 database migrated: schema_version 3, old row in segment 0, keys %r" % keys)
+    print("version-1 database migrated: schema_version 4, old row in segment 0, keys %r" % keys)
     check_migration_v2(run, server)
 
 
@@ -458,10 +465,47 @@ def check_migration_v2(run, server):
                         "frame || ':' || coalesce(model, '-'), ',' ORDER BY id) FROM health), "
                         "(SELECT string_agg(coalesce(model, '-'), ',') FROM events)"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
-    want = "3|0:-,1:%s,2:-|%s" % (model, model)
+    want = "4|0:-,1:%s,2:-|%s" % (model, model)
     if r.returncode != 0 or r.stdout.strip() != want:
         cg.fail("version-2 database after the migration: %r, expected %r" % (r.stdout, want))
-    print("version-2 database migrated: schema_version 3, old row model NULL")
+    print("version-2 database migrated: schema_version 4, old row model NULL")
+    check_migration_v3(run, server)
+
+
+def check_migration_v3(run, server):
+    """a version-3 database (no explanation columns): made by the consumer, then the columns
+    dropped; the consumer adds them again, NULL for the old rows, and stores a new event's
+    kind, onset and features as sent (NULL for a field of another type)"""
+    if server.query("CREATE DATABASE vigil_v3") is None:
+        cg.fail("could not create the database vigil_v3")
+    old = server.conninfo.replace("dbname=postgres", "dbname=vigil_v3")
+    store_stdin(run, old, [event_msg("v3", cg.T0, 0, 0, "ok")],
+                os.path.join(run.tmp, "mes-v3.log"))
+    p = subprocess.run(["psql", old, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c",
+                        "ALTER TABLE events DROP COLUMN kind, DROP COLUMN onset, DROP COLUMN "
+                        "features; UPDATE schema_version SET version = 3;"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    if p.returncode != 0:
+        cg.fail("making a version-3 database: %s" % p.stdout)
+    explained = ',"kind":"change","onset":%.6f,"features":[{"feature":"rms","scales":4.25},' \
+                '{"feature":"peak","scales":-1.5}],"from"' % (cg.T0 + 0.5)
+    lines = [event_msg("v3", cg.T0 + 1, 1, 0, "alarm").replace(',"from"', explained),
+             event_msg("v3", cg.T0 + 2, 2, 0, "warn").replace(
+                 ',"from"', ',"kind":3,"onset":"5","features":"rms +4.2","from"')]
+    store_stdin(run, old, lines, os.path.join(run.tmp, "mes-v3b.log"))
+    r = subprocess.run(["psql", old, "-XAtq", "-F", "|", "-c",
+                        "SELECT (SELECT version FROM schema_version), string_agg(frame || ':' || "
+                        "coalesce(kind, '-') || ':' || coalesce((onset - %r)::text, '-') || ':' "
+                        "|| coalesce(features::text, '-'), ',' ORDER BY id) FROM events"
+                        % cg.T0],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    # jsonb's text: keys by length then bytes, the array's order kept
+    want = ('4|0:-:-:-,1:change:0.5:[{"scales": 4.25, "feature": "rms"}, '
+            '{"scales": -1.5, "feature": "peak"}],2:-:-:-')
+    if r.returncode != 0 or r.stdout.strip() != want:
+        cg.fail("version-3 database after the migration: %r, expected %r" % (r.stdout, want))
+    print("version-3 database migrated: schema_version 4, old event's explanation NULL, "
+          "a new event's kind, onset and features as sent")
 
 
 if __name__ == "__main__":

@@ -148,10 +148,10 @@ static void test_lanes_match_plain_loops(void **state)
             /* y (the FFT input, checked above) is spent: the scratch, as in the extractor */
             /* the square roots: shared by the three passes, or all in the spectral loops */
             vigil__spectral_sums s0;
-            static double psd0[NMAX + 1], y0[NMAX + 1];
-            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd0, y0, x, n, &(vigil__roots){{0}, 0},
-                             &s0);
-            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, y, x, n, &roots, &s);
+            static double psd0[NMAX + 1], y0[NMAX + 1], red[2 * (NMAX + 1)];
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd0, y0, red, x, n,
+                             &(vigil__roots){{0}, 0}, &s0);
+            k->spectral_sums(spec, kmax, 2.0, 1.0, freq, psd, y, red, x, n, &roots, &s);
             for (size_t i = 0; i < n; i++) /* the time-domain sum the passes carry */
                 sr.sumsqrt[i % L] += sqrt(fabs(x[i]));
             assert_same_bits(s.sumsqrt, sr.sumsqrt, L, "sum of square roots", k->name);
@@ -238,7 +238,7 @@ static void test_rare_entropy_same_bits(void **state)
 {
     (void)state;
     enum { NMAX = 4099 };
-    static double spec[2 * NMAX], x[NMAX], y[NMAX], psd[NMAX], freq[NMAX];
+    static double spec[2 * NMAX], x[NMAX], y[NMAX], psd[NMAX], freq[NMAX], red[NMAX + 2];
     const double tiny_amp[] = {1e-9, 3e-12, 1e-14, 2e-16, 1e-20, 1e-160, 4.9406564584124654e-324};
     size_t count;
     const vigil__kernels *const *all = vigil__kernels_all(&count);
@@ -273,13 +273,13 @@ static void test_rare_entropy_same_bits(void **state)
                 double time_out[VIGIL__TIME_COLS] = {0}, out[VIGIL__SPECTRAL_COLS];
                 time_out[3] = 1.0;
                 vigil__spectrum_features(k, spec, n, 25600.0, 0.5 * (double)n,
-                                         0.375 * (double)n, freq, psd, y, x,
+                                         0.375 * (double)n, freq, psd, y, red, x,
                                          &(vigil__roots){{0}, 0}, time_out, out);
                 vigil__spectral_sums s;
                 static double psd2[NMAX], y2[NMAX];
                 k->spectral_sums(spec, kmax, 2.0 / (25600.0 * 0.375 * (double)n),
                                  (n % 2 == 0 ? 1.0 : 2.0) / (25600.0 * 0.375 * (double)n), freq,
-                                 psd2, y2, x, n, &(vigil__roots){{0}, 0}, &s);
+                                 psd2, y2, red, x, n, &(vigil__roots){{0}, 0}, &s);
                 assert_same_bits(psd + 1, psd2 + 1, kmax, "psd", k->name);
                 rare_frames += s.rare != 0;
                 const double want = entropy_reference(k, psd2, kmax, &s);
@@ -353,14 +353,23 @@ static void test_all_within(void **state)
         for (size_t n = 1; n <= 13; n++) {
             for (size_t i = 0; i < n; i++)
                 x[i] = good[i % (sizeof good / sizeof good[0])];
-            assert_int_equal(all[t]->all_within(x, n, max), 1);
+            assert_int_equal(all[t]->all_within(x, n, max, NULL), 1);
+            double copy[13];
+            memset(copy, 0x55, sizeof copy);
+            assert_int_equal(all[t]->all_within(x, n, max, copy), 1);
+            assert_memory_equal(copy, x, n * sizeof *x);
             for (size_t at = 0; at < n; at++)
                 for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
                     const double keep = x[at];
                     x[at] = bad[b];
-                    if (all[t]->all_within(x, n, max) != 0)
+                    if (all[t]->all_within(x, n, max, NULL) != 0)
                         fail_msg("table %s: %g at %zu of %zu not found", all[t]->name, bad[b],
                                  at, n);
+                    double copied[13];
+                    if (all[t]->all_within(x, n, max, copied) != 0 ||
+                        memcmp(copied, x, n * sizeof *x) != 0)
+                        fail_msg("table %s, copying: %g at %zu of %zu not found or not copied",
+                                 all[t]->name, bad[b], at, n);
                     x[at] = keep;
                 }
         }

@@ -13,13 +13,15 @@
 #define PROG "vigil_mes"
 #define TXN_MAX_S 10 /* longest a transaction may stay open before it is given up */
 
-/* Version 3 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
- * tables, columns and keys; `top` is jsonb, times are UNIX seconds (double precision).
+/* Version 4 of the schema, as vigil_mes.c's SQLite one (README.md documents both): the same
+ * tables, columns and keys; `top` and `features` are jsonb, times are UNIX seconds (double
+ * precision).
  * (machine, channel, segment, t) identifies a frame, so a message delivered twice is stored
  * once while the rows of a new segment (the sender's clock set back: its times repeat an
  * earlier hour) are kept. A version-1 database (no segment) is migrated in place, in the same
  * transaction: the column is added (0 for the old rows) and the unique keys replaced; a
- * version-2 one (no model column) gets the column, NULL for the old rows. The
+ * version-2 one (no model column) gets the column, NULL for the old rows, a version-3 one (no
+ * explanation: kind, onset, features) gets those columns, NULL for the old rows. The
  * advisory lock lets two consumers start against one database at once. */
 static const char schema[] =
     "BEGIN;\n"
@@ -59,6 +61,9 @@ static const char schema[] =
     "  received double precision NOT NULL,\n"
     "  segment integer NOT NULL DEFAULT 0,\n"
     "  model text,\n"
+    "  kind text,\n"
+    "  onset double precision,\n"
+    "  features jsonb,\n"
     "  CONSTRAINT events_machine_channel_segment_t_to_state_key\n"
     "    UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
@@ -93,7 +98,7 @@ static const char schema[] =
     ");\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);\n";
 /* The rest of schema's transaction (two strings: C99's limit on a literal): version 1 -> 2,
- * version 2 -> 3, then the trigger and the view. */
+ * version 2 -> 3, version 3 -> 4, then the trigger and the view. */
 static const char schema_rest[] =
     "DO $$\n"
     "BEGIN\n"
@@ -121,6 +126,12 @@ static const char schema_rest[] =
     "    ALTER TABLE events ADD COLUMN IF NOT EXISTS model text;\n"
     "    UPDATE schema_version SET version = 3;\n"
     "  END IF;\n"
+    "  IF EXISTS (SELECT 1 FROM schema_version WHERE version < 4) THEN\n"
+    "    ALTER TABLE events ADD COLUMN IF NOT EXISTS kind text,\n"
+    "      ADD COLUMN IF NOT EXISTS onset double precision,\n"
+    "      ADD COLUMN IF NOT EXISTS features jsonb;\n"
+    "    UPDATE schema_version SET version = 4;\n"
+    "  END IF;\n"
     "END $$;\n"
     "CREATE OR REPLACE FUNCTION vigil_channel_last() RETURNS trigger LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
@@ -140,7 +151,7 @@ static const char schema_rest[] =
     "CREATE OR REPLACE VIEW channel_status AS\n"
     "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
     "  FROM channel_last;\n"
-    "INSERT INTO schema_version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
+    "INSERT INTO schema_version SELECT 4 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n"
     "COMMIT;\n";
 
 /* The segment: a JSON number, 0 when absent or not a number (as the SQLite backend's NUM) */
@@ -148,6 +159,11 @@ static const char schema_rest[] =
                 " THEN (j->>'segment')::integer END, 0)"
 /* The model id: a JSON string, NULL when absent (a learning channel) or anything else */
 #define MODEL "CASE WHEN jsonb_typeof(j->'model') = 'string' THEN j->>'model' END"
+/* The event's explanation as sent: kind (a string), onset (a number, s), features (the array of
+ * {feature, scales}); each NULL when absent or of another type (as the SQLite backend) */
+#define KIND "CASE WHEN jsonb_typeof(j->'kind') = 'string' THEN j->>'kind' END"
+#define ONSET "CASE WHEN jsonb_typeof(j->'onset') = 'number' THEN (j->>'onset')::float8 END"
+#define FEATURES "CASE WHEN jsonb_typeof(j->'features') = 'array' THEN j->'features' END"
 
 /* $1 machine, $2 channel, $3 payload, $4 time received. The server takes the JSON apart
  * (jsonb): a malformed payload or a missing NOT NULL field is an error of that row only (see
@@ -161,10 +177,11 @@ static const char *const insert_sql[3] = {
     " " SEGMENT ", " MODEL " FROM (SELECT $3::jsonb AS j) AS p"
     " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason, score,"
-    " threshold, top, received, segment, model)"
+    " threshold, top, received, segment, model, kind, onset, features)"
     " SELECT $1, $2, (j->>'t')::float8, (j->>'frame')::bigint, j->>'from', j->>'to',"
     " j->>'reason', (j->>'score')::float8, (j->>'threshold')::float8, j->'top', $4::float8,"
-    " " SEGMENT ", " MODEL " FROM (SELECT $3::jsonb AS j) AS p"
+    " " SEGMENT ", " MODEL ", " KIND ", " ONSET ", " FEATURES ""
+    " FROM (SELECT $3::jsonb AS j) AS p"
     " ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT $1, $2, (j->>'t')::float8, j->>'error', $4::float8"

@@ -37,12 +37,14 @@
  * comes first: a crash loses at most that much. */
 #define MES_COMMIT_ROWS 1000
 
-/* Version 3 of the schema; README.md explains every column. (machine, channel, segment, t)
+/* Version 4 of the schema; README.md explains every column. (machine, channel, segment, t)
  * identifies a frame, so a message delivered twice (MQTT QoS 1 may do that) is stored once,
  * while the rows of a new segment (the sender's clock set back: its times repeat an earlier
  * hour) are kept. `model` is the id of the model that produced the row (NULL while learning).
- * Version 1 (no segment) is migrated at open (migrate_v1), version 2 (no model) too
- * (migrate_v2). */
+ * An event keeps the message's explanation as sent: `kind` (change or transient), `onset` (the
+ * episode's start, s) and `features` (its JSON array of {feature, scales}), NULL when the
+ * message has none. Version 1 (no segment) is migrated at open (migrate_v1), version 2 (no
+ * model) too (migrate_v2), then version 3 (no explanation columns: migrate_v3). */
 static const char schema[] =
     "PRAGMA journal_mode=WAL;\n"
     "PRAGMA synchronous=NORMAL;\n"
@@ -81,6 +83,9 @@ static const char schema[] =
     "  received REAL NOT NULL,\n"
     "  segment INTEGER NOT NULL DEFAULT 0,\n"
     "  model TEXT,\n"
+    "  kind TEXT,\n"
+    "  onset REAL,\n"
+    "  features TEXT,\n"
     "  UNIQUE (machine, channel, segment, t, to_state)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events(t);\n"
@@ -96,7 +101,7 @@ static const char schema[] =
     "  SELECT machine, channel, t, frame, state, score, threshold, health, top_feature\n"
     "  FROM health WHERE id IN (SELECT max(id) FROM health GROUP BY machine, channel);\n"
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);\n"
-    "INSERT INTO schema_version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
+    "INSERT INTO schema_version SELECT 4 WHERE NOT EXISTS (SELECT 1 FROM schema_version);\n";
 
 /* Version 1 -> 2: the tables are rebuilt with the segment column (0 for the old rows) and the
  * new unique keys (SQLite cannot alter a constraint), in one transaction. */
@@ -122,12 +127,21 @@ static const char migrate_v1_copy[] =
     "COMMIT;\n";
 
 /* Version 2 -> 3: the model column (NULL for the old rows). A version-1 database is rebuilt
- * by migrate_v1 with the version-3 tables, so it never comes here. */
+ * by migrate_v1 with the current tables, so it never comes here. */
 static const char migrate_v2[] =
     "BEGIN;\n"
     "ALTER TABLE health ADD COLUMN model TEXT;\n"
     "ALTER TABLE events ADD COLUMN model TEXT;\n"
     "UPDATE schema_version SET version = 3;\n"
+    "COMMIT;\n";
+
+/* Version 3 -> 4: the event's explanation (NULL for the old rows). Comes after migrate_v2. */
+static const char migrate_v3[] =
+    "BEGIN;\n"
+    "ALTER TABLE events ADD COLUMN kind TEXT;\n"
+    "ALTER TABLE events ADD COLUMN onset REAL;\n"
+    "ALTER TABLE events ADD COLUMN features TEXT;\n"
+    "UPDATE schema_version SET version = 4;\n"
     "COMMIT;\n";
 
 /* ?1 machine, ?2 channel, ?3 payload, ?4 time received. json(?3) rejects malformed text.
@@ -141,6 +155,12 @@ static const char migrate_v2[] =
                   "THEN json_extract(j,'" path "') END)"
 /* The model id: a JSON string, or NULL (absent while the channel learns, or not a string) */
 #define MODEL "(CASE WHEN json_type(j,'$.model') = 'text' THEN json_extract(j,'$.model') END)"
+/* The event's kind ("change" or "transient"): a JSON string, else NULL */
+#define KIND "(CASE WHEN json_type(j,'$.kind') = 'text' THEN json_extract(j,'$.kind') END)"
+/* The features that drove the event, [{feature, scales}, ...]: the JSON array as sent (compact
+ * text), NULL when absent or not an array */
+#define FEATURES "(CASE WHEN json_type(j,'$.features') = 'array' " \
+                 "THEN json_extract(j,'$.features') END)"
 static const char *const insert_sql[3] = {
     "INSERT INTO health (machine, channel, t, frame, state, score, threshold, health,"
     " top_feature, top_contribution, top, received, segment, model)"
@@ -151,11 +171,12 @@ static const char *const insert_sql[3] = {
     " FROM (SELECT json(?3) AS j) WHERE true"
     " ON CONFLICT (machine, channel, segment, t) DO NOTHING",
     "INSERT INTO events (machine, channel, t, frame, from_state, to_state, reason,"
-    " score, threshold, top, received, segment, model)"
+    " score, threshold, top, received, segment, model, kind, onset, features)"
     " SELECT ?1, ?2, " NUM("$.t") ", " NUM("$.frame") ", json_extract(j,'$.from'),"
     " json_extract(j,'$.to'), json_extract(j,'$.reason'), " NUM("$.score") ","
     " " NUM("$.threshold") ", json_extract(j,'$.top'), ?4,"
-    " coalesce(" NUM("$.segment") ", 0), " MODEL " FROM (SELECT json(?3) AS j)"
+    " coalesce(" NUM("$.segment") ", 0), " MODEL ", " KIND ", " NUM("$.onset") ","
+    " " FEATURES " FROM (SELECT json(?3) AS j)"
     " WHERE true ON CONFLICT (machine, channel, segment, t, to_state) DO NOTHING",
     "INSERT INTO errors (machine, channel, t, error, received)"
     " SELECT ?1, ?2, " NUM("$.t") ", json_extract(j,'$.error'), ?4"
@@ -262,6 +283,8 @@ static int open_db(mes *m, const char *path)
     if (version == 1 && exec(m, migrate_v1) != 0)
         return -1;
     if (version == 2 && exec(m, migrate_v2) != 0)
+        return -1;
+    if ((version == 2 || version == 3) && exec(m, migrate_v3) != 0)
         return -1;
     if (exec(m, schema) != 0)
         return -1;
