@@ -93,18 +93,18 @@ struct vigil_monitor {
     long prog_col;          /* column of the indicator, -1: the monitor's score */
 };
 
-/* Allocate a monitor with names copied and defaults, no selection. */
 /* 1 if a column name can be listed in a specification (no control character, no ','). */
 int vigil__column_name_ok(const char *name);
+/* Allocate a monitor with names copied and defaults, no selection. */
 int vigil__monitor_new(const char *const *names, size_t n, int kind, vigil_monitor **out);
 /* Create drift trackers, configure the alarm, mark fitted and reset the stream. */
 int vigil__monitor_prepare(vigil_monitor *m);
 /* (Re)allocate the per-feature arrays (sel, dir, scratch) for nsel features. */
 int vigil__monitor_alloc_selection(vigil_monitor *m, size_t nsel);
-/* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
 /* A gated re-reference (reref_gated) whose relearn rows are in: commit != 0 replaces the
  * condition's medians by those rows' (scales kept), 0 drops them. No-op when none waits. */
 void vigil__monitor_reref_verdict(vigil_monitor *m, int commit);
+/* Set an alarm's rule and onset-test parameters from the monitor's settings (issue 16). */
 int vigil__monitor_configure_alarm(const vigil_monitor *m, vigil_alarm *a);
 /* A machine's channels (lib/machine.c, issue 16): a monitor's payload (its sections, the
  * prognoser's too) appended to w, and a monitor from such a payload (the format-2 reader). */
