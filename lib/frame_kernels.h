@@ -81,6 +81,11 @@ typedef struct vigil__kernels {
      * a whole chunk against VIGIL_SAMPLE_MAX). If copy is not NULL, x[0..n) is also copied to
      * copy[0..n) (not overlapping x), whatever the answer. */
     int (*all_within)(const double *x, size_t n, double max, double *copy);
+    /* The r2c spectrum of n = 2 m real samples (m >= 2) from the m-point complex FFT of
+     * x_2j + i x_2j+1, in place: z holds that FFT in z[0 .. 2m) and receives bins 0..m,
+     * interleaved, in z[0 .. 2m + 2). cosv[k], sinv[k] = cos, -sin of 2 pi k / n for
+     * k = 0..m/2 (padded to VW beyond). See spectrum.c. */
+    void (*real_split)(double *z, const double *cosv, const double *sinv, size_t m);
 } vigil__kernels;
 
 /* The fastest table this CPU runs, unless the environment variable VIGIL_SIMD names a slower

@@ -568,6 +568,97 @@ static void K(sum)(const double *p, size_t n, double *lanes)
         lanes[j] += p[i];
 }
 
+/* The spectrum of n = 2 m real samples from the m-point complex FFT Z of z_j = x_2j + i x_2j+1
+ * (spectrum.c), in place in z[0 .. 2 (m + 1)) (interleaved re, im; z[2m], z[2m+1] are
+ * written): with A = Z_k, B = Z_{m-k}, E = (A + conj B) / 2, O = (A - conj B) / (2i) and
+ * W = e^{-2 pi i k / n} = cosv[k] + i sinv[k] (k <= m / 2),
+ *   X_k = E + W O,   X_{m-k} = conj(E - W O),
+ * so each pair (k, m - k) is read and written by one step. Blocks of VW bins from the front and
+ * their mirror blocks from the back, then bin by bin to the middle, each bin by the same
+ * operations in the same order (no sums across bins): the same bits whatever VW. */
+KI void K(split_pair)(vd ar, vd ai, vd br, vd bi, vd c, vd sn, vd *xr, vd *xi, vd *yr, vd *yi)
+{
+    const vd er = (ar + br) * 0.5, ei = (ai - bi) * 0.5;
+    const vd orr = (ai + bi) * 0.5, oi = (br - ar) * 0.5;
+    const vd tr = c * orr - sn * oi, ti = c * oi + sn * orr;
+    *xr = er + tr;
+    *xi = ei + ti;
+    *yr = er - tr;
+    *yi = ti - ei;
+}
+
+static void K(real_split)(double *z, const double *cosv, const double *sinv, size_t m)
+{
+    const double r0 = z[0], i0 = z[1];
+    z[0] = r0 + i0;
+    z[1] = 0.0;
+    z[2 * m] = r0 - i0;
+    z[2 * m + 1] = 0.0;
+    size_t k = 1;
+    /* front block k .. k+VW-1 and back block m-k-VW+1 .. m-k, apart: k + VW - 1 < m - k - VW + 1 */
+    for (; 2 * k + 2 * VW <= m + 1; k += VW) {
+        const size_t j = m - k - (VW - 1); /* the back block's first bin */
+        const vd a0 = K(load)(z + 2 * k), a1 = K(load)(z + 2 * k + VW);
+        const vd b0 = K(load)(z + 2 * j), b1 = K(load)(z + 2 * j + VW);
+#if VW == 8
+#define EVEN 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD 1, 3, 5, 7, 9, 11, 13, 15
+#define REV 7, 6, 5, 4, 3, 2, 1, 0
+#define REVEVEN 14, 12, 10, 8, 6, 4, 2, 0
+#define REVODD 15, 13, 11, 9, 7, 5, 3, 1
+#define LO 0, 8, 1, 9, 2, 10, 3, 11
+#define HI 4, 12, 5, 13, 6, 14, 7, 15
+#elif VW == 4
+#define EVEN 0, 2, 4, 6
+#define ODD 1, 3, 5, 7
+#define REV 3, 2, 1, 0
+#define REVEVEN 6, 4, 2, 0
+#define REVODD 7, 5, 3, 1
+#define LO 0, 4, 1, 5
+#define HI 2, 6, 3, 7
+#else
+#define EVEN 0, 2
+#define ODD 1, 3
+#define REV 1, 0
+#define REVEVEN 2, 0
+#define REVODD 3, 1
+#define LO 0, 2
+#define HI 1, 3
+#endif
+        const vd ar = __builtin_shufflevector(a0, a1, EVEN), ai = __builtin_shufflevector(a0, a1, ODD);
+        /* the back block in reverse, so that its lane l holds bin m - (k + l) */
+        const vd br = __builtin_shufflevector(b0, b1, REVEVEN);
+        const vd bi = __builtin_shufflevector(b0, b1, REVODD);
+        vd xr, xi, yr, yi;
+        K(split_pair)(ar, ai, br, bi, K(load)(cosv + k), K(load)(sinv + k), &xr, &xi, &yr, &yi);
+        K(store)(z + 2 * k, __builtin_shufflevector(xr, xi, LO));
+        K(store)(z + 2 * k + VW, __builtin_shufflevector(xr, xi, HI));
+        const vd ry = __builtin_shufflevector(yr, yr, REV), iy = __builtin_shufflevector(yi, yi, REV);
+        K(store)(z + 2 * j, __builtin_shufflevector(ry, iy, LO));
+        K(store)(z + 2 * j + VW, __builtin_shufflevector(ry, iy, HI));
+#undef EVEN
+#undef ODD
+#undef REV
+#undef REVEVEN
+#undef REVODD
+#undef LO
+#undef HI
+    }
+    for (; 2 * k < m; k++) { /* the pairs left, one at a time: lane 0 of the same steps */
+        const size_t j = m - k;
+        vd xr, xi, yr, yi;
+        K(split_pair)(K(splat)(z[2 * k]), K(splat)(z[2 * k + 1]), K(splat)(z[2 * j]),
+                      K(splat)(z[2 * j + 1]), K(splat)(cosv[k]), K(splat)(sinv[k]), &xr, &xi,
+                      &yr, &yi);
+        z[2 * k] = xr[0];
+        z[2 * k + 1] = xi[0];
+        z[2 * j] = yr[0];
+        z[2 * j + 1] = yi[0];
+    }
+    if (2 * k == m) /* the middle bin of an even m pairs with itself: W = -i, X = conj(Z) */
+        z[2 * k + 1] = -z[2 * k + 1];
+}
+
 /* With copy, x is also copied there, whatever the answer: the push loop reads a chunk from
  * memory once for its check and its first frame's copy (the check alone was ~10 % of the row's
  * time on a stream not in cache). */
@@ -607,7 +698,7 @@ static int K(all_within)(const double *x, size_t n, double max, double *copy)
 
 static const vigil__kernels K(kernels_) = {
     KNAME, K(raw_sums), K(central_sums), K(spectral_sums),
-    K(spread_sums), K(sum), K(log_array), K(all_within),
+    K(spread_sums), K(sum), K(log_array), K(all_within), K(real_split),
 };
 
 #undef vd

@@ -1,12 +1,15 @@
 /* FFTW wrapper: plans made once, under one lock, at creation; execution in the hot path. */
 #include "spectrum.h"
 
+#include "frame_kernels.h"
+
 #include "vigil/planner.h"
 #include "vigil/status.h"
 #include "status.h"
 
 #include <errno.h>
 #include <fftw3.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,12 +184,23 @@ void vigil_planner_forget_wisdom(void)
     pthread_mutex_unlock(&planner_lock);
 }
 
+/* An even n (every frame length a user is likely to pick) is transformed as an m = n/2-point
+ * complex FFT of the pairs (x_2j, x_2j+1) followed by one pass that splits it into the n-point
+ * real spectrum (the kernels' real_split). FFTW's own r2c plan for n, chosen by FFTW_ESTIMATE,
+ * took 4.8 us at n = 4096 on the Zen 5 we measure on, the complex plan of 2048 points 3.7 us
+ * and the split 0.3 us. An odd n gets FFTW's r2c plan. The twiddles are computed here once. */
 struct vigil__fft {
-    size_t n;
+    size_t n, m;                  /* m = n / 2 for the split transform, 0 for FFTW's r2c */
     double *in;
-    fftw_complex *out;
+    fftw_complex *out;            /* n / 2 + 1 bins (the complex FFT fills the first m) */
+    double *cosv, *sinv;          /* cos, -sin of 2 pi k / n, k = 0..m/2, padded */
+    const vigil__kernels *kern;
     fftw_plan plan;
 };
+
+/* Twiddles padded by a vector's worth of zeros beyond m/2: the kernels' blocks load whole
+ * vectors (they use only k <= m/2). */
+#define TWIDDLE_PAD 8
 
 struct vigil__cfft {
     size_t n;
@@ -201,12 +215,31 @@ int vigil__fft_create(size_t n, vigil__fft **out)
     if (!f)
         return VIGIL_ENOMEM;
     f->n = n;
+    f->m = n % 2 == 0 && n >= 4 ? n / 2 : 0;
     f->in = fftw_alloc_real(n);
     f->out = fftw_alloc_complex(n / 2 + 1);
+    if (f->m) {
+        const size_t nt = f->m / 2 + 1 + TWIDDLE_PAD;
+        f->cosv = calloc(nt, sizeof *f->cosv);
+        f->sinv = calloc(nt, sizeof *f->sinv);
+        if (!f->cosv || !f->sinv) {
+            vigil__fft_destroy(f);
+            return VIGIL_ENOMEM;
+        }
+        const double two_pi = 6.283185307179586476925286766559;
+        for (size_t k = 0; k <= f->m / 2; k++) {
+            const double a = two_pi * (double)k / (double)n;
+            f->cosv[k] = cos(a);
+            f->sinv[k] = -sin(a);
+        }
+        f->kern = vigil__kernels_select();
+    }
     if (f->in && f->out) {
         pthread_mutex_lock(&planner_lock);
         const set_aside a = wisdom_set_aside();
-        f->plan = fftw_plan_dft_r2c_1d((int)n, f->in, f->out, plan_flags());
+        f->plan = f->m ? fftw_plan_dft_1d((int)f->m, (fftw_complex *)f->in, f->out,
+                                          FFTW_FORWARD, plan_flags())
+                       : fftw_plan_dft_r2c_1d((int)n, f->in, f->out, plan_flags());
         wisdom_restore(a);
         pthread_mutex_unlock(&planner_lock);
     }
@@ -229,16 +262,25 @@ void vigil__fft_destroy(vigil__fft *f)
     }
     fftw_free(f->in);
     fftw_free(f->out);
+    free(f->cosv);
+    free(f->sinv);
     free(f);
 }
 
 double *vigil__fft_input(vigil__fft *f) { return f->in; }
 const double *vigil__fft_output(const vigil__fft *f) { return (const double *)f->out; }
-void vigil__fft_execute(vigil__fft *f) { fftw_execute(f->plan); }
+
+void vigil__fft_execute(vigil__fft *f)
+{
+    fftw_execute(f->plan);
+    if (f->m)
+        f->kern->real_split((double *)f->out, f->cosv, f->sinv, f->m);
+}
 
 size_t vigil__fft_memory(const vigil__fft *f)
 {
-    return sizeof *f + f->n * sizeof(double) + (f->n / 2 + 1) * sizeof(fftw_complex);
+    const size_t twiddles = f->m ? 2 * (f->m / 2 + 1 + TWIDDLE_PAD) * sizeof(double) : 0;
+    return sizeof *f + f->n * sizeof(double) + (f->n / 2 + 1) * sizeof(fftw_complex) + twiddles;
 }
 
 int vigil__cfft_create(size_t n, int inverse, vigil__cfft **out)

@@ -2,6 +2,8 @@
  *  - the logarithm against libm's log: both are faithful (within 1 ulp of the exact value), so
  *    they differ by at most 1 ulp, on log-uniform inputs over the range the kernels are given;
  *  - the lane contract against a plain loop that adds element i into lane i % VIGIL__LANES: bit-identical;
+ *  - the real-spectrum split (the r2c spectrum of 2m samples from an m-point complex FFT)
+ *    against a direct DFT in long double, and bit-identical across tables;
  *  - whole extractor rows with VIGIL_SIMD=baseline against the default table: bit-identical,
  *    which is what lets a model trained on one machine reproduce on another. */
 #include <stdarg.h>
@@ -336,6 +338,68 @@ static void test_rows_same_bits_across_tables(void **state)
     }
 }
 
+/* real_split against the definition: x of n = 2m samples, Z the m-point DFT of x_2j + i x_2j+1
+ * (a direct sum in long double, rounded), then every table's split of a copy of Z against the
+ * direct n-point DFT of x in long double, within 1e-13 of sum |x| (the split adds a few
+ * roundings of values of that size), and the tables against each other bit for bit. Sizes
+ * cover the small ones (no whole block), odd and even m, and blocks meeting at the middle. */
+static void test_real_split(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 18, 31, 32, 33, 34, 35, 64, 100, 255, 1024};
+    size_t count;
+    const vigil__kernels *const *all = vigil__kernels_all(&count);
+    const long double two_pi = 6.283185307179586476925286766559005768L;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        const size_t m = sizes[s], n = 2 * m;
+        double *x = malloc(n * sizeof *x), *z = malloc((n + 2) * sizeof *z);
+        double *first = malloc((n + 2) * sizeof *first), *got = malloc((n + 2) * sizeof *got);
+        double *cosv = calloc(m / 2 + 1 + 8, sizeof *cosv), *sinv = calloc(m / 2 + 1 + 8, sizeof *sinv);
+        assert_true(x && z && first && got && cosv && sinv);
+        double scale = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = rng_uniform() - 0.3;
+            scale += fabs(x[i]);
+        }
+        for (size_t k = 0; k < m; k++) {
+            long double re = 0.0L, im = 0.0L;
+            for (size_t j = 0; j < m; j++) {
+                const long double a = -two_pi * (long double)((k * j) % m) / (long double)m;
+                re += x[2 * j] * cosl(a) - x[2 * j + 1] * sinl(a);
+                im += x[2 * j] * sinl(a) + x[2 * j + 1] * cosl(a);
+            }
+            z[2 * k] = (double)re;
+            z[2 * k + 1] = (double)im;
+        }
+        for (size_t k = 0; k <= m / 2; k++) { /* as spectrum.c makes them */
+            const double a = 6.283185307179586476925286766559 * (double)k / (double)n;
+            cosv[k] = cos(a);
+            sinv[k] = -sin(a);
+        }
+        for (size_t t = 0; t < count; t++) {
+            memcpy(got, z, n * sizeof *z);
+            got[n] = got[n + 1] = 12345.0; /* must be written */
+            all[t]->real_split(got, cosv, sinv, m);
+            for (size_t k = 0; k <= m; k++) {
+                long double re = 0.0L, im = 0.0L;
+                for (size_t i = 0; i < n; i++) {
+                    const long double a = -two_pi * (long double)((k * i) % n) / (long double)n;
+                    re += x[i] * cosl(a);
+                    im += x[i] * sinl(a);
+                }
+                if (fabsl(got[2 * k] - re) > 1e-13 * scale || fabsl(got[2 * k + 1] - im) > 1e-13 * scale)
+                    fail_msg("table %s, m %zu, bin %zu: %.17g%+.17gi, DFT %.17Lg%+.17Lgi",
+                             all[t]->name, m, k, got[2 * k], got[2 * k + 1], re, im);
+            }
+            if (t == 0)
+                memcpy(first, got, (n + 2) * sizeof *got);
+            else
+                assert_same_bits(got, first, n + 2, "real_split", all[t]->name);
+        }
+        free(x), free(z), free(first), free(got), free(cosv), free(sinv);
+    }
+}
+
 /* all_within against a plain |x| <= max: one bad value (NaN, +-inf, just beyond +-max) at every
  * position of chunks of 1..13 (whole vectors and every tail), among values that must pass (the
  * bounds themselves, zeros, subnormals). */
@@ -390,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_rare_entropy_same_bits),
         cmocka_unit_test(test_rows_same_bits_across_tables),
         cmocka_unit_test(test_all_within),
+        cmocka_unit_test(test_real_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
