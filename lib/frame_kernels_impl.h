@@ -166,9 +166,10 @@ KI vd K(log_reduce)(vd x, vd *dk)
 
 KI vd K(log_ratio)(vd f) { return f / (2.0 + f); }
 
-KI vd K(log_finish)(vd f, vd s, vd dk)
+/* R(s^2) alone, the longer half of the chain: the logarithm loop computes it a block ahead
+ * (log_blocks()). */
+KI vd K(log_poly)(vd s)
 {
-    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
                  Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
                  Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
@@ -182,10 +183,18 @@ KI vd K(log_finish)(vd f, vd s, vd dk)
     const vd w2 = w * w;
     const vd t1 = w * ((Lg2 + w * Lg4) + w2 * Lg6);
     const vd t2 = z * ((Lg1 + w * Lg3) + w2 * (Lg5 + w * Lg7));
-    const vd R = t2 + t1;
+    return t2 + t1;
+}
+
+/* The rest, from R = log_poly(s). */
+KI vd K(log_tail)(vd f, vd s, vd dk, vd R)
+{
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
     const vd hfsq = 0.5 * f * f;
     return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
 }
+
+KI vd K(log_finish)(vd f, vd s, vd dk) { return K(log_tail)(f, s, dk, K(log_poly)(s)); }
 
 KI vd K(vlog)(vd x)
 {
@@ -365,6 +374,27 @@ static void K(central_sums)(const double *x, size_t n, double mean, const double
     K(roots_save)(&rq, roots);
 }
 
+/* c |X_k|^2 for the VW bins from `at`: spec holds them as 2 VW doubles (re, im, re, im, ...):
+ * squares, then add pairs. */
+KI vd K(block_power)(const double *spec, size_t at, vd c)
+{
+    const vd sa = K(load)(spec + 2 * at), sb = K(load)(spec + 2 * at + VW);
+    const vd qa = sa * sa, qb = sb * sb;
+    /* __builtin_shufflevector: gcc >= 12 and clang (gcc's __builtin_shuffle is not in clang,
+     * which builds the fuzz and TSan configurations) */
+#if VW == 8
+    const vd re2 = __builtin_shufflevector(qa, qb, 0, 2, 4, 6, 8, 10, 12, 14);
+    const vd im2 = __builtin_shufflevector(qa, qb, 1, 3, 5, 7, 9, 11, 13, 15);
+#elif VW == 4
+    const vd re2 = __builtin_shufflevector(qa, qb, 0, 2, 4, 6);
+    const vd im2 = __builtin_shufflevector(qa, qb, 1, 3, 5, 7);
+#else
+    const vd re2 = __builtin_shufflevector(qa, qb, 0, 2);
+    const vd im2 = __builtin_shufflevector(qa, qb, 1, 3);
+#endif
+    return (re2 + im2) * c;
+}
+
 /* The PSD of bins k0..k1-1 (k1 <= kmax: the last bin is the caller's) and its sums of P_k, f_k P_k
  * and arg max, in lanes of (k - 1) % VIGIL__LANES; k0 = 1 + a multiple of VIGIL__LANES. Returns
  * the first bin not done. */
@@ -383,26 +413,21 @@ KI size_t K(psd_blocks)(const double *spec, size_t k1, double two, const double 
         bestk[u] = kv[u];
     }
     const vd c = K(splat)(two);
+    /* Software-pipelined as log_blocks(): each step takes the powers the step before computed
+     * and computes the next block's, so that their chain (loads, squares, shuffles) overlaps
+     * the reduction and division of this one. */
+    vd P[NV];
+    if (1 + VIGIL__LANES <= k1)
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
+            P[u] = K(block_power)(spec, 1 + (size_t)u * VW, c);
     size_t k = 1;
     for (; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
+        const int more = k + 2 * VIGIL__LANES <= k1;
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = k + (size_t)u * VW;
-            /* bins at..at+VW-1 are 2 VW doubles (re, im, re, im, ...): squares, then add pairs */
-            const vd sa = K(load)(spec + 2 * at), sb = K(load)(spec + 2 * at + VW);
-            const vd qa = sa * sa, qb = sb * sb;
-            /* __builtin_shufflevector: gcc >= 12 and clang (gcc's __builtin_shuffle is not
-             * in clang, which builds the fuzz and TSan configurations) */
-#if VW == 8
-            const vd re2 = __builtin_shufflevector(qa, qb, 0, 2, 4, 6, 8, 10, 12, 14);
-            const vd im2 = __builtin_shufflevector(qa, qb, 1, 3, 5, 7, 9, 11, 13, 15);
-#elif VW == 4
-            const vd re2 = __builtin_shufflevector(qa, qb, 0, 2, 4, 6);
-            const vd im2 = __builtin_shufflevector(qa, qb, 1, 3, 5, 7);
-#else
-            const vd re2 = __builtin_shufflevector(qa, qb, 0, 2);
-            const vd im2 = __builtin_shufflevector(qa, qb, 1, 3);
-#endif
-            const vd p = (re2 + im2) * c;
+            const vd p = P[u];
+            if (more)
+                P[u] = K(block_power)(spec, at + VIGIL__LANES, c);
             K(store)(psd + at, p);
             /* the logarithm's reduction and division here, where the loop has room for them;
              * log_blocks() finishes it from the three stored parts */
@@ -457,14 +482,25 @@ KI void K(log_blocks)(const double *psd, double *ratio, const double *red_f,
         first[u] = K(splat)(none);
     }
     vd block = K(splat)(1.0);
+    /* Software-pipelined: each step finishes the logarithms of its block with R computed by the
+     * step before, and computes R for the next block. The two halves of the chain then overlap
+     * instead of waiting in the scheduler one after the other. The same operations on the same
+     * values as log_finish(), so the same bits. */
+    vd R[NV];
+    if (1 + VIGIL__LANES <= k1)
+        _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++)
+            R[u] = K(log_poly)(K(load)(ratio + 1 + (size_t)u * VW));
     for (size_t k = 1; k + VIGIL__LANES <= k1; k += VIGIL__LANES) {
+        const int more = k + 2 * VIGIL__LANES <= k1;
         _Pragma("GCC unroll 4") for (int u = 0; u < NV; u++) {
             const size_t at = k + (size_t)u * VW;
             const vd p = K(load)(psd + at);
             const vd fc = K(load)(freq + at) - c;
             spread[u] += fc * fc * p;
-            const vd l = K(log_finish)(K(load)(red_f + at), K(load)(ratio + at),
-                                       K(load)(red_k + at));
+            const vd l = K(log_tail)(K(load)(red_f + at), K(load)(ratio + at),
+                                     K(load)(red_k + at), R[u]);
+            if (more)
+                R[u] = K(log_poly)(K(load)(ratio + at + VIGIL__LANES));
             K(store)(ratio + at, l); /* L_k for the rare entropy terms (frame_features.c) */
             slog[u] += l;
             const vm common = K(ge)(p * K(vabs)(l), tiny);
@@ -594,12 +630,6 @@ static void K(real_split)(double *z, const double *cosv, const double *sinv, siz
     z[1] = 0.0;
     z[2 * m] = r0 - i0;
     z[2 * m + 1] = 0.0;
-    size_t k = 1;
-    /* front block k .. k+VW-1 and back block m-k-VW+1 .. m-k, apart: k + VW - 1 < m - k - VW + 1 */
-    for (; 2 * k + 2 * VW <= m + 1; k += VW) {
-        const size_t j = m - k - (VW - 1); /* the back block's first bin */
-        const vd a0 = K(load)(z + 2 * k), a1 = K(load)(z + 2 * k + VW);
-        const vd b0 = K(load)(z + 2 * j), b1 = K(load)(z + 2 * j + VW);
 #if VW == 8
 #define EVEN 0, 2, 4, 6, 8, 10, 12, 14
 #define ODD 1, 3, 5, 7, 9, 11, 13, 15
@@ -625,17 +655,39 @@ static void K(real_split)(double *z, const double *cosv, const double *sinv, siz
 #define LO 0, 2
 #define HI 1, 3
 #endif
-        const vd ar = __builtin_shufflevector(a0, a1, EVEN), ai = __builtin_shufflevector(a0, a1, ODD);
-        /* the back block in reverse, so that its lane l holds bin m - (k + l) */
-        const vd br = __builtin_shufflevector(b0, b1, REVEVEN);
-        const vd bi = __builtin_shufflevector(b0, b1, REVODD);
+    /* The front block's bins k.. as re and im vectors, and the back block's (ending at bin m - k)
+     * reversed, so that lane l holds bin m - (k + l). */
+#define SPLIT_LOAD(k, ar, ai, br, bi)                                                            \
+    do {                                                                                         \
+        const size_t j_ = m - (k) - (VW - 1);                                                    \
+        const vd a0 = K(load)(z + 2 * (k)), a1 = K(load)(z + 2 * (k) + VW);                      \
+        const vd b0 = K(load)(z + 2 * j_), b1 = K(load)(z + 2 * j_ + VW);                        \
+        ar = __builtin_shufflevector(a0, a1, EVEN);                                              \
+        ai = __builtin_shufflevector(a0, a1, ODD);                                               \
+        br = __builtin_shufflevector(b0, b1, REVEVEN);                                           \
+        bi = __builtin_shufflevector(b0, b1, REVODD);                                            \
+    } while (0)
+    size_t k = 1;
+    /* front block k .. k+VW-1 and back block m-k-VW+1 .. m-k, apart: k + VW - 1 < m - k - VW + 1.
+     * Software-pipelined (as log_blocks()): each step loads the next pair of blocks, which are
+     * disjoint from this one's, before it stores its own. */
+    vd ar = {0}, ai = {0}, br = {0}, bi = {0};
+    if (2 * k + 2 * VW <= m + 1)
+        SPLIT_LOAD(k, ar, ai, br, bi);
+    for (; 2 * k + 2 * VW <= m + 1; k += VW) {
+        const size_t j = m - k - (VW - 1); /* the back block's first bin */
+        const vd car = ar, cai = ai, cbr = br, cbi = bi;
+        if (2 * (k + VW) + 2 * VW <= m + 1)
+            SPLIT_LOAD(k + VW, ar, ai, br, bi);
         vd xr, xi, yr, yi;
-        K(split_pair)(ar, ai, br, bi, K(load)(cosv + k), K(load)(sinv + k), &xr, &xi, &yr, &yi);
+        K(split_pair)(car, cai, cbr, cbi, K(load)(cosv + k), K(load)(sinv + k), &xr, &xi, &yr, &yi);
         K(store)(z + 2 * k, __builtin_shufflevector(xr, xi, LO));
         K(store)(z + 2 * k + VW, __builtin_shufflevector(xr, xi, HI));
         const vd ry = __builtin_shufflevector(yr, yr, REV), iy = __builtin_shufflevector(yi, yi, REV);
         K(store)(z + 2 * j, __builtin_shufflevector(ry, iy, LO));
         K(store)(z + 2 * j + VW, __builtin_shufflevector(ry, iy, HI));
+    }
+#undef SPLIT_LOAD
 #undef EVEN
 #undef ODD
 #undef REV
@@ -643,7 +695,6 @@ static void K(real_split)(double *z, const double *cosv, const double *sinv, siz
 #undef REVODD
 #undef LO
 #undef HI
-    }
     for (; 2 * k < m; k++) { /* the pairs left, one at a time: lane 0 of the same steps */
         const size_t j = m - k;
         vd xr, xi, yr, yi;
