@@ -184,11 +184,17 @@ void vigil_planner_forget_wisdom(void)
     pthread_mutex_unlock(&planner_lock);
 }
 
-/* An even n (every frame length a user is likely to pick) is transformed as an m = n/2-point
- * complex FFT of the pairs (x_2j, x_2j+1) followed by one pass that splits it into the n-point
- * real spectrum (the kernels' real_split). FFTW's own r2c plan for n, chosen by FFTW_ESTIMATE,
- * took 4.8 us at n = 4096 on the Zen 5 we measure on, the complex plan of 2048 points 3.7 us
- * and the split 0.3 us. An odd n gets FFTW's r2c plan. The twiddles are computed here once. */
+/* An even n up to SPLIT_MAX is transformed as an m = n/2-point complex FFT of the pairs
+ * z_j = x_2j + i x_2j+1 followed by one pass that splits it into the n-point real spectrum (the
+ * kernels' real_split); other n get FFTW's r2c plan. Why: with FFTW_ESTIMATE (FFTW 3.3.10, the
+ * Zen 5 we measure on, best of 5), the complex plan of n/2 points takes 0.49-0.76 of the r2c
+ * plan's time for n = 256..6000 (0.72 at 4096: 3.5 against 4.9 us; the split adds about 0.15
+ * of it), but 1.06-1.33 for n = 8192, 16384, 25600, 32768 and 65536, where ESTIMATE's choice of
+ * complex plan is the worse one. A fixed bound, not a timing at plan time, so that every
+ * process picks the same algorithm (rows stay bit-identical); results of the two differ by
+ * rounding only. Twiddles are computed here once. */
+#define SPLIT_MAX 6144
+
 struct vigil__fft {
     size_t n, m;                  /* m = n / 2 for the split transform, 0 for FFTW's r2c */
     double *in;
@@ -215,7 +221,7 @@ int vigil__fft_create(size_t n, vigil__fft **out)
     if (!f)
         return VIGIL_ENOMEM;
     f->n = n;
-    f->m = n % 2 == 0 && n >= 4 ? n / 2 : 0;
+    f->m = n % 2 == 0 && n >= 4 && n <= SPLIT_MAX ? n / 2 : 0;
     f->in = fftw_alloc_real(n);
     f->out = fftw_alloc_complex(n / 2 + 1);
     if (f->m) {
