@@ -145,7 +145,8 @@ KI vd K(vsqrt)(vd a)
  * zero, negative, subnormal, infinite and NaN input are not needed: no such input comes here. */
 /* The logarithm in three steps, so that the spectral loops can split it (see psd_blocks()):
  * log_reduce() gives f and k (x = 2^k (1 + f)), log_ratio() s = f / (2 + f) (the division),
- * log_finish() the rest. vlog() is the three in a row; any split gives the same bits. */
+ * log_finish() the rest (itself log_poly(), the polynomial, then log_tail()). vlog() is the
+ * three in a row; any split gives the same bits. */
 KI vd K(log_reduce)(vd x, vd *dk)
 {
     const vu bits = (vu)x;
