@@ -3,7 +3,8 @@
  *    they differ by at most 1 ulp, on log-uniform inputs over the range the kernels are given;
  *  - the lane contract against a plain loop that adds element i into lane i % VIGIL__LANES: bit-identical;
  *  - the real-spectrum split (the r2c spectrum of 2m samples from an m-point complex FFT)
- *    against a direct DFT in long double, and bit-identical across tables;
+ *    against a direct DFT in long double, and bit-identical across tables; the FFT module
+ *    (spectrum.c: the split or FFTW's r2c by size, its twiddles) on both sides of its bound;
  *  - whole extractor rows with VIGIL_SIMD=baseline against the default table: bit-identical,
  *    which is what lets a model trained on one machine reproduce on another. */
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 
 #include "frame_features.h"
 #include "frame_kernels.h"
+#include "spectrum.h"
 
 #define L VIGIL__LANES
 
@@ -400,6 +402,49 @@ static void test_real_split(void **state)
     }
 }
 
+/* The FFT module end to end (lib/spectrum.c): the half-length complex FFT plus the split for
+ * even n up to its bound (odd and even m), FFTW's r2c for odd n and beyond the bound, against a
+ * direct DFT in long double on a spread of bins (every bin of the small sizes; the first and
+ * last 24, the middle and every 61st of the large), within 1e-13 of sum |x|. */
+static void test_fft_sizes(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {4, 5, 6, 8, 9, 10, 18, 34, 1002, 4096, 6142, 6144, 6146, 8192};
+    const long double two_pi = 6.283185307179586476925286766559005768L;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        const size_t n = sizes[s], nb = n / 2 + 1;
+        vigil__fft *f = NULL;
+        assert_int_equal(vigil__fft_create(n, &f), 0);
+        double *in = vigil__fft_input(f), *x = malloc(n * sizeof *x);
+        long double *c = malloc(n * sizeof *c), *sn = malloc(n * sizeof *sn);
+        assert_true(x && c && sn);
+        double scale = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = in[i] = rng_uniform() - 0.45;
+            scale += fabs(x[i]);
+            c[i] = cosl(two_pi * (long double)i / (long double)n);
+            sn[i] = sinl(two_pi * (long double)i / (long double)n);
+        }
+        vigil__fft_execute(f);
+        const double *out = vigil__fft_output(f);
+        for (size_t k = 0; k < nb; k++) {
+            if (nb > 64 && k >= 24 && k + 24 < nb && (k < nb / 2 - 2 || k > nb / 2 + 2) && k % 61)
+                continue;
+            long double re = 0.0L, im = 0.0L;
+            for (size_t i = 0; i < n; i++) {
+                const size_t r = (k * i) % n; /* e^{-2 pi i k i / n} */
+                re += x[i] * c[r];
+                im -= x[i] * sn[r];
+            }
+            if (fabsl(out[2 * k] - re) > 1e-13 * scale || fabsl(out[2 * k + 1] - im) > 1e-13 * scale)
+                fail_msg("n %zu, bin %zu: %.17g%+.17gi, DFT %.17Lg%+.17Lgi", n, k, out[2 * k],
+                         out[2 * k + 1], re, im);
+        }
+        vigil__fft_destroy(f);
+        free(x), free(c), free(sn);
+    }
+}
+
 /* all_within against a plain |x| <= max: one bad value (NaN, +-inf, just beyond +-max) at every
  * position of chunks of 1..13 (whole vectors and every tail), among values that must pass (the
  * bounds themselves, zeros, subnormals). */
@@ -455,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_rows_same_bits_across_tables),
         cmocka_unit_test(test_all_within),
         cmocka_unit_test(test_real_split),
+        cmocka_unit_test(test_fft_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
