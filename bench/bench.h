@@ -33,8 +33,10 @@ typedef struct bench_signal {
 int bench_signal_load(const bench_opts *o, bench_signal *s);
 void bench_signal_free(bench_signal *s);
 
-/* Monotonic clock in seconds. */
+/* Seconds on the benchmark's clock: CLOCK_MONOTONIC, or with --cpu-time (bench_use_cpu_time())
+ * CLOCK_PROCESS_CPUTIME_ID, the CPU time of this process (the benchmarks are single-threaded). */
 double bench_now(void);
+void bench_use_cpu_time(void);
 
 /* Parse "a,b,c" into up to cap whole numbers >= 1; returns the count, 0 on error. */
 size_t bench_parse_list(const char *s, size_t *out, size_t cap);
@@ -74,7 +76,7 @@ vigil_monitor *bench_fit_monitor(vigil_extractor *ex, int kind, const double *ro
 
 /* Long options shared by every benchmark, for getopt_long tables (values >= 1000). */
 enum {
-    OPT_INPUT = 1000, OPT_COLUMN, OPT_RATE, OPT_SAMPLES, OPT_MIN_TIME, OPT_JSON,
+    OPT_INPUT = 1000, OPT_COLUMN, OPT_RATE, OPT_SAMPLES, OPT_MIN_TIME, OPT_JSON, OPT_CPU_TIME,
 };
 #define BENCH_COMMON_LONGOPTS                                                                     \
     {"input", required_argument, NULL, OPT_INPUT},                                                \
@@ -82,7 +84,8 @@ enum {
     {"rate", required_argument, NULL, OPT_RATE},                                                  \
     {"samples", required_argument, NULL, OPT_SAMPLES},                                            \
     {"min-time", required_argument, NULL, OPT_MIN_TIME},                                          \
-    {"json", no_argument, NULL, OPT_JSON}
+    {"json", no_argument, NULL, OPT_JSON},                                                        \
+    {"cpu-time", no_argument, NULL, OPT_CPU_TIME}
 #define BENCH_COMMON_HELP                                                                         \
     "  --input FILE      recording (CSV or gzip CSV with a header row); default: a generated\n"  \
     "                    vibration-like signal (shaft harmonics, bearing impulses, noise)\n"      \
@@ -91,7 +94,9 @@ enum {
     "  --samples S       stream length: the data are tiled or cut to S samples (default 1048576)\n" \
     "  --min-time SEC    timed seconds per measurement point, at least one round (default 1;\n"  \
     "                    0 runs exactly one round: a smoke test)\n"                               \
-    "  --json            one JSON object per line instead of a table\n"
+    "  --json            one JSON object per line instead of a table\n"                       \
+    "  --cpu-time        time with this process's CPU clock instead of the monotonic wall\n"   \
+    "                    clock (time lost to other processes and the hypervisor is left out)\n"
 
 /* Defaults of bench_opts. */
 void bench_opts_init(bench_opts *o);

@@ -7,7 +7,7 @@ np.fft.rfft), timed, and compared with vigil's throughput from `vigil-bench feat
     /usr/bin/python3 bench/numpy_peer.py [--bench build/bench/vigil-bench]
         [--input FILE --rate HZ [--column C]] [--samples 1048576]
         [--frames 1024,4096,16384] [--hop-divisors 1,2] [--min-time 1] [--repeat 3] [--json]
-        [--no-python]
+        [--no-python] [--clock cpu|wall] [--planner estimate|measure]
 
 The two sides alternate: for each frame/hop point, --repeat pairs of (numpy timed for
 --min-time, then vigil-bench for that point alone, for --min-time), and the ratio is taken
@@ -17,6 +17,12 @@ within a pair both sides see the same phase. The median pair (the lower middle o
 --repeat) is reported, with the range of the pairs' ratios. In each round vigil.features()
 from Python (the binding in python/, on the same numpy array) runs right after the C bench, and
 C / Python is reported the same way.
+
+Times are CPU time by default (--clock cpu: time.process_time() here, `vigil-bench --cpu-time`
+there), as issue 18 asks: on a shared VM the wall clock also counts the time other processes
+and the hypervisor take, which neither side spent. --clock wall uses the monotonic wall clock on
+both sides. --planner sets vigil's FFTW planner mode on both vigil sides (the C bench's
+--planners and vigil.set_planner() in Python); numpy's pocketfft has no planner.
 
 Without --input a vibration-like signal is generated (seeded) and written to a temporary CSV
 that vigil-bench then reads, so both sides see bit-identical samples. Both sides tile the data
@@ -61,14 +67,17 @@ def generated_signal(n, rate):
             + 0.5 * np.exp(-zeta * wn * tau) * np.sin(wd * tau))
 
 
-def time_numpy(x, rate, frame, hop, bands, min_time):
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def time_numpy(x, rate, frame, hop, bands, min_time, clock):
     """Total input samples per second over repeated runs (at least one)."""
     features_ref.features(x[: max(frame, 1 << 14)], rate, frame, hop, bands)  # warm up
     runs, spent = 0, 0.0
     while True:
-        t0 = time.perf_counter()
+        t0 = clock()
         _, rows = features_ref.features(x, rate, frame, hop, bands)
-        spent += time.perf_counter() - t0
+        spent += clock() - t0
         runs += 1
         if spent >= min_time:
             break
@@ -85,14 +94,14 @@ def import_binding():
         return None
 
 
-def time_python(vigil, x, rate, frame, hop, bands, min_time):
+def time_python(vigil, x, rate, frame, hop, bands, min_time, clock):
     """vigil.features() from Python on the same samples: input samples per second."""
     vigil.features(x[: max(frame, 1 << 14)], rate, frame, hop, bands)  # warm up
     runs, spent = 0, 0.0
     while True:
-        t0 = time.perf_counter()
+        t0 = clock()
         vigil.features(x, rate, frame, hop, bands)
-        spent += time.perf_counter() - t0
+        spent += clock() - t0
         runs += 1
         if spent >= min_time:
             break
@@ -104,7 +113,9 @@ def run_vigil(bench, path, args, frame, div):
     cmd = [bench, "features", "--json", "--input", path, "--rate", repr(args.rate),
            "--column", args.column, "--samples", str(args.samples), "--frames", str(frame),
            "--hop-divisors", str(div), "--min-time", repr(args.min_time),
-           "--planners", "estimate", "--no-group-costs"]
+           "--planners", args.planner, "--no-group-costs"]
+    if args.clock == "cpu":
+        cmd.append("--cpu-time")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     if len(rows) != 1 or rows[0]["frame"] != frame or rows[0]["hop"] != frame // div:
@@ -121,11 +132,15 @@ def report(args, path, x):
     """Time each point in alternating pairs and print one line (or JSON object) per point."""
     bands = bands_for(args.rate)
     binding = import_binding() if args.python else None
+    if binding:
+        binding.set_planner(args.planner)
+    clock = CLOCKS[args.clock]
     if not args.json:
         print("numpy peer (tests/reference/features_ref.py, numpy %s) vs vigil-bench, %s, "
-              "%d samples, %d alternating pair(s) per point, median pair" %
+              "%d samples, %d alternating pair(s) per point, median pair, %s time, vigil's "
+              "planner %s" %
               (np.__version__, os.path.basename(args.input or "generated"), args.samples,
-               args.repeat))
+               args.repeat, args.clock.upper(), args.planner))
         print("%6s %6s %12s %12s %9s %16s%s" % ("N", "hop", "numpy MS/s", "vigil MS/s",
                                                 "vigil/np", "range",
                                                 "   Python MS/s  C/Python" if binding else ""))
@@ -134,11 +149,13 @@ def report(args, path, x):
             hop = frame // div
             pairs, py = [], []
             for _ in range(args.repeat):
-                np_rate, nrows = time_numpy(x, args.rate, frame, hop, bands, args.min_time)
+                np_rate, nrows = time_numpy(x, args.rate, frame, hop, bands, args.min_time,
+                                            clock)
                 v = run_vigil(args.bench, path, args, frame, div)
                 pairs.append((v["samples_per_s"] / np_rate, np_rate, v))
                 if binding:  # the binding right after the C bench: C / Python within the round
-                    p_rate = time_python(binding, x, args.rate, frame, hop, bands, args.min_time)
+                    p_rate = time_python(binding, x, args.rate, frame, hop, bands, args.min_time,
+                                         clock)
                     py.append((v["samples_per_s"] / p_rate, p_rate))
             pairs.sort(key=lambda p: p[0])
             ratio, np_rate, v = pairs[(len(pairs) - 1) // 2]  # the median pair (lower middle)
@@ -147,6 +164,7 @@ def report(args, path, x):
             c_py, py_rate = py[(len(py) - 1) // 2] if py else (None, None)
             if args.json:
                 print(json.dumps({"bench": "numpy_peer", "frame": frame, "hop": hop,
+                                  "clock": args.clock, "planner": args.planner,
                                   "samples_per_s": np_rate,
                                   "vigil_samples_per_s": v["samples_per_s"],
                                   "fftw_samples_per_s": v["fftw_samples_per_s"],
@@ -182,6 +200,10 @@ def main(argv=None):
     ap.add_argument("--no-python", dest="python", action="store_false",
                     help="leave out vigil.features() from Python (timed after the C bench in "
                          "each round, C / Python reported; skipped if the binding does not load)")
+    ap.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
+                    help="cpu (default: process CPU time on both sides) or wall")
+    ap.add_argument("--planner", choices=("estimate", "measure"), default="estimate",
+                    help="vigil's FFTW planner mode on both vigil sides (default estimate)")
     args = ap.parse_args(argv)
     if args.input and args.rate is None:
         ap.error("--rate is required with --input")

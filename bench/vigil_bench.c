@@ -75,10 +75,14 @@ int bench_error(const char *fmt, ...)
     return BENCH_FAIL;
 }
 
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
+void bench_use_cpu_time(void) { bench_clock = CLOCK_PROCESS_CPUTIME_ID; }
+
 double bench_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(bench_clock, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -127,6 +131,7 @@ int bench_common_option(bench_opts *o, int c, const char *arg)
     case OPT_INPUT: o->input = arg; return 1;
     case OPT_COLUMN: o->column = arg; return 1;
     case OPT_JSON: o->json = 1; return 1;
+    case OPT_CPU_TIME: bench_use_cpu_time(); return 1;
     case OPT_RATE:
         if (vigil_parse_number(arg, &d) != VIGIL_OK || !(d > 0))
             return bench_error("--rate needs a number > 0, got '%s'", arg), -1;
