@@ -15,8 +15,10 @@
  *     and > 0) and its save is canonical: load(save(m)) saves to the same bytes;
  *   - nothing is poisoned: the model A is scored and updated with rows derived from the input
  *     (huge values included), plus rows it must reject (a NaN in a selected column, a wrong
- *     column count); its twin B (loaded from A's save) gets only the calls A accepted. After
- *     every accepted call both give bit-identical scores, states and event counts;
+ *     column count); its twin B (loaded from A's save with its stream state,
+ *     VIGIL_SAVE_STREAM) gets only the calls A accepted. After every accepted call both give
+ *     bit-identical scores, states and event counts: a restart loses nothing, whatever valid
+ *     stream state the input held;
  *   - an accepted score is a state 0..2 with a score that is not NaN and a health in [0, 1]. */
 #include <vigil.h>
 
@@ -64,17 +66,21 @@ static void check_consistent(const vigil_monitor *m)
     }
     CHECK(isnan(vigil_monitor_threshold(m, nk)));
     CHECK(vigil_monitor_note(m) != NULL && strlen(vigil_monitor_note(m)) <= 4096);
-    CHECK(vigil_monitor_state(m) == VIGIL_STATE_OK && vigil_monitor_event_count(m) == 0);
+    /* a saved stream (VIGIL_SAVE_STREAM) restores a state and queued events, within bounds */
+    const int st = vigil_monitor_state(m);
+    CHECK(st >= VIGIL_STATE_OK && st <= VIGIL_STATE_ALARM && vigil_monitor_event_count(m) <= 256);
 }
 
 static unsigned char *save(const vigil_monitor *m, size_t *n)
 {
-    CHECK(vigil_monitor_save_size(m, n) == VIGIL_OK && *n > FUZZ_MODEL_HEADER);
+    /* with the stream state: the copy loaded from it must then score every row as m does */
+    CHECK(vigil_monitor_save_size_ex(m, VIGIL_SAVE_STREAM, n) == VIGIL_OK &&
+          *n > FUZZ_MODEL_HEADER);
     unsigned char *b = malloc(*n);
     if (!b)
         return NULL;
     size_t w = 0;
-    CHECK(vigil_monitor_save(m, b, *n, &w) == VIGIL_OK && w == *n);
+    CHECK(vigil_monitor_save_ex(m, VIGIL_SAVE_STREAM, b, *n, &w) == VIGIL_OK && w == *n);
     return b;
 }
 

@@ -4,6 +4,11 @@
 the stream state), each as a whole blob (mode byte 0) and as its payload (mode byte 1).
 
   fuzz/gen_machine_corpus.py build/tools/vigil fuzz/corpus/machine
+
+The -fit and -stream seeds were made by earlier builds (machine layout 1, monitor stream layout
+3) and are kept as they are: those layouts still load. The -stream4 seeds (machine layout 2 with
+the step rule's rows, monitor stream layout 4) were made by this program as it is now; a run
+also rewrites the -fit seeds with today's bytes.
 """
 import os
 import random
@@ -43,7 +48,7 @@ def main():
             subprocess.run(args + [t], check=True, stdout=subprocess.DEVNULL)
             subprocess.run([vigil, "monitor", "--model", m, "-o", m2, t], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for tag, path in (("fit", m), ("stream", m2)):
+            for tag, path in (("fit", m), ("stream4", m2)):
                 blob = open(path, "rb").read()
                 name = "%s-%s-%s" % (chans.replace(",", ""), det, tag)
                 with open(os.path.join(out, name), "wb") as f:

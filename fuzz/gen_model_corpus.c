@@ -10,11 +10,20 @@
  *                           spaces were saved (kept by hand: still loaded, and saved back as is);
  *   payload-<kind>[-2cond]  0x01 + the same models' uncompressed payloads (not for HST:
  *                           1.4 MB, far beyond the fuzzer's input length);
+ *   raw-<kind>-2cond-stream 0x00 + the two-condition models saved with their stream state
+ *                           (VIGIL_SAVE_STREAM, stream layout 4) after scoring a fault, its
+ *                           events and a gap, two rows into the re-reference (not HST);
  *   bad-<field>             0x01 + a payload with one field made semantically invalid (kind,
  *                           counts, selection index, quantile, threshold, scale, covariance,
  *                           HST window, trailing byte, cut short, ...);
  *   packed-bad-<field>      0x00 + a few of those, wrapped in a valid container (zlib- and
- *                           CRC-valid, semantically corrupt) to seed the raw mode too. */
+ *                           CRC-valid, semantically corrupt) to seed the raw mode too.
+ *
+ * The committed seeds other than the -stream ones were made before model format 2 and are kept
+ * as they are (format-1 files and payloads still load, so they still seed that path). The bad-*
+ * part of this program (layout_of) reads a format-1 payload and stops with a crash on today's
+ * payloads, after the seeds above it are written; the -stream seeds were written that way and
+ * copied alone. */
 #include <vigil.h>
 
 #include <math.h>
@@ -53,7 +62,7 @@ static double lcg(uint64_t *s)
     return (double)(*s >> 11) / 9007199254740992.0 - 0.5;
 }
 
-static unsigned char *model_blob(int kind, int two, size_t *n)
+static unsigned char *model_blob(int kind, int two, int stream, size_t *n)
 {
     vigil_monitor *m = NULL;
     if (vigil_monitor_create(names, NC, kind, &m) != VIGIL_OK)
@@ -75,11 +84,27 @@ static unsigned char *model_blob(int kind, int two, size_t *n)
             if (vigil_monitor_learn(m, row, NC, c) != VIGIL_OK)
                 die("learn");
         }
-    if (vigil_monitor_fit(m) != VIGIL_OK || vigil_monitor_save_size(m, n) != VIGIL_OK)
+    if (vigil_monitor_fit(m) != VIGIL_OK)
         die("fit");
+    /* the stream: a fault on kurtosis (rows 5-15: events, an episode's explanations), then a
+     * gap of 1000 s before row 20 and two of the four re-reference rows */
+    for (int i = 0; stream && i < 22; i++) {
+        const size_t c = (size_t)i % (two ? 2u : 1u);
+        row[0] = row[1] = 100 + i;
+        row[2] = (1.0 + (double)c) * (1.0 + 0.05 * lcg(&s));
+        row[3] = 3.0 * row[2] * (1.0 + 0.1 * lcg(&s));
+        row[4] = 3.0 + 0.3 * lcg(&s) + (i >= 5 && i < 15 ? 6.0 : 0.0);
+        row[5] = row[3] / row[2];
+        row[6] = 0.2 + 0.02 * lcg(&s);
+        if (vigil_monitor_score(m, row, NC, 100.0 + i + (i >= 20 ? 1000.0 : 0.0), c) < 0)
+            die("score");
+    }
+    const int flags = stream ? VIGIL_SAVE_STREAM : 0;
+    if (vigil_monitor_save_size_ex(m, flags, n) != VIGIL_OK)
+        die("size");
     unsigned char *b = malloc(*n);
     size_t w;
-    if (!b || vigil_monitor_save(m, b, *n, &w) != VIGIL_OK)
+    if (!b || vigil_monitor_save_ex(m, flags, b, *n, &w) != VIGIL_OK)
         die("save");
     vigil_monitor_destroy(m);
     return b;
@@ -216,7 +241,7 @@ int main(int argc, char **argv)
         for (int two = 0; two <= 1; two++) {
             char name[64];
             size_t n, pn;
-            unsigned char *b = model_blob(kind, two, &n);
+            unsigned char *b = model_blob(kind, two, 0, &n);
             unsigned char *p = payload_of(b, n, &pn);
             /* HST models are large (75 KB compressed, 1.4 MB of payload: 25 trees of 2^11
              * nodes), far beyond the fuzzer's input length: one raw seed only, replayed by
@@ -229,6 +254,12 @@ int main(int argc, char **argv)
             if (!hst)
                 write_seed(name, 1, p, pn);
             free(b);
+            if (two && !hst) {
+                b = model_blob(kind, two, 1, &n);
+                snprintf(name, sizeof name, "raw-%s-2cond-stream", kinds[kind]);
+                write_seed(name, 0, b, n);
+                free(b);
+            }
             if (!two) {
                 payloads[kind] = p;
                 plens[kind] = pn;

@@ -40,6 +40,11 @@ typedef struct vigil__detector_ops {
     /* Bytes per d * d of the saved state (its matrices; 0 if it has none): the loader checks that
      * the payload holds them before create allocates d * d matrices (issue 17). */
     size_t saved_per_d2;
+    /* The stream state reset() clears (smoothing), for a saved stream (VIGIL_SAVE_STREAM), so
+     * that a restarted host scores the next row as if it had never stopped. Both NULL for a
+     * detector without one. load_stream: VIGIL_OK or VIGIL_EFORMAT. */
+    void (*save_stream)(const vigil__detector *det, vigil__wbuf *w);
+    int (*load_stream)(vigil__detector *det, vigil__rbuf *r);
 } vigil__detector_ops;
 
 /* Every detector struct starts with this. */

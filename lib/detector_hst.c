@@ -282,5 +282,5 @@ static int h_load(vigil__detector *det, vigil__rbuf *r)
 
 const vigil__detector_ops vigil__detector_hst = {
     VIGIL_DETECTOR_HST, "hst", 10, h_create, h_fit, h_update, h_score, h_reset,
-    h_save, h_load, h_destroy, 0,
+    h_save, h_load, h_destroy, 0, NULL, NULL, /* no stream state */
 };

@@ -206,5 +206,5 @@ static int m_load(vigil__detector *det, vigil__rbuf *r)
 
 const vigil__detector_ops vigil__detector_mahalanobis = {
     VIGIL_DETECTOR_MAHALANOBIS, "mahalanobis", 10, m_create, m_fit, m_update, m_score, m_reset,
-    m_save, m_load, m_destroy, sizeof(double),
+    m_save, m_load, m_destroy, sizeof(double), NULL, NULL, /* no stream state */
 };

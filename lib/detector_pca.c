@@ -267,5 +267,5 @@ static int p_load(vigil__detector *det, vigil__rbuf *r)
 
 const vigil__detector_ops vigil__detector_pca = {
     VIGIL_DETECTOR_PCA, "pca", 10, p_create, p_fit, p_update, p_score, p_reset,
-    p_save, p_load, p_destroy, sizeof(double),
+    p_save, p_load, p_destroy, sizeof(double), NULL, NULL, /* T^2 and SPE: the monitor's */
 };

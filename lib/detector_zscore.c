@@ -236,9 +236,31 @@ static int z_load(vigil__detector *det, vigil__rbuf *r)
     return r->err ? VIGIL_EFORMAT : VIGIL_OK;
 }
 
+/* The smoothing: whether it has a value, and the smoothed z of each feature. */
+static void z_save_stream(const vigil__detector *det, vigil__wbuf *w)
+{
+    const zscore *z = (const zscore *)det;
+    vigil__put_u32(w, (uint32_t)z->have);
+    vigil__put_f64s(w, z->ew, det->d);
+}
+
+static int z_load_stream(vigil__detector *det, vigil__rbuf *r)
+{
+    zscore *z = (zscore *)det;
+    const uint32_t have = vigil__get_u32(r);
+    vigil__get_f64s(r, z->ew, det->d);
+    if (r->err || have > 1)
+        return VIGIL_EFORMAT;
+    for (size_t i = 0; i < det->d; i++) /* a mean of clipped values stays within the clip */
+        if (!(fabs(z->ew[i]) <= VIGIL__Z_MAX))
+            return VIGIL_EFORMAT;
+    z->have = (int)have;
+    return VIGIL_OK;
+}
+
 const vigil__detector_ops vigil__detector_zscore = {
     VIGIL_DETECTOR_ZSCORE, "zscore", 2, z_create, z_fit, z_update, z_score, z_reset,
-    z_save, z_load, z_destroy, 0,
+    z_save, z_load, z_destroy, 0, z_save_stream, z_load_stream,
 };
 
 const vigil__detector_ops *vigil__detector_find(int kind)

@@ -574,8 +574,59 @@ int vigil_machine_next_event(vigil_machine *m, vigil_event_explanation *out)
 
 /* ---- saving: one format-2 model file whose payload is a single machine section ---------- */
 
-/* The machine section: u32 layout (1), u64 channels, u32 common mode, per channel its name
- * and its monitor's payload (u64 length, bytes: the sections of a monitor's own file). */
+/* The step rule's stream state (layout 2 of the machine section, with VIGIL_SAVE_STREAM): the
+ * rows around a gap it is collecting, so that a machine saved while it waits for the rows after
+ * a gap reaches the same verdict after a restart. u64 steps, npre, pre_at, npost, u32 after_gap,
+ * the ring before the gap (npre cells) and the rows after it (npost cells); a cell holds the
+ * channels' log amplitudes (NaN for columns that are not ratios). */
+static void save_steps(const vigil_machine *m, vigil__wbuf *w)
+{
+    const size_t cell = m->nch * m->ncm;
+    vigil__put_u64(w, m->steps);
+    vigil__put_u64(w, m->npre);
+    vigil__put_u64(w, m->pre_at);
+    vigil__put_u64(w, m->npost);
+    vigil__put_u32(w, (uint32_t)m->after_gap);
+    vigil__put_f64s(w, m->pre, m->npre * cell); /* the cells in use: the ring's first npre */
+    vigil__put_f64s(w, m->post, m->npost * cell);
+}
+
+/* Into a machine whose step buffers are made (step_buffers()); VIGIL_OK or VIGIL_EFORMAT. */
+static int load_steps(vigil_machine *m, vigil__rbuf *r)
+{
+    const size_t cell = m->nch * m->ncm;
+    const size_t steps = vigil__get_count(r, SIZE_MAX / 2);
+    const size_t npre = vigil__get_count(r, m->steps), pre_at = vigil__get_count(r, SIZE_MAX / 2);
+    const size_t npost = vigil__get_count(r, m->steps);
+    const uint32_t after_gap = vigil__get_u32(r);
+    /* the ring fills from cell 0: until it is full, pre_at is its count; after the rows that
+     * follow a gap reach `steps` the verdict is given and npost stays at steps */
+    int ok = !r->err && after_gap <= 1 &&
+             (steps == 0 || (npre < steps ? pre_at == npre : pre_at < steps)) &&
+             (!after_gap || npost < steps);
+    /* steps 0: the saved machine had no buffers yet (adopted monitors), nothing collected */
+    ok = ok && (steps == m->steps || (steps == 0 && npre == 0 && npost == 0 && !after_gap));
+    if (ok) {
+        vigil__get_f64s(r, m->pre, npre * cell);
+        vigil__get_f64s(r, m->post, npost * cell);
+        ok = !r->err;
+    }
+    for (size_t i = 0; ok && i < npre * cell; i++)
+        ok = isnan(m->pre[i]) || fabs(m->pre[i]) < 1e3; /* logs of |values| <= 1e150 */
+    for (size_t i = 0; ok && i < npost * cell; i++)
+        ok = isnan(m->post[i]) || fabs(m->post[i]) < 1e3;
+    if (!ok)
+        return VIGIL_EFORMAT;
+    m->npre = npre;
+    m->pre_at = pre_at;
+    m->npost = npost;
+    m->after_gap = (int)after_gap;
+    return VIGIL_OK;
+}
+
+/* The machine section: u32 layout (1; 2 with the stream state), u64 channels, u32 common mode,
+ * per channel its name and its monitor's payload (u64 length, bytes: the sections of a
+ * monitor's own file), then with layout 2 the step rule's state (save_steps()). */
 static int serialise(const vigil_machine *m, int flags, unsigned char **out, size_t *out_len)
 {
     *out = NULL;
@@ -586,7 +637,7 @@ static int serialise(const vigil_machine *m, int flags, unsigned char **out, siz
     if (!vigil_machine_fitted(m))
         return vigil__fail(VIGIL_ESTATE, "machine save: only a fitted machine can be saved");
     vigil__wbuf sec = {0};
-    vigil__put_u32(&sec, 1);
+    vigil__put_u32(&sec, flags & VIGIL_SAVE_STREAM ? 2 : 1);
     vigil__put_u64(&sec, m->nch);
     vigil__put_u32(&sec, (uint32_t)m->common);
     int rc = VIGIL_OK;
@@ -600,6 +651,8 @@ static int serialise(const vigil_machine *m, int flags, unsigned char **out, siz
         }
         free(ch.p);
     }
+    if (flags & VIGIL_SAVE_STREAM)
+        save_steps(m, &sec);
     vigil__wbuf w = {0};
     if (rc == VIGIL_OK) {
         vigil__put_u32(&w, VIGIL__SECTION_MACHINE);
@@ -668,7 +721,7 @@ static int parse_machine(vigil__rbuf *r, vigil_machine **out)
     const uint32_t layout = vigil__get_u32(r);
     const size_t nch = vigil__get_count(r, VIGIL_MACHINE_CHANNELS_MAX);
     const uint32_t common = vigil__get_u32(r);
-    if (r->err || layout != 1 || nch == 0 || common > 1 || (common && nch < 2))
+    if (r->err || layout < 1 || layout > 2 || nch == 0 || common > 1 || (common && nch < 2))
         return vigil__fail(VIGIL_EFORMAT, "vigil machine model: invalid machine header");
     char *names[VIGIL_MACHINE_CHANNELS_MAX] = {0};
     vigil_monitor *mon[VIGIL_MACHINE_CHANNELS_MAX] = {0};
@@ -688,7 +741,7 @@ static int parse_machine(vigil__rbuf *r, vigil_machine **out)
             rc = vigil__fail(VIGIL_EFORMAT, "vigil machine model: channel %zu: %s", g + 1, msg);
         }
     }
-    if (rc == VIGIL_OK && r->pos != r->len)
+    if (rc == VIGIL_OK && layout == 1 && r->pos != r->len)
         rc = vigil__fail(VIGIL_EFORMAT, "vigil machine model: trailing bytes");
     vigil_machine *m = NULL;
     if (rc == VIGIL_OK) {
@@ -722,6 +775,8 @@ static int parse_machine(vigil__rbuf *r, vigil_machine **out)
         vigil_machine_destroy(m);
         return rc;
     }
+    if (layout == 2 && (load_steps(m, r) != VIGIL_OK || r->pos != r->len))
+        return bad(m, "invalid stream state of the step rule");
     *out = m;
     return VIGIL_OK;
 }

@@ -70,11 +70,55 @@ void vigil__explain_row(vigil_monitor *m, int state, size_t raised)
         m->in_episode = 0;
 }
 
+/* The episode's peaks and the explanations still queued, oldest first (stream layout 4). */
+void vigil__explain_save(const vigil_monitor *m, vigil__wbuf *w)
+{
+    vigil__put_u32(w, (uint32_t)m->in_episode);
+    vigil__put_f64s(w, m->peak_z, m->nsel);
+    vigil__put_u64(w, m->x_count);
+    for (size_t q = 0; q < m->x_count; q++) {
+        const vigil__explained *e = &m->xring[(m->x_head + q) % VIGIL__ALARM_EVENTS_MAX];
+        vigil__put_u64(w, e->count);
+        for (size_t j = 0; j < e->count; j++) {
+            vigil__put_u64(w, e->feature[j]);
+            vigil__put_f64(w, e->z[j]);
+        }
+    }
+}
+
+int vigil__explain_load(vigil_monitor *m, vigil__rbuf *r, size_t queued)
+{
+    const uint32_t in_episode = vigil__get_u32(r);
+    vigil__get_f64s(r, m->peak_z, m->nsel);
+    /* one explanation per queued event at most: the ring follows the alarm's queue */
+    const size_t n = vigil__get_count(r, queued);
+    int ok = !r->err && in_episode <= 1;
+    for (size_t i = 0; ok && i < m->nsel; i++) /* a z of clipped values */
+        ok = fabs(m->peak_z[i]) <= VIGIL__Z_MAX;
+    for (size_t q = 0; ok && q < n; q++) {
+        vigil__explained *e = &m->xring[q];
+        e->count = vigil__get_count(r, VIGIL_EXPLAIN_MAX);
+        for (size_t j = 0; j < e->count; j++) {
+            e->feature[j] = vigil__get_count(r, m->nsel - 1);
+            e->z[j] = vigil__get_f64(r);
+            ok = ok && fabs(e->z[j]) <= VIGIL__Z_MAX;
+        }
+        ok = ok && !r->err;
+    }
+    if (!ok)
+        return VIGIL_EFORMAT;
+    m->in_episode = (int)in_episode;
+    m->x_head = 0;
+    m->x_count = n;
+    return VIGIL_OK;
+}
+
 void vigil__explain_pop(vigil_monitor *m, size_t queued, vigil__explained *out)
 {
     if (out)
         out->count = 0;
-    /* events restored from a saved stream have no explanation: they are the oldest */
+    /* events restored from a stream saved before layout 4 have no explanation: they are the
+     * oldest */
     if (!m->xring || queued == 0 || queued > m->x_count)
         return;
     if (out)

@@ -118,6 +118,11 @@ int vigil__explain_prepare(vigil_monitor *m);
 void vigil__explain_reset(vigil_monitor *m);
 void vigil__explain_row(vigil_monitor *m, int state, size_t raised);
 void vigil__explain_pop(vigil_monitor *m, size_t queued, vigil__explained *out);
+/* The explanation state of a saved stream (monitor_io.c, layout 4): the episode's peaks and
+ * the queued explanations. load: at most `queued` of them (the alarm's restored queue);
+ * VIGIL_OK or VIGIL_EFORMAT. */
+void vigil__explain_save(const vigil_monitor *m, struct vigil__wbuf *w);
+int vigil__explain_load(vigil_monitor *m, struct vigil__rbuf *r, size_t queued);
 /* The default fault direction of a feature name. */
 int vigil__default_direction(const char *name);
 

@@ -65,13 +65,78 @@ static void serialise_core(const vigil_monitor *m, vigil__wbuf *w0)
     *w0 = w;
 }
 
+/* The rest of the stream state (layout 4): everything else the next row's outcome depends on,
+ * so that a monitor saved with its stream and loaded scores the following rows exactly as the
+ * one that never stopped (tests/test_stream_resume.c): the time-quirk counts and clock shift,
+ * the previous row (duplicates), a re-reference in progress with its rows, the smoothing, the
+ * last T^2 and SPE, the episode's peaks and the queued explanations. */
+static void serialise_resume(const vigil_monitor *m, vigil__wbuf *w)
+{
+    for (size_t c = 0; c < VIGIL_COUNTER_COUNT; c++)
+        vigil__put_u64(w, m->counts[c]);
+    vigil__put_f64(w, m->t_shift);
+    vigil__put_f64s(w, m->prev, m->nsel);
+    vigil__put_u64(w, m->prev_cond);
+    vigil__put_f64(w, m->t2);
+    vigil__put_f64(w, m->spe);
+    vigil__put_u32(w, (uint32_t)(m->reref_cond + 1));
+    vigil__put_u32(w, (uint32_t)m->reref_ready);
+    for (size_t c = 0; c < m->nconds; c++) {
+        const vigil__cond *k = &m->cond[c];
+        vigil__put_u64(w, k->nreref);
+        vigil__put_f64s(w, k->reref, k->nreref * m->nsel);
+        if (k->det->ops->save_stream)
+            k->det->ops->save_stream(k->det, w);
+    }
+    vigil__explain_save(m, w);
+}
+
+static int load_resume(vigil_monitor *m, vigil__rbuf *r)
+{
+    for (size_t c = 0; c < VIGIL_COUNTER_COUNT; c++)
+        m->counts[c] = vigil__get_count(r, SIZE_MAX / 2);
+    m->t_shift = vigil__get_f64(r);
+    vigil__get_f64s(r, m->prev, m->nsel);
+    m->prev_cond = vigil__get_count(r, m->nconds - 1);
+    m->t2 = vigil__get_f64(r);
+    m->spe = vigil__get_f64(r);
+    const uint32_t reref_cond = vigil__get_u32(r), reref_ready = vigil__get_u32(r);
+    int ok = !r->err && m->t_shift >= 0.0 && isfinite(m->t_shift) && reref_cond <= m->nconds &&
+             reref_ready <= m->nconds && !(reref_cond && reref_ready) &&
+             !(m->t2 < 0.0) && !(m->spe < 0.0);
+    for (size_t i = 0; ok && i < m->nsel; i++)
+        ok = fabs(m->prev[i]) <= VIGIL_VALUE_MAX;
+    for (size_t c = 0; ok && c < m->nconds; c++) {
+        vigil__cond *k = &m->cond[c];
+        k->nreref = vigil__get_count(r, m->relearn);
+        vigil__get_f64s(r, k->reref, k->nreref * m->nsel);
+        /* rows are held only by the condition re-referencing (fewer than relearn: the last
+         * completes it at once) or by the one awaiting a machine's verdict (all relearn) */
+        ok = !r->err && (reref_cond == c + 1   ? k->nreref < m->relearn
+                         : reref_ready == c + 1 ? k->nreref == m->relearn
+                                                : k->nreref == 0);
+        for (size_t i = 0; ok && i < k->nreref * m->nsel; i++)
+            ok = fabs(k->reref[i]) <= VIGIL_VALUE_MAX;
+        if (ok && k->det->ops->load_stream)
+            ok = k->det->ops->load_stream(k->det, r) == VIGIL_OK;
+    }
+    ok = ok && vigil__explain_load(m, r, vigil_alarm_event_count(m->alarm)) == VIGIL_OK;
+    if (!ok)
+        return vigil__fail(VIGIL_EFORMAT, "vigil model: invalid stream state");
+    m->reref_cond = (int)reref_cond - 1;
+    m->reref_ready = (int)reref_ready;
+    return VIGIL_OK;
+}
+
 /* The stream state (optional section): the alarm's window, state and pending events, the
- * time bookkeeping of gap detection, the last score. Smoothing (z-score EWMA), drift trackers
- * and a re-estimation in progress start afresh on load: they settle within a few rows, while a
- * forgotten alarm or a missed gap would not. */
+ * time bookkeeping of gap detection, the last score, and (layout 4) the rest of the state the
+ * next rows depend on (serialise_resume()). The drift trackers start afresh on load: they only
+ * report (slopes, CUSUM and Page-Hinkley flags, vigil_monitor_drift()), never decide a state,
+ * and their rings of up to 4096 points per feature would make every saved stream megabytes. */
 static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
 {
-    vigil__put_u32(w, 3); /* layout of this section (2: the onset test's state, 3: its clearing) */
+    /* layout of this section (2: the onset test's state, 3: its clearing, 4: the rest) */
+    vigil__put_u32(w, 4);
     vigil__alarm_save_stream(m->alarm, w);
     vigil__put_u32(w, (uint32_t)m->have_t);
     vigil__put_f64(w, m->last_t);
@@ -84,12 +149,13 @@ static void serialise_stream(const vigil_monitor *m, vigil__wbuf *w)
     vigil__put_f64(w, m->last_thr);
     vigil__put_f64(w, m->last_health);
     vigil__put_u64(w, (uint64_t)(m->top < 0 ? 0 : m->top));
+    serialise_resume(m, w);
 }
 
 static int load_stream(vigil_monitor *m, vigil__rbuf *r)
 {
     const uint32_t layout = vigil__get_u32(r);
-    if (layout < 1 || layout > 3)
+    if (layout < 1 || layout > 4)
         return vigil__fail(VIGIL_EFORMAT, "vigil model: unknown stream-state layout");
     vigil_alarm *a = NULL;
     if (vigil_alarm_create(&a) != VIGIL_OK)
@@ -111,7 +177,7 @@ static int load_stream(vigil_monitor *m, vigil__rbuf *r)
     int scored = (int)vigil__get_u32(r);
     double ls = vigil__get_f64(r), lt = vigil__get_f64(r), lh = vigil__get_f64(r);
     size_t top = vigil__get_count(r, m->nsel - 1);
-    int ok = rc == VIGIL_OK && !r->err && r->pos == r->len && (have_t == 0 || have_t == 1) &&
+    int ok = rc == VIGIL_OK && !r->err && (have_t == 0 || have_t == 1) &&
              (scored == 0 || scored == 1) && (!have_t || isfinite(last_t)) &&
              !(auto_gap < 0.0) && !isnan(auto_gap);
     for (size_t i = 0; ok && i < nint; i++)
@@ -134,7 +200,11 @@ static int load_stream(vigil_monitor *m, vigil__rbuf *r)
     m->last_thr = lt;
     m->last_health = lh;
     m->top = scored ? (int)top : -1;
-    return VIGIL_OK;
+    /* a failure from here leaves a half-restored monitor, which the caller destroys */
+    rc = layout >= 4 ? load_resume(m, r) : VIGIL_OK;
+    if (rc == VIGIL_OK && r->pos != r->len)
+        rc = vigil__fail(VIGIL_EFORMAT, "vigil model: invalid stream state");
+    return rc;
 }
 
 /* The specification section's text (only keys that differ from the defaults). */

@@ -35,7 +35,8 @@
  *
  * Saved as one model file (format 2, a machine section holding the channel names, the common
  * mode setting and each channel's monitor with its specification and, with VIGIL_SAVE_STREAM,
- * its stream state). A reader older than the machine section refuses the file ("unknown
+ * its stream state and the rows the step rule holds around a gap, so that a machine loaded
+ * from it scores on exactly as the one that saved it). A reader older than the machine section refuses the file ("unknown
  * section"); vigil_monitor_load() refuses it naming vigil_machine_load(); vigil_machine_load()
  * tells a single monitor's file apart (VIGIL_ENOTFOUND), which still loads with
  * vigil_monitor_load().

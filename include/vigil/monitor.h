@@ -453,9 +453,13 @@ VIGIL_API int vigil_monitor_load_file(const char *path, vigil_monitor **out);
 /** @return the name of input column i (owned by the monitor), NULL if out of range or NULL m. */
 VIGIL_API const char *vigil_monitor_column_name(const vigil_monitor *m, size_t i);
 
-/** vigil_monitor_save_ex() flag: add the stream-state section (alarm window and state, pending
- *  events, gap bookkeeping, last score), so that a host that restarts resumes where it stopped
- *  instead of forgetting an alarm that was up. Smoothing and drift trackers start afresh. */
+/** vigil_monitor_save_ex() flag: add the stream-state section, so that a host that restarts
+ *  resumes where it stopped: the alarm's window, state, onset test and pending events with their
+ *  explanations, gap bookkeeping and time-quirk counters, the previous row (duplicates), a
+ *  re-reference in progress with its rows, the z-score smoothing, the last score. A monitor
+ *  loaded from it scores the following rows exactly (bit for bit) as the one that saved it.
+ *  Only the drift trackers (vigil_monitor_drift(), reporting only) start afresh: their rings
+ *  of up to 4096 points per feature would make every saved stream megabytes. */
 #define VIGIL_SAVE_STREAM 1
 
 /** As vigil_monitor_save_size() with flags (0 or VIGIL_SAVE_STREAM).
@@ -463,8 +467,9 @@ VIGIL_API const char *vigil_monitor_column_name(const vigil_monitor *m, size_t i
 VIGIL_API int vigil_monitor_save_size_ex(const vigil_monitor *m, int flags, size_t *size);
 /**
  * As vigil_monitor_save() with flags. The saved form is format 2: a list of sections (the
- * trained model, its pipeline specification as text, optionally the stream state; a section
- * for the prognoser is reserved). vigil_monitor_load() restores the stream state when present.
+ * trained model, its pipeline specification as text, the rows learnt, optionally the stream
+ * state, and the prognoser when one is attached; docs/ARCHITECTURE.md "The model file").
+ * vigil_monitor_load() restores the stream state when present.
  * The model id (vigil_monitor_model_id()) does not depend on the stream state.
  * @return as vigil_monitor_save(), VIGIL_EINVAL for unknown flags.
  */

@@ -224,8 +224,10 @@ class Monitor(CObject):
     # -- save / load ---------------------------------------------------------------------------
     def to_bytes(self, stream=False):
         """The saved form of a fitted monitor (configuration, baselines, thresholds, detector
-        state, note and pipeline specification; with ``stream`` the stream state too: alarm
-        window and state, pending events): a versioned, CRC-checked, compressed blob.
+        state, note and pipeline specification; with ``stream`` the stream state too, so that
+        a monitor loaded from it scores the next rows exactly as this one would: alarm window
+        and state, pending events and their explanations, gaps, counters, smoothing; see
+        ``VIGIL_SAVE_STREAM`` in vigil/monitor.h): a versioned, CRC-checked, compressed blob.
 
         Raises:
             VigilError: ``Status.ESTATE`` if not fitted.
