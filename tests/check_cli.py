@@ -195,7 +195,13 @@ class Cli(unittest.TestCase):
             r = run("monitor", "--model", m, b)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stdout, s1.stdout)
-            for extra in (["--orders"], ["--rate", "12000"]):
+            # framing and group flags, and the settings the model holds, are refused, never
+            # silently ignored
+            for extra in (["--orders"], ["--rate", "12000"], ["--alarm", "kofn"],
+                          ["--confirm", "3"], ["--confirm-time", "60"], ["--gap", "5"],
+                          ["--gap-policy", "reref"], ["--relearn", "5"], ["--quantile", "0.9"],
+                          ["--detector", "zscore"], ["--features", "x_rms"], ["--seed", "3"],
+                          ["--conditions", "2"]):
                 r = run("monitor", "--model", m, *extra, b)
                 self.assertEqual(r.returncode, 2, extra)
                 self.assertIn(extra[0], r.stderr)

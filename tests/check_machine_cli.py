@@ -111,6 +111,11 @@ class MachineCli(unittest.TestCase):
         r = run("monitor", "--model", m2, c)
         self.assertEqual(r.returncode, 0, r.stderr)
         part_c = rows_of(r.stdout)
+        # the settings are the model's: a flag that would change them is refused
+        for extra in (["--alarm", "kofn"], ["--gap", "5"], ["--detector", "pca"]):
+            r = run("monitor", "--model", m2, *extra, c)
+            self.assertEqual(r.returncode, 2, extra)
+            self.assertIn(extra[0], r.stderr)
         # the whole run's rows for b then c (its source column aside) are the continued runs'
         strip = [{k: v for k, v in x.items() if k != "source"} for x in whole]
         self.assertEqual(strip, part_b + part_c)

@@ -16,6 +16,28 @@ void cli_model_defaults(cli_model_opts *o)
     o->confirm_s = -1.0;
 }
 
+const char *cli_model_setting_given(const cli_model_opts *o)
+{
+    static const struct {
+        unsigned bit;
+        const char *flag;
+    } given[] = {
+        {CLI_GIVEN_DETECTOR, "--detector"}, {CLI_GIVEN_QUANTILE, "--quantile"},
+        {CLI_GIVEN_SEED, "--seed"}, {CLI_GIVEN_CONDITIONS, "--conditions"},
+        {CLI_GIVEN_GAP, "--gap"}, {CLI_GIVEN_POLICY, "--gap-policy"},
+        {CLI_GIVEN_RELEARN, "--relearn"},
+    };
+    for (size_t i = 0; i < sizeof given / sizeof *given; i++)
+        if (o->given & given[i].bit)
+            return given[i].flag;
+    return o->features          ? "--features"
+           : o->alarm_rule >= 0 ? "--alarm"
+           : o->confirm >= 0.0  ? "--confirm"
+           : o->confirm_s >= 0.0 ? "--confirm-time"
+           : o->src.common_groups ? "--common-mode"
+                                  : NULL;
+}
+
 int cli_model_opt(const char *cmd, int c, const char *arg, cli_model_opts *o)
 {
     switch (c) {

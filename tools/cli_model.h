@@ -69,6 +69,10 @@ int cli_model_spec(const char *cmd, cli_model_opts *o);
 /* Whether a flag set this key (e.g. "frame"). */
 int cli_model_spec_given(const cli_model_opts *o, const char *key);
 void cli_model_free(cli_model_opts *o);
+/* The first option given that sets what a saved model already holds (detector, selection,
+ * threshold, gap and alarm settings: "--alarm"), or NULL when none was given. A command that
+ * continues a saved model refuses them instead of ignoring them. */
+const char *cli_model_setting_given(const cli_model_opts *o);
 /* Check the model options with the library's setters before any data is read; CLI_OK, or
  * CLI_USAGE after printing the library's message. */
 int cli_model_check(const char *cmd, const cli_model_opts *o);

@@ -42,9 +42,11 @@ static const char monitor_usage[] =
     "With --failure, each row (and the summary) ends with rul,rul_lo,rul_hi: the remaining\n"
     "life in seconds with its 95 % interval (empty while there is no estimate; see\n"
     "docs/PROGNOSIS.md). --model MODEL continues from a monitor saved with -o (its framing,\n"
-    "baseline and prognoser) instead of learning. The rows are those of 'vigil features' with\n"
-    "the same options (with --model, the model's own specification); --spec FILE may carry\n"
-    "monitor.* keys too ('vigil inspect' prints them), flags override them.\n"
+    "baseline, settings and prognoser) instead of learning; a framing, group, detector, gap or\n"
+    "alarm flag would change what the model fixes, and is refused. The rows are those of\n"
+    "'vigil features' with the same options (with --model, the model's own specification);\n"
+    "--spec FILE may carry monitor.* keys too ('vigil inspect' prints them), flags override\n"
+    "them.\n"
     "\n";
 
 static const char monitor_help[] =
@@ -260,6 +262,12 @@ static int monitor_machine(cli_model_opts *o, const mon_ctx *c, const cli_snap *
                                    "own channels and specification: no --channels, "
                                    "--common-mode, --learn, --spec or framing flag");
         }
+        const char *setting = cli_model_setting_given(o);
+        if (setting) {
+            vigil_machine_destroy(a->loaded);
+            return cli_usage_error("monitor", "--model MODEL continues a saved machine with its "
+                                   "own settings: no %s (train again to change it)", setting);
+        }
         static char store[5][CLI_NOTE_MAX];
         if (cli_src_from_model(vigil_machine_monitor(a->loaded, 0), &o->src, store) != CLI_OK) {
             vigil_machine_destroy(a->loaded);
@@ -390,6 +398,11 @@ static int cmd_monitor_run(cli_model_opts *op, mon_ctx *cp, cli_snap *sp, const 
     if (model_path) {
         if (cp->learn)
             return cli_usage_error("monitor", "--model MODEL continues a saved monitor: no --learn");
+        /* the settings are the model's: a flag would silently do nothing */
+        const char *setting = cli_model_setting_given(op);
+        if (setting)
+            return cli_usage_error("monitor", "--model MODEL continues a saved monitor with its "
+                                   "own settings: no %s (train again to change it)", setting);
         /* its rows are made by its own specification: a framing or group flag would be lost */
         if (op->spec.file || op->spec.n)
             return cli_usage_error("monitor", "--model MODEL makes its rows with its own "
