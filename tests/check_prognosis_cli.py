@@ -142,6 +142,36 @@ class PrognosisCli(unittest.TestCase):
         self.assertEqual([x["rul"] for x in both], [x["rul"] for x in one])
         self.assertEqual([x["rul_hi"] for x in both], [x["rul_hi"] for x in one])
 
+    def test_prior_takes_the_specification(self):
+        # the rows are made from the same specification as features and monitor: a --spec
+        # file with the flags' keys gives the same prior, byte for byte, and a group's column
+        # (here --severity's velocity) is an indicator prior accepts
+        spec = os.path.join(self.tmp.name, "s.spec")
+        with open(spec, "w") as fh:
+            fh.write("rate = 25600\n")
+        p2 = os.path.join(self.tmp.name, "spec.prior")
+        r = run("prior", "--spec", spec, "--interval", "10", "--failure", "peak:20", "-o", p2,
+                *self.fleet)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, self.prior_out)
+        with open(p2, "rb") as a, open(self.prior, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        feats = run("features", "--rate", "25600", "--frame", "256", "--severity",
+                    self.files[-1])
+        self.assertEqual(feats.returncode, 0, feats.stderr)
+        last = list(csv.DictReader(io.StringIO(feats.stdout)))[-1]
+        level = 0.5 * float(last["velocity_rms_mm_s"])  # reached before each unit's end
+        p3 = os.path.join(self.tmp.name, "velocity.prior")
+        r = run("prior", "--rate", "25600", "--severity", "--interval", "10", "--failure",
+                "velocity_rms_mm_s:%r" % level, "-o", p3, *self.fleet)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        used = [x["used"] for x in csv.DictReader(io.StringIO(r.stdout))]
+        self.assertEqual(used, ["yes"] * len(self.fleet), r.stdout)
+        # monitor with the same options takes that prior
+        rows = self.monitor("--severity", "--interval", "10", "--failure",
+                            "velocity_rms_mm_s:%r" % level, "--prior", p3)
+        self.assertTrue(any(x["rul"] for x in rows))
+
     def test_errors(self):
         for args in (["prior", "--rate", "25600", "--interval", "10", "-o", "x", "d"],
                      ["prior", "--rate", "25600", "--failure", "peak:20", "-o", "x", "d"],

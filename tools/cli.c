@@ -82,21 +82,6 @@ int cli_frame_spec(const cli_frame_opts *o, vigil_pipeline *p)
     return rc == VIGIL_OK ? vigil_pipeline_check(p) : rc;
 }
 
-vigil_extractor *cli_make_extractor(const char *cmd, const cli_frame_opts *o)
-{
-    vigil_pipeline *p = NULL;
-    vigil_extractor *ex = NULL;
-    int rc = vigil_pipeline_create(&p);
-    if (rc == VIGIL_OK)
-        rc = cli_frame_spec(o, p);
-    if (rc == VIGIL_OK)
-        rc = vigil_pipeline_create_extractor(p, &ex);
-    vigil_pipeline_destroy(p);
-    if (rc != VIGIL_OK)
-        cli_usage_error(cmd, "%s", vigil_last_error());
-    return ex;
-}
-
 /* Each flag is one key of the specification; a fixed value for flags without an argument. The
  * model commands' flags (cli_model.h) are here too, so that every host flag maps through
  * vigil_pipeline_set() and nothing else. */

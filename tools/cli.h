@@ -34,8 +34,8 @@ int cli_parse_size(const char *cmd, const char *opt, const char *s, size_t *v);
 /* Print a double with full precision (%.17g), the format of every number vigil prints. */
 void cli_print_double(FILE *f, double v);
 
-/* Options shared by the commands that frame a signal the older way (train, score, monitor,
- * prior): each is a key of the pipeline specification (cli_frame_spec). */
+/* The framing of a row source (cli_source.h: train, score, monitor), filled from the
+ * specification: each is a key of it (cli_frame_spec). */
 typedef struct cli_frame_opts {
     double rate;         /* 0: not given */
     size_t frame, hop;
@@ -47,9 +47,6 @@ typedef struct cli_frame_opts {
 /* The specification of these options (rate, frame, hop, column, bands set on p). VIGIL_OK or
  * the library's error naming the key. */
 int cli_frame_spec(const cli_frame_opts *o, vigil_pipeline *p);
-/* Create the extractor of the options, through the specification; prints the error and
- * returns NULL. */
-vigil_extractor *cli_make_extractor(const char *cmd, const cli_frame_opts *o);
 
 /* Options that set keys of the pipeline specification (vigil/pipeline.h). Each flag is one
  * key (the table in cli.c); the command holds no setting of its own. --spec FILE takes a

@@ -1,5 +1,6 @@
 /* vigil prior: a fleet prior for remaining-life estimates from complete run-to-failure
  * histories (each DIR one history: its snapshot files in name order). */
+#include "cli.h"
 #include "cli_snapshot.h"
 
 #include <dirent.h>
@@ -8,20 +9,21 @@
 #include <string.h>
 
 static const char prior_help[] =
-    "usage: vigil prior --rate HZ [--frame N] [--column C] (--interval S | --index NAME)\n"
-    "                   --failure FEATURE:LEVEL -o PRIOR DIR...\n"
+    "usage: vigil prior --rate HZ [--frame N] [--column C] [framing and group options]\n"
+    "                   (--interval S | --index NAME) --failure FEATURE:LEVEL -o PRIOR DIR...\n"
     "\n"
     "Learn a fleet prior for 'vigil monitor --failure FEATURE:LEVEL --prior PRIOR' from\n"
     "complete run-to-failure histories. Each DIR is one history: its .csv and .csv.gz files,\n"
     "in name order, are its snapshots (other files are ignored); the last snapshot is the\n"
     "failure. Per history the onset of degradation is found, the exponential and linear\n"
     "models are fitted from the onset to the end, and the indicator's level at the end is\n"
-    "kept (docs/PROGNOSIS.md). Prints one CSV row per history:\n"
-    "  history,snapshots,used,onset_s,end,growth_per_hour,why\n"
+    "kept (docs/PROGNOSIS.md). The rows are made as by 'vigil features' and 'vigil monitor'\n"
+    "with the same options, so FEATURE may be any of their columns (an --orders, --severity\n"
+    "or --bearing column too); give monitor the same options. Prints one CSV row per history:\n"
+    "  history,snapshots,life_s,used,onset_s,end,growth_per_hour,why\n"
     "\n"
-    "  --rate HZ         sample rate in Hz (required)\n"
-    "  --frame N         frame length (default: the whole first snapshot)\n"
-    "  --column C        sample column name or index (default 0)\n"
+    CLI_SPEC_HELP
+    "                    (--frame: default the whole first snapshot)\n"
     "  --interval S      snapshots are S seconds apart\n"
     "  --index NAME      snapshot times from the table NAME inside each DIR (e.g. index.tsv)\n"
     "  --failure FEATURE:LEVEL  the indicator (a feature column) and its failure level\n"
@@ -99,11 +101,10 @@ static int read_history(const char *dir, cli_snap *snap, const char *index_name,
 int cmd_prior(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"rate", required_argument, NULL, 'r'}, {"frame", required_argument, NULL, 'n'},
-        {"column", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
+        CLI_SPEC_LONGOPTS, {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'}, CLI_SNAP_LONGOPTS, {NULL, 0, NULL, 0},
     };
-    cli_frame_opts f = {0};
+    cli_spec_opts spec = {0};
     cli_snap snap = {0};
     const char *output = NULL;
     int ch;
@@ -112,21 +113,19 @@ int cmd_prior(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         int r = 1;
         switch (ch) {
-        case 'r': r = cli_parse_double("prior", "--rate", optarg, &f.rate) ? 1 : -1; break;
-        case 'n': r = cli_parse_size("prior", "--frame", optarg, &f.frame) ? 1 : -1; break;
-        case 'c': f.column = optarg; break;
         case 'o': output = optarg; break;
         case 'h': fputs(prior_help, stdout); return CLI_OK;
         case '?': return cli_bad_option("prior", argv);
-        default: r = cli_snap_opt("prior", ch, optarg, &snap);
+        default:
+            r = cli_spec_opt("prior", ch, optarg, &spec);
+            if (r == 0)
+                r = cli_snap_opt("prior", ch, optarg, &snap);
         }
         if (r < 0)
             return CLI_USAGE;
         if (r == 0)
             return cli_bad_option("prior", argv);
     }
-    if (!(f.rate > 0.0))
-        return cli_usage_error("prior", "--rate HZ (> 0) is required");
     if (!snap.feature)
         return cli_usage_error("prior", "--failure FEATURE:LEVEL is required");
     if (!cli_snap_active(&snap))
@@ -137,9 +136,20 @@ int cmd_prior(int argc, char **argv)
         return cli_usage_error("prior", "-o PRIOR is required");
     if (optind >= argc)
         return cli_usage_error("prior", "no history DIR");
-    /* the default frame: the first snapshot of the first history */
+    vigil_pipeline *pipe = cli_spec_build("prior", &spec);
+    if (!pipe)
+        return CLI_USAGE;
+    if (!(vigil_pipeline_rate(pipe) > 0.0)) {
+        vigil_pipeline_destroy(pipe);
+        return cli_usage_error("prior", "--rate HZ (> 0) is required");
+    }
+    const char *column = vigil_pipeline_string(pipe, "column");
+    /* the default frame: the whole first snapshot of the first history */
+    int frame_given = !vigil_pipeline_is_default(pipe, "frame"); /* a --spec file's key */
+    for (size_t i = 0; i < spec.n; i++)
+        frame_given |= strcmp(spec.key[i], "frame") == 0;
     const char *index_name = snap.index_path;
-    if (f.frame == 0) {
+    if (!frame_given) {
         struct dirent **list = NULL;
         const int n = scandir(argv[optind], &list, is_snapshot, alphasort);
         char first[4096] = "";
@@ -148,20 +158,33 @@ int cmd_prior(int argc, char **argv)
         for (int i = 0; i < n; i++)
             free(list[i]);
         free(list);
-        if (n <= 0)
+        if (n <= 0) {
+            vigil_pipeline_destroy(pipe);
             return cli_error("%s: no .csv or .csv.gz snapshots", argv[optind]);
+        }
         const double interval = snap.interval;
         snap.index_path = NULL;
         snap.interval = 1.0; /* only the frame is wanted here */
-        int rc = cli_snap_open("prior", &snap, f.column, first, &f.frame);
+        size_t frame = 0;
+        int rc = cli_snap_open("prior", &snap, column, first, &frame);
         snap.interval = interval;
         snap.index_path = index_name;
-        if (rc != CLI_OK)
+        char v[32];
+        snprintf(v, sizeof v, "%zu", frame);
+        if (rc == CLI_OK && (vigil_pipeline_set(pipe, "frame", v) != VIGIL_OK ||
+                             vigil_pipeline_check(pipe) != VIGIL_OK))
+            rc = cli_spec_error("prior");
+        if (rc != CLI_OK) {
+            vigil_pipeline_destroy(pipe);
             return rc;
+        }
     }
-    vigil_extractor *ex = cli_make_extractor("prior", &f);
-    if (!ex)
+    vigil_extractor *ex = NULL;
+    if (vigil_pipeline_create_extractor(pipe, &ex) != VIGIL_OK) {
+        cli_spec_error("prior");
+        vigil_pipeline_destroy(pipe);
         return CLI_USAGE;
+    }
     const int col = vigil_extractor_feature_index(ex, snap.feature);
     vigil_prognosis_prior *prior = NULL;
     int status = CLI_OK;
@@ -177,7 +200,7 @@ int cmd_prior(int argc, char **argv)
         printf("history,snapshots,life_s,used,onset_s,end,growth_per_hour,why\n");
     for (int i = optind; i < argc && status == CLI_OK; i++) {
         history hs = {NULL, NULL, 0, 0, 0.0, col};
-        status = read_history(argv[i], &snap, index_name, ex, f.column, &hs);
+        status = read_history(argv[i], &snap, index_name, ex, column, &hs);
         if (status == CLI_OK) {
             const size_t before = vigil_prognosis_prior_count(prior);
             const size_t before_lives = vigil_prognosis_prior_life_count(prior);
@@ -216,6 +239,7 @@ int cmd_prior(int argc, char **argv)
         status = cli_error("%s", vigil_last_error());
     vigil_prognosis_prior_destroy(prior);
     vigil_extractor_destroy(ex);
+    vigil_pipeline_destroy(pipe);
     cli_snap_close(&snap);
     if (fflush(stdout) != 0 && status == CLI_OK)
         status = cli_error("write error on standard output");
