@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int attach_prognoser(channel *ch, char *err, size_t errcap); /* issue 15 */
+static int attach_prognoser(channel *ch, double start, char *err, size_t errcap); /* issue 15 */
 
 #define TOP_MAX 16
 
@@ -23,6 +23,7 @@ struct channel {
     double *row;
     int *sel_col;          /* column of each selected feature in a row (filled at fit/load) */
     size_t learned;
+    double learn_t0;       /* time of the first learnt frame: the unit's age counts from it */
     int loaded;            /* the model came from a file */
     int in_machine;        /* ... a machine's file <machine>.vgm: saved with its machine */
     int announced;         /* the first event was emitted */
@@ -289,7 +290,7 @@ int channel_adopt(const gw_config *cfg, vigil_monitor *mon, int in_machine, cons
         channel_destroy(ch);
         return -1;
     }
-    if (map_features(ch, err, errcap) != 0 || attach_prognoser(ch, err, errcap) != 0) {
+    if (map_features(ch, err, errcap) != 0 || attach_prognoser(ch, NAN, err, errcap) != 0) {
         channel_destroy(ch);
         return -1;
     }
@@ -388,8 +389,11 @@ static void emit_error(channel *ch, const gw_sink *sink, double t, const char *w
 }
 
 /* Remaining life (issue 15): give a fitted monitor without one a prognoser of the configured
- * indicator; a model that brought its own keeps it (and its history). */
-static int attach_prognoser(channel *ch, char *err, size_t errcap)
+ * indicator; a model that brought its own keeps it (and its history). `start`: the time of the
+ * first learnt frame, so that the fleet's survival model counts the unit's age from there, as
+ * `vigil monitor --learn` does, not from the first scored frame (NaN: a loaded model, whose
+ * prognoser takes its first point's time). */
+static int attach_prognoser(channel *ch, double start, char *err, size_t errcap)
 {
     if (!ch->cfg->failure_feature || vigil_monitor_prognoser(ch->mon))
         return 0;
@@ -397,6 +401,8 @@ static int attach_prognoser(channel *ch, char *err, size_t errcap)
     int rc = vigil_prognoser_create(ch->cfg->failure_feature, ch->cfg->failure_level, &p);
     if (rc == VIGIL_OK && ch->cfg->prior)
         rc = vigil_prognoser_set_prior(p, ch->cfg->prior);
+    if (rc == VIGIL_OK && isfinite(start))
+        rc = vigil_prognoser_set_start(p, start);
     if (rc == VIGIL_OK)
         rc = vigil_monitor_set_prognoser(ch->mon, p);
     if (rc != VIGIL_OK)
@@ -431,7 +437,8 @@ static void learn_row(channel *ch, double t, const gw_sink *sink)
         emit_error(ch, sink, t, err);
         return;
     }
-    ch->learned++;
+    if (ch->learned++ == 0)
+        ch->learn_t0 = t;
     begin_msg(ch, t);
     jb_kint(&ch->out, "frame", ch->frames);
     jb_kstr(&ch->out, "state", "learning");
@@ -452,7 +459,7 @@ static void learn_row(channel *ch, double t, const gw_sink *sink)
             emit_error(ch, sink, t, err);
         return;
     }
-    if (attach_prognoser(ch, err, sizeof err) != 0)
+    if (attach_prognoser(ch, ch->learn_t0, err, sizeof err) != 0)
         emit_error(ch, sink, t, err);
     vigil_monitor_model_id(ch->mon, ch->model_id, sizeof ch->model_id);
     char reason[200];
