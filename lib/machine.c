@@ -605,7 +605,8 @@ static int load_steps(vigil_machine *m, vigil__rbuf *r)
              (steps == 0 || (npre < steps ? pre_at == npre : pre_at < steps)) &&
              (!after_gap || npost < steps);
     /* steps 0: the saved machine had no buffers yet (adopted monitors), nothing collected */
-    ok = ok && (steps == m->steps || (steps == 0 && npre == 0 && npost == 0 && !after_gap));
+    ok = ok && (steps == m->steps ||
+                (steps == 0 && npre == 0 && pre_at == 0 && npost == 0 && !after_gap));
     if (ok) {
         vigil__get_f64s(r, m->pre, npre * cell);
         vigil__get_f64s(r, m->post, npost * cell);

@@ -5,7 +5,9 @@
  * counters, events and their explanations), for every detector, at cut points inside each part
  * of a history that holds state across rows: the z-score smoothing, an onset test and alarm
  * episode with queued events, a re-reference after a gap (REREF) with its rows half in, a clock
- * that steps back and an exact duplicate row. */
+ * that steps back and an exact duplicate row. Then saved streams the loader must refuse: a
+ * monitor's shortened, lengthened or inconsistent stream section, and a machine's step state
+ * that would point past its buffers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -299,11 +301,54 @@ static void test_corrupt_stream_refused(void **state)
     vigil_monitor_destroy(m);
 }
 
+/* A machine of adopted monitors has made no step buffers when it is saved (steps 0): its
+ * stream state must say so in full. The saved ring position patched to 5 would have the step
+ * rule write past its buffers after the load; it is refused (VIGIL_EFORMAT). The machine
+ * section is the payload's only one, so the step state is its last 36 bytes (4 x u64, u32). */
+static void test_machine_steps_refused(void **state)
+{
+    (void)state;
+    const char *const ch[2] = {"a", "b"};
+    vigil_monitor *mons[2];
+    for (size_t g = 0; g < 2; g++)
+        mons[g] = fitted(VIGIL_DETECTOR_MAHALANOBIS);
+    vigil_machine *mc = NULL;
+    assert_int_equal(vigil_machine_adopt(ch, 2, mons, &mc), VIGIL_OK);
+    size_t size = 0, w = 0;
+    assert_int_equal(vigil_machine_save_size(mc, VIGIL_SAVE_STREAM, &size), VIGIL_OK);
+    unsigned char *b = malloc(size), *p;
+    assert_non_null(b);
+    assert_int_equal(vigil_machine_save(mc, VIGIL_SAVE_STREAM, b, size, &w), VIGIL_OK);
+    size_t n;
+    uint32_t version;
+    assert_int_equal(vigil__model_unpack(b, w, &p, &n, &version), VIGIL_OK);
+    free(b);
+    const size_t at = n - 36; /* steps, npre, pre_at, npost, after_gap */
+    for (size_t i = 0; i < 36; i++)
+        assert_int_equal(p[at + i], 0);
+    for (int patched = 1; patched >= 0; patched--) {
+        fuzz_le64(p + at + 16, patched ? 5 : 0);
+        size_t blen = 0;
+        unsigned char *q = fuzz_model_pack(p, n, &blen);
+        assert_non_null(q);
+        fuzz_le32(q + 8, version);
+        fuzz_le32(q + 40, fuzz_crc(q, 40));
+        vigil_machine *l = NULL;
+        assert_int_equal(vigil_machine_load(q, blen, &l), patched ? VIGIL_EFORMAT : VIGIL_OK);
+        assert_true(patched ? l == NULL : l != NULL);
+        vigil_machine_destroy(l);
+        free(q);
+    }
+    free(p);
+    vigil_machine_destroy(mc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_every_detector),
         cmocka_unit_test(test_corrupt_stream_refused),
+        cmocka_unit_test(test_machine_steps_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
