@@ -5,9 +5,12 @@
  *   - mode even: the data is a whole blob, given to vigil_monitor_load as is (container checks:
  *     magic, lengths, CRCs, zlib);
  *   - mode odd: the data is a payload, wrapped here in a valid container (model_pack.h), so
- *     that mutations reach the field parser behind the CRCs instead of dying at the checksum.
+ *     that mutations reach the field parser behind the CRCs instead of dying at the checksum:
+ *     a format-1 payload (one model) for mode & 2 == 0, a format-2 payload (sections: model,
+ *     specification, training, stream state, prognoser) for mode & 2.
  * Seeds (fuzz/corpus/model/, made by gen_model_corpus.c): saved models of every detector kind
- * in both forms, and payloads that are zlib- and CRC-valid but semantically corrupt.
+ * in both forms, payloads that are zlib- and CRC-valid but semantically corrupt, and format-2
+ * payloads with and without a stream state.
  *
  * Properties checked beyond "no crash, no leak, no UB" (a violation traps):
  *   - a failed load returns a negative status, sets *out to NULL and leaves a message;
@@ -176,6 +179,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         packed = fuzz_model_pack(body, blen, &plen);
         if (!packed)
             return 0;
+        if (mode & 2) { /* format 2: sections */
+            fuzz_le32(packed + 8, 2);
+            fuzz_le32(packed + 40, fuzz_crc(packed, 40));
+        }
     }
     vigil_monitor *a = (vigil_monitor *)&packed; /* non-NULL garbage: must be cleared */
     const int rc = packed ? vigil_monitor_load(packed, plen, &a)

@@ -13,17 +13,19 @@
  *   raw-<kind>-2cond-stream 0x00 + the two-condition models saved with their stream state
  *                           (VIGIL_SAVE_STREAM, stream layout 4) after scoring a fault, its
  *                           events and a gap, two rows into the re-reference (not HST);
+ *   payload2-<kind>[-2cond][-stream]  0x03 + the format-2 payloads (sections) of today's saves,
+ *                           the fuzz target's format-2 mode (not HST);
  *   bad-<field>             0x01 + a payload with one field made semantically invalid (kind,
  *                           counts, selection index, quantile, threshold, scale, covariance,
  *                           HST window, trailing byte, cut short, ...);
  *   packed-bad-<field>      0x00 + a few of those, wrapped in a valid container (zlib- and
  *                           CRC-valid, semantically corrupt) to seed the raw mode too.
  *
- * The committed seeds other than the -stream ones were made before model format 2 and are kept
- * as they are (format-1 files and payloads still load, so they still seed that path). The bad-*
- * part of this program (layout_of) reads a format-1 payload and stops with a crash on today's
- * payloads, after the seeds above it are written; the -stream seeds were written that way and
- * copied alone. */
+ * The committed seeds other than the -stream and payload2- ones were made before model format 2
+ * and are kept as they are (format-1 files and payloads still load, so they still seed that
+ * path). The bad-* part of this program (layout_of) reads a format-1 payload and stops with a
+ * crash on today's payloads, after the seeds above it are written; the -stream and payload2-
+ * seeds were written that way and copied alone. */
 #include <vigil.h>
 
 #include <math.h>
@@ -254,10 +256,19 @@ int main(int argc, char **argv)
             if (!hst)
                 write_seed(name, 1, p, pn);
             free(b);
+            if (!hst) {
+                snprintf(name, sizeof name, "payload2-%s%s", kinds[kind], two ? "-2cond" : "");
+                write_seed(name, 3, p, pn);
+            }
             if (two && !hst) {
                 b = model_blob(kind, two, 1, &n);
                 snprintf(name, sizeof name, "raw-%s-2cond-stream", kinds[kind]);
                 write_seed(name, 0, b, n);
+                size_t qn;
+                unsigned char *q = payload_of(b, n, &qn);
+                snprintf(name, sizeof name, "payload2-%s-2cond-stream", kinds[kind]);
+                write_seed(name, 3, q, qn);
+                free(q);
                 free(b);
             }
             if (!two) {

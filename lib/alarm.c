@@ -419,7 +419,10 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
     for (size_t i = 0; i < s.ev_count && !r->err; i++) {
         s.ev[i].t = vigil__get_f64(r);
         uint32_t from = vigil__get_u32(r), to = vigil__get_u32(r);
-        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM)
+        /* an event is a change of state: from != to (a file that says otherwise would hand an
+         * MES a change that is none) */
+        if (!isfinite(s.ev[i].t) || from > VIGIL_STATE_ALARM || to > VIGIL_STATE_ALARM ||
+            from == to)
             r->err = 1;
         s.ev[i].from = (int)from;
         s.ev[i].to = (int)to;
@@ -445,7 +448,10 @@ int vigil__alarm_load_stream(vigil_alarm *a, vigil__rbuf *r, unsigned layout)
         for (size_t i = 0; i < s.ev_count && !r->err; i++) {
             uint32_t kind = vigil__get_u32(r);
             s.ev[i].onset = vigil__get_f64(r);
-            if (kind > VIGIL_EVENT_TRANSIENT || isinf(s.ev[i].onset))
+            /* a transient is the onset test's WARN -> OK, nothing else */
+            if (kind > VIGIL_EVENT_TRANSIENT || isinf(s.ev[i].onset) ||
+                (kind == VIGIL_EVENT_TRANSIENT &&
+                 (s.ev[i].from != VIGIL_STATE_WARN || s.ev[i].to != VIGIL_STATE_OK)))
                 r->err = 1;
             s.ev[i].kind = (int)kind;
         }
