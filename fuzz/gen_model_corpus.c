@@ -15,17 +15,15 @@
  *                           events and a gap, two rows into the re-reference (not HST);
  *   payload2-<kind>[-2cond][-stream]  0x03 + the format-2 payloads (sections) of today's saves,
  *                           the fuzz target's format-2 mode (not HST);
- *   bad-<field>             0x01 + a payload with one field made semantically invalid (kind,
- *                           counts, selection index, quantile, threshold, scale, covariance,
- *                           HST window, trailing byte, cut short, ...);
- *   packed-bad-<field>      0x00 + a few of those, wrapped in a valid container (zlib- and
+ *   bad2-<field>            0x03 + a format-2 payload with one field of its model section made
+ *                           semantically invalid (kind, counts, selection index, quantile,
+ *                           threshold, scale, covariance, trailing byte, cut short, ...);
+ *   packed-bad2-<field>     0x00 + a few of those, wrapped in a valid container (zlib- and
  *                           CRC-valid, semantically corrupt) to seed the raw mode too.
  *
- * The committed seeds other than the -stream and payload2- ones were made before model format 2
- * and are kept as they are (format-1 files and payloads still load, so they still seed that
- * path). The bad-* part of this program (layout_of) reads a format-1 payload and stops with a
- * crash on today's payloads, after the seeds above it are written; the -stream and payload2-
- * seeds were written that way and copied alone. */
+ * The committed raw-*, payload-*, bad-* and packed-bad-* seeds without a 2 or -stream in their
+ * names were made before model format 2 by an earlier version of this program and are kept as
+ * they are: format-1 files and payloads still load, so they still seed that path. */
 #include <vigil.h>
 
 #include <math.h>
@@ -175,10 +173,12 @@ static size_t u32_at(const unsigned char *p, size_t o)
     return (size_t)p[o] | (size_t)p[o + 1] << 8 | (size_t)p[o + 2] << 16 | (size_t)p[o + 3] << 24;
 }
 
+/* Offsets in a format-2 payload whose first section is the trained model (the format-1 payload,
+ * serialise_core()), after its tag (u32) and length (u64). */
 static struct layout layout_of(const unsigned char *p)
 {
     struct layout l;
-    size_t o = 0;
+    size_t o = 12;
     l.kind = o; o += 4;
     l.ncols = o; o += 8;
     l.name0 = o;
@@ -213,17 +213,21 @@ static void put_f64(unsigned char *p, double v)
     fuzz_le64(p, u);
 }
 
+/* A corrupt format-2 payload: for the target's format-2 payload mode (3), and wrapped in a
+ * valid version-2 container for its raw mode (0). */
 static void write_bad(const char *name, const unsigned char *p, size_t n, int packed_too)
 {
     char full[128];
-    snprintf(full, sizeof full, "bad-%s", name);
-    write_seed(full, 1, p, n);
+    snprintf(full, sizeof full, "bad2-%s", name);
+    write_seed(full, 3, p, n);
     if (packed_too) {
         size_t len;
         unsigned char *b = fuzz_model_pack(p, n, &len);
         if (!b)
             die("pack");
-        snprintf(full, sizeof full, "packed-bad-%s", name);
+        fuzz_le32(b + 8, 2);
+        fuzz_le32(b + 40, fuzz_crc(b, 40));
+        snprintf(full, sizeof full, "packed-bad2-%s", name);
         write_seed(full, 0, b, len);
         free(b);
     }
@@ -304,7 +308,7 @@ int main(int argc, char **argv)
             if (v == relearn)
                 fuzz_le64(p + i, 65536);
         }
-        write_seed("regress-relearn-64x65536", 1, p, pn);
+        write_seed("regress-relearn-64x65536", 3, p, pn); /* format 2 */
         free(p);
     }
 
