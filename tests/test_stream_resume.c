@@ -225,6 +225,16 @@ static void find_stream(const unsigned char *p, size_t n, size_t *at, size_t *le
     fail_msg("no stream section");
 }
 
+/* Payload p[0..n) as a file of the given format version (fresh CRCs); *len its size. */
+static unsigned char *repack(const unsigned char *p, size_t n, uint32_t version, size_t *len)
+{
+    unsigned char *b = fuzz_model_pack(p, n, len);
+    assert_non_null(b);
+    fuzz_le32(b + 8, version);
+    fuzz_le32(b + 40, fuzz_crc(b, 40));
+    return b;
+}
+
 static int load_with_stream(const unsigned char *p, size_t n, uint32_t version,
                             const unsigned char *stream, size_t len)
 {
@@ -238,10 +248,7 @@ static int load_with_stream(const unsigned char *p, size_t n, uint32_t version,
     memcpy(q + at, stream, len);
     memcpy(q + at + len, p + at + old, n - at - old);
     size_t blen = 0;
-    unsigned char *b = fuzz_model_pack(q, m, &blen);
-    assert_non_null(b);
-    fuzz_le32(b + 8, version);
-    fuzz_le32(b + 40, fuzz_crc(b, 40));
+    unsigned char *b = repack(q, m, version, &blen);
     vigil_monitor *l = NULL;
     const int rc = vigil_monitor_load(b, blen, &l);
     assert_true(rc == VIGIL_OK ? l != NULL : l == NULL);
@@ -329,10 +336,7 @@ static void test_machine_steps_refused(void **state)
     for (int patched = 1; patched >= 0; patched--) {
         fuzz_le64(p + at + 16, patched ? 5 : 0);
         size_t blen = 0;
-        unsigned char *q = fuzz_model_pack(p, n, &blen);
-        assert_non_null(q);
-        fuzz_le32(q + 8, version);
-        fuzz_le32(q + 40, fuzz_crc(q, 40));
+        unsigned char *q = repack(p, n, version, &blen);
         vigil_machine *l = NULL;
         assert_int_equal(vigil_machine_load(q, blen, &l), patched ? VIGIL_EFORMAT : VIGIL_OK);
         assert_true(patched ? l == NULL : l != NULL);
